@@ -1,0 +1,80 @@
+/*
+ * History: a ring of the most recent snapshots, each stamped with the time it
+ * arrived on the source's clock (virtual time for the simulator, monotonic
+ * time for live sources, the record's time for replay), and what can be
+ * derived only from several of them: counter deltas and resets, observed
+ * circuit breaker transitions, recovery times and chart series.
+ */
+#ifndef RT_HISTORY_H
+#define RT_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+
+#define HISTORY_TRANSITIONS 16
+
+struct history_entry {
+	struct metrics_snapshot snap;
+	int64_t at_ms;		/* arrival time on the source's clock */
+};
+
+struct breaker_transition {
+	int64_t at_ms;		/* best estimate of when it happened */
+	enum breaker_state from, to;
+};
+
+/* Per-interval change of each cumulative counter between the last two entries. */
+struct counter_deltas {
+	int64_t breaker_trips, rate_limited, timeouts, failures, validation;
+	int64_t requests_total, requests_failed;	/* METRICS_NONE when absent */
+	bool reset;		/* a counter went down: the router restarted */
+	int64_t span_ms;	/* time between the two entries; 0 if fewer than two */
+};
+
+/* Values a chart can plot, one per entry. */
+enum history_field {
+	HF_P50, HF_P90, HF_P95, HF_P99, HF_P999, HF_AVG, HF_MAX,
+	HF_RPS, HF_ERROR_RATE,
+};
+
+struct history;
+
+/* A ring holding the last capacity (>= 2) snapshots. Never returns NULL. */
+struct history *history_new(size_t capacity);
+void history_free(struct history *h);
+
+/* Append a snapshot that arrived at at_ms; the oldest falls out when full. */
+void history_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
+/* Forget all snapshots and transitions (the UI's reset key). */
+void history_clear(struct history *h);
+
+size_t history_len(const struct history *h);
+/* Entry i counted back from the newest (0 = newest), or NULL past the end. */
+const struct history_entry *history_get(const struct history *h, size_t i);
+
+/* Deltas between the newest two entries; all zero with span_ms 0 if fewer than two. */
+void history_deltas(const struct history *h, struct counter_deltas *out);
+
+/*
+ * Error rate of the last interval as a fraction: delta(failed)/delta(total)
+ * when both entries carry "requests" and some requests arrived, else the
+ * newest breaker failureRate; NAN when neither is known.
+ */
+double history_error_rate(const struct history *h);
+
+/* Observed breaker transitions, oldest first; returns how many were copied. */
+size_t history_transitions(const struct history *h, struct breaker_transition *out, size_t max);
+
+/* Seconds of the most recent observed open -> closed recovery, NAN if none. */
+double history_last_recovery_s(const struct history *h);
+
+/* Seconds the breaker has been in its current state at now_ms, NAN if unknown. */
+double history_state_age_s(const struct history *h, int64_t now_ms);
+
+/* Copy up to max values of field, oldest first (unknown values as NAN). */
+size_t history_series(const struct history *h, enum history_field field, double *out, size_t max);
+
+#endif

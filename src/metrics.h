@@ -1,0 +1,102 @@
+/*
+ * The metrics snapshot: what one poll of a router says. This is the wire
+ * contract of design.md (the router's performanceMetrics shape) as a plain
+ * struct, and its conversion to and from JSON with cJSON.
+ *
+ * Unknown values are never zero: a missing float is NAN (test with isnan()),
+ * a missing count is METRICS_NONE (-1), a missing breaker state is
+ * BREAKER_UNKNOWN and a missing flag is -1.
+ */
+#ifndef RT_METRICS_H
+#define RT_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cJSON;
+
+#define METRICS_NONE ((int64_t)-1)
+/* Largest JSON text metrics_parse() accepts; bigger input is an error. */
+#define METRICS_JSON_MAX ((size_t)1 << 20)
+#define METRICS_ERR_LEN 256
+#define METRICS_TEXT_LEN 128
+
+enum breaker_state {
+	BREAKER_UNKNOWN = 0,
+	BREAKER_CLOSED,
+	BREAKER_HALF_OPEN,
+	BREAKER_OPEN,
+};
+
+struct metrics_latency {	/* milliseconds */
+	double p50, p90, p95, p99, p999;
+	double max, min, avg;
+	int64_t count;
+};
+
+struct metrics_throughput {
+	double per_second;	/* requestsPerSecond */
+	double per_minute;	/* requestsPerMinute */
+};
+
+struct metrics_errors {		/* cumulative counters */
+	int64_t breaker_trips;	/* circuitBreakerTrips */
+	int64_t rate_limited;	/* rateLimitViolations */
+	int64_t timeouts;
+	int64_t failures;
+	int64_t validation;	/* validationErrors (optional) */
+};
+
+struct metrics_breaker {
+	enum breaker_state state;
+	int healthy;		/* isHealthy: 1, 0, or -1 unknown */
+	double failure_rate;	/* fraction 0..1 */
+	double avg_response_ms;	/* avgResponseTime */
+	char recommendation[METRICS_TEXT_LEN];	/* "" when absent */
+	int64_t state_since_ms;	/* stateSinceMs: time in the current state */
+};
+
+struct metrics_requests {	/* optional object "requests" */
+	int64_t total, succeeded, failed, pending;
+};
+
+struct metrics_snapshot {
+	struct metrics_latency latency;
+	struct metrics_throughput throughput;
+	struct metrics_errors errors;
+	struct metrics_breaker breaker;
+	struct metrics_requests requests;
+	int64_t timestamp_ms;	/* "timestamp", ms since the epoch */
+	int64_t active_users;	/* "activeUsers" */
+	double uptime_s;	/* "uptimeSeconds" */
+};
+
+/* Set every field of *s to unknown. */
+void metrics_init(struct metrics_snapshot *s);
+
+/*
+ * Parse JSON text of len bytes (need not be NUL-terminated) into *out.
+ * Returns 0 on success. On error returns -1, leaves *out unspecified and
+ * writes a one-line message naming the place, e.g.
+ * "circuitBreakerStatus.state: expected string", into err.
+ */
+int metrics_parse(const char *json, size_t len, struct metrics_snapshot *out,
+		  char *err, size_t errlen);
+
+/* The same for an already parsed object (a recording's "metrics" member). */
+int metrics_from_cjson(const struct cJSON *obj, struct metrics_snapshot *out,
+		       char *err, size_t errlen);
+
+/*
+ * Build the wire JSON for *s. Unknown fields are left out. The caller owns
+ * the result (cJSON_Delete / free). metrics_to_json returns one compact line.
+ */
+struct cJSON *metrics_to_cjson(const struct metrics_snapshot *s);
+char *metrics_to_json(const struct metrics_snapshot *s);
+
+/* "closed", "half-open", "open" or "unknown". */
+const char *breaker_state_name(enum breaker_state state);
+/* Accepts closed, open, half-open, half_open, halfOpen in any case. Returns 0 or -1. */
+int breaker_state_parse(const char *text, enum breaker_state *out);
+
+#endif

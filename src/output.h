@@ -1,0 +1,37 @@
+/*
+ * Batch output: --batch prints one line per interval, --once one evaluation,
+ * in text, json, csv or nagios format. Never touches terminal modes.
+ */
+#ifndef RT_OUTPUT_H
+#define RT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "monitor.h"
+
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_NAGIOS };
+
+/* "text", "json", "csv", "nagios" -> format; returns 0 or -1. */
+int output_format_parse(const char *name, enum output_format *out);
+
+/* Write one record for the monitor's newest snapshot and evaluation. */
+void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first);
+
+struct batch_options {
+	enum output_format format;
+	bool once;			/* one evaluation, then exit */
+	const struct target_set *targets;
+	struct recorder *rec;		/* NULL: not recording */
+};
+
+/*
+ * Run src until it ends (or after the first snapshot or fault with once),
+ * printing to stdout; faults go to stderr as one line each. SIGINT and
+ * SIGTERM stop it cleanly. Returns the exit status: with once, that of the
+ * evaluation (0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or unreachable); otherwise
+ * that of the last evaluation.
+ */
+int batch_run(struct source *src, const struct batch_options *o);
+
+#endif

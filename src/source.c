@@ -1,0 +1,85 @@
+/* Dispatch helpers for the source interface, and the wait at the heart of the loop. */
+#include "source.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+#define SOURCE_MAX_FDS 64
+
+struct source *source_new(const struct source_ops *ops, void *self, int64_t interval_ms)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+
+	src->ops = ops;
+	src->self = self;
+	src->interval_ms = interval_ms;
+	return src;
+}
+
+void source_describe(struct source *src, char *buf, size_t len)
+{
+	if (src->ops->describe != NULL)
+		src->ops->describe(src->self, buf, len);
+	else
+		str_printf(buf, len, "%s", src->ops->name);
+}
+
+int source_step(struct source *src, int64_t mono_ms, struct source_event *ev)
+{
+	return src->ops->step(src->self, mono_ms, ev);
+}
+
+int64_t source_clock(struct source *src, int64_t mono_ms)
+{
+	return src->ops->clock != NULL ? src->ops->clock(src->self, mono_ms) : mono_ms;
+}
+
+void source_set_interval(struct source *src, int64_t interval_ms)
+{
+	src->interval_ms = interval_ms;
+	if (src->ops->set_interval != NULL)
+		src->ops->set_interval(src->self, interval_ms);
+}
+
+void source_set_paused(struct source *src, bool paused)
+{
+	if (src->ops->set_paused != NULL)
+		src->ops->set_paused(src->self, paused);
+}
+
+void source_free(struct source *src)
+{
+	if (src == NULL)
+		return;
+	if (src->ops->destroy != NULL)
+		src->ops->destroy(src->self);
+	free(src);
+}
+
+int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
+{
+	struct pollfd fds[SOURCE_MAX_FDS];
+	int n = 0, extra_at = -1, timeout = -1, rc;
+	int64_t now = clock_monotonic_ms(), wake = SOURCE_NO_WAKEUP;
+
+	if (extra_fd >= 0) {
+		extra_at = n;
+		fds[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
+	}
+	if (src->ops->pollfds != NULL)
+		n += src->ops->pollfds(src->self, fds + n, SOURCE_MAX_FDS - n);
+	if (src->ops->next_wakeup != NULL)
+		wake = src->ops->next_wakeup(src->self, now);
+	if (max_wait_ms >= 0 && (wake == SOURCE_NO_WAKEUP || now + max_wait_ms < wake))
+		wake = now + max_wait_ms;
+	if (wake != SOURCE_NO_WAKEUP) {
+		int64_t d = wake - now;
+
+		timeout = d < 0 ? 0 : (d > 3600000 ? 3600000 : (int)d);
+	}
+	rc = poll(fds, (nfds_t)n, timeout);
+	if (rc < 0)
+		return 0; /* EINTR: let the caller look at its signal flags */
+	return extra_at >= 0 && (fds[extra_at].revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
+}

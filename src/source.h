@@ -1,0 +1,116 @@
+/*
+ * One interface, four sources of snapshots: the simulated router ("sim"), a
+ * live HTTP endpoint ("http"), a command's output ("exec") and a recording
+ * ("replay"). A source never blocks: the one event loop waits on the file
+ * descriptors it lists and wakes it at the time it asks for, then calls
+ * step() until no event is pending.
+ *
+ * Times: "mono" arguments are CLOCK_MONOTONIC milliseconds from the loop.
+ * Each event's at_ms is on the source's own clock (virtual time for the
+ * simulator, the record's time for replay, monotonic for live sources);
+ * clock() says what time it is now on that clock, so staleness is judged
+ * on one clock.
+ */
+#ifndef RT_SOURCE_H
+#define RT_SOURCE_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+
+#define SOURCE_MSG_LEN 512
+#define SOURCE_NO_WAKEUP INT64_MAX
+
+enum source_event_kind {
+	SOURCE_SNAPSHOT,	/* snap holds a new snapshot */
+	SOURCE_ERROR,		/* message: a one-line fault (timeout, HTTP 500, bad JSON ...) */
+	SOURCE_NOTICE,		/* message: a compact JSON object for the recording, e.g.
+				 * {"type":"breaker","from":"closed","to":"open","reason":"5 consecutive failures"} */
+	SOURCE_END,		/* the source has nothing more (duration reached, end of file) */
+};
+
+struct source_event {
+	enum source_event_kind kind;
+	int64_t at_ms;		/* on the source's clock */
+	int64_t wall_ms;	/* ms since the epoch, for recordings */
+	struct metrics_snapshot snap;
+	char message[SOURCE_MSG_LEN];
+};
+
+struct source_ops {
+	const char *name;	/* "sim", "http", "exec", "replay" */
+	/* One line for the screen header, e.g. "sim:steady seed 42 x1". */
+	void (*describe)(void *self, char *buf, size_t len);
+	/* Add the descriptors to wait on to fds (at most max); return how many. */
+	int (*pollfds)(void *self, struct pollfd *fds, int max);
+	/* Monotonic time at which step() must run next, or SOURCE_NO_WAKEUP. */
+	int64_t (*next_wakeup)(void *self, int64_t mono_ms);
+	/*
+	 * Do what is due (read ready descriptors, start a poll, advance the
+	 * simulation) and report the next pending event: returns 1 with *ev
+	 * filled (call again), 0 when nothing is pending. Never blocks.
+	 */
+	int (*step)(void *self, int64_t mono_ms, struct source_event *ev);
+	/* Now, on the source's clock. */
+	int64_t (*clock)(void *self, int64_t mono_ms);
+	/* Optional (may be NULL): change the interval, pause or resume. */
+	void (*set_interval)(void *self, int64_t interval_ms);
+	void (*set_paused)(void *self, bool paused);
+	void (*destroy)(void *self);
+};
+
+struct source {
+	const struct source_ops *ops;
+	void *self;
+	int64_t interval_ms;	/* current interval between snapshots */
+};
+
+/* Thin wrappers over ops, so callers need not test optional members. */
+void source_describe(struct source *src, char *buf, size_t len);
+int source_step(struct source *src, int64_t mono_ms, struct source_event *ev);
+int64_t source_clock(struct source *src, int64_t mono_ms);
+void source_set_interval(struct source *src, int64_t interval_ms);
+void source_set_paused(struct source *src, bool paused);
+void source_free(struct source *src);	/* NULL is fine */
+
+/*
+ * Wait until one of the source's descriptors or extra_fd (-1 for none) is
+ * ready, the source's next wakeup is due, or max_wait_ms (-1: no limit) has
+ * passed. Returns 1 if extra_fd is readable, 0 otherwise; EINTR returns 0 so
+ * the caller can look at signal flags.
+ */
+int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms);
+
+/* Wrap an implementation; never returns NULL. */
+struct source *source_new(const struct source_ops *ops, void *self, int64_t interval_ms);
+
+/* Constructors. Each returns NULL and a one-line message in err on bad options. */
+struct sim_options {
+	const char *scenario;	/* built-in name or a scenario file; default "steady" */
+	uint64_t seed;
+	double speed;		/* virtual seconds per wall second; 0 = as fast as the CPU allows */
+	int64_t duration_ms;	/* virtual time to run; 0 = the scenario's own length (endless for steady) */
+	int64_t interval_ms;	/* virtual time between snapshots */
+};
+struct source *source_sim_new(const struct sim_options *o, char *err, size_t errlen);
+
+struct http_options {
+	const char *url;
+	int64_t interval_ms, timeout_ms;
+	const char *header_file;	/* NULL: no extra headers */
+	bool insecure;
+	size_t max_body;
+};
+struct source *source_http_new(const struct http_options *o, char *err, size_t errlen);
+
+struct exec_options {
+	const char *command;	/* run with /bin/sh -c */
+	int64_t interval_ms, timeout_ms;
+	size_t max_body;
+};
+struct source *source_exec_new(const struct exec_options *o, char *err, size_t errlen);
+
+#endif

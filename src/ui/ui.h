@@ -1,0 +1,29 @@
+/* The interactive screen: entry point used by main.c. */
+#ifndef RT_UI_H
+#define RT_UI_H
+
+#include <stdbool.h>
+
+#include "source.h"
+#include "targets.h"
+
+struct recorder;
+
+enum ui_theme { UI_THEME_DEFAULT, UI_THEME_CB };
+
+struct ui_options {
+	const struct target_set *targets;
+	struct recorder *rec;	/* NULL: not recording */
+	bool no_color;		/* --no-color; NO_COLOR in the environment is honoured too */
+	enum ui_theme theme;
+};
+
+/*
+ * Run the dashboard on src until the user quits (returns 0) or SIGINT/SIGTERM
+ * (returns 0 after restoring the terminal). Fatal errors restore the terminal
+ * before exiting. Returns 3 with a message on stderr when there is no usable
+ * terminal.
+ */
+int ui_run(struct source *src, const struct ui_options *o);
+
+#endif

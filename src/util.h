@@ -1,0 +1,40 @@
+/*
+ * Small shared helpers: allocation that never returns NULL, fatal errors
+ * that restore the terminal first, clocks, and bounded string formatting.
+ */
+#ifndef RT_UTIL_H
+#define RT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation wrappers: on failure they call fatal(), so they never return NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/*
+ * Print "routertop: MESSAGE" to stderr and exit with status 3 (UNKNOWN in the
+ * monitoring-plugin convention). The cleanup hook, if set, runs first so the
+ * terminal is restored before the message is printed.
+ */
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal_set_cleanup(void (*cleanup)(void));
+
+/* Milliseconds on CLOCK_MONOTONIC (for timers) and since the epoch (for records). */
+int64_t clock_monotonic_ms(void);
+int64_t clock_wall_ms(void);
+
+/* snprintf into a fixed buffer; never overflows, always terminates. */
+void str_printf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Parse a duration such as "5", "1.5", "250ms", "2s", "3m", "1h" into
+ * milliseconds; a bare number means seconds. Returns 0 on success, -1 if the
+ * text is not a positive finite duration.
+ */
+int parse_duration_ms(const char *text, int64_t *out_ms);
+
+#endif

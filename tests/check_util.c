@@ -1,0 +1,48 @@
+#include <check.h>
+#include <stdint.h>
+
+#include "check_run.h"
+#include "util.h"
+
+static const struct {
+	const char *text;
+	int rc;
+	int64_t ms;
+} duration_cases[] = {
+	{ "5", 0, 5000 }, { "1.5", 0, 1500 }, { "250ms", 0, 250 }, { "2s", 0, 2000 },
+	{ "3m", 0, 180000 }, { "1h", 0, 3600000 }, { "0", -1, 0 }, { "-1", -1, 0 },
+	{ "", -1, 0 }, { "abc", -1, 0 }, { "5x", -1, 0 }, { "nan", -1, 0 },
+	{ "inf", -1, 0 }, { "0.1ms", -1, 0 }, { "1e300", -1, 0 },
+};
+
+START_TEST(test_parse_duration)
+{
+	int64_t ms = -7;
+	int rc = parse_duration_ms(duration_cases[_i].text, &ms);
+
+	ck_assert_msg(rc == duration_cases[_i].rc, "'%s' gave rc %d", duration_cases[_i].text, rc);
+	if (rc == 0)
+		ck_assert_int_eq(ms, duration_cases[_i].ms);
+}
+END_TEST
+
+START_TEST(test_str_printf_truncates)
+{
+	char buf[4];
+
+	str_printf(buf, sizeof(buf), "%s", "abcdef");
+	ck_assert_str_eq(buf, "abc");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+
+	tcase_add_loop_test(tc, test_parse_duration, 0,
+			    (int)(sizeof(duration_cases) / sizeof(duration_cases[0])));
+	tcase_add_test(tc, test_str_printf_truncates);
+	suite_add_tcase(s, tc);
+	return check_run_suite(s);
+}
