@@ -1,0 +1,58 @@
+/*
+ * Tracker: what the simulated router measures. A rolling window of the last
+ * N request latencies (default 10,000, up to 10,000,000) with nearest-rank
+ * percentiles, min, max and average; completions per second over a sliding
+ * 60 s; cumulative counters. Recording must cost a few nanoseconds: the
+ * simulator pushes millions of requests a second through it.
+ *
+ * Times are virtual microseconds passed in by the caller; the tracker never
+ * reads a clock.
+ */
+#ifndef RT_TRACKER_H
+#define RT_TRACKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACKER_DEFAULT_WINDOW 10000
+#define TRACKER_MAX_WINDOW 10000000
+
+enum tracker_counter {
+	TRACKER_REQUESTS,	/* every request that reached the router */
+	TRACKER_SUCCEEDED,
+	TRACKER_FAILED,		/* all failures, whatever the cause */
+	TRACKER_TIMEOUTS,
+	TRACKER_FAILURES,	/* processing failures */
+	TRACKER_VALIDATION,
+	TRACKER_RATE_LIMITED,
+	TRACKER_BREAKER_TRIPS,	/* requests rejected by an open breaker */
+	TRACKER_COUNTER_COUNT
+};
+
+struct tracker_stats {		/* microseconds; NAN when the window is empty */
+	double p50, p90, p95, p99, p999;
+	double min, max, avg;
+	uint64_t count;		/* samples in the window */
+};
+
+struct tracker;
+
+/* window: 1..TRACKER_MAX_WINDOW samples. Returns NULL if out of range. */
+struct tracker *tracker_new(size_t window);
+void tracker_free(struct tracker *t);
+
+/* A request completed at now_us after latency_us: into the window and the throughput. */
+void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us);
+void tracker_count(struct tracker *t, enum tracker_counter c);
+uint64_t tracker_counter(const struct tracker *t, enum tracker_counter c);
+
+/* Percentiles and the rest over the current window. */
+void tracker_stats(const struct tracker *t, struct tracker_stats *out);
+
+/* Completions per second over the last 60 s (or since start, if shorter), at now_us. */
+double tracker_throughput(const struct tracker *t, int64_t now_us);
+
+/* Empty the window and throughput (counters stay: they are cumulative). */
+void tracker_reset_window(struct tracker *t);
+
+#endif
