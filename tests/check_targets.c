@@ -131,7 +131,14 @@ START_TEST(test_grade_custom_band_and_zero_limit)
 	history_with_value(h, TARGET_ERROR_RATE, 0.01);
 	targets_evaluate(&ts, h, NOW, INTERVAL, &ev);
 	ck_assert_int_eq(ev.t[TARGET_ERROR_RATE].status, STATUS_FAIL);
+	/* 1.1 * 0.8 rounds above 0.88: the edge must still hold exactly. */
+	ck_assert_int_eq(targets_set(&ts, "p95=1.1", err, sizeof(err)), 0);
+	history_with_value(h, TARGET_P95, 0.88);
+	ck_assert_int_eq(targets_set(&ts, "warn=20", err, sizeof(err)), 0);
+	targets_evaluate(&ts, h, NOW, INTERVAL, &ev);
+	ck_assert_int_eq(ev.t[TARGET_P95].status, STATUS_WARN);
 	/* warn=50: P95 WARN from 75 ms. */
+	ck_assert_int_eq(targets_set(&ts, "p95=150", err, sizeof(err)), 0);
 	ck_assert_int_eq(targets_set(&ts, "warn=50%", err, sizeof(err)), 0);
 	history_with_value(h, TARGET_P95, 75.0);
 	targets_evaluate(&ts, h, NOW, INTERVAL, &ev);
@@ -298,6 +305,8 @@ static const struct {
 	  { BREAKER_CLOSED, 190 }, { BREAKER_OPEN, 55 } }, STATUS_OK, 10.0, NULL },
 	{ "open in the band, nothing recovered", { { BREAKER_CLOSED, 100 }, { BREAKER_OPEN, 50 } },
 	  STATUS_WARN, 50.0, NULL },
+	{ "open too long after a good recovery", { { BREAKER_CLOSED, 300 }, { BREAKER_OPEN, 200 },
+	  { BREAKER_CLOSED, 190 }, { BREAKER_OPEN, 61 } }, STATUS_FAIL, 61.0, NULL },
 	{ "open briefly, nothing recovered", { { BREAKER_CLOSED, 100 }, { BREAKER_OPEN, 10 } },
 	  STATUS_OK, 10.0, NULL },
 	{ "slow recovery", { { BREAKER_CLOSED, 300 }, { BREAKER_OPEN, 200 },
