@@ -484,6 +484,7 @@ START_TEST(test_throughput_out_of_order)
 	tracker_record(t, t0 + 100 * SEC, 10);
 	tracker_record(t, t0 + 90 * SEC, 10);	/* late, but inside the window */
 	tracker_record(t, t0 + 30 * SEC, 10);	/* older than the window: not counted */
+	tracker_record(t, t0 + 40 * SEC, 10);	/* exactly 60 s older: its slot shares the head's place */
 	ck_assert_double_eq_tol(tracker_throughput(t, t0 + 100 * SEC), 2.0 / 60.0, 1e-12);
 	/* A now before the newest completion is taken as that completion's slot. */
 	ck_assert_double_eq_tol(tracker_throughput(t, t0 + 95 * SEC), 2.0 / 60.0, 1e-12);
@@ -500,6 +501,13 @@ START_TEST(test_throughput_negative_time)
 
 	ck_assert_double_eq_tol(tracker_throughput(t, 29 * SEC), 60.0 / 59.0, 1e-9);
 	ck_assert_double_eq_tol(tracker_throughput(t, 30 * SEC), 59.0 / 60.0, 1e-9);
+	tracker_free(t);
+
+	/* -5 ms is in slot [-10 ms, 0), which has left by 59.99 s. */
+	t = tracker_new(10);
+	tracker_record(t, -5000, 10);
+	tracker_record(t, 59990000, 10);
+	ck_assert_double_eq_tol(tracker_throughput(t, 59990000), 1.0 / 59.995, 1e-12);
 	tracker_free(t);
 }
 END_TEST

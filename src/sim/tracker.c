@@ -170,8 +170,11 @@ static void slots_advance(struct tracker *t, int64_t slot)
 	slots_set_head(t, slot);
 }
 
-/* Off the fast path: a new slot, the first completion, or one out of order. */
-static void slots_record_slow(struct tracker *t, int64_t now_us)
+/*
+ * Off the fast path: a new slot, the first completion, or one out of order.
+ * Kept out of line so tracker_record needs no stack frame.
+ */
+__attribute__((noinline)) static void slots_record_slow(struct tracker *t, int64_t now_us)
 {
 	int64_t slot = floor_div(now_us, SLOT_US);
 
@@ -194,7 +197,7 @@ void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us)
 {
 	uint32_t v = clamp_latency(latency_us);
 
-	if (t->len == t->window)
+	if (__builtin_expect(t->len == t->window, 1))	/* full: the usual case */
 		hist_remove(t, t->ring[t->pos]);
 	else
 		t->len++;

@@ -60,17 +60,30 @@ struct tracker;
 
 /* window: 1..TRACKER_MAX_WINDOW samples. Returns NULL if out of range. */
 struct tracker *tracker_new(size_t window);
+/* Frees the tracker; NULL is allowed. */
 void tracker_free(struct tracker *t);
 
 /* A request completed at now_us after latency_us: into the window and the throughput. */
+/*
+ * The oldest sample leaves once the window is full. Latency is clamped to
+ * 0..TRACKER_MAX_LATENCY_US. Completions may arrive out of time order; one
+ * older than the throughput window only enters the latency window.
+ * Touches no counter: the caller counts outcomes with tracker_count.
+ */
 void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us);
+/* Adds one to a cumulative counter; a value outside the enum is ignored. */
 void tracker_count(struct tracker *t, enum tracker_counter c);
+/* The counter's total since tracker_new; 0 for a value outside the enum. */
 uint64_t tracker_counter(const struct tracker *t, enum tracker_counter c);
 
 /* Percentiles and the rest over the current window. */
 void tracker_stats(const struct tracker *t, struct tracker_stats *out);
 
 /* Completions per second over the last 60 s (or since start, if shorter), at now_us. */
+/*
+ * 0 before the first completion. A now_us before the 10 ms slot of the newest
+ * completion counts as the start of that slot. Does not change the tracker.
+ */
 double tracker_throughput(const struct tracker *t, int64_t now_us);
 
 /* Empty the window and throughput (counters stay: they are cumulative). */
