@@ -119,13 +119,13 @@ probe GET "$url" "$tmp/b"
 check "watch --once recorded the snapshot it read" grep -q '"metrics"' "$tmp/rec.jsonl"
 ta=$(field "$tmp/a" timestamp); tw=$(field "$tmp/rec.jsonl" timestamp); tb=$(field "$tmp/b" timestamp)
 ca=$(field "$tmp/a" count); cw=$(field "$tmp/rec.jsonl" count); cb=$(field "$tmp/b" count)
-fa=$(field "$tmp/a" rateLimitViolations); fw=$(field "$tmp/rec.jsonl" rateLimitViolations)
-fb=$(field "$tmp/b" rateLimitViolations)
+fa=$(field "$tmp/a" total); fw=$(field "$tmp/rec.jsonl" total)
+fb=$(field "$tmp/b" total)
 check "watched timestamp lies between the served ones ($ta <= $tw <= $tb)" \
 	test -n "$tw" -a "${ta:-0}" -le "${tw:-0}" -a "${tw:-0}" -le "${tb:-0}"
 check "watched latency count lies between the served ones ($ca <= $cw <= $cb)" \
 	test -n "$cw" -a "${ca:-0}" -le "${cw:-0}" -a "${cw:-0}" -le "${cb:-0}"
-check "watched rate-limit counter lies between the served ones ($fa <= $fw <= $fb)" \
+check "watched requests.total lies between the served ones ($fa <= $fw <= $fb)" \
 	test -n "$fw" -a "${fa:-0}" -le "${fw:-0}" -a "${fw:-0}" -le "${fb:-0}"
 same=ok
 [ "$tw" = "$ta" ] && [ "$cw" != "$ca" ] && same=differs
