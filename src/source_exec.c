@@ -322,10 +322,13 @@ static int exec_step(void *self, int64_t mono_ms, struct source_event *ev)
 		return exec_service(x, mono_ms, ev);
 	if (x->paused || mono_ms < x->next_run_ms)
 		return 0;
-	/* Runs keep their rhythm; one that took longer than the interval is followed at once. */
+	/*
+	 * Runs keep their rhythm, and one that takes longer than the interval is
+	 * followed at once; after a pause (or the first run) count from now.
+	 */
 	x->next_run_ms += x->interval_ms;
-	if (x->next_run_ms < mono_ms)
-		x->next_run_ms = mono_ms;
+	if (x->next_run_ms <= mono_ms)
+		x->next_run_ms = mono_ms + x->interval_ms;
 	if (exec_start(x, mono_ms, ev->message, sizeof(ev->message)) != 0) {
 		char msg[SOURCE_MSG_LEN];
 

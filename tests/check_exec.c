@@ -167,6 +167,8 @@ static const struct {
 	{ "printf 12345678901", 4000, 10, "command output over 10 bytes" },
 	/* A background child holding stdout open is cut off by the timeout. */
 	{ "sleep 10 & echo '{}'", 300, 0, "command timed out after 0.3 s" },
+	/* Stdout closed early while the command goes on: reaped by polling, then cut off. */
+	{ "exec >&-; sleep 10", 300, 0, "command timed out after 0.3 s" },
 };
 
 START_TEST(test_failures)
@@ -286,7 +288,7 @@ static const struct {
 } describes[] = {
 	{ "cat /tmp/x.json", "exec: cat /tmp/x.json" },
 	{ "curl -s localhost:8080/metrics\n| jq .", "exec: curl -s localhost:8080/metrics | jq ." },
-	{ "curl -s http://router.example.com:8080/api/performance/metrics", "exec: curl -s http://router.example.com:8080/api/perf..." },
+	{ "curl -s http://router.example.com:8080/api/performance/metrics", "exec: curl -s http://router.example.com:8080/api/pe..." },
 };
 
 START_TEST(test_describe)

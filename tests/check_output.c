@@ -500,14 +500,16 @@ START_TEST(test_batch_sigint_stops)
 		{ SOURCE_SNAPSHOT, 2000, 200, NULL },
 		{ SOURCE_END, 3000, NAN, NULL },
 	};
-	struct sigaction after;
+	struct sigaction before, after;
 
+	sigaction(SIGINT, NULL, &before);
 	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, false, NULL), 1);
 	ck_assert_int_eq(count_lines(fx.out), 1);
 	ck_assert_uint_eq(fx.sc.next, 2);
-	/* The default disposition is back once batch_run returns. */
+	/* The caller's disposition is back once batch_run returns. */
 	sigaction(SIGINT, NULL, &after);
-	ck_assert(after.sa_handler == SIG_DFL);
+	ck_assert(after.sa_handler == before.sa_handler);
+	ck_assert(after.sa_handler != SIG_IGN);
 }
 END_TEST
 
