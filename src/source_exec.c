@@ -165,45 +165,31 @@ static void exec_kill(struct exec_source *x, enum exec_cut why)
 	exec_close(&x->err_fd);
 }
 
-/* Read what stdout has; the buffer grows up to max_body + 1 so "over" is seen. */
+/*
+ * Read what stdout has. The buffer grows to hold max_body + 1 bytes at most:
+ * one byte past the cap is enough to know the output is too big.
+ */
 static void exec_read_out(struct exec_source *x)
 {
 	for (;;) {
 		size_t room;
 		ssize_t n;
 
-		if (x->out_len >= x->max_body) {
-			char probe;
-
-			n = read(x->out_fd, &probe, 1);
-			if (n > 0)
-				exec_kill(x, CUT_OVERSIZE);
-			else if (n == 0)
-				exec_close(&x->out_fd);
-			if (n >= 0 || (errno != EINTR))
-				return;
-			continue;
+		if (x->out_len > x->max_body) {
+			exec_kill(x, CUT_OVERSIZE);
+			return;
 		}
-		if (x->out_cap - 1 - x->out_len == 0) {
-			size_t cap = x->out_cap * 2;
-
-			if (cap > x->max_body + 1)
-				cap = x->max_body + 1;
-			x->out = xrealloc(x->out, cap);
-			x->out_cap = cap;
+		if (x->out_len + 1 == x->out_cap) {
+			x->out_cap = x->out_cap * 2 < x->max_body + 2 ? x->out_cap * 2 : x->max_body + 2;
+			x->out = xrealloc(x->out, x->out_cap);
 		}
 		room = x->out_cap - 1 - x->out_len;
-		if (room > EXEC_READ_CHUNK)
-			room = EXEC_READ_CHUNK;
-		n = read(x->out_fd, x->out + x->out_len, room);
+		n = read(x->out_fd, x->out + x->out_len, room < EXEC_READ_CHUNK ? room : EXEC_READ_CHUNK);
 		if (n > 0) {
 			x->out_len += (size_t)n;
 			x->out[x->out_len] = '\0';
-		} else if (n == 0) {
-			exec_close(&x->out_fd);
-			return;
-		} else if (errno != EINTR) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+		} else if (n == 0 || errno != EINTR) {
+			if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 				exec_close(&x->out_fd);
 			return;
 		}
@@ -454,11 +440,12 @@ struct source *source_exec_new(const struct exec_options *o, char *err, size_t e
 	x->command = xstrdup(o->command);
 	x->interval_ms = o->interval_ms;
 	x->timeout_ms = o->timeout_ms;
-	x->max_body = o->max_body > 0 ? o->max_body : METRICS_JSON_MAX;
+	/* metrics_parse() takes no more than METRICS_JSON_MAX, so a larger cap buys nothing. */
+	x->max_body = o->max_body > 0 && o->max_body < METRICS_JSON_MAX ? o->max_body : METRICS_JSON_MAX;
 	x->pid = -1;
 	x->out_fd = -1;
 	x->err_fd = -1;
-	x->out_cap = 4096 < x->max_body + 1 ? 4096 : x->max_body + 1;
+	x->out_cap = 4096 < x->max_body + 2 ? 4096 : x->max_body + 2;
 	x->out = xmalloc(x->out_cap);
 	x->out[0] = '\0';
 	/* The first run is due at once: next_run_ms 0 is in the past on any monotonic clock. */
