@@ -107,6 +107,11 @@ static void batch_event(struct batch_ctx *c, const struct source_event *ev)
 		fprintf(c->err, "routertop: %s\n", ev->message);
 		fflush(c->err);
 		if (c->o->once) {
+			/* A monitoring system reads only stdout: tell it why there is no result. */
+			if (c->o->format == FORMAT_NAGIOS) {
+				fprintf(c->out, "ROUTERTOP UNKNOWN - %s\n", ev->message);
+				fflush(c->out);
+			}
 			c->status = 3;
 			c->done = true;
 		}

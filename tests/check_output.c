@@ -436,6 +436,9 @@ START_TEST(test_batch_once_fault)
 	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, true, NULL), 3);
 	ck_assert_str_eq(fx.out, "");
 	ck_assert_str_eq(fx.err, "routertop: HTTP 500 from http://127.0.0.1:1/metrics\n");
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_NAGIOS, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "ROUTERTOP UNKNOWN - HTTP 500 from http://127.0.0.1:1/metrics\n");
+	ck_assert_str_eq(fx.err, "routertop: HTTP 500 from http://127.0.0.1:1/metrics\n");
 }
 END_TEST
 
