@@ -97,6 +97,24 @@ static void batch_snapshot(struct batch_ctx *c)
 	}
 }
 
+/*
+ * A fault is one line on stderr. With --once the run is over (UNKNOWN), and
+ * for nagios the reason also goes to stdout: a monitoring system reads only that.
+ */
+static void batch_fault(struct batch_ctx *c, const char *msg)
+{
+	fprintf(c->err, "routertop: %s\n", msg);
+	fflush(c->err);
+	if (!c->o->once)
+		return;
+	if (c->o->format == FORMAT_NAGIOS) {
+		fprintf(c->out, "ROUTERTOP UNKNOWN - %s\n", msg);
+		fflush(c->out);
+	}
+	c->status = 3;
+	c->done = true;
+}
+
 static void batch_event(struct batch_ctx *c, const struct source_event *ev)
 {
 	switch (monitor_handle(&c->m, ev)) {
@@ -104,23 +122,11 @@ static void batch_event(struct batch_ctx *c, const struct source_event *ev)
 		batch_snapshot(c);
 		break;
 	case SOURCE_ERROR:
-		fprintf(c->err, "routertop: %s\n", ev->message);
-		fflush(c->err);
-		if (c->o->once) {
-			/* A monitoring system reads only stdout: tell it why there is no result. */
-			if (c->o->format == FORMAT_NAGIOS) {
-				fprintf(c->out, "ROUTERTOP UNKNOWN - %s\n", ev->message);
-				fflush(c->out);
-			}
-			c->status = 3;
-			c->done = true;
-		}
+		batch_fault(c, ev->message);
 		break;
 	case SOURCE_END:
-		if (c->m.snapshots == 0) {
-			fprintf(c->err, "routertop: the source ended before its first snapshot\n");
-			fflush(c->err);
-		}
+		if (c->m.snapshots == 0)
+			batch_fault(c, "the source ended before its first snapshot");
 		c->done = true;
 		break;
 	case SOURCE_NOTICE:

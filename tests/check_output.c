@@ -492,6 +492,9 @@ START_TEST(test_batch_end_without_snapshot)
 	ck_assert_str_eq(fx.err, "routertop: connection refused\n"
 			 "routertop: the source ended before its first snapshot\n");
 	ck_assert_int_eq(run_script(items + 1, 1, FORMAT_JSON, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "");
+	ck_assert_int_eq(run_script(items + 1, 1, FORMAT_NAGIOS, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "ROUTERTOP UNKNOWN - the source ended before its first snapshot\n");
 }
 END_TEST
 
