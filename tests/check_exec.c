@@ -140,13 +140,16 @@ START_TEST(test_seed_sample)
 	struct source_event ev;
 
 	snprintf(path, sizeof(path), "%s/data/samples/seed-open-breaker.json", RT_SRCDIR);
-	if (access(path, R_OK) != 0)
-		return;	/* the sample ships with the metrics module */
 	snprintf(cmd, sizeof(cmd), "cat '%s'", path);
 	src = exec_new(cmd, 4000, 0);
 	next_event(src, &ev);
 	ck_assert_msg(ev.kind == SOURCE_SNAPSHOT, "got %d: %s", ev.kind, ev.message);
 	ck_assert_int_eq(ev.snap.breaker.state, BREAKER_OPEN);
+	ck_assert_int_eq(ev.snap.breaker.healthy, 0);
+	ck_assert_int_eq(ev.snap.errors.breaker_trips, 20);
+	ck_assert_int_eq(ev.snap.errors.timeouts, 10);
+	ck_assert(ev.snap.throughput.per_second == 0.032);
+	ck_assert(isnan(ev.snap.latency.avg));
 	source_free(src);
 }
 END_TEST
