@@ -4,6 +4,7 @@
  * for real processes to exit and every one is bounded.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -59,8 +60,22 @@ static void assert_no_children(void)
 	ck_assert_int_eq(errno, ECHILD);
 }
 
+/* Open descriptors of this process, to catch a pipe left open. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
 static void expect_error(const char *command, int64_t timeout_ms, size_t max_body, const char *want)
 {
+	int fds = count_fds();
 	struct source *src = exec_new(command, timeout_ms, max_body);
 	struct source_event ev;
 
@@ -69,7 +84,9 @@ static void expect_error(const char *command, int64_t timeout_ms, size_t max_bod
 	ck_assert_msg(strcmp(ev.message, want) == 0, "'%s' gave '%s', want '%s'", command, ev.message, want);
 	ck_assert(strchr(ev.message, '\n') == NULL);
 	assert_no_children();
+	ck_assert_int_eq(count_fds(), fds);
 	source_free(src);
+	ck_assert_int_eq(count_fds(), fds);
 }
 
 static void write_file(const char *path, const char *text)
