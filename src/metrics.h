@@ -99,4 +99,18 @@ const char *breaker_state_name(enum breaker_state state);
 /* Accepts closed, open, half-open, half_open, halfOpen in any case. Returns 0 or -1. */
 int breaker_state_parse(const char *text, enum breaker_state *out);
 
+/*
+ * Field-by-field equality of two snapshots; unknown equals unknown (NAN ==
+ * NAN here). Returns 1 if equal, 0 if not.
+ */
+int metrics_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b);
+
+/*
+ * Copy NUL-terminated src into dst (size bytes, size > 0) so it is safe to
+ * draw on a terminal: at most size-1 bytes, never cutting a UTF-8 sequence,
+ * control characters (C0, DEL, C1) replaced by spaces and bytes that are not
+ * well-formed UTF-8 by '?'. dst is always terminated.
+ */
+void metrics_copy_text(char *dst, size_t size, const char *src);
+
 #endif
