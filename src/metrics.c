@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,10 +61,8 @@ int breaker_state_parse(const char *text, enum breaker_state *out)
 	char folded[16];
 	size_t n = 0;
 
-	/* Fold case and drop '-' and '_' so half-open, half_open and halfOpen agree. */
+	/* Fold case so halfOpen, HALF-OPEN and Half_Open meet their lowercase forms. */
 	for (const char *p = text; *p != '\0'; p++) {
-		if (*p == '-' || *p == '_')
-			continue;
 		if (n + 1 >= sizeof(folded))
 			return -1;
 		folded[n++] = (char)tolower((unsigned char)*p);
@@ -73,7 +72,8 @@ int breaker_state_parse(const char *text, enum breaker_state *out)
 		*out = BREAKER_CLOSED;
 	else if (strcmp(folded, "open") == 0)
 		*out = BREAKER_OPEN;
-	else if (strcmp(folded, "halfopen") == 0)
+	else if (strcmp(folded, "half-open") == 0 || strcmp(folded, "half_open") == 0 ||
+		 strcmp(folded, "halfopen") == 0)
 		*out = BREAKER_HALF_OPEN;
 	else
 		return -1;
@@ -374,15 +374,39 @@ static void number_format(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.17g", v);
 }
 
+/*
+ * The value of a JSON number: a parsed one, or one of our own raw number
+ * items (see number_create) when a tree from metrics_to_cjson is read back
+ * without printing it. Returns 0, or -1 if item is not a number.
+ */
+static int number_value(const cJSON *item, double *out)
+{
+	cJSON *parsed;
+	int rc = -1;
+
+	if (cJSON_IsNumber(item)) {
+		*out = item->valuedouble;
+		return 0;
+	}
+	if (!cJSON_IsRaw(item) || item->valuestring == NULL)
+		return -1;
+	parsed = cJSON_ParseWithOpts(item->valuestring, NULL, 1);
+	if (cJSON_IsNumber(parsed)) {
+		*out = parsed->valuedouble;
+		rc = 0;
+	}
+	cJSON_Delete(parsed);
+	return rc;
+}
+
 static int read_number(const cJSON *item, const char *place, enum field_kind kind,
 		       double *out, char *err, size_t errlen)
 {
 	char shown[32];
 	double v;
 
-	if (!cJSON_IsNumber(item))
+	if (number_value(item, &v) != 0)
 		return fail(err, errlen, "%s: expected number", place);
-	v = item->valuedouble;
 	number_format(shown, sizeof(shown), v);
 	if (!isfinite(v) || fabs(v) > METRICS_VALUE_MAX)
 		return fail(err, errlen, "%s: %s is out of range", place, shown);
@@ -543,6 +567,37 @@ static void check_alloc(const void *p)
 		fatal("out of memory building metrics JSON");
 }
 
+/*
+ * A JSON number that reads back as exactly v. cJSON prints "%.15g" whenever
+ * that reads back within an epsilon of the value, which loses the last bits
+ * of values such as 0.1 + 0.2; those go out as raw "%.17g" text instead,
+ * which always reads back exactly.
+ */
+static cJSON *number_create(double v)
+{
+	char buf[32];
+	char point = localeconv()->decimal_point[0];
+
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) == v)
+		return cJSON_CreateNumber(v);
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	/* printf follows LC_NUMERIC; JSON always wants '.'. */
+	for (char *p = buf; *p != '\0'; p++)
+		if (*p == point)
+			*p = '.';
+	return cJSON_CreateRaw(buf);
+}
+
+static void add_number(cJSON *obj, const char *key, double v)
+{
+	cJSON *item = number_create(v);
+
+	check_alloc(item);
+	if (!cJSON_AddItemToObject(obj, key, item))
+		fatal("out of memory building metrics JSON");
+}
+
 /* Add f to obj unless it is unknown; returns 1 if something was written. */
 static int write_field(cJSON *obj, const struct metrics_snapshot *s, const struct field *f)
 {
@@ -558,13 +613,13 @@ static int write_field(cJSON *obj, const struct metrics_snapshot *s, const struc
 		v = field_get_double(s, f);
 		if (!isfinite(v))
 			return 0;
-		check_alloc(cJSON_AddNumberToObject(obj, f->key, v));
+		add_number(obj, f->key, v);
 		return 1;
 	case FIELD_COUNT:
 		count = field_get_count(s, f);
 		if (count < 0)
 			return 0;
-		check_alloc(cJSON_AddNumberToObject(obj, f->key, (double)count));
+		add_number(obj, f->key, (double)count);
 		return 1;
 	case FIELD_BOOL:
 		flag = field_get_int(s, f);

@@ -142,7 +142,6 @@ static const struct reject_case reject_cases[] = {
 	  "circuitBreakerStatus.stateSinceMs: 1000.25 is not a whole number" },
 	{ "latency.p99", "1e308", "latency.p99: 1e+308 is out of range" },
 	{ "latency.p99", "-1e308", "latency.p99: -1e+308 is out of range" },
-	{ "latency.p99", "1e999", "latency.p99: inf is out of range" },
 	{ "latency.count", "1e16", "latency.count: 1e+16 is out of range" },
 	{ "timestamp", "1000000000000001", "timestamp: 1000000000000001 is out of range" },
 	{ "latency.p50", "-1", "latency.p50: -1 is negative" },
@@ -288,10 +287,11 @@ static const struct text_case text_cases[] = {
 	{ "{\"latency\": {\"p50\": NaN}}", 0, "line 1, column 21: invalid JSON" },
 	{ "{\"latency\": {\"p50\": nan}}", 0, "line 1, column 21: invalid JSON" },
 	{ "{\"latency\": {\"p50\": Infinity}}", 0, "line 1, column 21: invalid JSON" },
-	{ "{\"latency\": {\"p50\": 1,}}", 0, "line 1, column 23: invalid JSON" },
+	{ "{\"latency\": {\"p50\": 1,}}", 0, "line 1, column 24: invalid JSON" },
+	{ "{\"latency\": {\"p99\": 1e999}}", 0, "latency.p99: inf is out of range" },
 	{ "{\"latency\": ", 0, "line 1, column 12: invalid JSON" },
 	{ "{\n  \"latency\": {\n    \"p50\": ,\n", 0, "line 3, column 12: invalid JSON" },
-	{ "{'latency': {}}", 0, "line 1, column 1: invalid JSON" },
+	{ "{'latency': {}}", 0, "line 1, column 3: invalid JSON" },
 	{ "[1, 2]", 0, "expected a JSON object" },
 	{ "42", 0, "expected a JSON object" },
 	{ "null", 0, "expected a JSON object" },
@@ -339,7 +339,7 @@ START_TEST(test_truncated)
 		free(copy);
 	}
 	ck_assert_int_eq(metrics_parse(design_sample, 100, &s, err, sizeof(err)), -1);
-	ck_assert_str_eq(err, "line 2, column 99: invalid JSON");
+	ck_assert_str_eq(err, "line 3, column 30: invalid JSON");
 }
 END_TEST
 
@@ -486,7 +486,7 @@ START_TEST(test_small_error_buffer)
 
 	memset(err, 'Z', sizeof(err));
 	ck_assert_int_eq(metrics_parse("[]", 2, &s, err, 8), -1);
-	ck_assert_str_eq(err, "expected");
+	ck_assert_str_eq(err, "expecte");
 	ck_assert_int_eq(err[8], 'Z');
 	ck_assert_int_eq(metrics_parse("[]", 2, &s, NULL, 0), -1);
 	ck_assert_int_eq(metrics_from_cjson(NULL, &s, err, sizeof(err)), -1);
@@ -520,7 +520,7 @@ static const struct rec_case rec_cases[] = {
 	{ "csi\\u009b2J", "csi 2J" },
 	{ "caf\\u00e9 \xe2\x82\xac ok", "caf\xc3\xa9 \xe2\x82\xac ok" },
 	{ "nul\\u0000tail", "nul" },
-	{ "bad \xff\xfe!", "bad ??!" },
+	{ "bad \xff\xfe.", "bad ??." },
 	{ "overlong \xc0\xaf", "overlong ??" },
 	{ "surrogate \xed\xa0\x80", "surrogate ???" },
 	{ "cut \xe2\x82", "cut ??" },
