@@ -334,24 +334,21 @@ void metrics_copy_text(char *dst, size_t size, const char *src)
 		return;
 	while (*p != '\0') {
 		size_t n = utf8_sequence_length(p);
-		const unsigned char *copy = p;
+		const char *put = (const char *)p;
+		size_t width = n;
 
-		if (n == 0)
-			copy = (const unsigned char *)"?";
-		else if (utf8_is_control(p, n))
-			copy = (const unsigned char *)" ";
-		if (n == 0 || copy != p) {
-			n = n == 0 ? 1 : n;
-			if (used + 1 > size - 1)
-				break;
-			dst[used++] = (char)copy[0];
-			p += n;
-			continue;
+		/* A byte that is not UTF-8 shows as '?', a control character as a space. */
+		if (n == 0) {
+			put = "?";
+			n = width = 1;
+		} else if (utf8_is_control(p, n)) {
+			put = " ";
+			width = 1;
 		}
-		if (used + n > size - 1)
+		if (used + width > size - 1)
 			break;
-		memcpy(dst + used, p, n);
-		used += n;
+		memcpy(dst + used, put, width);
+		used += width;
 		p += n;
 	}
 	dst[used] = '\0';

@@ -90,6 +90,10 @@ int metrics_from_cjson(const struct cJSON *obj, struct metrics_snapshot *out,
 /*
  * Build the wire JSON for *s. Unknown fields are left out. The caller owns
  * the result (cJSON_Delete / free). metrics_to_json returns one compact line.
+ * Printed output parses back to exactly *s: a double that cJSON would print
+ * rounded (it only promises to be within an epsilon) is a raw item (cJSON_IsRaw)
+ * holding "%.17g" text, which metrics_from_cjson also reads. Aborts via
+ * fatal() if memory runs out.
  */
 struct cJSON *metrics_to_cjson(const struct metrics_snapshot *s);
 char *metrics_to_json(const struct metrics_snapshot *s);
