@@ -361,21 +361,22 @@ static int64_t exec_clock(void *self, int64_t mono_ms)
 	return mono_ms;
 }
 
-/* "exec: COMMAND", on one line and cut to fit a header. */
+/*
+ * "exec: COMMAND", cut to fit a header and safe to draw: control characters
+ * become spaces and a cut never splits a UTF-8 sequence.
+ */
 static void exec_describe(void *self, char *buf, size_t len)
 {
 	struct exec_source *x = self;
-	char cmd[EXEC_DESCRIBE_MAX + 4];
-	size_t n = strlen(x->command);
+	char cmd[EXEC_DESCRIBE_MAX + 1];
 
-	if (n > EXEC_DESCRIBE_MAX)
-		str_printf(cmd, sizeof(cmd), "%.*s...", EXEC_DESCRIBE_MAX - 3, x->command);
-	else
-		str_printf(cmd, sizeof(cmd), "%s", x->command);
-	for (char *p = cmd; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\t' || *p == '\r')
-			*p = ' ';
-	str_printf(buf, len, "exec: %s", cmd);
+	if (strlen(x->command) > EXEC_DESCRIBE_MAX) {
+		metrics_copy_text(cmd, EXEC_DESCRIBE_MAX - 3 + 1, x->command);
+		str_printf(buf, len, "exec: %s...", cmd);
+	} else {
+		metrics_copy_text(cmd, sizeof(cmd), x->command);
+		str_printf(buf, len, "exec: %s", cmd);
+	}
 }
 
 static void exec_set_interval(void *self, int64_t interval_ms)

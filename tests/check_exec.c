@@ -309,6 +309,9 @@ static const struct {
 	{ "cat /tmp/x.json", "exec: cat /tmp/x.json" },
 	{ "curl -s localhost:8080/metrics\n| jq .", "exec: curl -s localhost:8080/metrics | jq ." },
 	{ "curl -s http://router.example.com:8080/api/performance/metrics", "exec: curl -s http://router.example.com:8080/api/pe..." },
+	{ "echo \x1b[2J; cat x", "exec: echo  [2J; cat x" },
+	/* 44 ASCII bytes, then a 2-byte letter that does not fit before the cut. */
+	{ "echo 123456789012345678901234567890123456789\xc3\xa9\xc3\xa9\xc3\xa9", "exec: echo 123456789012345678901234567890123456789..." },
 };
 
 START_TEST(test_describe)
