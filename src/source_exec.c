@@ -220,15 +220,23 @@ static void exec_read_err(struct exec_source *x)
 	}
 }
 
-/* ": first line of stderr", or "" when the command said nothing there. */
+/*
+ * ": first line of stderr", or "" when the command said nothing there. The
+ * line ends up on the screen, so it is made safe to draw.
+ */
 static void exec_stderr_suffix(const struct exec_source *x, char *buf, size_t len)
 {
+	char line[EXEC_STDERR_MAX], safe[EXEC_STDERR_MAX];
 	size_t n = strcspn(x->errtext, "\r\n");
 
-	if (n == 0)
+	if (n == 0) {
 		buf[0] = '\0';
-	else
-		str_printf(buf, len, ": %.*s", (int)n, x->errtext);
+		return;
+	}
+	memcpy(line, x->errtext, n);
+	line[n] = '\0';
+	metrics_copy_text(safe, sizeof(safe), line);
+	str_printf(buf, len, ": %s", safe);
 }
 
 /* Turn a finished run into an event. */

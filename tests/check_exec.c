@@ -179,6 +179,7 @@ static const struct {
 } failures[] = {
 	{ "false", 4000, 0, "command exited with status 1" },
 	{ "echo oops >&2; exit 2", 4000, 0, "command exited with status 2: oops" },
+	{ "printf 'bad\\033[2Jterm\\nsecond line' >&2; exit 3", 4000, 0, "command exited with status 3: bad [2Jterm" },
 	{ "no-such-command-rt", 4000, 0, "command exited with status 127: sh: 1: no-such-command-rt: not found" },
 	{ "kill -9 $$", 4000, 0, "command killed by signal 9" },
 	{ "true", 4000, 0, "command printed nothing" },
