@@ -362,11 +362,11 @@ END_TEST
 
 /* --- batch_run --- */
 
-static int run_script(const struct script_item *items, size_t n, enum output_format fmt, bool once,
-		      struct recorder *rec)
+static int run_script_targets(const struct script_item *items, size_t n, enum output_format fmt,
+			      bool once, struct recorder *rec, const struct target_set *ts)
 {
 	FILE *out = tmpfile(), *err = tmpfile();
-	struct batch_options o = { .format = fmt, .once = once, .targets = &fx.ts, .rec = rec,
+	struct batch_options o = { .format = fmt, .once = once, .targets = ts, .rec = rec,
 				   .out = out, .err = err };
 	size_t len;
 	int rc;
@@ -383,6 +383,12 @@ static int run_script(const struct script_item *items, size_t n, enum output_for
 	fclose(out);
 	fclose(err);
 	return rc;
+}
+
+static int run_script(const struct script_item *items, size_t n, enum output_format fmt, bool once,
+		      struct recorder *rec)
+{
+	return run_script_targets(items, n, fmt, once, rec, &fx.ts);
 }
 
 static int count_lines(const char *s)
@@ -410,6 +416,22 @@ START_TEST(test_batch_once_fail)
 	ck_assert(strstr(fx.out, "overall     FAIL\n") != NULL);
 	ck_assert_str_eq(fx.err, "");
 	ck_assert_uint_eq(fx.sc.next, 2);	/* stopped after the first snapshot */
+}
+END_TEST
+
+/* Without targets the defaults apply (P95 < 150 ms); with stricter ones the verdict follows them. */
+START_TEST(test_batch_targets)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_SNAPSHOT, 1000, 140, NULL },
+	};
+	struct target_set strict = fx.ts;
+
+	ck_assert_int_eq(run_script_targets(items, N(items), FORMAT_CSV, true, NULL, NULL), 1);
+	ck_assert(strstr(fx.out, ",WARN,") != NULL);
+	strict.limit[TARGET_P95] = 100;
+	ck_assert_int_eq(run_script_targets(items, N(items), FORMAT_CSV, true, NULL, &strict), 2);
+	ck_assert(strstr(fx.out, ",FAIL,") != NULL);
 }
 END_TEST
 
@@ -558,6 +580,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tb, setup, teardown);
 	tcase_add_test(tb, test_batch_once_fail);
+	tcase_add_test(tb, test_batch_targets);
 	tcase_add_test(tb, test_batch_once_warn_nagios);
 	tcase_add_test(tb, test_batch_once_fault);
 	tcase_add_test(tb, test_batch_continuous);
