@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
+#include "record.h"
 #include "source.h"
 #include "util.h"
 
@@ -810,6 +811,59 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
+/* What the recorder writes, replay gives back: same snapshots, times and events. */
+START_TEST(test_recorder_round_trip)
+{
+	struct rec r;
+	struct source *src;
+	struct recorder *w;
+	struct evlog *log = log_new();
+	struct metrics_snapshot snaps[3];
+	const char *event = "{\"type\":\"breaker\",\"from\":\"closed\",\"to\":\"open\"}";
+	char err[256];
+
+	rec_begin(&r);
+	fclose(r.fp);
+	w = recorder_open(r.path, err, sizeof(err));
+	ck_assert_msg(w != NULL, "%s", err);
+	for (int i = 0; i < 3; i++) {
+		metrics_init(&snaps[i]);
+		snaps[i].latency.p95 = 100.25 + i;
+		snaps[i].latency.count = 1000 + i;
+		snaps[i].throughput.per_second = 150.5;
+		snaps[i].errors.breaker_trips = i;
+		snaps[i].breaker.state = i == 2 ? BREAKER_OPEN : BREAKER_CLOSED;
+		str_printf(snaps[i].breaker.recommendation, METRICS_TEXT_LEN, "note %d", i);
+		ck_assert_int_eq(recorder_write_snapshot(w, T0 + i * 5000, "sim", &snaps[i],
+							 err, sizeof(err)), 0);
+		if (i == 1)
+			ck_assert_int_eq(recorder_write_event(w, T0 + 7000, event, err, sizeof(err)), 0);
+	}
+	recorder_close(w);
+	r.fp = fopen(r.path, "a");
+	src = rec_open(&r, 0);
+	ck_assert_int_eq(src->interval_ms, 5000);
+	while (pass(src, 0, log) > 0)
+		;
+	ck_assert_int_eq(log->n, 5);
+	for (int i = 0, e = 0; i < 3; i++, e++) {
+		if (i == 2) {
+			ck_assert_int_eq(log->ev[e].kind, SOURCE_NOTICE);
+			ck_assert_int_eq(log->ev[e].at_ms, T0 + 7000);
+			ck_assert_str_eq(log->ev[e].message, event);
+			e++;
+		}
+		ck_assert_int_eq(log->ev[e].kind, SOURCE_SNAPSHOT);
+		ck_assert_int_eq(log->ev[e].at_ms, T0 + i * 5000);
+		ck_assert_int_eq(log->ev[e].wall_ms, T0 + i * 5000);
+		ck_assert_msg(metrics_equal(&log->ev[e].snap, &snaps[i]), "snapshot %d differs", i);
+	}
+	ck_assert_int_eq(log->ev[4].kind, SOURCE_END);
+	free(log);
+	rec_done(&r, src);
+}
+END_TEST
+
 /* A file of only bad lines opens, reports, and ends. */
 START_TEST(test_no_good_line)
 {
@@ -846,6 +900,7 @@ int main(void)
 	tcase_add_test(play, test_describe);
 	tcase_add_test(play, test_open_errors);
 	tcase_add_test(play, test_no_good_line);
+	tcase_add_test(play, test_recorder_round_trip);
 	tcase_add_loop_test(lines, test_bad_line_is_skipped_and_located, 0, N_ELEMS(bad_lines));
 	tcase_add_test(lines, test_many_bad_lines_counted_few_shown);
 	tcase_add_test(lines, test_blank_and_crlf_lines);
