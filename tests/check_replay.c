@@ -811,6 +811,40 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
+/* A bad line read again after stepping back is neither counted nor shown again. */
+START_TEST(test_bad_line_counted_once_across_seek)
+{
+	struct rec r;
+	struct source *src;
+	struct evlog *log = log_new();
+	char desc[256];
+
+	rec_begin(&r);
+	rec_snap(&r, T0, "closed", 1);
+	rec_raw(&r, "bad\n");
+	rec_snap(&r, T0 + 1000, "closed", 2);
+	rec_snap(&r, T0 + 2000, "closed", 3);
+	src = rec_open(&r, 0);
+	ck_assert_int_eq(pass(src, 0, log), 2);
+	ck_assert_int_eq(log->ev[1].kind, SOURCE_ERROR);
+	ck_assert_int_eq(pass(src, 0, log), 1);
+	assert_snap(&log->ev[2], T0 + 1000, 2);
+	ck_assert_int_eq(source_seek(src, SOURCE_SEEK_BACK), 0);
+	ck_assert_int_eq(pass(src, 0, log), 1);
+	assert_snap(&log->ev[3], T0, 1);
+	while (pass(src, 0, log) > 0)
+		;
+	ck_assert_int_eq(log->n, 7);
+	assert_snap(&log->ev[4], T0 + 1000, 2);
+	assert_snap(&log->ev[5], T0 + 2000, 3);
+	ck_assert_int_eq(log->ev[6].kind, SOURCE_END);
+	source_describe(src, desc, sizeof(desc));
+	ck_assert_msg(strstr(desc, "  skipped 1  end") != NULL, "describe: %s", desc);
+	free(log);
+	rec_done(&r, src);
+}
+END_TEST
+
 /* What the recorder writes, replay gives back: same snapshots, times and events. */
 START_TEST(test_recorder_round_trip)
 {
@@ -914,6 +948,7 @@ int main(void)
 	tcase_add_test(seek, test_seek_at_the_end);
 	tcase_add_test(seek, test_seek_next_transition);
 	tcase_add_test(seek, test_seek_transition_without_one_runs_to_end);
+	tcase_add_test(seek, test_bad_line_counted_once_across_seek);
 	suite_add_tcase(s, play);
 	suite_add_tcase(s, lines);
 	suite_add_tcase(s, seek);
