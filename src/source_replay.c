@@ -5,9 +5,12 @@
  * The file is streamed, never loaded: a reader pulls 64 KiB chunks and cuts
  * them into lines of at most REPLAY_LINE_MAX bytes; a longer line is skipped
  * by scanning for its newline without keeping it. What stays in memory is one
- * line, one parsed record of lookahead, and an index of the byte offset, time
- * and line number of every good snapshot line seen so far (24 bytes each), so
- * stepping back can re-read a line from its offset.
+ * line, one parsed record of lookahead, and an index of the byte offsets of
+ * the good snapshot lines seen so far, so stepping back can re-read a line.
+ * The index costs a little over 8 bytes a snapshot: the line number and time
+ * are kept only at every REPLAY_CHECKPOINT-th entry, and stepping back to a
+ * snapshot in between re-reads the few lines from the checkpoint before it
+ * (a bare line's time depends on the lines before it), emitting nothing.
  *
  * Time: the replay clock is "recorded ms since the epoch". It is anchored at
  * (anchor_mono, anchor_rec) and runs at speed recorded ms per monotonic ms;
@@ -45,6 +48,7 @@
 #define REPLAY_PRESCAN_SNAPS 9
 #define REPLAY_PRESCAN_LINES 64
 #define REPLAY_BARE_GAP_MS 1000
+#define REPLAY_CHECKPOINT 64
 /* "t" beyond this (year 33658) is garbage, not a time. */
 #define REPLAY_T_MAX 1e15
 
@@ -73,8 +77,9 @@ struct record {
 	char message[SOURCE_MSG_LEN];
 };
 
-struct index_entry {
-	int64_t off, t, line;
+/* Where reading starts again when stepping back: the line number and time of an index entry. */
+struct checkpoint {
+	int64_t line, t;
 };
 
 enum ff_mode { FF_NONE, FF_ONE, FF_TRANSITION };
@@ -93,9 +98,12 @@ struct replay {
 	struct record ahead;
 	bool have_ahead, eof, end_sent, ended;
 
-	struct index_entry *idx;
+	int64_t *offs;		/* byte offset of each good snapshot line, ascending */
+	struct checkpoint *cps;	/* for offs[0], offs[REPLAY_CHECKPOINT], ... */
 	size_t nidx, capidx;
+	int64_t skip_to;	/* after a step back: records before this offset are re-read silently */
 	size_t cur;		/* index position of the last emitted snapshot */
+	int64_t cur_line;
 	bool have_cur;
 	enum breaker_state known_state;	/* last known breaker state emitted */
 	int64_t last_emitted_t;
@@ -339,34 +347,37 @@ static size_t index_find(const struct replay *r, int64_t off)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (r->idx[mid].off < off)
+		if (r->offs[mid] < off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < r->nidx && r->idx[lo].off == off ? lo : r->nidx;
+	return lo < r->nidx && r->offs[lo] == off ? lo : r->nidx;
 }
 
 /*
- * Remember a good snapshot line. Lines read again after a seek are found in
- * the index and keep the time they were first given (a bare line's time
- * depends on what came before it).
+ * Remember a good snapshot line. A checkpoint line read again after a seek
+ * keeps the time it was first given; the lines after it get theirs again
+ * by being read in order from it.
  */
 static void index_note(struct replay *r, struct record *rec)
 {
 	size_t at;
 
-	if (r->nidx > 0 && rec->off <= r->idx[r->nidx - 1].off) {
+	if (r->nidx > 0 && rec->off <= r->offs[r->nidx - 1]) {
 		at = index_find(r, rec->off);
-		if (at < r->nidx)
-			rec->t = r->idx[at].t;
+		if (at < r->nidx && at % REPLAY_CHECKPOINT == 0)
+			rec->t = r->cps[at / REPLAY_CHECKPOINT].t;
 		return;
 	}
 	if (r->nidx == r->capidx) {
 		r->capidx = r->capidx ? r->capidx * 2 : 1024;
-		r->idx = xrealloc(r->idx, r->capidx * sizeof(*r->idx));
+		r->offs = xrealloc(r->offs, r->capidx * sizeof(*r->offs));
+		r->cps = xrealloc(r->cps, (r->capidx / REPLAY_CHECKPOINT + 1) * sizeof(*r->cps));
 	}
-	r->idx[r->nidx++] = (struct index_entry){ .off = rec->off, .t = rec->t, .line = rec->line };
+	if (r->nidx % REPLAY_CHECKPOINT == 0)
+		r->cps[r->nidx / REPLAY_CHECKPOINT] = (struct checkpoint){ .line = rec->line, .t = rec->t };
+	r->offs[r->nidx++] = rec->off;
 }
 
 static int64_t replay_now(struct replay *r, int64_t mono)
@@ -472,7 +483,7 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 			if (r->ahead.kind == REC_SNAPSHOT)
 				index_note(r, &r->ahead);
 			r->prev_t = r->ahead.t;
-			r->have_ahead = true;
+			r->have_ahead = ln.off >= r->skip_to;
 		} else {
 			show = replay_bad_line(r, &ln);
 			if (!ln.terminated) {
@@ -526,6 +537,7 @@ static void replay_emit(struct replay *r, int64_t mono, struct source_event *ev)
 		ev->snap = rec->snap;
 		r->cur = index_find(r, rec->off);
 		r->have_cur = r->cur < r->nidx;
+		r->cur_line = rec->line;
 		r->pass_snaps++;
 		if (state != BREAKER_UNKNOWN)
 			r->known_state = state;
@@ -601,12 +613,18 @@ static int64_t replay_clock(void *self, int64_t mono_ms)
 	return replay_now(self, mono_ms);
 }
 
-/* Start reading again at the line of index entry i; the next record read is that snapshot. */
+/*
+ * Start reading again at the checkpoint at or before index entry i; the
+ * lines before entry i are read again silently, so the next record handed
+ * out is that snapshot.
+ */
 static void replay_reposition(struct replay *r, size_t i)
 {
-	reader_seek(&r->rd, r->idx[i].off);
-	r->line_no = r->idx[i].line;
-	r->prev_t = r->idx[i].t;
+	size_t c = i - i % REPLAY_CHECKPOINT;
+
+	reader_seek(&r->rd, r->offs[c]);
+	r->line_no = r->cps[c / REPLAY_CHECKPOINT].line;
+	r->skip_to = r->offs[i];
 	r->have_ahead = r->eof = r->end_sent = r->ended = false;
 }
 
@@ -675,7 +693,7 @@ static void replay_describe(void *self, char *buf, size_t len)
 	else
 		str_printf(speed, sizeof(speed), "x%g", r->speed);
 	if (r->have_cur)
-		str_printf(line, sizeof(line), "  line %lld", (long long)r->idx[r->cur].line);
+		str_printf(line, sizeof(line), "  line %lld", (long long)r->cur_line);
 	if (r->skipped > 0)
 		str_printf(skipped, sizeof(skipped), "  skipped %lld", (long long)r->skipped);
 	str_printf(buf, len, "replay: %s%s  %s%s%s", r->name, line, speed, skipped,
@@ -692,7 +710,8 @@ static void replay_destroy(void *self)
 		close(r->rd.fd);
 	free(r->rd.chunk);
 	free(r->buf);
-	free(r->idx);
+	free(r->offs);
+	free(r->cps);
 	free(r->path);
 	free(r);
 }

@@ -19,6 +19,8 @@
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define T0 INT64_C(1764064800000) /* 2025-11-25 10:00:00 UTC */
 #define MAX_EVENTS 64
+/* The index keeps a checkpoint every 64 snapshots (REPLAY_CHECKPOINT); tests cross several. */
+#define REPLAY_CHECKPOINT_GUESS 64
 
 struct rec {
 	char path[64];
@@ -811,6 +813,77 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
+/*
+ * Stepping back all the way through a long mixed recording (bare lines whose
+ * time depends on the lines before them, events, bad lines) gives back each
+ * snapshot exactly as it came the first time, with its line number, across
+ * the index's checkpoints.
+ */
+START_TEST(test_seek_back_through_long_recording)
+{
+	enum { LINES = 300, MAXS = LINES };
+	struct rec r;
+	struct source *src;
+	struct source_event ev, snap;
+	int64_t t[MAXS];
+	double p95[MAXS];
+	char desc[MAXS][128], now[128];
+	int n = 0, back = 0;
+
+	rec_begin(&r);
+	for (int i = 1; i <= LINES; i++) {
+		if (i % 7 == 0)
+			fprintf(r.fp, "{\"t\": %lld, \"event\": {\"i\": %d}}\n", (long long)(T0 + i), i);
+		else if (i % 11 == 0)
+			rec_raw(&r, "{broken\n");
+		else if (i % 3 == 0)
+			rec_snap(&r, T0 + i * 1000, "closed", i);
+		else
+			rec_bare(&r, "open", i);
+	}
+	src = rec_open(&r, 0);
+	/* At speed 0 a pass ends after each snapshot: the second call starts the next pass. */
+	while (source_step(src, 0, &ev) == 1 || source_step(src, 0, &ev) == 1) {
+		if (ev.kind == SOURCE_END)
+			break;
+		if (ev.kind != SOURCE_SNAPSHOT)
+			continue;
+		ck_assert_int_lt(n, MAXS);
+		t[n] = ev.at_ms;
+		p95[n] = ev.snap.latency.p95;
+		source_describe(src, desc[n], sizeof(desc[n]));
+		n++;
+	}
+	ck_assert_int_gt(n, 3 * REPLAY_CHECKPOINT_GUESS);
+	for (int k = n - 2; k >= 0; k--) {
+		int got = 0;
+
+		ck_assert_int_eq(source_seek(src, SOURCE_SEEK_BACK), 0);
+		/* Events after it come in the same pass at speed 0; nothing is an error again. */
+		while (source_step(src, 0, &ev) == 1) {
+			ck_assert_int_ne(ev.kind, SOURCE_ERROR);
+			if (ev.kind == SOURCE_SNAPSHOT) {
+				snap = ev;
+				got++;
+			}
+		}
+		ck_assert_int_eq(got, 1);
+		ck_assert_msg(snap.at_ms == t[k] && snap.snap.latency.p95 == p95[k],
+			      "back to %d: t %lld p95 %g, want t %lld p95 %g", k,
+			      (long long)snap.at_ms, snap.snap.latency.p95, (long long)t[k], p95[k]);
+		/* The same line number; the skipped count has grown since. */
+		source_describe(src, now, sizeof(now));
+		*strstr(now, "  max") = '\0';
+		*strstr(desc[k], "  max") = '\0';
+		ck_assert_str_eq(now, desc[k]);
+		back++;
+	}
+	ck_assert_int_eq(source_seek(src, SOURCE_SEEK_BACK), -1);
+	ck_assert_int_eq(back, n - 1);
+	rec_done(&r, src);
+}
+END_TEST
+
 /* A bad line read again after stepping back is neither counted nor shown again. */
 START_TEST(test_bad_line_counted_once_across_seek)
 {
@@ -949,6 +1022,7 @@ int main(void)
 	tcase_add_test(seek, test_seek_next_transition);
 	tcase_add_test(seek, test_seek_transition_without_one_runs_to_end);
 	tcase_add_test(seek, test_bad_line_counted_once_across_seek);
+	tcase_add_test(seek, test_seek_back_through_long_recording);
 	suite_add_tcase(s, play);
 	suite_add_tcase(s, lines);
 	suite_add_tcase(s, seek);
