@@ -641,10 +641,9 @@ static int replay_seek(void *self, enum source_seek where)
 		r->ff_count = 1;
 		return 0;
 	}
+	/* Nothing read ahead and nothing left to read: at the end (SOURCE_END comes or came). */
 	if (r->eof && !r->have_ahead)
 		return -1;
-	/* Leaving the end: the clock runs again from the snapshot the seek lands on. */
-	r->ended = r->end_sent = false;
 	if (where == SOURCE_SEEK_FORWARD) {
 		r->ff_count = r->ff == FF_ONE ? r->ff_count + 1 : 1;
 		r->ff = FF_ONE;
