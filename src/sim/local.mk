@@ -4,10 +4,13 @@
 src_libroutertop_a_SOURCES += src/sim/rng.c src/sim/rng.h \
 	src/sim/equeue.c src/sim/equeue.h \
 	src/sim/breaker.c src/sim/breaker.h \
-	src/sim/limiter.c src/sim/limiter.h
+	src/sim/limiter.c src/sim/limiter.h \
+	src/sim/backend.c src/sim/backend.h
 
-check_PROGRAMS += tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter
-TESTS += tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter
+SIM_CHECKS = tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter \
+	tests/check_sim_backend
+check_PROGRAMS += $(SIM_CHECKS)
+TESTS += $(SIM_CHECKS)
 tests_check_sim_rng_SOURCES = tests/check_sim_rng.c tests/check_run.h
 tests_check_sim_rng_CFLAGS = $(TEST_CFLAGS)
 tests_check_sim_rng_LDADD = $(TEST_LIBS)
@@ -17,3 +20,6 @@ tests_check_sim_breaker_LDADD = $(TEST_LIBS)
 tests_check_sim_limiter_SOURCES = tests/check_sim_limiter.c tests/check_run.h
 tests_check_sim_limiter_CFLAGS = $(TEST_CFLAGS)
 tests_check_sim_limiter_LDADD = $(TEST_LIBS)
+tests_check_sim_backend_SOURCES = tests/check_sim_backend.c tests/check_run.h
+tests_check_sim_backend_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_backend_LDADD = $(TEST_LIBS)
