@@ -36,8 +36,9 @@ static int fail(struct parse *p, const char *prefix, const char *key, const char
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* With no key the message begins with the field name itself ("p99_ms: ..."). */
 	str_printf(p->err, p->errlen, "%s: %s%s%s%s", p->label, prefix, key,
-		   *prefix != '\0' || *key != '\0' ? ": " : "", msg);
+		   *key != '\0' ? ": " : "", msg);
 	return -1;
 }
 
@@ -233,14 +234,15 @@ static int parse_phase(struct parse *p, const cJSON *ph, size_t i, struct scenar
 	static const char *const fields[] = {
 		"name", "duration_ms", "users", "requests", "think_ms", "rate", "faults", NULL,
 	};
-	char prefix[PATH_LEN];
+	char prefix[PATH_LEN], where[PATH_LEN];
 	int has_duration;
 
-	str_printf(prefix, sizeof(prefix), "phases[%zu].", i);
+	str_printf(where, sizeof(where), "phases[%zu]", i);
+	str_printf(prefix, sizeof(prefix), "%s.", where);
 	memset(out, 0, sizeof(*out));
 	str_printf(out->name, sizeof(out->name), "phase %zu", i + 1);
 	if (!cJSON_IsObject(ph))
-		return fail(p, "", prefix, "expected an object");
+		return fail(p, "", where, "expected an object");
 	if (check_fields(p, ph, prefix, fields) < 0 ||
 	    string_field(p, ph, prefix, "name", out->name, sizeof(out->name)) < 0 ||
 	    (has_duration = ms_field(p, ph, prefix, "duration_ms", 1, &out->duration_us)) < 0 ||

@@ -17,7 +17,7 @@
 #define SCENARIO_MAX_BYTES ((size_t)64 * 1024)
 #define SCENARIO_MAX_PHASES 64
 #define SCENARIO_MAX_USERS 100000
-#define SCENARIO_MAX_RATE 10000000.0	/* arrivals per second */
+#define SCENARIO_MAX_RATE 1000000.0	/* arrivals per second */
 #define SCENARIO_NAME_LEN 48
 
 struct scenario_phase {
