@@ -170,7 +170,7 @@ static int sim_step(void *self, int64_t mono_ms, struct source_event *ev)
 static int64_t sim_next_wakeup(void *self, int64_t mono_ms)
 {
 	struct sim_source *ss = self;
-	int64_t behind;
+	int64_t behind, wake;
 
 	anchor(ss, mono_ms);
 	if (ss->ended || ss->paused)
@@ -178,7 +178,8 @@ static int64_t sim_next_wakeup(void *self, int64_t mono_ms)
 	if (ss->speed == 0 || ss->snap_ready || ss->end_ready || ss->n_notices > 0)
 		return mono_ms;
 	behind = next_boundary(ss) - ss->anchor_us;
-	return ss->anchor_mono + (int64_t)ceil((double)behind / (ss->speed * 1000.0));
+	wake = ss->anchor_mono + (int64_t)ceil((double)behind / (ss->speed * 1000.0));
+	return wake < mono_ms ? mono_ms : wake;
 }
 
 static int64_t sim_clock(void *self, int64_t mono_ms)

@@ -34,7 +34,8 @@ src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/local.mk
 	} > $@-t && mv $@-t $@
 
 SIM_CHECKS = tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter \
-	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim
+	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim \
+	tests/check_sim_source
 check_PROGRAMS += $(SIM_CHECKS)
 TESTS += $(SIM_CHECKS)
 tests_check_sim_rng_SOURCES = tests/check_sim_rng.c tests/check_run.h
@@ -55,6 +56,9 @@ tests_check_sim_scenario_LDADD = $(TEST_LIBS)
 tests_check_sim_sim_SOURCES = tests/check_sim_sim.c tests/check_run.h
 tests_check_sim_sim_CFLAGS = $(TEST_CFLAGS)
 tests_check_sim_sim_LDADD = $(TEST_LIBS)
+tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
+tests_check_sim_source_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_source_LDADD = $(TEST_LIBS)
 
 EXTRA_PROGRAMS += bench/bench_sim
 BENCH_PROGS += bench/bench_sim
