@@ -108,23 +108,41 @@ START_TEST(test_equeue_orders_by_time_then_insertion)
 	struct sim_event ev;
 	static const int64_t times[] = { 50, 10, 30, 10, 70, 30, 0, 10 };
 	int64_t last_t = -1;
-	uint64_t last_seq = 0;
+	uint32_t last_arg = 0;
 
 	equeue_init(&q);
-	ck_assert_ptr_null(equeue_peek(&q));
+	ck_assert_int_eq(equeue_next_time(&q), INT64_MAX);
 	ck_assert_int_eq(equeue_pop(&q, &ev), -1);
 	for (unsigned i = 0; i < sizeof(times) / sizeof(times[0]); i++)
-		equeue_push(&q, (struct sim_event){ .at_us = times[i], .arg = i });
+		equeue_push(&q, (struct sim_event){ .at_us = times[i], .arg = i, .data = -times[i] });
 	ck_assert_uint_eq(equeue_len(&q), 8);
-	ck_assert_int_eq(equeue_peek(&q)->at_us, 0);
+	ck_assert_int_eq(equeue_next_time(&q), 0);
 	while (equeue_pop(&q, &ev) == 0) {
 		ck_assert_int_ge(ev.at_us, last_t);
+		ck_assert_int_eq(ev.data, -ev.at_us);
+		ck_assert_int_eq(ev.at_us, times[ev.arg]);
 		if (ev.at_us == last_t)
-			ck_assert_uint_gt(ev.seq, last_seq);
+			ck_assert_uint_gt(ev.arg, last_arg);	/* insertion order */
 		last_t = ev.at_us;
-		last_seq = ev.seq;
+		last_arg = ev.arg;
 	}
 	ck_assert_int_eq(last_t, 70);
+	equeue_free(&q);
+}
+END_TEST
+
+START_TEST(test_equeue_clamps_time)
+{
+	struct equeue q;
+	struct sim_event ev;
+
+	equeue_init(&q);
+	equeue_push(&q, (struct sim_event){ .at_us = INT64_MAX });
+	equeue_push(&q, (struct sim_event){ .at_us = -5 });
+	ck_assert_int_eq(equeue_pop(&q, &ev), 0);
+	ck_assert_int_eq(ev.at_us, 0);
+	ck_assert_int_eq(equeue_pop(&q, &ev), 0);
+	ck_assert_int_eq(ev.at_us, EQUEUE_MAX_TIME);
 	equeue_free(&q);
 }
 END_TEST
@@ -174,6 +192,7 @@ int main(void)
 	tc = tcase_create("equeue");
 	tcase_add_test(tc, test_equeue_orders_by_time_then_insertion);
 	tcase_add_test(tc, test_equeue_random_heap);
+	tcase_add_test(tc, test_equeue_clamps_time);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

@@ -85,7 +85,11 @@ int64_t backend_sample_us(const struct backend *b, struct rng *r)
 	return x < 1.0 ? 1 : (int64_t)llround(x);
 }
 
-/* Replace the earliest free time (the root) with t and restore the heap. */
+/*
+ * Replace the earliest free time (the root) with t and restore the heap,
+ * bottom-up: walk the hole to a leaf, then sift t up (t is usually late, so
+ * it belongs near the bottom and this saves a compare per level).
+ */
 static void workers_replace_top(struct backend *b, int64_t t)
 {
 	int64_t *h = b->free_at;
@@ -96,12 +100,18 @@ static void workers_replace_top(struct backend *b, int64_t t)
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && h[c + 1] < h[c])
-			c++;
-		if (h[c] >= t)
-			break;
+		if (c + 1 < n)
+			c += h[c + 1] < h[c];	/* branch-free: the compare is a coin toss */
 		h[i] = h[c];
 		i = c;
+	}
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+
+		if (h[parent] <= t)
+			break;
+		h[i] = h[parent];
+		i = parent;
 	}
 	h[i] = t;
 }

@@ -3,9 +3,14 @@
  * event in the queue at a time (its next send, or its request's
  * completion), so phase changes need no bookkeeping of stale events: when a
  * user's event fires, the user checks whether the current phase still wants
- * it. Open-loop arrivals carry their phase's generation and stop when it
- * changes. The backend decides each request's outcome and completion time
- * on arrival, so a request costs two heap operations at most.
+ * it. The backend decides each request's outcome and completion time on
+ * arrival, so a request costs one heap push and pop for its completion.
+ *
+ * The other timers skip the heap, because it is the hottest part of the
+ * simulator: open-loop arrivals are one stream (the next arrival time), and
+ * a user's next send after a constant think time goes to a FIFO "lane",
+ * which stays in time order while the phase (and so the think time) lasts.
+ * A new phase moves whatever is left in the lanes to the heap.
  */
 #include "sim/sim.h"
 
@@ -25,7 +30,18 @@
 #define REJECT_US 1000
 #define KIND_MASK 0xffu
 
-enum ev_kind { EV_PHASE_END, EV_USER_SEND, EV_ARRIVAL, EV_COMPLETE, EV_BREAKER };
+enum ev_kind { EV_PHASE_END, EV_USER_SEND, EV_COMPLETE, EV_BREAKER };
+enum { LANE_THINK, LANE_REJECT, LANE_COUNT };
+
+struct lane_item {
+	int64_t at_us;
+	uint32_t user;
+};
+
+struct lane {			/* ring buffer of sends in time order */
+	struct lane_item *buf;
+	size_t head, len, cap;	/* cap is a power of two */
+};
 
 struct user {
 	uint32_t sent;		/* requests sent in the current phase */
@@ -50,6 +66,8 @@ struct sim {
 	uint32_t cap, want, done_users;
 	uint64_t pending, open_pending, sessions;
 	struct fault_config faults;
+	struct lane lanes[LANE_COUNT];
+	int64_t arrival_us;		/* next open-loop arrival; INT64_MAX: none */
 	sim_notice_fn notice;
 	void *notice_ctx;
 };
@@ -113,6 +131,47 @@ static void set_faults(struct sim *s, const struct fault_config *f)
 	emit(s, obj);
 }
 
+static void lane_push(struct lane *l, int64_t at_us, uint32_t user)
+{
+	if (l->len == l->cap) {
+		size_t cap = l->cap == 0 ? 64 : l->cap * 2;
+		struct lane_item *buf = xmalloc(cap * sizeof(*buf));
+
+		for (size_t k = 0; k < l->len; k++)
+			buf[k] = l->buf[(l->head + k) & (l->cap - 1)];
+		free(l->buf);
+		l->buf = buf;
+		l->cap = cap;
+		l->head = 0;
+	}
+	l->buf[(l->head + l->len++) & (l->cap - 1)] = (struct lane_item){ at_us, user };
+}
+
+static inline int64_t lane_next(const struct lane *l)
+{
+	return l->len > 0 ? l->buf[l->head].at_us : INT64_MAX;
+}
+
+static struct lane_item lane_pop(struct lane *l)
+{
+	struct lane_item it = l->buf[l->head];
+
+	l->head = (l->head + 1) & (l->cap - 1);
+	l->len--;
+	return it;
+}
+
+/* Think times change with the phase: move the lanes' sends to the heap. */
+static void lanes_flush(struct sim *s)
+{
+	for (int k = 0; k < LANE_COUNT; k++)
+		while (s->lanes[k].len > 0) {
+			struct lane_item it = lane_pop(&s->lanes[k]);
+
+			push(s, it.at_us, EV_USER_SEND, it.user, 0);
+		}
+}
+
 static void user_schedule(struct sim *s, uint32_t i, int64_t at)
 {
 	s->users[i].pending = 1;
@@ -140,6 +199,7 @@ static void phase_start(struct sim *s, size_t idx)
 
 	s->phase = idx;
 	s->gen++;
+	lanes_flush(s);
 	cJSON_AddStringToObject(obj, "name", ph->name);
 	cJSON_AddNumberToObject(obj, "index", (double)idx);
 	emit(s, obj);
@@ -156,8 +216,7 @@ static void phase_start(struct sim *s, size_t idx)
 		if (!u->pending)
 			user_schedule(s, i, s->now + (int64_t)(rng_uniform(&s->rng) * (double)ph->think_us));
 	}
-	if (ph->rate > 0)
-		push(s, next_arrival(s, ph->rate), EV_ARRIVAL, 0, s->gen);
+	s->arrival_us = ph->rate > 0 ? next_arrival(s, ph->rate) : INT64_MAX;
 	if (ph->duration_us > 0)
 		push(s, s->now + ph->duration_us, EV_PHASE_END, 0, s->gen);
 }
@@ -191,7 +250,8 @@ static void user_answered(struct sim *s, uint32_t i, int64_t delay_us)
 			phase_next(s);
 		return;
 	}
-	user_schedule(s, i, s->now + delay_us + ph->think_us);
+	u->pending = 1;
+	lane_push(&s->lanes[delay_us == 0 ? LANE_THINK : LANE_REJECT], s->now + delay_us + ph->think_us, i);
 }
 
 static void reject(struct sim *s, uint32_t user, enum tracker_counter why)
@@ -265,27 +325,30 @@ static void complete(struct sim *s, const struct sim_event *ev)
 		user_answered(s, ev->arg, 0);
 }
 
+static void user_send(struct sim *s, uint32_t i)
+{
+	s->users[i].pending = 0;
+	if (i < s->want && !s->users[i].finished) {
+		s->users[i].sent++;
+		request(s, i);
+	}
+}
+
+static void arrival(struct sim *s)
+{
+	s->arrival_us = next_arrival(s, s->sc.phases[s->phase].rate);
+	request(s, ANON_USER);
+}
+
 static void dispatch(struct sim *s, const struct sim_event *ev)
 {
-	const struct scenario_phase *ph = &s->sc.phases[s->phase];
-
 	switch (ev->kind & KIND_MASK) {
 	case EV_PHASE_END:
 		if (ev->data == s->gen)
 			phase_next(s);
 		break;
 	case EV_USER_SEND:
-		s->users[ev->arg].pending = 0;
-		if (ev->arg < s->want && !s->users[ev->arg].finished) {
-			s->users[ev->arg].sent++;
-			request(s, ev->arg);
-		}
-		break;
-	case EV_ARRIVAL:
-		if (ev->data != s->gen)
-			break;
-		request(s, ANON_USER);
-		push(s, next_arrival(s, ph->rate), EV_ARRIVAL, 0, s->gen);
+		user_send(s, ev->arg);
 		break;
 	case EV_COMPLETE:
 		complete(s, ev);
@@ -307,6 +370,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
 	if (limiter_init(&s->lim, sc->limit_rate, sc->limit_burst, 0) < 0)
 		fatal("scenario %s: bad limiter settings", sc->name);
 	backend_init(&s->be, &sc->backend, 0);
+	s->arrival_us = INT64_MAX;
 	s->tr = tracker_new(sc->window);
 	if (s->tr == NULL)
 		fatal("scenario %s: bad window %zu", sc->name, sc->window);
@@ -320,6 +384,8 @@ void sim_free(struct sim *s)
 	tracker_free(s->tr);
 	backend_free(&s->be);
 	equeue_free(&s->q);
+	for (int k = 0; k < LANE_COUNT; k++)
+		free(s->lanes[k].buf);
 	free(s->users);
 	free(s);
 }
@@ -348,20 +414,40 @@ void sim_start(struct sim *s)
 	phase_start(s, 0);
 }
 
-int64_t sim_run_until(struct sim *s, int64_t t_us)
+/*
+ * The next timer due by t_us among heap, arrivals and lanes, fired. Ties go
+ * in that fixed order, so runs repeat. Returns false if none is due.
+ */
+static bool fire_next(struct sim *s, int64_t t_us)
 {
+	int64_t th = equeue_next_time(&s->q), ta = s->arrival_us;
+	int64_t t0 = lane_next(&s->lanes[LANE_THINK]), t1 = lane_next(&s->lanes[LANE_REJECT]);
+	int64_t first = th < ta ? th : ta;
 	struct sim_event ev;
 
-	sim_start(s);
-	while (!s->finished) {
-		const struct sim_event *top = equeue_peek(&s->q);
-
-		if (top == NULL || top->at_us > t_us)
-			break;
+	first = first < t0 ? first : t0;
+	first = first < t1 ? first : t1;
+	if (first > t_us)
+		return false;
+	s->now = first;
+	if (th == first) {
 		equeue_pop(&s->q, &ev);
-		s->now = ev.at_us;
 		dispatch(s, &ev);
+	} else if (ta == first) {
+		arrival(s);
+	} else if (t0 == first) {
+		user_send(s, lane_pop(&s->lanes[LANE_THINK]).user);
+	} else {
+		user_send(s, lane_pop(&s->lanes[LANE_REJECT]).user);
 	}
+	return true;
+}
+
+int64_t sim_run_until(struct sim *s, int64_t t_us)
+{
+	sim_start(s);
+	while (!s->finished && fire_next(s, t_us))
+		;
 	if (!s->finished && t_us > s->now)
 		s->now = t_us;
 	return s->now;
