@@ -299,6 +299,29 @@ START_TEST(test_same_seed_same_json)
 }
 END_TEST
 
+/* A flood of notices in one interval is capped, the excess counted in the last one. */
+START_TEST(test_notice_cap)
+{
+	struct source *src = make("steady", 42, 0, 0, 5 * 3600 * 1000LL);
+	struct source_event *ev = malloc(sizeof(*ev));
+	int notices = 0;
+	char last[SOURCE_MSG_LEN] = "";
+
+	while (source_step(src, 0, ev) == 1) {
+		if (ev->kind != SOURCE_NOTICE)
+			break;
+		notices++;
+		memcpy(last, ev->message, sizeof(last));
+	}
+	ck_assert_int_eq(ev->kind, SOURCE_SNAPSHOT);
+	ck_assert_int_eq(notices, 1024);
+	ck_assert_int_eq(strncmp(last, "{\"type\":\"dropped\",\"count\":", 26), 0);
+	ck_assert_ptr_nonnull(strstr(last, "\"at_ms\":18000000}"));
+	free(ev);
+	source_free(src);
+}
+END_TEST
+
 static const struct {
 	const char *scenario;
 	double speed;
@@ -339,6 +362,7 @@ int main(void)
 	tcase_add_test(tc, test_set_interval);
 	tcase_add_test(tc, test_breaker_notices);
 	tcase_add_test(tc, test_same_seed_same_json);
+	tcase_add_test(tc, test_notice_cap);
 	tcase_add_loop_test(tc, test_bad_options, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
