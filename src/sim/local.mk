@@ -7,6 +7,7 @@ src_libroutertop_a_SOURCES += src/sim/rng.c src/sim/rng.h \
 	src/sim/limiter.c src/sim/limiter.h \
 	src/sim/backend.c src/sim/backend.h \
 	src/sim/scenario.c src/sim/scenario.h \
+	src/sim/load.c src/sim/load.h \
 	src/sim/sim.c src/sim/sim.h \
 	src/source_sim.c
 
@@ -35,7 +36,7 @@ src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/local.mk
 
 SIM_CHECKS = tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter \
 	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim \
-	tests/check_sim_source
+	tests/check_sim_source tests/check_sim_load
 check_PROGRAMS += $(SIM_CHECKS)
 TESTS += $(SIM_CHECKS)
 tests_check_sim_rng_SOURCES = tests/check_sim_rng.c tests/check_run.h
@@ -59,6 +60,9 @@ tests_check_sim_sim_LDADD = $(TEST_LIBS)
 tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
 tests_check_sim_source_CFLAGS = $(TEST_CFLAGS)
 tests_check_sim_source_LDADD = $(TEST_LIBS)
+tests_check_sim_load_SOURCES = tests/check_sim_load.c tests/check_run.h
+tests_check_sim_load_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_load_LDADD = $(TEST_LIBS)
 
 EXTRA_PROGRAMS += bench/bench_sim
 BENCH_PROGS += bench/bench_sim

@@ -1,16 +1,9 @@
 /*
- * The simulation driver (see sim.h). Each closed-loop user has at most one
- * event in the queue at a time (its next send, or its request's
- * completion), so phase changes need no bookkeeping of stale events: when a
- * user's event fires, the user checks whether the current phase still wants
- * it. The backend decides each request's outcome and completion time on
- * arrival, so a request costs one heap push and pop for its completion.
- *
- * The other timers skip the heap, because it is the hottest part of the
- * simulator: open-loop arrivals are one stream (the next arrival time), and
- * a user's next send after a constant think time goes to a FIFO "lane",
- * which stays in time order while the phase (and so the think time) lasts.
- * A new phase moves whatever is left in the lanes to the heap.
+ * The simulation driver (see sim.h). Two timer sources are merged: the
+ * load's sends (sim/load.h) and the simulator's own event heap (request
+ * completions, phase ends, the breaker's open timeout). The backend decides
+ * each request's outcome and completion time on arrival, so a request costs
+ * one heap push and pop for its completion and, usually, none for its send.
  */
 #include "sim/sim.h"
 
@@ -21,34 +14,16 @@
 
 #include "sim/equeue.h"
 #include "sim/limiter.h"
+#include "sim/load.h"
 #include "sim/rng.h"
 #include "sim/tracker.h"
 #include "util.h"
 
-#define ANON_USER UINT32_MAX
 /* A rejected request's answer reaches its user after this long (a round trip). */
 #define REJECT_US 1000
 #define KIND_MASK 0xffu
 
-enum ev_kind { EV_PHASE_END, EV_USER_SEND, EV_COMPLETE, EV_BREAKER };
-enum { LANE_THINK, LANE_REJECT, LANE_COUNT };
-
-struct lane_item {
-	int64_t at_us;
-	uint32_t user;
-};
-
-struct lane {			/* ring buffer of sends in time order */
-	struct lane_item *buf;
-	size_t head, len, cap;	/* cap is a power of two */
-};
-
-struct user {
-	uint32_t sent;		/* requests sent in the current phase */
-	uint8_t pending;	/* has an event in the queue */
-	uint8_t has_session;
-	uint8_t finished;	/* sent all its requests in the current phase */
-};
+enum ev_kind { EV_PHASE_END, EV_COMPLETE, EV_BREAKER };
 
 struct sim {
 	struct scenario sc;
@@ -57,17 +32,14 @@ struct sim {
 	struct breaker br;
 	struct limiter lim;
 	struct backend be;
+	struct load load;
 	struct tracker *tr;
 	int64_t now;
 	bool started, finished;
 	size_t phase;
 	int64_t gen;			/* bumped at every phase start */
-	struct user *users;
-	uint32_t cap, want, done_users;
-	uint64_t pending, open_pending, sessions;
+	uint64_t pending, sessions;
 	struct fault_config faults;
-	struct lane lanes[LANE_COUNT];
-	int64_t arrival_us;		/* next open-loop arrival; INT64_MAX: none */
 	sim_notice_fn notice;
 	void *notice_ctx;
 };
@@ -131,67 +103,6 @@ static void set_faults(struct sim *s, const struct fault_config *f)
 	emit(s, obj);
 }
 
-static void lane_push(struct lane *l, int64_t at_us, uint32_t user)
-{
-	if (l->len == l->cap) {
-		size_t cap = l->cap == 0 ? 64 : l->cap * 2;
-		struct lane_item *buf = xmalloc(cap * sizeof(*buf));
-
-		for (size_t k = 0; k < l->len; k++)
-			buf[k] = l->buf[(l->head + k) & (l->cap - 1)];
-		free(l->buf);
-		l->buf = buf;
-		l->cap = cap;
-		l->head = 0;
-	}
-	l->buf[(l->head + l->len++) & (l->cap - 1)] = (struct lane_item){ at_us, user };
-}
-
-static inline int64_t lane_next(const struct lane *l)
-{
-	return l->len > 0 ? l->buf[l->head].at_us : INT64_MAX;
-}
-
-static struct lane_item lane_pop(struct lane *l)
-{
-	struct lane_item it = l->buf[l->head];
-
-	l->head = (l->head + 1) & (l->cap - 1);
-	l->len--;
-	return it;
-}
-
-/* Think times change with the phase: move the lanes' sends to the heap. */
-static void lanes_flush(struct sim *s)
-{
-	for (int k = 0; k < LANE_COUNT; k++)
-		while (s->lanes[k].len > 0) {
-			struct lane_item it = lane_pop(&s->lanes[k]);
-
-			push(s, it.at_us, EV_USER_SEND, it.user, 0);
-		}
-}
-
-static void user_schedule(struct sim *s, uint32_t i, int64_t at)
-{
-	s->users[i].pending = 1;
-	push(s, at, EV_USER_SEND, i, 0);
-}
-
-static void users_grow(struct sim *s, uint32_t n)
-{
-	if (n <= s->cap)
-		return;
-	s->users = xrealloc(s->users, n * sizeof(*s->users));
-	memset(s->users + s->cap, 0, (n - s->cap) * sizeof(*s->users));
-	s->cap = n;
-}
-
-static int64_t next_arrival(struct sim *s, double rate)
-{
-	return s->now + llround(rng_exponential(&s->rng, 1e6 / rate));
-}
-
 static void phase_start(struct sim *s, size_t idx)
 {
 	const struct scenario_phase *ph = &s->sc.phases[idx];
@@ -199,24 +110,11 @@ static void phase_start(struct sim *s, size_t idx)
 
 	s->phase = idx;
 	s->gen++;
-	lanes_flush(s);
 	cJSON_AddStringToObject(obj, "name", ph->name);
 	cJSON_AddNumberToObject(obj, "index", (double)idx);
 	emit(s, obj);
 	set_faults(s, &ph->faults);
-	users_grow(s, ph->users);
-	s->want = ph->users;
-	s->done_users = 0;
-	/* Users busy from the last phase carry on; idle ones start within one think time. */
-	for (uint32_t i = 0; i < s->want; i++) {
-		struct user *u = &s->users[i];
-
-		u->sent = 0;
-		u->finished = 0;
-		if (!u->pending)
-			user_schedule(s, i, s->now + (int64_t)(rng_uniform(&s->rng) * (double)ph->think_us));
-	}
-	s->arrival_us = ph->rate > 0 ? next_arrival(s, ph->rate) : INT64_MAX;
+	load_start_phase(&s->load, ph, s->now, &s->rng);
 	if (ph->duration_us > 0)
 		push(s, s->now + ph->duration_us, EV_PHASE_END, 0, s->gen);
 }
@@ -235,45 +133,29 @@ static void phase_next(struct sim *s)
 	phase_start(s, idx);
 }
 
-/* A closed-loop user heard the answer to its request at now, delay_us ago or now. */
-static void user_answered(struct sim *s, uint32_t i, int64_t delay_us)
+/* The user heard its answer: a phase that ends when its users are done may end. */
+static void answered(struct sim *s, uint32_t user, int64_t delay_us)
 {
-	const struct scenario_phase *ph = &s->sc.phases[s->phase];
-	struct user *u = &s->users[i];
-
-	u->pending = 0;
-	if (i >= s->want || u->finished)
-		return;		/* not wanted by this phase: retire */
-	if (ph->requests > 0 && u->sent >= ph->requests) {
-		u->finished = 1;
-		if (++s->done_users == s->want && ph->duration_us == 0)
-			phase_next(s);
-		return;
-	}
-	u->pending = 1;
-	lane_push(&s->lanes[delay_us == 0 ? LANE_THINK : LANE_REJECT], s->now + delay_us + ph->think_us, i);
+	if (load_answered(&s->load, user, s->now, delay_us) &&
+	    s->sc.phases[s->phase].duration_us == 0)
+		phase_next(s);
 }
 
 static void reject(struct sim *s, uint32_t user, enum tracker_counter why)
 {
 	tracker_count(s->tr, why);
 	tracker_count(s->tr, TRACKER_FAILED);
-	if (user != ANON_USER)
-		user_answered(s, user, REJECT_US);
+	answered(s, user, REJECT_US);
 }
 
 /* One request through the pipeline: session, limiter, breaker, backend. */
-static void request(struct sim *s, uint32_t user)
+static void request(struct sim *s, uint32_t user, bool first)
 {
 	struct backend_result res;
 
 	tracker_count(s->tr, TRACKER_REQUESTS);
-	if (user == ANON_USER) {
-		s->sessions++;
-	} else if (!s->users[user].has_session) {
-		s->users[user].has_session = 1;
-		s->sessions++;
-	}
+	if (first)
+		s->sessions++;	/* the session is created on the first request */
 	if (!limiter_take(&s->lim, s->now)) {
 		reject(s, user, TRACKER_RATE_LIMITED);
 		return;
@@ -284,10 +166,6 @@ static void request(struct sim *s, uint32_t user)
 	}
 	res = backend_submit(&s->be, &s->rng, s->now);
 	s->pending++;
-	if (user == ANON_USER)
-		s->open_pending++;
-	else
-		s->users[user].pending = 1;
 	push(s, res.done_us, EV_COMPLETE | ((uint32_t)res.outcome << 8), user, s->now);
 }
 
@@ -296,8 +174,6 @@ static void complete(struct sim *s, const struct sim_event *ev)
 	enum backend_outcome outcome = (enum backend_outcome)(ev->kind >> 8);
 
 	s->pending--;
-	if (ev->arg == ANON_USER)
-		s->open_pending--;
 	tracker_record(s->tr, s->now, s->now - ev->data);
 	switch (outcome) {
 	case BACKEND_OK:
@@ -321,23 +197,7 @@ static void complete(struct sim *s, const struct sim_event *ev)
 		breaker_record_success(&s->br, s->now);
 		break;
 	}
-	if (ev->arg != ANON_USER)
-		user_answered(s, ev->arg, 0);
-}
-
-static void user_send(struct sim *s, uint32_t i)
-{
-	s->users[i].pending = 0;
-	if (i < s->want && !s->users[i].finished) {
-		s->users[i].sent++;
-		request(s, i);
-	}
-}
-
-static void arrival(struct sim *s)
-{
-	s->arrival_us = next_arrival(s, s->sc.phases[s->phase].rate);
-	request(s, ANON_USER);
+	answered(s, ev->arg, 0);
 }
 
 static void dispatch(struct sim *s, const struct sim_event *ev)
@@ -346,9 +206,6 @@ static void dispatch(struct sim *s, const struct sim_event *ev)
 	case EV_PHASE_END:
 		if (ev->data == s->gen)
 			phase_next(s);
-		break;
-	case EV_USER_SEND:
-		user_send(s, ev->arg);
 		break;
 	case EV_COMPLETE:
 		complete(s, ev);
@@ -370,7 +227,7 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
 	if (limiter_init(&s->lim, sc->limit_rate, sc->limit_burst, 0) < 0)
 		fatal("scenario %s: bad limiter settings", sc->name);
 	backend_init(&s->be, &sc->backend, 0);
-	s->arrival_us = INT64_MAX;
+	load_init(&s->load);
 	s->tr = tracker_new(sc->window);
 	if (s->tr == NULL)
 		fatal("scenario %s: bad window %zu", sc->name, sc->window);
@@ -384,9 +241,7 @@ void sim_free(struct sim *s)
 	tracker_free(s->tr);
 	backend_free(&s->be);
 	equeue_free(&s->q);
-	for (int k = 0; k < LANE_COUNT; k++)
-		free(s->lanes[k].buf);
-	free(s->users);
+	load_free(&s->load);
 	free(s);
 }
 
@@ -415,30 +270,29 @@ void sim_start(struct sim *s)
 }
 
 /*
- * The next timer due by t_us among heap, arrivals and lanes, fired. Ties go
- * in that fixed order, so runs repeat. Returns false if none is due.
+ * Fire the next timer due by t_us, the simulator's own first on a tie, so
+ * runs repeat. Returns false if none is due.
  */
 static bool fire_next(struct sim *s, int64_t t_us)
 {
-	int64_t th = equeue_next_time(&s->q), ta = s->arrival_us;
-	int64_t t0 = lane_next(&s->lanes[LANE_THINK]), t1 = lane_next(&s->lanes[LANE_REJECT]);
-	int64_t first = th < ta ? th : ta;
+	int64_t th = equeue_next_time(&s->q), tl = load_next_time(&s->load);
 	struct sim_event ev;
+	uint32_t user;
+	bool first;
 
-	first = first < t0 ? first : t0;
-	first = first < t1 ? first : t1;
-	if (first > t_us)
-		return false;
-	s->now = first;
-	if (th == first) {
+	if (th <= tl) {
+		if (th > t_us)
+			return false;
+		s->now = th;
 		equeue_pop(&s->q, &ev);
 		dispatch(s, &ev);
-	} else if (ta == first) {
-		arrival(s);
-	} else if (t0 == first) {
-		user_send(s, lane_pop(&s->lanes[LANE_THINK]).user);
 	} else {
-		user_send(s, lane_pop(&s->lanes[LANE_REJECT]).user);
+		if (tl > t_us)
+			return false;
+		s->now = tl;
+		user = load_pop(&s->load, tl, &s->rng, &first);
+		if (user != LOAD_NONE)
+			request(s, user, first);
 	}
 	return true;
 }
@@ -539,6 +393,6 @@ void sim_snapshot(const struct sim *s, struct metrics_snapshot *out)
 		.failed = (int64_t)tracker_counter(t, TRACKER_FAILED),
 		.pending = (int64_t)s->pending,
 	};
-	out->active_users = (int64_t)(s->want - s->done_users + s->open_pending);
+	out->active_users = (int64_t)load_active(&s->load);
 	out->uptime_s = (double)s->now / 1e6;
 }
