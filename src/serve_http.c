@@ -7,8 +7,8 @@
  */
 #include "serve.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -74,9 +74,8 @@ static bool serve_port_ok(const char *port)
 int serve_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *addrlen,
 		       char *err, size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
-	struct addrinfo *res = NULL;
+	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)addr;
 	char host[SERVE_ADDR_LEN];
 	const char *port;
 
@@ -87,14 +86,21 @@ int serve_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_
 	}
 	if (strcmp(host, "localhost") == 0)
 		str_printf(host, sizeof(host), "127.0.0.1");
-	if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL) {
+	memset(addr, 0, sizeof(*addr));
+	/* inet_pton, not getaddrinfo: no name lookups, and no "1.2.3" shorthand. */
+	if (text[0] != '[' && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)atoi(port));
+		*addrlen = sizeof(*sin);
+	} else if (text[0] == '[' && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)atoi(port));
+		*addrlen = sizeof(*sin6);
+	} else {
 		str_printf(err, errlen, "bad listen address '%s': '%s' is not an IP address",
 			   text, host);
 		return -1;
 	}
-	memcpy(addr, res->ai_addr, res->ai_addrlen);
-	*addrlen = res->ai_addrlen;
-	freeaddrinfo(res);
 	return 0;
 }
 
