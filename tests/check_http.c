@@ -87,10 +87,41 @@ START_TEST(test_good_answer)
 	ck_assert(ev.at_ms <= source_clock(r.src, clock_monotonic_ms()));
 	fault_server_last_agent(r.fs, agent, sizeof(agent));
 	ck_assert_str_eq(agent, "routertop/" PACKAGE_VERSION);
+	/* Compressed answers are welcome (curl decodes them before the size cap). */
+	fault_server_last_encoding(r.fs, agent, sizeof(agent));
+	ck_assert_ptr_nonnull(strstr(agent, "gzip"));
 	/* And the next poll, an interval later, gets the next answer. */
 	drive(r.src, &ev);
 	ck_assert_int_eq(ev.kind, SOURCE_SNAPSHOT);
 	ck_assert_int_eq(ev.snap.latency.count, 1002);
+	rig_stop(&r);
+}
+END_TEST
+
+/* Pausing stops polling; a new interval takes effect from the last poll's start. */
+START_TEST(test_pause_and_interval)
+{
+	struct rig r;
+	struct source_event ev;
+	int64_t next, far;
+
+	rig_start(&r, NULL);
+	drive(r.src, &ev);
+	ck_assert_int_eq(ev.kind, SOURCE_SNAPSHOT);
+	source_set_interval(r.src, 300);
+	ck_assert_int_eq(r.src->interval_ms, 300);
+	next = r.src->ops->next_wakeup(r.src->self, ev.at_ms);
+	ck_assert(next > ev.at_ms + 200 && next <= ev.at_ms + 300);
+	source_set_paused(r.src, true);
+	ck_assert_int_eq(r.src->ops->next_wakeup(r.src->self, ev.at_ms), SOURCE_NO_WAKEUP);
+	far = ev.at_ms + 60000;
+	ck_assert_int_eq(source_step(r.src, far, &ev), 0);
+	ck_assert_uint_eq(fault_server_requests(r.fs), 1);
+	source_set_paused(r.src, false);
+	ck_assert_int_eq(r.src->ops->next_wakeup(r.src->self, far), next);
+	drive(r.src, &ev);
+	ck_assert_int_eq(ev.kind, SOURCE_SNAPSHOT);
+	ck_assert_uint_eq(fault_server_requests(r.fs), 2);
 	rig_stop(&r);
 }
 END_TEST
@@ -407,6 +438,7 @@ static Suite *http_suite(void)
 
 	tcase_set_timeout(live, 30);
 	tcase_add_test(live, test_good_answer);
+	tcase_add_test(live, test_pause_and_interval);
 	tcase_add_loop_test(live, test_fault_then_recovery, 0, N_OF(fault_cases));
 	tcase_add_test(live, test_refused_then_recovery);
 	tcase_add_test(live, test_loop_never_blocks);

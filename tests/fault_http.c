@@ -24,7 +24,7 @@ struct fault_server {
 	int slow_ms;
 	char need_name[FAULT_TEXT_LEN], need_value[FAULT_TEXT_LEN];
 	unsigned requests;
-	char agent[FAULT_TEXT_LEN];
+	char agent[FAULT_TEXT_LEN], encoding[FAULT_TEXT_LEN];
 	FILE *log;
 };
 
@@ -114,6 +114,7 @@ static enum fault_kind fault_next(struct fault_server *fs, struct MHD_Connection
 				  bool *authorised, unsigned *n, int *slow_ms)
 {
 	const char *agent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+	const char *encoding = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
 	enum fault_kind kind;
 
 	pthread_mutex_lock(&fs->lock);
@@ -130,6 +131,7 @@ static enum fault_kind fault_next(struct fault_server *fs, struct MHD_Connection
 	*n = ++fs->requests;
 	*slow_ms = fs->slow_ms;
 	snprintf(fs->agent, sizeof(fs->agent), "%s", agent != NULL ? agent : "");
+	snprintf(fs->encoding, sizeof(fs->encoding), "%s", encoding != NULL ? encoding : "");
 	if (fs->log != NULL) {
 		fprintf(fs->log, "served %s\n", *authorised ? fault_kind_name(kind) : "401");
 		fflush(fs->log);
@@ -302,5 +304,12 @@ void fault_server_last_agent(struct fault_server *fs, char *buf, size_t len)
 {
 	pthread_mutex_lock(&fs->lock);
 	snprintf(buf, len, "%s", fs->agent);
+	pthread_mutex_unlock(&fs->lock);
+}
+
+void fault_server_last_encoding(struct fault_server *fs, char *buf, size_t len)
+{
+	pthread_mutex_lock(&fs->lock);
+	snprintf(buf, len, "%s", fs->encoding);
 	pthread_mutex_unlock(&fs->lock);
 }

@@ -49,9 +49,10 @@ void fault_server_require_header(struct fault_server *fs, const char *name, cons
 /* Write "served KIND" for each /metrics answer to log (NULL: no log). */
 void fault_server_set_log(struct fault_server *fs, FILE *log);
 
-/* /metrics requests answered so far, and the User-Agent of the last one. */
+/* /metrics requests answered so far; User-Agent and Accept-Encoding of the last one. */
 unsigned fault_server_requests(struct fault_server *fs);
 void fault_server_last_agent(struct fault_server *fs, char *buf, size_t len);
+void fault_server_last_encoding(struct fault_server *fs, char *buf, size_t len);
 
 const char *fault_kind_name(enum fault_kind kind);
 int fault_kind_parse(const char *name, enum fault_kind *out);
