@@ -99,9 +99,31 @@ static void http_connect_message(const struct http_outcome *o, char *buf, size_t
 		str_printf(buf, len, "cannot connect to %s", o->url);
 }
 
+/* HTTP/2 has no reason phrase on the wire; name the common codes ourselves. */
+static const char *http_standard_reason(long status)
+{
+	static const struct {
+		long status;
+		const char *reason;
+	} reasons[] = {
+		{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 408, "Request Timeout" },
+		{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
+		{ 501, "Not Implemented" }, { 502, "Bad Gateway" },
+		{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+	};
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (reasons[i].status == status)
+			return reasons[i].reason;
+	}
+	return "";
+}
+
 bool http_fault_message(const struct http_outcome *o, char *buf, size_t len)
 {
 	const char *what = o->detail[0] != '\0' ? o->detail : curl_easy_strerror(o->code);
+	const char *reason = o->reason[0] != '\0' ? o->reason : http_standard_reason(o->status);
 
 	if (o->body_over) {
 		str_printf(buf, len, "body over %zu bytes from %s", o->max_body, o->url);
@@ -112,7 +134,7 @@ bool http_fault_message(const struct http_outcome *o, char *buf, size_t len)
 		if (o->status >= 200 && o->status < 300)
 			return false;
 		str_printf(buf, len, "HTTP %ld%s%s from %s", o->status,
-			   o->reason[0] != '\0' ? " " : "", o->reason, o->url);
+			   reason[0] != '\0' ? " " : "", reason, o->url);
 		return true;
 	case CURLE_COULDNT_RESOLVE_HOST:
 		str_printf(buf, len, "name not resolved: %s", o->url);
