@@ -1,12 +1,78 @@
-/* Placeholder until the modules land; replaced by the real main in this session. */
+/* routertop: command line -> source + output. Nothing else lives here. */
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "record.h"
+#include "serve.h"
+#include "source.h"
+#include "ui/ui.h"
+
+static struct source *make_source(const struct cli_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->command == CMD_SIM)
+		return source_sim_new(&cfg->sim, err, errlen);
+	if (cfg->command == CMD_REPLAY)
+		return source_replay_new(&cfg->replay, err, errlen);
+	if (cfg->exec.command != NULL)
+		return source_exec_new(&cfg->exec, err, errlen);
+	return source_http_new(&cfg->http, err, errlen);
+}
+
+static int run_front(const struct cli_config *cfg, struct source *src, struct recorder *rec)
+{
+	if (cfg->batch || cfg->once) {
+		struct batch_options bo = {
+			.format = cfg->format, .once = cfg->once,
+			.targets = &cfg->targets, .rec = rec,
+		};
+
+		return batch_run(src, &bo);
+	}
+	struct ui_options uo = {
+		.targets = &cfg->targets, .rec = rec,
+		.no_color = cfg->no_color, .theme = cfg->theme,
+	};
+
+	return ui_run(src, &uo);
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0)
-		printf("routertop %s\n", PACKAGE_VERSION);
-	return 0;
+	struct cli_config cfg;
+	struct recorder *rec = NULL;
+	struct source *src;
+	char err[512];
+	int rc;
+
+	switch (cli_parse(argc, argv, &cfg, stdout, err, sizeof(err))) {
+	case CLI_EXIT_OK:
+		return 0;
+	case CLI_ERROR:
+		fprintf(stderr, "routertop: %s\nTry 'routertop --help'.\n", err);
+		return 3;
+	case CLI_RUN:
+		break;
+	}
+	if (cfg.command == CMD_SERVE)
+		return serve_run(&cfg.serve, &cfg.sim);
+	src = make_source(&cfg, err, sizeof(err));
+	if (src == NULL) {
+		fprintf(stderr, "routertop: %s\n", err);
+		return 3;
+	}
+	if (cfg.record_path != NULL) {
+		rec = recorder_open(cfg.record_path, err, sizeof(err));
+		if (rec == NULL) {
+			fprintf(stderr, "routertop: %s\n", err);
+			source_free(src);
+			return 3;
+		}
+	}
+	rc = run_front(&cfg, src, rec);
+	recorder_close(rec);
+	source_free(src);
+	return rc;
 }

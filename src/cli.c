@@ -1,0 +1,435 @@
+/*
+ * Command line parsing. Each option says which commands it applies to, so
+ * "--listen" given to watch is a usage error rather than silently ignored.
+ * Targets files apply first, --target flags after, whatever their order.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define FOR_SIM (1u << CMD_SIM)
+#define FOR_WATCH (1u << CMD_WATCH)
+#define FOR_SERVE (1u << CMD_SERVE)
+#define FOR_REPLAY (1u << CMD_REPLAY)
+#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY)
+#define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY)	/* commands with a screen or batch output */
+#define MAX_TARGET_FLAGS 32
+
+enum {
+	OPT_SCENARIO = 256, OPT_SEED, OPT_SPEED, OPT_DURATION, OPT_INTERVAL,
+	OPT_TIMEOUT, OPT_HEADER_FILE, OPT_INSECURE, OPT_MAX_BODY, OPT_EXEC,
+	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
+	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "scenario", required_argument, NULL, OPT_SCENARIO },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "header-file", required_argument, NULL, OPT_HEADER_FILE },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+	{ "exec", required_argument, NULL, OPT_EXEC },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "targets", required_argument, NULL, OPT_TARGETS },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which commands accept each option (indexed by option code - OPT_SCENARIO). */
+static const unsigned option_scope[] = {
+	[OPT_SCENARIO - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
+	[OPT_SEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
+	[OPT_SPEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE | FOR_REPLAY,
+	[OPT_DURATION - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
+	[OPT_INTERVAL - OPT_SCENARIO] = FOR_SIM | FOR_WATCH | FOR_SERVE,
+	[OPT_TIMEOUT - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_HEADER_FILE - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_INSECURE - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_MAX_BODY - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_EXEC - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_LISTEN - OPT_SCENARIO] = FOR_SERVE,
+	[OPT_RECORD - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_BATCH - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_ONCE - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_NO_COLOR - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_THEME - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_HELP - OPT_SCENARIO] = FOR_ALL,
+	[OPT_VERSION - OPT_SCENARIO] = FOR_ALL,
+};
+
+static const char *const command_names[] = {
+	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
+};
+
+static const char usage_text[] =
+	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
+	"       routertop watch URL [OPTION]...    poll a router's JSON metrics\n"
+	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read JSON\n"
+	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
+	"       routertop replay FILE [--speed X|max] [OPTION]...  play a recording\n"
+	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
+	"             scenarios: baseline concurrent ratelimit breaker steady\n"
+	"Watch:       --interval D (5s)  --timeout D (4s)  --header-file FILE\n"
+	"             --insecure (skip TLS checks)  --max-body BYTES (1M)\n"
+	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
+	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
+	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
+	"Targets:     --targets FILE  --target KEY=VALUE (p95 p99 throughput\n"
+	"             error-rate recovery warn)\n"
+	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n"
+	"             keys: q quit, space pause, r reset, +/- interval, ? help\n"
+	"Durations: 500ms, 5s, 2m, 1h; a bare number is seconds.\n"
+	"Exit status: 0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or bad usage.\n"
+	"  --help  --version              see routertop(1) for the rest\n";
+
+static void cli_defaults(struct cli_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->command = CMD_SIM;
+	cfg->sim = (struct sim_options){ .scenario = "steady", .seed = 42, .speed = 1.0,
+					 .interval_ms = 1000 };
+	cfg->http = (struct http_options){ .interval_ms = 5000, .timeout_ms = 4000,
+					   .max_body = METRICS_JSON_MAX };
+	cfg->exec = (struct exec_options){ .interval_ms = 5000, .timeout_ms = 4000,
+					   .max_body = METRICS_JSON_MAX };
+	cfg->serve.listen = "127.0.0.1:8080";
+	cfg->replay.speed = 1.0;
+	targets_defaults(&cfg->targets);
+	cfg->format = FORMAT_TEXT;
+	cfg->theme = UI_THEME_DEFAULT;
+}
+
+static int parse_u64(const char *text, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (text[0] == '-' || text[0] == '\0')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* "1048576", "512K", "1M": bytes, at least 1 KiB, at most 1 GiB. */
+static int parse_size(const char *text, size_t *out)
+{
+	char *end;
+	double v;
+	double scale = 1;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno != 0 || end == text || !isfinite(v) || v <= 0)
+		return -1;
+	if (strcmp(end, "K") == 0 || strcmp(end, "k") == 0)
+		scale = 1024;
+	else if (strcmp(end, "M") == 0 || strcmp(end, "m") == 0)
+		scale = 1024 * 1024;
+	else if (*end != '\0')
+		return -1;
+	v *= scale;
+	if (v < 1024 || v > 1024.0 * 1024 * 1024)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int parse_speed(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	if (strcmp(text, "max") == 0) {
+		*out = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1e6)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Does argv word (an option like "--seed") take the next word as its value? */
+static bool takes_separate_value(const char *word)
+{
+	if (strncmp(word, "--", 2) != 0 || strchr(word, '=') != NULL)
+		return false;
+	for (const struct option *o = long_options; o->name != NULL; o++)
+		if (strcmp(word + 2, o->name) == 0)
+			return o->has_arg == required_argument;
+	return false;
+}
+
+/* The command is the first word that is neither an option nor its value; it may be absent. */
+static int find_command(int argc, char **argv, enum cli_command *cmd)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (argv[i][0] == '-') {
+			if (takes_separate_value(argv[i]))
+				i++;
+			continue;
+		}
+		for (int c = 0; c < (int)(sizeof(command_names) / sizeof(command_names[0])); c++) {
+			if (strcmp(argv[i], command_names[c]) == 0) {
+				*cmd = (enum cli_command)c;
+				return i;
+			}
+		}
+		return 0;
+	}
+	return 0;
+}
+
+struct pending_targets {
+	const char *files[MAX_TARGET_FLAGS];
+	const char *flags[MAX_TARGET_FLAGS];
+	int nfiles, nflags;
+};
+
+static int apply_targets(struct cli_config *cfg, const struct pending_targets *pt,
+			 char *err, size_t errlen)
+{
+	char msg[512];
+
+	for (int i = 0; i < pt->nfiles; i++)
+		if (targets_load_file(&cfg->targets, pt->files[i], msg, sizeof(msg)) != 0) {
+			str_printf(err, errlen, "%s", msg);
+			return -1;
+		}
+	for (int i = 0; i < pt->nflags; i++)
+		if (targets_set(&cfg->targets, pt->flags[i], msg, sizeof(msg)) != 0) {
+			str_printf(err, errlen, "--target: %s", msg);
+			return -1;
+		}
+	return 0;
+}
+
+/* Apply one option's value; returns 0 or -1 with err filled. */
+static int apply_option(struct cli_config *cfg, int code, const char *arg,
+			struct pending_targets *pt, char *err, size_t errlen)
+{
+	int64_t ms;
+
+	switch (code) {
+	case OPT_SCENARIO:
+		cfg->sim.scenario = arg;
+		break;
+	case OPT_SEED:
+		if (parse_u64(arg, &cfg->sim.seed) != 0)
+			goto bad;
+		break;
+	case OPT_SPEED:
+		if (parse_speed(arg, &cfg->sim.speed) != 0)
+			goto bad;
+		cfg->replay.speed = cfg->sim.speed;
+		break;
+	case OPT_DURATION:
+		if (parse_duration_ms(arg, &ms) != 0)
+			goto bad;
+		cfg->sim.duration_ms = ms;
+		break;
+	case OPT_INTERVAL:
+		if (parse_duration_ms(arg, &ms) != 0 || ms < 100)
+			goto bad;
+		cfg->sim.interval_ms = cfg->http.interval_ms = cfg->exec.interval_ms = ms;
+		break;
+	case OPT_TIMEOUT:
+		if (parse_duration_ms(arg, &ms) != 0)
+			goto bad;
+		cfg->http.timeout_ms = cfg->exec.timeout_ms = ms;
+		break;
+	case OPT_HEADER_FILE:
+		cfg->http.header_file = arg;
+		break;
+	case OPT_INSECURE:
+		cfg->http.insecure = true;
+		break;
+	case OPT_MAX_BODY:
+		if (parse_size(arg, &cfg->http.max_body) != 0)
+			goto bad;
+		cfg->exec.max_body = cfg->http.max_body;
+		break;
+	case OPT_EXEC:
+		cfg->exec.command = arg;
+		break;
+	case OPT_LISTEN:
+		cfg->serve.listen = arg;
+		break;
+	case OPT_RECORD:
+		cfg->record_path = arg;
+		break;
+	case OPT_BATCH:
+		cfg->batch = true;
+		break;
+	case OPT_ONCE:
+		cfg->once = true;
+		break;
+	case OPT_FORMAT:
+		if (output_format_parse(arg, &cfg->format) != 0)
+			goto bad;
+		break;
+	case OPT_TARGETS:
+		if (pt->nfiles == MAX_TARGET_FLAGS)
+			goto too_many;
+		pt->files[pt->nfiles++] = arg;
+		break;
+	case OPT_TARGET:
+		if (pt->nflags == MAX_TARGET_FLAGS)
+			goto too_many;
+		pt->flags[pt->nflags++] = arg;
+		break;
+	case OPT_NO_COLOR:
+		cfg->no_color = true;
+		break;
+	case OPT_THEME:
+		if (strcmp(arg, "default") == 0)
+			cfg->theme = UI_THEME_DEFAULT;
+		else if (strcmp(arg, "cb") == 0)
+			cfg->theme = UI_THEME_CB;
+		else
+			goto bad;
+		break;
+	}
+	return 0;
+bad:
+	str_printf(err, errlen, "--%s: bad value '%s'", long_options[code - OPT_SCENARIO].name, arg);
+	return -1;
+too_many:
+	str_printf(err, errlen, "--%s: given more than %d times",
+		   long_options[code - OPT_SCENARIO].name, MAX_TARGET_FLAGS);
+	return -1;
+}
+
+/* What is left after the options: the command word, and for watch the URL. */
+static int check_operands(struct cli_config *cfg, int argc, char **argv, const char *cmd_word,
+			  char *err, size_t errlen)
+{
+	const char *url = NULL;	/* watch's URL or replay's FILE */
+	bool wants_operand = cfg->command == CMD_WATCH || cfg->command == CMD_REPLAY;
+
+	for (int i = optind; i < argc; i++) {
+		if (argv[i] == cmd_word) {
+			cmd_word = NULL;
+			continue;
+		}
+		if (wants_operand && url == NULL) {
+			url = argv[i];
+			continue;
+		}
+		str_printf(err, errlen, "unexpected argument '%s'", argv[i]);
+		return -1;
+	}
+	if (cfg->command == CMD_REPLAY) {
+		if (url == NULL || url[0] == '\0') {
+			str_printf(err, errlen, "replay: missing FILE");
+			return -1;
+		}
+		cfg->replay.path = url;
+		return 0;
+	}
+	if (cfg->command != CMD_WATCH)
+		return 0;
+	if (url != NULL && cfg->exec.command != NULL) {
+		str_printf(err, errlen, "watch: give a URL or --exec, not both");
+		return -1;
+	}
+	if (url == NULL && cfg->exec.command == NULL) {
+		str_printf(err, errlen, "watch: missing URL (or --exec 'COMMAND')");
+		return -1;
+	}
+	if (url != NULL && url[0] == '\0') {
+		str_printf(err, errlen, "watch: empty URL");
+		return -1;
+	}
+	cfg->http.url = url;
+	return 0;
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *out,
+			  char *err, size_t errlen)
+{
+	struct pending_targets pt = { .nfiles = 0 };
+	const char *cmd_word;
+	int code, cmd_at;
+	bool help = false, version = false;
+
+	cli_defaults(cfg);
+	cmd_at = find_command(argc, argv, &cfg->command);
+	/* getopt_long permutes argv, so remember the command word itself. */
+	cmd_word = cmd_at > 0 ? argv[cmd_at] : NULL;
+	optind = 1;
+	opterr = 0;
+	while ((code = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
+		if (code == 'h')
+			code = OPT_HELP;
+		else if (code == 'V')
+			code = OPT_VERSION;
+		if (code == '?' || code == ':') {
+			const char *what = argv[optind - 1];
+
+			str_printf(err, errlen, code == ':' ? "%s needs a value" : "unknown option '%s'", what);
+			return CLI_ERROR;
+		}
+		if (!(option_scope[code - OPT_SCENARIO] & (1u << cfg->command))) {
+			str_printf(err, errlen, "--%s does not apply to '%s'",
+				   long_options[code - OPT_SCENARIO].name, command_names[cfg->command]);
+			return CLI_ERROR;
+		}
+		if (code == OPT_HELP)
+			help = true;
+		else if (code == OPT_VERSION)
+			version = true;
+		else if (apply_option(cfg, code, optarg, &pt, err, errlen) != 0)
+			return CLI_ERROR;
+	}
+	if (help) {
+		fputs(usage_text, out);
+		return CLI_EXIT_OK;
+	}
+	if (version) {
+		fprintf(out, "routertop %s\n", PACKAGE_VERSION);
+		return CLI_EXIT_OK;
+	}
+	if (check_operands(cfg, argc, argv, cmd_word, err, errlen) != 0)
+		return CLI_ERROR;
+	if (cfg->command == CMD_SERVE && cfg->sim.speed == 0) {
+		/* A server answers in real time; max speed would only burn a core. */
+		str_printf(err, errlen, "--speed max does not apply to 'serve'");
+		return CLI_ERROR;
+	}
+	if (apply_targets(cfg, &pt, err, errlen) != 0)
+		return CLI_ERROR;
+	return CLI_RUN;
+}

@@ -1,0 +1,44 @@
+/*
+ * Command line: argv -> struct cli_config. Reads the targets files named on
+ * the command line and nothing else; builds no source and touches no terminal.
+ */
+#ifndef RT_CLI_H
+#define RT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "output.h"
+#include "serve.h"
+#include "source.h"
+#include "targets.h"
+#include "ui/ui.h"
+
+enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY };
+
+struct cli_config {
+	enum cli_command command;
+	struct sim_options sim;
+	struct http_options http;
+	struct exec_options exec;	/* exec.command set: watch --exec */
+	struct serve_options serve;
+	struct replay_options replay;
+	struct target_set targets;
+	enum output_format format;
+	enum ui_theme theme;
+	bool batch, once, no_color;
+	const char *record_path;	/* NULL: not recording */
+};
+
+enum cli_result { CLI_RUN, CLI_EXIT_OK, CLI_ERROR };
+
+/*
+ * Parse argv into *cfg. CLI_RUN: go on. CLI_EXIT_OK: --help or --version was
+ * printed to out. CLI_ERROR: a one-line message is in err (bad usage).
+ */
+enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *out,
+			  char *err, size_t errlen);
+
+#endif
