@@ -8,3 +8,4 @@ TESTS += tests/check_util
 tests_check_util_SOURCES = tests/check_util.c tests/check_run.h
 tests_check_util_CFLAGS = $(TEST_CFLAGS)
 tests_check_util_LDADD = $(TEST_LIBS)
+

@@ -74,6 +74,14 @@ double history_last_recovery_s(const struct history *h);
 /* Seconds the breaker has been in its current state at now_ms, NAN if unknown. */
 double history_state_age_s(const struct history *h, int64_t now_ms);
 
+/*
+ * Seconds since the breaker left closed, at now_ms, while it is open or
+ * half-open (a failed half-open trial does not restart the count); NAN when
+ * it is closed or its state or start is unknown. When the start was not
+ * observed this is a lower bound (the time the breaker was first seen out).
+ */
+double history_outage_age_s(const struct history *h, int64_t now_ms);
+
 /* Copy up to max values of field, oldest first (unknown values as NAN). */
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max);
 

@@ -57,6 +57,19 @@ void source_free(struct source *src)
 	free(src);
 }
 
+int source_seek(struct source *src, enum source_seek where)
+{
+	return src->ops->seek != NULL ? src->ops->seek(src->self, where) : -1;
+}
+
+int source_set_speed(struct source *src, double speed)
+{
+	if (src->ops->set_speed == NULL)
+		return -1;
+	src->ops->set_speed(src->self, speed);
+	return 0;
+}
+
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
 {
 	struct pollfd fds[SOURCE_MAX_FDS];

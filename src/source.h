@@ -40,6 +40,12 @@ struct source_event {
 	char message[SOURCE_MSG_LEN];
 };
 
+enum source_seek {
+	SOURCE_SEEK_BACK,		/* re-emit the snapshot before the current one */
+	SOURCE_SEEK_FORWARD,		/* emit the next snapshot now */
+	SOURCE_SEEK_NEXT_TRANSITION,	/* emit the next snapshot whose breaker state changed */
+};
+
 struct source_ops {
 	const char *name;	/* "sim", "http", "exec", "replay" */
 	/* One line for the screen header, e.g. "sim:steady seed 42 x1". */
@@ -60,6 +66,9 @@ struct source_ops {
 	void (*set_interval)(void *self, int64_t interval_ms);
 	void (*set_paused)(void *self, bool paused);
 	void (*destroy)(void *self);
+	/* Optional, for recordings: move within them and change the playback speed. */
+	int (*seek)(void *self, enum source_seek where);
+	void (*set_speed)(void *self, double speed);
 };
 
 struct source {
@@ -75,6 +84,10 @@ int64_t source_clock(struct source *src, int64_t mono_ms);
 void source_set_interval(struct source *src, int64_t interval_ms);
 void source_set_paused(struct source *src, bool paused);
 void source_free(struct source *src);	/* NULL is fine */
+/* Returns 0 when the source moved, -1 when it cannot (not a recording, or at an end). */
+int source_seek(struct source *src, enum source_seek where);
+/* Returns 0, or -1 when the source has no playback speed. */
+int source_set_speed(struct source *src, double speed);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is
@@ -112,5 +125,11 @@ struct exec_options {
 	size_t max_body;
 };
 struct source *source_exec_new(const struct exec_options *o, char *err, size_t errlen);
+
+struct replay_options {
+	const char *path;	/* a recording (JSONL) */
+	double speed;		/* recorded seconds per wall second; 0 = as fast as possible */
+};
+struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen);
 
 #endif

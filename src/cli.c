@@ -1,4 +1,0 @@
-/* Command line parsing; filled in with main.c. */
-#include "cli.h"
-
-typedef int cli_placeholder_unused;

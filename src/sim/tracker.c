@@ -1,0 +1,343 @@
+/*
+ * Tracker: a sliding window of latencies with cheap percentiles, and a
+ * sliding 60 s completion count.
+ *
+ * Latencies: a ring holds the raw samples of the window (as uint32_t
+ * microseconds, after clamping) so the oldest can be evicted. Beside it a
+ * log-linear histogram counts the window: values below 2048 get a bucket each,
+ * every power of two above gets 1024 buckets, so a bucket is never wider than
+ * 1/1024 of its lower bound (HdrHistogram with 3 significant digits). Recording
+ * and evicting each touch one bucket and one block counter; blocks of 64
+ * buckets let a percentile search skip empty stretches, so a full set of
+ * percentiles reads a few hundred counters whatever the window size. A running
+ * sum gives the exact average.
+ *
+ * Throughput: a ring of 6000 slots of 10 ms, the slot of the newest
+ * completion at its head, and a running total over the ring.
+ */
+#include "sim/tracker.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define SUB_BITS 10			/* 1024 buckets per power of two */
+#define LINEAR_LIMIT (2u << SUB_BITS)	/* below this, a bucket per microsecond */
+#define BLOCK_BITS 6			/* 64 buckets per block */
+/*
+ * The largest sample has 32 bits, so its power of two is split with a shift
+ * of 32 - (SUB_BITS + 1); the buckets run up to its index.
+ */
+#define MAX_SHIFT (32 - (SUB_BITS + 1))
+#define BUCKET_COUNT ((MAX_SHIFT << SUB_BITS) + (unsigned)(TRACKER_MAX_LATENCY_US >> MAX_SHIFT) + 1)
+#define BLOCK_COUNT ((BUCKET_COUNT + (1u << BLOCK_BITS) - 1) >> BLOCK_BITS)
+
+#define SLOT_US 10000			/* throughput slot: 10 ms */
+#define WINDOW_US 60000000		/* throughput window: 60 s */
+#define SLOT_COUNT (WINDOW_US / SLOT_US)
+
+_Static_assert(TRACKER_MAX_LATENCY_US >> 31 == 1, "MAX_SHIFT assumes a 32-bit largest sample");
+_Static_assert(TRACKER_MAX_WINDOW <= UINT32_MAX, "bucket counts are 32 bits");
+
+/* The percentiles of tracker_stats in tenths of a percent, ascending so one upward scan finds them all. */
+static const unsigned pct_permille[] = { 500, 900, 950, 990, 999 };
+
+struct tracker {
+	uint32_t *ring;			/* window samples; ring[pos] is the next to go */
+	size_t window, pos, len;
+	uint64_t sum;			/* of the samples in the window */
+	uint32_t buckets[BUCKET_COUNT];
+	uint32_t blocks[BLOCK_COUNT];	/* sum of each run of 64 buckets */
+
+	uint32_t slots[SLOT_COUNT];	/* completions per 10 ms, indexed slot % SLOT_COUNT */
+	uint64_t slot_total;		/* over the SLOT_COUNT slots ending at head_slot */
+	int64_t head_slot;		/* slot of the newest completion */
+	size_t head_index;		/* its place in slots[] */
+	int64_t head_start_us, head_end_us;	/* its bounds, for the fast path */
+	int64_t first_us;		/* earliest completion since new or reset */
+	bool any;			/* a completion since new or reset */
+
+	uint64_t counters[TRACKER_COUNTER_COUNT];
+};
+
+static uint32_t clamp_latency(int64_t latency_us)
+{
+	if (latency_us < 0)
+		return 0;
+	if (latency_us > TRACKER_MAX_LATENCY_US)
+		return (uint32_t)TRACKER_MAX_LATENCY_US;
+	return (uint32_t)latency_us;
+}
+
+/* Branch-free: below LINEAR_LIMIT the shift is 0 and the index is the value. */
+static inline unsigned bucket_index(uint32_t v)
+{
+	unsigned bits = 32u - (unsigned)__builtin_clz(v | 1u);
+	unsigned shift = bits > SUB_BITS + 1 ? bits - (SUB_BITS + 1) : 0;
+
+	return (shift << SUB_BITS) + (v >> shift);
+}
+
+/* The midpoint of a bucket: within half a bucket width of every value in it. */
+static double bucket_value(unsigned idx)
+{
+	unsigned shift = idx < LINEAR_LIMIT ? 0 : (idx >> SUB_BITS) - 1;
+	uint64_t low = (uint64_t)(idx - (shift << SUB_BITS)) << shift;
+	uint64_t width = (uint64_t)1 << shift;
+
+	return (double)low + (double)(width - 1) / 2.0;
+}
+
+struct tracker *tracker_new(size_t window)
+{
+	struct tracker *t;
+
+	if (window < 1 || window > TRACKER_MAX_WINDOW)
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	t->ring = xmalloc(window * sizeof(*t->ring));
+	t->window = window;
+	return t;
+}
+
+void tracker_free(struct tracker *t)
+{
+	if (t == NULL)
+		return;
+	free(t->ring);
+	free(t);
+}
+
+static inline void hist_add(struct tracker *t, uint32_t v)
+{
+	unsigned idx = bucket_index(v);
+
+	t->buckets[idx]++;
+	t->blocks[idx >> BLOCK_BITS]++;
+	t->sum += v;
+}
+
+static inline void hist_remove(struct tracker *t, uint32_t v)
+{
+	unsigned idx = bucket_index(v);
+
+	t->buckets[idx]--;
+	t->blocks[idx >> BLOCK_BITS]--;
+	t->sum -= v;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b < 0) ? q - 1 : q;
+}
+
+static size_t slot_index(int64_t slot)
+{
+	int64_t i = slot % SLOT_COUNT;
+
+	return (size_t)(i < 0 ? i + SLOT_COUNT : i);
+}
+
+static void slots_set_head(struct tracker *t, int64_t slot)
+{
+	t->head_slot = slot;
+	t->head_index = slot_index(slot);
+	t->head_start_us = slot * SLOT_US;
+	t->head_end_us = t->head_start_us + SLOT_US;
+}
+
+/* Move the head to a later slot, emptying the slots that leave the window. */
+static void slots_advance(struct tracker *t, int64_t slot)
+{
+	int64_t gap = slot - t->head_slot;
+
+	if (gap >= SLOT_COUNT) {
+		memset(t->slots, 0, sizeof(t->slots));
+		t->slot_total = 0;
+	} else {
+		for (int64_t s = t->head_slot + 1; s <= slot; s++) {
+			uint32_t *c = &t->slots[slot_index(s)];
+
+			t->slot_total -= *c;
+			*c = 0;
+		}
+	}
+	slots_set_head(t, slot);
+}
+
+/*
+ * Off the fast path: a new slot, the first completion, or one out of order.
+ * Kept out of line so tracker_record needs no stack frame.
+ */
+__attribute__((noinline)) static void slots_record_slow(struct tracker *t, int64_t now_us)
+{
+	int64_t slot = floor_div(now_us, SLOT_US);
+
+	if (!t->any) {
+		t->any = true;
+		t->first_us = now_us;
+		slots_set_head(t, slot);
+	} else if (now_us < t->first_us) {
+		t->first_us = now_us;
+	}
+	if (slot > t->head_slot)
+		slots_advance(t, slot);
+	else if (slot <= t->head_slot - SLOT_COUNT)
+		return;		/* older than the window: it never counts */
+	t->slots[slot_index(slot)]++;
+	t->slot_total++;
+}
+
+void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us)
+{
+	uint32_t v = clamp_latency(latency_us);
+
+	if (__builtin_expect(t->len == t->window, 1))	/* full: the usual case */
+		hist_remove(t, t->ring[t->pos]);
+	else
+		t->len++;
+	t->ring[t->pos] = v;
+	if (++t->pos == t->window)
+		t->pos = 0;
+	hist_add(t, v);
+
+	/* Before the first completion the head slot is empty ([0, 0)), so this fails. */
+	if (now_us >= t->head_start_us && now_us < t->head_end_us) {
+		t->slots[t->head_index]++;
+		t->slot_total++;
+	} else {
+		slots_record_slow(t, now_us);
+	}
+}
+
+void tracker_count(struct tracker *t, enum tracker_counter c)
+{
+	if ((unsigned)c < TRACKER_COUNTER_COUNT)
+		t->counters[c]++;
+}
+
+uint64_t tracker_counter(const struct tracker *t, enum tracker_counter c)
+{
+	return (unsigned)c < TRACKER_COUNTER_COUNT ? t->counters[c] : 0;
+}
+
+/* Index of the first non-empty bucket at or after block b; the window is not empty. */
+static unsigned first_bucket_from(const struct tracker *t, unsigned block)
+{
+	unsigned idx;
+
+	while (t->blocks[block] == 0)
+		block++;
+	idx = block << BLOCK_BITS;
+	while (t->buckets[idx] == 0)
+		idx++;
+	return idx;
+}
+
+static unsigned last_bucket(const struct tracker *t)
+{
+	unsigned block = BLOCK_COUNT - 1;
+	unsigned idx;
+
+	while (t->blocks[block] == 0)
+		block--;
+	idx = (block << BLOCK_BITS) + (1u << BLOCK_BITS) - 1;
+	if (idx >= BUCKET_COUNT)
+		idx = BUCKET_COUNT - 1;
+	while (t->buckets[idx] == 0)
+		idx--;
+	return idx;
+}
+
+/*
+ * Nearest rank: the k-th smallest sample with k = ceil(n * permille / 1000),
+ * in integers so 99.9 % of 10,000 is rank 9990, not 9991 by rounding.
+ */
+static void fill_percentiles(const struct tracker *t, struct tracker_stats *out)
+{
+	uint64_t below = 0;	/* samples in the blocks before `block` */
+	unsigned block = 0;
+
+	double *dst[] = { &out->p50, &out->p90, &out->p95, &out->p99, &out->p999 };
+
+	for (size_t i = 0; i < sizeof(pct_permille) / sizeof(pct_permille[0]); i++) {
+		uint64_t rank = ((uint64_t)t->len * pct_permille[i] + 999) / 1000;
+		uint64_t seen;
+		unsigned idx;
+
+		while (below + t->blocks[block] < rank)
+			below += t->blocks[block++];
+		seen = below;
+		idx = block << BLOCK_BITS;
+		while (seen + t->buckets[idx] < rank)
+			seen += t->buckets[idx++];
+		*dst[i] = bucket_value(idx);
+	}
+}
+
+void tracker_stats(const struct tracker *t, struct tracker_stats *out)
+{
+	out->count = t->len;
+	if (t->len == 0) {
+		out->p50 = out->p90 = out->p95 = out->p99 = out->p999 = NAN;
+		out->min = out->max = out->avg = NAN;
+		return;
+	}
+	fill_percentiles(t, out);
+	out->min = bucket_value(first_bucket_from(t, 0));
+	out->max = bucket_value(last_bucket(t));
+	out->avg = (double)t->sum / (double)t->len;
+}
+
+/*
+ * The running total covers the slots up to the newest completion; at a later
+ * now, the slots that have left the window since are subtracted on the fly,
+ * leaving the tracker untouched.
+ */
+double tracker_throughput(const struct tracker *t, int64_t now_us)
+{
+	int64_t now_slot, gone;
+	uint64_t total;
+	double elapsed_s;
+
+	if (!t->any)
+		return 0.0;
+	now_slot = floor_div(now_us, SLOT_US);
+	if (now_slot < t->head_slot) {
+		now_slot = t->head_slot;
+		now_us = t->head_start_us;
+	}
+	gone = now_slot - t->head_slot;
+	if (gone >= SLOT_COUNT)
+		return 0.0;
+	total = t->slot_total;
+	for (int64_t s = t->head_slot + 1 - SLOT_COUNT; s < now_slot + 1 - SLOT_COUNT; s++)
+		total -= t->slots[slot_index(s)];
+	elapsed_s = (double)(now_us - t->first_us) / 1e6;
+	if (elapsed_s > WINDOW_US / 1e6)
+		elapsed_s = WINDOW_US / 1e6;
+	if (elapsed_s < 1.0)
+		elapsed_s = 1.0;
+	return (double)total / elapsed_s;
+}
+
+void tracker_reset_window(struct tracker *t)
+{
+	t->pos = 0;
+	t->len = 0;
+	t->sum = 0;
+	memset(t->buckets, 0, sizeof(t->buckets));
+	memset(t->blocks, 0, sizeof(t->blocks));
+	memset(t->slots, 0, sizeof(t->slots));
+	t->slot_total = 0;
+	t->head_slot = 0;
+	t->head_index = 0;
+	t->head_start_us = t->head_end_us = 0;
+	t->first_us = 0;
+	t->any = false;
+}

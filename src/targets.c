@@ -1,0 +1,405 @@
+/*
+ * Performance targets: the set, its text forms (--target KEY=VALUE and the
+ * targets file) and evaluation against the history (see targets.h).
+ *
+ * Evaluation first computes each target's value from the history, then
+ * grades it against the limit. Staleness overrides the grade but keeps the
+ * value, so a display can still show the last good number marked stale.
+ */
+#include "targets.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "history.h"
+#include "metrics.h"
+#include "util.h"
+
+/* Longest targets-file line accepted, not counting the newline. */
+#define TARGETS_LINE_MAX 1024
+
+#define KNOWN_KEYS "p95, p99, throughput, error-rate, recovery, warn"
+
+/* A unit suffix a value may carry, and what it multiplies the number by. */
+struct unit_suffix {
+	const char *text;
+	double scale;
+};
+
+/* How one key is written and which values it takes. */
+struct key_spec {
+	const char *key;
+	const char *alias;
+	int id;			/* a target_id, or KEY_WARN */
+	bool zero_ok;		/* 0 is meaningful (no errors at all, no warn band) */
+	double max;		/* largest value, after scaling */
+	const char *expect;	/* what a good value looks like, for the error */
+	struct unit_suffix units[4];
+};
+
+#define KEY_WARN (-1)
+
+static const struct key_spec key_specs[] = {
+	{ "p95", NULL, TARGET_P95, false, HUGE_VAL, "a number of ms > 0, e.g. 150 or 150ms",
+	  { { "ms", 1.0 }, { "s", 1000.0 } } },
+	{ "p99", NULL, TARGET_P99, false, HUGE_VAL, "a number of ms > 0, e.g. 500 or 500ms",
+	  { { "ms", 1.0 }, { "s", 1000.0 } } },
+	{ "throughput", NULL, TARGET_THROUGHPUT, false, HUGE_VAL, "req/s > 0, e.g. 100",
+	  { { "req/s", 1.0 }, { "rps", 1.0 }, { "/s", 1.0 } } },
+	{ "error-rate", "error_rate", TARGET_ERROR_RATE, true, 100.0, "a percentage 0..100, e.g. 1 or 1%",
+	  { { "%", 1.0 } } },
+	{ "recovery", NULL, TARGET_RECOVERY, false, HUGE_VAL, "seconds > 0, e.g. 60 or 60s",
+	  { { "s", 1.0 }, { "ms", 0.001 }, { "m", 60.0 } } },
+	{ "warn", NULL, KEY_WARN, true, 100.0, "a percentage 0..100, e.g. 20 or 20%",
+	  { { "%", 1.0 } } },
+};
+
+static const struct {
+	const char *key, *label, *unit;
+	bool upper;
+} target_meta[TARGET_COUNT] = {
+	[TARGET_P95] = { "p95", "P95", "ms", true },
+	[TARGET_P99] = { "p99", "P99", "ms", true },
+	[TARGET_THROUGHPUT] = { "throughput", "Throughput", "req/s", false },
+	[TARGET_ERROR_RATE] = { "error-rate", "Error rate", "%", true },
+	[TARGET_RECOVERY] = { "recovery", "Recovery", "s", true },
+};
+
+void targets_defaults(struct target_set *ts)
+{
+	ts->limit[TARGET_P95] = 150.0;
+	ts->limit[TARGET_P99] = 500.0;
+	ts->limit[TARGET_THROUGHPUT] = 100.0;
+	ts->limit[TARGET_ERROR_RATE] = 1.0;
+	ts->limit[TARGET_RECOVERY] = 60.0;
+	ts->warn_band = 0.20;
+}
+
+/* Trim leading and trailing whitespace in place; returns the new start. */
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+static const struct key_spec *key_find(const char *key)
+{
+	for (size_t i = 0; i < sizeof(key_specs) / sizeof(key_specs[0]); i++) {
+		const struct key_spec *k = &key_specs[i];
+
+		if (strcasecmp(key, k->key) == 0 || (k->alias != NULL && strcasecmp(key, k->alias) == 0))
+			return k;
+	}
+	return NULL;
+}
+
+/* Parse "NUMBER[UNIT]" for key k into *out (scaled to the target's unit). */
+static int value_parse(const struct key_spec *k, const char *text, double *out)
+{
+	char *end;
+	double v, scale = 1.0;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (end == text || errno == ERANGE)
+		return -1;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0') {
+		const struct unit_suffix *u = k->units;
+
+		while (u < k->units + 4 && u->text != NULL && strcasecmp(end, u->text) != 0)
+			u++;
+		if (u == k->units + 4 || u->text == NULL)
+			return -1;
+		scale = u->scale;
+	}
+	v *= scale;
+	if (!isfinite(v) || v < 0.0 || (v == 0.0 && !k->zero_ok) || v > k->max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int targets_set(struct target_set *ts, const char *assignment, char *err, size_t errlen)
+{
+	char buf[TARGETS_LINE_MAX + 1];
+	char *eq, *key, *value;
+	const struct key_spec *k;
+	double v;
+
+	if (strlen(assignment) > TARGETS_LINE_MAX) {
+		str_printf(err, errlen, "target setting too long (over %d bytes)", TARGETS_LINE_MAX);
+		return -1;
+	}
+	strcpy(buf, assignment);
+	eq = strchr(buf, '=');
+	if (eq == NULL) {
+		str_printf(err, errlen, "missing '=' in \"%s\"", trim(buf));
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(buf);
+	value = trim(eq + 1);
+	k = key_find(key);
+	if (k == NULL) {
+		str_printf(err, errlen, "unknown target key \"%s\" (known: " KNOWN_KEYS ")", key);
+		return -1;
+	}
+	if (value_parse(k, value, &v) != 0) {
+		str_printf(err, errlen, "%s: bad value \"%s\" (expected %s)", k->key, value, k->expect);
+		return -1;
+	}
+	if (k->id == KEY_WARN)
+		ts->warn_band = v / 100.0;
+	else
+		ts->limit[k->id] = v;
+	return 0;
+}
+
+/* Apply one line of a targets file; a comment or blank line is skipped. */
+static int file_line(struct target_set *ts, char *line, char *msg, size_t msglen)
+{
+	char *hash = strchr(line, '#');
+
+	if (hash != NULL)
+		*hash = '\0';
+	line = trim(line);
+	if (*line == '\0')
+		return 0;
+	return targets_set(ts, line, msg, msglen);
+}
+
+int targets_load_file(struct target_set *ts, const char *path, char *err, size_t errlen)
+{
+	char line[TARGETS_LINE_MAX + 2];	/* the line, its newline, the NUL */
+	char msg[TARGETS_LINE_MAX + 128];
+	struct target_set work = *ts;	/* applied only when the whole file is good */
+	unsigned long lineno = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t len = strlen(line);
+
+		lineno++;
+		if (len > TARGETS_LINE_MAX && line[len - 1] != '\n') {
+			str_printf(err, errlen, "%s:%lu: line too long (over %d bytes)", path, lineno,
+				   TARGETS_LINE_MAX);
+			fclose(f);
+			return -1;
+		}
+		if (file_line(&work, line, msg, sizeof(msg)) != 0) {
+			str_printf(err, errlen, "%s:%lu: %s", path, lineno, msg);
+			fclose(f);
+			return -1;
+		}
+	}
+	if (ferror(f)) {
+		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*ts = work;
+	return 0;
+}
+
+/*
+ * Grade a value against a limit. Edges are inclusive; the warn edge gets a
+ * hair of tolerance so that "exactly at the edge" survives rounding of
+ * limit * (1 - band). A limit of 0 on an upper bound means "none at all".
+ */
+static enum target_status grade(double value, double limit, double band, bool upper)
+{
+	double tol = 1e-9 * fabs(limit);
+
+	if (upper) {
+		if (limit == 0.0)
+			return value > 0.0 ? STATUS_FAIL : STATUS_OK;
+		if (value >= limit)
+			return STATUS_FAIL;
+		return value >= limit * (1.0 - band) - tol ? STATUS_WARN : STATUS_OK;
+	}
+	if (value <= limit)
+		return STATUS_FAIL;
+	return value <= limit * (1.0 + band) + tol ? STATUS_WARN : STATUS_OK;
+}
+
+static void result_value(const struct target_set *ts, enum target_id id, double value,
+			 struct target_result *r)
+{
+	r->value = value;
+	if (isnan(value)) {
+		r->status = STATUS_UNKNOWN;
+		r->note = "no data";
+		return;
+	}
+	r->status = grade(value, ts->limit[id], ts->warn_band, target_is_upper_bound(id));
+	r->note = NULL;
+}
+
+/* The seeds' router reports all-zero percentiles when it has no successful samples. */
+static bool latency_known(const struct metrics_latency *l)
+{
+	if (l->count == 0)
+		return false;
+	return !(l->p50 == 0.0 && l->p90 == 0.0 && l->p95 == 0.0 && l->p99 == 0.0);
+}
+
+/*
+ * Recovery: an outage already longer than the limit fails it; otherwise the
+ * last observed recovery counts; a running outage with no recovery seen is
+ * graded by its age so far; a closed breaker that never tripped is fine.
+ */
+static void evaluate_recovery(const struct target_set *ts, const struct history *h,
+			      int64_t now_ms, struct target_result *r)
+{
+	enum breaker_state st = history_get(h, 0)->snap.breaker.state;
+	double age = history_outage_age_s(h, now_ms);
+	double last = history_last_recovery_s(h);
+	bool out = st == BREAKER_OPEN || st == BREAKER_HALF_OPEN;
+
+	if (out && !isnan(age) && age >= ts->limit[TARGET_RECOVERY]) {
+		result_value(ts, TARGET_RECOVERY, age, r);
+		return;
+	}
+	if (!isnan(last)) {
+		result_value(ts, TARGET_RECOVERY, last, r);
+		return;
+	}
+	if (out && !isnan(age)) {
+		result_value(ts, TARGET_RECOVERY, age, r);
+		return;
+	}
+	if (st == BREAKER_CLOSED) {
+		*r = (struct target_result){ .status = STATUS_OK, .value = NAN, .note = "no trips" };
+		return;
+	}
+	result_value(ts, TARGET_RECOVERY, NAN, r);
+}
+
+static enum target_status overall_of(const struct evaluation *ev)
+{
+	bool warn = false, unknown = false;
+
+	for (int i = 0; i < TARGET_COUNT; i++) {
+		switch (ev->t[i].status) {
+		case STATUS_FAIL:
+			return STATUS_FAIL;
+		case STATUS_WARN:
+			warn = true;
+			break;
+		case STATUS_UNKNOWN:
+			unknown = true;
+			break;
+		case STATUS_OK:
+			break;
+		}
+	}
+	if (warn)
+		return STATUS_WARN;
+	return unknown ? STATUS_UNKNOWN : STATUS_OK;
+}
+
+static void mark_all(struct evaluation *out, const char *note)
+{
+	for (int i = 0; i < TARGET_COUNT; i++) {
+		out->t[i].status = STATUS_UNKNOWN;
+		out->t[i].note = note;
+	}
+}
+
+void targets_evaluate(const struct target_set *ts, const struct history *h,
+		      int64_t now_ms, int64_t interval_ms, struct evaluation *out)
+{
+	const struct history_entry *e = history_get(h, 0);
+	const struct metrics_latency *l;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < TARGET_COUNT; i++)
+		out->t[i].value = NAN;
+	if (e == NULL) {
+		mark_all(out, "no data");
+		out->overall = STATUS_UNKNOWN;
+		return;
+	}
+	l = &e->snap.latency;
+	result_value(ts, TARGET_P95, latency_known(l) ? l->p95 : NAN, &out->t[TARGET_P95]);
+	result_value(ts, TARGET_P99, latency_known(l) ? l->p99 : NAN, &out->t[TARGET_P99]);
+	result_value(ts, TARGET_THROUGHPUT, e->snap.throughput.per_second,
+		     &out->t[TARGET_THROUGHPUT]);
+	result_value(ts, TARGET_ERROR_RATE, history_error_rate(h) * 100.0,
+		     &out->t[TARGET_ERROR_RATE]);
+	evaluate_recovery(ts, h, now_ms, &out->t[TARGET_RECOVERY]);
+	if (interval_ms > 0 && now_ms - e->at_ms > 2 * interval_ms) {
+		out->stale = true;
+		mark_all(out, "stale");
+	}
+	out->overall = overall_of(out);
+}
+
+const char *target_key(enum target_id id)
+{
+	return id < TARGET_COUNT ? target_meta[id].key : "?";
+}
+
+const char *target_label(enum target_id id)
+{
+	return id < TARGET_COUNT ? target_meta[id].label : "?";
+}
+
+const char *target_unit(enum target_id id)
+{
+	return id < TARGET_COUNT ? target_meta[id].unit : "";
+}
+
+bool target_is_upper_bound(enum target_id id)
+{
+	return id < TARGET_COUNT ? target_meta[id].upper : true;
+}
+
+const char *target_status_name(enum target_status st)
+{
+	switch (st) {
+	case STATUS_OK:
+		return "OK";
+	case STATUS_WARN:
+		return "WARN";
+	case STATUS_FAIL:
+		return "FAIL";
+	case STATUS_UNKNOWN:
+		break;
+	}
+	return "UNKNOWN";
+}
+
+int target_status_exit_code(enum target_status st)
+{
+	switch (st) {
+	case STATUS_OK:
+		return 0;
+	case STATUS_WARN:
+		return 1;
+	case STATUS_FAIL:
+		return 2;
+	case STATUS_UNKNOWN:
+		break;
+	}
+	return 3;
+}
