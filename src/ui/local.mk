@@ -2,7 +2,8 @@
 # The screen: canvas (cells), panels (view -> canvas), view (monitor -> view),
 # input (keys -> actions), term (the only ncurses file), ui (the loop).
 src_libroutertop_a_SOURCES += src/ui/canvas.c src/ui/canvas.h \
-	src/ui/panels.c src/ui/panels.h src/ui/input.c src/ui/input.h
+	src/ui/panels.c src/ui/panels.h src/ui/input.c src/ui/input.h \
+	src/ui/view.c src/ui/view.h src/ui/term.c src/ui/term.h src/ui/ui.c
 
 check_PROGRAMS += tests/check_canvas tests/check_panels
 TESTS += tests/check_canvas tests/check_panels
