@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_run.h"
 #include "ui/canvas.h"
 #include "ui/input.h"
 #include "ui/panels.h"
+#include "ui/view.h"
 
 static const struct {
 	int w, h;
@@ -644,11 +646,231 @@ START_TEST(test_interval_ladder)
 }
 END_TEST
 
+/*
+ * View model: a monitor built by hand around a real history and target set,
+ * and a source whose clock the test sets, so every age is exact.
+ */
+struct fixed_source {
+	int64_t now_ms;		/* the source's clock */
+};
+
+static void fixed_describe(void *self, char *buf, size_t len)
+{
+	(void)self;
+	snprintf(buf, len, "fixture:steady x1");
+}
+
+static int fixed_step(void *self, int64_t mono_ms, struct source_event *ev)
+{
+	(void)self;
+	(void)mono_ms;
+	(void)ev;
+	return 0;
+}
+
+static int64_t fixed_clock(void *self, int64_t mono_ms)
+{
+	(void)mono_ms;
+	return ((struct fixed_source *)self)->now_ms;
+}
+
+static const struct source_ops fixed_ops = {
+	.name = "fake",
+	.describe = fixed_describe,
+	.step = fixed_step,
+	.clock = fixed_clock,
+};
+
+struct fixture {
+	struct fixed_source fs;
+	struct target_set ts;
+	struct monitor m;
+	struct view v;
+	struct view_input in;
+};
+
+static void fixture_snapshot(struct fixture *f, int64_t at_ms, double p95, double rps,
+			     enum breaker_state st, int64_t timeouts)
+{
+	struct metrics_snapshot s;
+
+	metrics_init(&s);
+	s.latency.p50 = 40;
+	s.latency.p95 = p95;
+	s.latency.p99 = 300;
+	s.latency.count = 1000;
+	s.throughput.per_second = rps;
+	s.throughput.per_minute = rps * 60;
+	s.errors = (struct metrics_errors){ 0, 0, timeouts, 0, METRICS_NONE };
+	s.breaker.state = st;
+	s.breaker.failure_rate = 0.001;
+	history_push(f->m.hist, &s, at_ms);
+	f->m.snapshots++;
+	f->m.last_good_at_ms = at_ms;
+}
+
+static void fixture_init(struct fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	targets_defaults(&f->ts);
+	f->m.src = source_new(&fixed_ops, &f->fs, 1000);
+	f->m.targets = &f->ts;
+	f->m.hist = history_new(64);
+	f->m.last_good_at_ms = -1;
+	f->m.last_error_at_ms = -1;
+	f->in = (struct view_input){ .program = "routertop 9.9", .utf8 = true, .mono_ms = 0,
+		.wall_ms = (int64_t)3723 * 1000 };
+}
+
+static void fixture_update(struct fixture *f, int64_t now_ms)
+{
+	f->fs.now_ms = now_ms;
+	targets_evaluate(&f->ts, f->m.hist, now_ms, f->m.src->interval_ms, &f->m.eval);
+	view_update(&f->v, &f->m, &f->in);
+}
+
+static void fixture_free(struct fixture *f)
+{
+	history_free(f->m.hist);
+	source_free(f->m.src);
+}
+
+static void utc(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+START_TEST(test_view_waiting)
+{
+	struct fixture f;
+	struct canvas *c = canvas_new(80, 24);
+
+	utc();
+	fixture_init(&f);
+	fixture_update(&f, 500);
+	ck_assert(!f.v.has_data);
+	ck_assert_int_eq(f.v.marker, MARK_WAITING);
+	ck_assert_str_eq(f.v.source, "fixture:steady x1");
+	ck_assert_str_eq(f.v.mode, "fake");
+	ck_assert_str_eq(f.v.clock, "01:02:03");
+	ck_assert_str_eq(f.v.program, "routertop 9.9");
+	ck_assert(isnan(f.v.update_age_s));
+	ck_assert(isnan(f.v.snap.latency.p95));
+	ck_assert_uint_eq(f.v.p95_n, 0);
+	ck_assert_int_eq(f.v.targets[TARGET_P95].r.status, STATUS_UNKNOWN);
+	panels_draw(c, &f.v);
+	ck_assert(contains(c, "fixture:steady x1  [fake]"));
+	ck_assert(contains(c, "WAITING"));
+	canvas_free(c);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_view_live)
+{
+	struct fixture f;
+	struct canvas *c = canvas_new(80, 24);
+
+	fixture_init(&f);
+	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 1);
+	fixture_snapshot(&f, 2000, 110, 160, BREAKER_CLOSED, 3);
+	fixture_snapshot(&f, 3000, 130, 170, BREAKER_CLOSED, 4);
+	fixture_update(&f, 3400);
+	ck_assert(f.v.has_data);
+	ck_assert(!f.v.stale);
+	ck_assert_int_eq(f.v.marker, MARK_LIVE);
+	ck_assert(fabs(f.v.snap.latency.p95 - 130) < 1e-9);
+	ck_assert(fabs(f.v.update_age_s - 0.4) < 1e-9);
+	ck_assert_int_eq(f.v.interval_ms, 1000);
+	ck_assert_uint_eq(f.v.snapshots, 3);
+	/* Series come oldest first. */
+	ck_assert_uint_eq(f.v.p95_n, 3);
+	ck_assert(fabs(f.v.p95[0] - 100) < 1e-9 && fabs(f.v.p95[2] - 130) < 1e-9);
+	ck_assert_uint_eq(f.v.rps_n, 3);
+	ck_assert(fabs(f.v.rps[2] - 170) < 1e-9);
+	ck_assert_int_eq(f.v.deltas.timeouts, 1);
+	ck_assert_int_eq(f.v.deltas.span_ms, 1000);
+	/* Targets carry their metadata and the evaluation. */
+	ck_assert_str_eq(f.v.targets[TARGET_P95].label, target_label(TARGET_P95));
+	ck_assert_str_eq(f.v.targets[TARGET_THROUGHPUT].unit, target_unit(TARGET_THROUGHPUT));
+	ck_assert(fabs(f.v.targets[TARGET_P95].limit - 150) < 1e-9);
+	ck_assert(f.v.targets[TARGET_P95].upper);
+	ck_assert(!f.v.targets[TARGET_THROUGHPUT].upper);
+	ck_assert_int_eq(f.v.targets[TARGET_P95].r.status, STATUS_WARN);
+	ck_assert_int_eq(f.v.overall, f.m.eval.overall);
+	panels_draw(c, &f.v);
+	ck_assert(contains(c, "P95  130.0!"));
+	ck_assert(contains(c, "LIVE"));
+	ck_assert(contains(c, "data 400 ms old"));
+	canvas_free(c);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_view_markers)
+{
+	struct fixture f;
+
+	fixture_init(&f);
+	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 0);
+	/* Data older than two intervals is stale: last good values stay, marked. */
+	fixture_update(&f, 9000);
+	ck_assert(f.v.stale);
+	ck_assert_int_eq(f.v.marker, MARK_STALE);
+	ck_assert(fabs(f.v.snap.latency.p95 - 100) < 1e-9);
+	ck_assert(fabs(f.v.update_age_s - 8) < 1e-9);
+	f.m.ended = true;
+	fixture_update(&f, 9000);
+	ck_assert_int_eq(f.v.marker, MARK_ENDED);
+	f.in.paused = true;
+	fixture_update(&f, 9000);
+	ck_assert_int_eq(f.v.marker, MARK_PAUSED);
+	f.in.help = true;
+	fixture_update(&f, 9000);
+	ck_assert(f.v.help);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_view_error_and_transitions)
+{
+	struct fixture f;
+	struct canvas *c = canvas_new(80, 24);
+
+	fixture_init(&f);
+	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 0);
+	fixture_snapshot(&f, 2000, 100, 150, BREAKER_OPEN, 0);
+	fixture_snapshot(&f, 3000, 100, 150, BREAKER_CLOSED, 0);
+	snprintf(f.m.last_error, sizeof(f.m.last_error), "connection refused");
+	f.m.last_error_at_ms = 3500;
+	fixture_update(&f, 4000);
+	ck_assert_str_eq(f.v.last_error, "connection refused");
+	ck_assert(fabs(f.v.error_age_s - 0.5) < 1e-9);
+	ck_assert_uint_eq(f.v.ntrans, 2);
+	ck_assert_int_eq(f.v.trans[1].to, BREAKER_CLOSED);
+	ck_assert_int_eq(f.v.src_now_ms, 4000);
+	ck_assert(!isnan(f.v.last_recovery_s));
+	panels_draw(c, &f.v);
+	ck_assert(contains(c, "! source error 500 ms ago, last good data 1.0 s ago: connection refused"));
+	ck_assert(contains(c, "open→closed"));
+	/* Reset (the r key) empties the history: back to waiting, nothing invented. */
+	history_clear(f.m.hist);
+	fixture_update(&f, 4000);
+	ck_assert(!f.v.has_data);
+	ck_assert_uint_eq(f.v.ntrans, 0);
+	ck_assert_uint_eq(f.v.p95_n, 0);
+	canvas_free(c);
+	fixture_free(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("panels");
 	TCase *tc = tcase_create("panels");
 	TCase *tk = tcase_create("keys");
+	TCase *tv = tcase_create("view");
 
 	tcase_add_loop_test(tc, test_every_panel_shown, 0, NSIZES);
 	tcase_add_loop_test(tc, test_latency_highlights, 0, NSIZES);
@@ -673,6 +895,11 @@ int main(void)
 	tcase_add_test(tk, test_resize_keeps_help);
 	tcase_add_test(tk, test_interval_ladder);
 	suite_add_tcase(s, tc);
+	tcase_add_test(tv, test_view_waiting);
+	tcase_add_test(tv, test_view_live);
+	tcase_add_test(tv, test_view_markers);
+	tcase_add_test(tv, test_view_error_and_transitions);
 	suite_add_tcase(s, tk);
+	suite_add_tcase(s, tv);
 	return check_run_suite(s);
 }
