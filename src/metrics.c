@@ -3,9 +3,17 @@
  */
 #include "metrics.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
+#include <locale.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 void metrics_init(struct metrics_snapshot *s)
 {
@@ -53,10 +61,8 @@ int breaker_state_parse(const char *text, enum breaker_state *out)
 	char folded[16];
 	size_t n = 0;
 
-	/* Fold case and drop '-' and '_' so half-open, half_open and halfOpen agree. */
+	/* Fold case so halfOpen, HALF-OPEN and Half_Open meet their lowercase forms. */
 	for (const char *p = text; *p != '\0'; p++) {
-		if (*p == '-' || *p == '_')
-			continue;
 		if (n + 1 >= sizeof(folded))
 			return -1;
 		folded[n++] = (char)tolower((unsigned char)*p);
@@ -66,9 +72,607 @@ int breaker_state_parse(const char *text, enum breaker_state *out)
 		*out = BREAKER_CLOSED;
 	else if (strcmp(folded, "open") == 0)
 		*out = BREAKER_OPEN;
-	else if (strcmp(folded, "halfopen") == 0)
+	else if (strcmp(folded, "half-open") == 0 || strcmp(folded, "half_open") == 0 ||
+		 strcmp(folded, "halfopen") == 0)
 		*out = BREAKER_HALF_OPEN;
 	else
 		return -1;
 	return 0;
+}
+
+/*
+ * JSON <-> snapshot. One table describes every wire field: its enclosing
+ * object, its key, what kind of value it holds and where it lives in the
+ * struct. Parsing, serialising and comparing all walk the same table, so the
+ * three cannot drift apart and parse(serialize(s)) == s holds by construction.
+ */
+
+/* Magnitudes above this are not real measurements but garbage or overflow. */
+#define METRICS_VALUE_MAX 1e15
+/* How much of a rejected input string an error message quotes. */
+#define METRICS_QUOTE_LEN 40
+
+enum field_kind {
+	FIELD_AMOUNT,	/* double >= 0: latencies, throughput, uptime */
+	FIELD_FRACTION,	/* double within 0..1 */
+	FIELD_COUNT,	/* whole number >= 0, stored as int64_t */
+	FIELD_BOOL,	/* int: 1, 0, -1 unknown */
+	FIELD_STATE,	/* enum breaker_state */
+	FIELD_TEXT,	/* char[METRICS_TEXT_LEN], terminal-safe */
+};
+
+struct field {
+	const char *key;
+	enum field_kind kind;
+	size_t offset;		/* into struct metrics_snapshot */
+};
+
+struct group {
+	const char *name;	/* NULL: members of the top-level object */
+	int required;
+	const struct field *fields;
+	size_t nfields;
+};
+
+#define SNAP(member) offsetof(struct metrics_snapshot, member)
+
+static const struct field top_fields[] = {
+	{ "timestamp", FIELD_COUNT, SNAP(timestamp_ms) },
+	{ "activeUsers", FIELD_COUNT, SNAP(active_users) },
+	{ "uptimeSeconds", FIELD_AMOUNT, SNAP(uptime_s) },
+};
+
+static const struct field latency_fields[] = {
+	{ "p50", FIELD_AMOUNT, SNAP(latency.p50) },
+	{ "p90", FIELD_AMOUNT, SNAP(latency.p90) },
+	{ "p95", FIELD_AMOUNT, SNAP(latency.p95) },
+	{ "p99", FIELD_AMOUNT, SNAP(latency.p99) },
+	{ "p999", FIELD_AMOUNT, SNAP(latency.p999) },
+	{ "max", FIELD_AMOUNT, SNAP(latency.max) },
+	{ "min", FIELD_AMOUNT, SNAP(latency.min) },
+	{ "avg", FIELD_AMOUNT, SNAP(latency.avg) },
+	{ "count", FIELD_COUNT, SNAP(latency.count) },
+};
+
+static const struct field throughput_fields[] = {
+	{ "requestsPerSecond", FIELD_AMOUNT, SNAP(throughput.per_second) },
+	{ "requestsPerMinute", FIELD_AMOUNT, SNAP(throughput.per_minute) },
+};
+
+static const struct field error_fields[] = {
+	{ "circuitBreakerTrips", FIELD_COUNT, SNAP(errors.breaker_trips) },
+	{ "rateLimitViolations", FIELD_COUNT, SNAP(errors.rate_limited) },
+	{ "timeouts", FIELD_COUNT, SNAP(errors.timeouts) },
+	{ "failures", FIELD_COUNT, SNAP(errors.failures) },
+	{ "validationErrors", FIELD_COUNT, SNAP(errors.validation) },
+};
+
+static const struct field breaker_fields[] = {
+	{ "state", FIELD_STATE, SNAP(breaker.state) },
+	{ "isHealthy", FIELD_BOOL, SNAP(breaker.healthy) },
+	{ "failureRate", FIELD_FRACTION, SNAP(breaker.failure_rate) },
+	{ "avgResponseTime", FIELD_AMOUNT, SNAP(breaker.avg_response_ms) },
+	{ "recommendation", FIELD_TEXT, SNAP(breaker.recommendation) },
+	{ "stateSinceMs", FIELD_COUNT, SNAP(breaker.state_since_ms) },
+};
+
+static const struct field request_fields[] = {
+	{ "total", FIELD_COUNT, SNAP(requests.total) },
+	{ "succeeded", FIELD_COUNT, SNAP(requests.succeeded) },
+	{ "failed", FIELD_COUNT, SNAP(requests.failed) },
+	{ "pending", FIELD_COUNT, SNAP(requests.pending) },
+};
+
+#define GROUP(name, required, fields) \
+	{ name, required, fields, sizeof(fields) / sizeof((fields)[0]) }
+
+static const struct group groups[] = {
+	GROUP(NULL, 0, top_fields),
+	GROUP("latency", 1, latency_fields),
+	GROUP("throughput", 1, throughput_fields),
+	GROUP("errorRates", 1, error_fields),
+	GROUP("circuitBreakerStatus", 1, breaker_fields),
+	GROUP("requests", 0, request_fields),
+};
+
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/* Fields are reached through memcpy so no pointer is ever cast across types. */
+static double field_get_double(const struct metrics_snapshot *s, const struct field *f)
+{
+	double v;
+
+	memcpy(&v, (const char *)s + f->offset, sizeof(v));
+	return v;
+}
+
+static int64_t field_get_count(const struct metrics_snapshot *s, const struct field *f)
+{
+	int64_t v;
+
+	memcpy(&v, (const char *)s + f->offset, sizeof(v));
+	return v;
+}
+
+static int field_get_int(const struct metrics_snapshot *s, const struct field *f)
+{
+	int v;
+
+	memcpy(&v, (const char *)s + f->offset, sizeof(v));
+	return v;
+}
+
+static enum breaker_state field_get_state(const struct metrics_snapshot *s, const struct field *f)
+{
+	enum breaker_state v;
+
+	memcpy(&v, (const char *)s + f->offset, sizeof(v));
+	return v;
+}
+
+static int same_double(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+static int field_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b,
+		       const struct field *f)
+{
+	switch (f->kind) {
+	case FIELD_AMOUNT:
+	case FIELD_FRACTION:
+		return same_double(field_get_double(a, f), field_get_double(b, f));
+	case FIELD_COUNT:
+		return field_get_count(a, f) == field_get_count(b, f);
+	case FIELD_BOOL:
+		return field_get_int(a, f) == field_get_int(b, f);
+	case FIELD_STATE:
+		return field_get_state(a, f) == field_get_state(b, f);
+	case FIELD_TEXT:
+		return strncmp((const char *)a + f->offset, (const char *)b + f->offset,
+			       METRICS_TEXT_LEN) == 0;
+	}
+	return 0;
+}
+
+int metrics_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b)
+{
+	for (size_t i = 0; i < NGROUPS; i++)
+		for (size_t j = 0; j < groups[i].nfields; j++)
+			if (!field_equal(a, b, &groups[i].fields[j]))
+				return 0;
+	return 1;
+}
+
+static void field_set(struct metrics_snapshot *s, const struct field *f, const void *v, size_t n)
+{
+	memcpy((char *)s + f->offset, v, n);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Write the error message (if the caller gave a buffer) and return -1. */
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* An error located in the raw text: "line L, column C: what" (1-based, bytes). */
+static int fail_at(const char *text, const char *pos, const char *what, char *err, size_t errlen)
+{
+	size_t line = 1, column = 1;
+
+	for (const char *p = text; p < pos; p++) {
+		if (*p == '\n') {
+			line++;
+			column = 1;
+		} else {
+			column++;
+		}
+	}
+	return fail(err, errlen, "line %zu, column %zu: %s", line, column, what);
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF), or 0 if p does not start one. Stops
+ * at the first bad byte, so it never reads past a terminating NUL.
+ */
+static size_t utf8_sequence_length(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* C0 controls, DEL and C1 controls (U+0080..U+009F, where CSI lives). */
+static int utf8_is_control(const unsigned char *p, size_t n)
+{
+	if (n == 1)
+		return p[0] < 0x20 || p[0] == 0x7f;
+	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+void metrics_copy_text(char *dst, size_t size, const char *src)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t used = 0;
+
+	if (size == 0)
+		return;
+	while (*p != '\0') {
+		size_t n = utf8_sequence_length(p);
+		const char *put = (const char *)p;
+		size_t width = n;
+
+		/* A byte that is not UTF-8 shows as '?', a control character as a space. */
+		if (n == 0) {
+			put = "?";
+			n = width = 1;
+		} else if (utf8_is_control(p, n)) {
+			put = " ";
+			width = 1;
+		}
+		if (used + width > size - 1)
+			break;
+		memcpy(dst + used, put, width);
+		used += width;
+		p += n;
+	}
+	dst[used] = '\0';
+}
+
+/* "group.key", or "key" at the top level. */
+static void field_place(char *buf, size_t len, const struct group *g, const struct field *f)
+{
+	if (g->name != NULL)
+		snprintf(buf, len, "%s.%s", g->name, f->key);
+	else
+		snprintf(buf, len, "%s", f->key);
+}
+
+/* Shortest of %.15g and %.17g that reads back as v, so messages show what was sent. */
+static void number_format(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, "%.15g", v);
+	if (isfinite(v) && strtod(buf, NULL) != v)
+		snprintf(buf, len, "%.17g", v);
+}
+
+/*
+ * The value of a JSON number: a parsed one, or one of our own raw number
+ * items (see number_create) when a tree from metrics_to_cjson is read back
+ * without printing it. Returns 0, or -1 if item is not a number.
+ */
+static int number_value(const cJSON *item, double *out)
+{
+	cJSON *parsed;
+	int rc = -1;
+
+	if (cJSON_IsNumber(item)) {
+		*out = item->valuedouble;
+		return 0;
+	}
+	if (!cJSON_IsRaw(item) || item->valuestring == NULL)
+		return -1;
+	parsed = cJSON_ParseWithOpts(item->valuestring, NULL, 1);
+	if (cJSON_IsNumber(parsed)) {
+		*out = parsed->valuedouble;
+		rc = 0;
+	}
+	cJSON_Delete(parsed);
+	return rc;
+}
+
+static int read_number(const cJSON *item, const char *place, enum field_kind kind,
+		       double *out, char *err, size_t errlen)
+{
+	char shown[32];
+	double v;
+
+	if (number_value(item, &v) != 0)
+		return fail(err, errlen, "%s: expected number", place);
+	number_format(shown, sizeof(shown), v);
+	if (!isfinite(v) || fabs(v) > METRICS_VALUE_MAX)
+		return fail(err, errlen, "%s: %s is out of range", place, shown);
+	if (kind == FIELD_FRACTION && (v < 0 || v > 1))
+		return fail(err, errlen, "%s: %s is outside 0..1", place, shown);
+	if (v < 0)
+		return fail(err, errlen, "%s: %s is negative", place, shown);
+	if (kind == FIELD_COUNT && v != floor(v))
+		return fail(err, errlen, "%s: %s is not a whole number", place, shown);
+	*out = v;
+	return 0;
+}
+
+static int read_state(const cJSON *item, const char *place, enum breaker_state *out,
+		      char *err, size_t errlen)
+{
+	char quoted[METRICS_QUOTE_LEN];
+
+	if (!cJSON_IsString(item))
+		return fail(err, errlen, "%s: expected string", place);
+	if (breaker_state_parse(item->valuestring, out) == 0)
+		return 0;
+	/* The rejected text goes into a one-line message: make it short and inert. */
+	metrics_copy_text(quoted, sizeof(quoted), item->valuestring);
+	return fail(err, errlen, "%s: unknown state \"%s\"", place, quoted);
+}
+
+static int read_field(const cJSON *item, const struct group *g, const struct field *f,
+		      struct metrics_snapshot *out, char *err, size_t errlen)
+{
+	char place[64];
+	char text[METRICS_TEXT_LEN];
+	double v;
+	int64_t count;
+	int flag;
+	enum breaker_state state;
+
+	field_place(place, sizeof(place), g, f);
+	switch (f->kind) {
+	case FIELD_AMOUNT:
+	case FIELD_FRACTION:
+		if (read_number(item, place, f->kind, &v, err, errlen) != 0)
+			return -1;
+		field_set(out, f, &v, sizeof(v));
+		return 0;
+	case FIELD_COUNT:
+		if (read_number(item, place, f->kind, &v, err, errlen) != 0)
+			return -1;
+		count = (int64_t)v;
+		field_set(out, f, &count, sizeof(count));
+		return 0;
+	case FIELD_BOOL:
+		if (!cJSON_IsBool(item))
+			return fail(err, errlen, "%s: expected boolean", place);
+		flag = cJSON_IsTrue(item) ? 1 : 0;
+		field_set(out, f, &flag, sizeof(flag));
+		return 0;
+	case FIELD_STATE:
+		if (read_state(item, place, &state, err, errlen) != 0)
+			return -1;
+		field_set(out, f, &state, sizeof(state));
+		return 0;
+	case FIELD_TEXT:
+		if (!cJSON_IsString(item))
+			return fail(err, errlen, "%s: expected string", place);
+		metrics_copy_text(text, sizeof(text), item->valuestring);
+		field_set(out, f, text, sizeof(text));
+		return 0;
+	}
+	return fail(err, errlen, "%s: unhandled field kind", place);
+}
+
+static int read_group(const cJSON *root, const struct group *g,
+		      struct metrics_snapshot *out, char *err, size_t errlen)
+{
+	const cJSON *obj = root;
+
+	if (g->name != NULL) {
+		obj = cJSON_GetObjectItemCaseSensitive(root, g->name);
+		if (obj == NULL && g->required)
+			return fail(err, errlen, "%s: missing object", g->name);
+		if (obj == NULL || (cJSON_IsNull(obj) && !g->required))
+			return 0;
+		if (!cJSON_IsObject(obj))
+			return fail(err, errlen, "%s: expected object", g->name);
+	}
+	for (size_t i = 0; i < g->nfields; i++) {
+		const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, g->fields[i].key);
+
+		/* Absent or null: the field stays unknown, never zero. */
+		if (item == NULL || cJSON_IsNull(item))
+			continue;
+		if (read_field(item, g, &g->fields[i], out, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int metrics_from_cjson(const struct cJSON *obj, struct metrics_snapshot *out,
+		       char *err, size_t errlen)
+{
+	metrics_init(out);
+	if (!cJSON_IsObject(obj))
+		return fail(err, errlen, "expected a JSON object");
+	for (size_t i = 0; i < NGROUPS; i++)
+		if (read_group(obj, &groups[i], out, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+static int is_json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int metrics_parse(const char *json, size_t len, struct metrics_snapshot *out,
+		  char *err, size_t errlen)
+{
+	const char *end = NULL;
+	const char *nul;
+	cJSON *root;
+	int rc;
+
+	metrics_init(out);
+	/* Checked before anything reads the body, so a huge one costs nothing. */
+	if (len > METRICS_JSON_MAX)
+		return fail(err, errlen, "body is %zu bytes, over the %zu-byte limit",
+			    len, METRICS_JSON_MAX);
+	if (json == NULL || len == 0)
+		return fail(err, errlen, "line 1, column 1: invalid JSON (empty input)");
+	/* cJSON would stop at a NUL and quietly drop what follows. */
+	nul = memchr(json, '\0', len);
+	if (nul != NULL)
+		return fail_at(json, nul, "NUL byte in the JSON text", err, errlen);
+	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	if (root == NULL) {
+		if (end == NULL || end < json || end > json + len)
+			end = cJSON_GetErrorPtr();
+		if (end == NULL || end < json || end > json + len)
+			end = json;
+		return fail_at(json, end, "invalid JSON", err, errlen);
+	}
+	while (end < json + len && is_json_space(*end))
+		end++;
+	if (end < json + len) {
+		cJSON_Delete(root);
+		return fail_at(json, end, "unexpected text after the JSON value", err, errlen);
+	}
+	rc = metrics_from_cjson(root, out, err, errlen);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* cJSON reports allocation failure as NULL; we treat it as unrecoverable. */
+static void check_alloc(const void *p)
+{
+	if (p == NULL)
+		fatal("out of memory building metrics JSON");
+}
+
+/*
+ * A JSON number that reads back as exactly v. cJSON prints "%.15g" whenever
+ * that reads back within an epsilon of the value, which loses the last bits
+ * of values such as 0.1 + 0.2; those go out as raw "%.17g" text instead,
+ * which always reads back exactly.
+ */
+static cJSON *number_create(double v)
+{
+	char buf[32];
+	char point = localeconv()->decimal_point[0];
+
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) == v)
+		return cJSON_CreateNumber(v);
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	/* printf follows LC_NUMERIC; JSON always wants '.'. */
+	for (char *p = buf; *p != '\0'; p++)
+		if (*p == point)
+			*p = '.';
+	return cJSON_CreateRaw(buf);
+}
+
+static void add_number(cJSON *obj, const char *key, double v)
+{
+	cJSON *item = number_create(v);
+
+	check_alloc(item);
+	if (!cJSON_AddItemToObject(obj, key, item))
+		fatal("out of memory building metrics JSON");
+}
+
+/* Add f to obj unless it is unknown; returns 1 if something was written. */
+static int write_field(cJSON *obj, const struct metrics_snapshot *s, const struct field *f)
+{
+	double v;
+	int64_t count;
+	int flag;
+	enum breaker_state state;
+	const char *text;
+
+	switch (f->kind) {
+	case FIELD_AMOUNT:
+	case FIELD_FRACTION:
+		v = field_get_double(s, f);
+		if (!isfinite(v))
+			return 0;
+		add_number(obj, f->key, v);
+		return 1;
+	case FIELD_COUNT:
+		count = field_get_count(s, f);
+		if (count < 0)
+			return 0;
+		add_number(obj, f->key, (double)count);
+		return 1;
+	case FIELD_BOOL:
+		flag = field_get_int(s, f);
+		if (flag != 0 && flag != 1)
+			return 0;
+		check_alloc(cJSON_AddBoolToObject(obj, f->key, flag));
+		return 1;
+	case FIELD_STATE:
+		state = field_get_state(s, f);
+		if (state == BREAKER_UNKNOWN)
+			return 0;
+		check_alloc(cJSON_AddStringToObject(obj, f->key, breaker_state_name(state)));
+		return 1;
+	case FIELD_TEXT:
+		text = (const char *)s + f->offset;
+		if (text[0] == '\0')
+			return 0;
+		check_alloc(cJSON_AddStringToObject(obj, f->key, text));
+		return 1;
+	}
+	return 0;
+}
+
+struct cJSON *metrics_to_cjson(const struct metrics_snapshot *s)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	check_alloc(root);
+	for (size_t i = 0; i < NGROUPS; i++) {
+		const struct group *g = &groups[i];
+		cJSON *obj = root;
+		int written = 0;
+
+		if (g->name != NULL) {
+			obj = cJSON_CreateObject();
+			check_alloc(obj);
+		}
+		for (size_t j = 0; j < g->nfields; j++)
+			written += write_field(obj, s, &g->fields[j]);
+		if (g->name == NULL)
+			continue;
+		/* Required objects are written even when empty, so the output parses. */
+		if (written == 0 && !g->required)
+			cJSON_Delete(obj);
+		else if (!cJSON_AddItemToObject(root, g->name, obj))
+			fatal("out of memory building metrics JSON");
+	}
+	return root;
+}
+
+char *metrics_to_json(const struct metrics_snapshot *s)
+{
+	cJSON *root = metrics_to_cjson(s);
+	char *text = cJSON_PrintUnformatted(root);
+
+	cJSON_Delete(root);
+	check_alloc(text);
+	return text;
 }

@@ -90,6 +90,10 @@ int metrics_from_cjson(const struct cJSON *obj, struct metrics_snapshot *out,
 /*
  * Build the wire JSON for *s. Unknown fields are left out. The caller owns
  * the result (cJSON_Delete / free). metrics_to_json returns one compact line.
+ * Printed output parses back to exactly *s: a double that cJSON would print
+ * rounded (it only promises to be within an epsilon) is a raw item (cJSON_IsRaw)
+ * holding "%.17g" text, which metrics_from_cjson also reads. Aborts via
+ * fatal() if memory runs out.
  */
 struct cJSON *metrics_to_cjson(const struct metrics_snapshot *s);
 char *metrics_to_json(const struct metrics_snapshot *s);
@@ -98,5 +102,19 @@ char *metrics_to_json(const struct metrics_snapshot *s);
 const char *breaker_state_name(enum breaker_state state);
 /* Accepts closed, open, half-open, half_open, halfOpen in any case. Returns 0 or -1. */
 int breaker_state_parse(const char *text, enum breaker_state *out);
+
+/*
+ * Field-by-field equality of two snapshots; unknown equals unknown (NAN ==
+ * NAN here). Returns 1 if equal, 0 if not.
+ */
+int metrics_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b);
+
+/*
+ * Copy NUL-terminated src into dst (size bytes, size > 0) so it is safe to
+ * draw on a terminal: at most size-1 bytes, never cutting a UTF-8 sequence,
+ * control characters (C0, DEL, C1) replaced by spaces and bytes that are not
+ * well-formed UTF-8 by '?'. dst is always terminated.
+ */
+void metrics_copy_text(char *dst, size_t size, const char *src);
 
 #endif

@@ -1,2 +1,22 @@
 # Metrics model: snapshot struct and its JSON form.
 src_libroutertop_a_SOURCES += src/metrics.c
+
+check_PROGRAMS += tests/check_metrics
+TESTS += tests/check_metrics
+tests_check_metrics_SOURCES = tests/check_metrics.c tests/check_run.h
+tests_check_metrics_CFLAGS = $(TEST_CFLAGS)
+tests_check_metrics_LDADD = $(TEST_LIBS)
+
+dist_samples_DATA += data/samples/seed-open-breaker.json
+dist_samples_DATA += data/samples/healthy.json
+
+# libFuzzer target for metrics_parse. clang only, so never part of `make
+# check`: `make fuzz-metrics && ./fuzz-metrics -max_total_time=60 DIR`.
+FUZZ_METRICS_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+EXTRA_DIST += tests/fuzz_metrics.c
+CLEANFILES += fuzz-metrics
+fuzz-metrics: $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/metrics.h \
+		$(srcdir)/src/util.c $(srcdir)/src/util.h
+	clang $(FUZZ_METRICS_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
+		-o $@ $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
+		$(CJSON_LIBS) -lm

@@ -26,6 +26,7 @@ struct monitor {
 	int64_t last_good_at_ms;	/* source clock; -1 before the first snapshot */
 	uint64_t snapshots, errors;	/* counts since start */
 	bool ended;			/* the source sent SOURCE_END */
+	int64_t start_ms;		/* source clock at monitor_init(): batch lines count from here */
 };
 
 /* Set up *m; history keeps history_capacity snapshots. rec may be NULL. */

@@ -18,11 +18,18 @@ int output_format_parse(const char *name, enum output_format *out);
 /* Write one record for the monitor's newest snapshot and evaluation. */
 void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first);
 
+/*
+ * What --once prints: for text a short multi-line report, for the other
+ * formats the same record as output_write() (with the csv header).
+ */
+void output_write_once(FILE *out, enum output_format fmt, const struct monitor *m);
+
 struct batch_options {
 	enum output_format format;
 	bool once;			/* one evaluation, then exit */
 	const struct target_set *targets;
 	struct recorder *rec;		/* NULL: not recording */
+	FILE *out, *err;		/* NULL: stdout, stderr */
 };
 
 /*

@@ -1,1 +1,70 @@
 # Build fragment; see Makefile.am.
+# The simulated router: engine (rng, event queue), breaker, limiter, backend,
+# scenarios, the simulation driver, and its source adapter.
+src_libroutertop_a_SOURCES += src/sim/rng.c src/sim/rng.h \
+	src/sim/equeue.c src/sim/equeue.h \
+	src/sim/breaker.c src/sim/breaker.h \
+	src/sim/limiter.c src/sim/limiter.h \
+	src/sim/backend.c src/sim/backend.h \
+	src/sim/scenario.c src/sim/scenario.h \
+	src/sim/load.c src/sim/load.h \
+	src/sim/sim.c src/sim/sim.h \
+	src/source_sim.c
+
+# The built-in scenarios are the files in data/scenarios, turned into C
+# strings at build time: one source of truth, installed as well.
+SIM_SCENARIOS = data/scenarios/baseline.json data/scenarios/concurrent.json \
+	data/scenarios/ratelimit.json data/scenarios/breaker.json \
+	data/scenarios/steady.json
+dist_scenarios_DATA += $(SIM_SCENARIOS)
+nodist_src_libroutertop_a_SOURCES = src/sim/scenarios_embed.c
+CLEANFILES += src/sim/scenarios_embed.c
+src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/local.mk
+	$(AM_V_GEN)$(MKDIR_P) src/sim && { \
+	  echo '/* Generated from data/scenarios/ by src/sim/local.mk: do not edit. */'; \
+	  echo '#include "sim/scenario.h"'; \
+	  echo 'const struct scenario_builtin scenario_builtins[] = {'; \
+	  for f in $(SIM_SCENARIOS); do \
+	    n=`basename $$f .json`; \
+	    echo "	{ \"$$n\","; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	  "/' -e 's/$$/\\n"/' $(srcdir)/$$f || exit 1; \
+	    echo '	},'; \
+	  done; \
+	  echo '	{ 0, 0 },'; \
+	  echo '};'; \
+	} > $@-t && mv $@-t $@
+
+SIM_CHECKS = tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter \
+	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim \
+	tests/check_sim_source tests/check_sim_load
+check_PROGRAMS += $(SIM_CHECKS)
+TESTS += $(SIM_CHECKS)
+tests_check_sim_rng_SOURCES = tests/check_sim_rng.c tests/check_run.h
+tests_check_sim_rng_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_rng_LDADD = $(TEST_LIBS)
+tests_check_sim_breaker_SOURCES = tests/check_sim_breaker.c tests/check_run.h
+tests_check_sim_breaker_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_breaker_LDADD = $(TEST_LIBS)
+tests_check_sim_limiter_SOURCES = tests/check_sim_limiter.c tests/check_run.h
+tests_check_sim_limiter_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_limiter_LDADD = $(TEST_LIBS)
+tests_check_sim_backend_SOURCES = tests/check_sim_backend.c tests/check_run.h
+tests_check_sim_backend_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_backend_LDADD = $(TEST_LIBS)
+tests_check_sim_scenario_SOURCES = tests/check_sim_scenario.c tests/check_run.h
+tests_check_sim_scenario_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_scenario_LDADD = $(TEST_LIBS)
+tests_check_sim_sim_SOURCES = tests/check_sim_sim.c tests/check_run.h
+tests_check_sim_sim_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_sim_LDADD = $(TEST_LIBS)
+tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
+tests_check_sim_source_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_source_LDADD = $(TEST_LIBS)
+tests_check_sim_load_SOURCES = tests/check_sim_load.c tests/check_run.h
+tests_check_sim_load_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_load_LDADD = $(TEST_LIBS)
+
+EXTRA_PROGRAMS += bench/bench_sim
+BENCH_PROGS += bench/bench_sim
+bench_bench_sim_SOURCES = bench/bench_sim.c
+bench_bench_sim_LDADD = $(RT_LIBS)

@@ -1,0 +1,163 @@
+/*
+ * The batch loop behind --batch and --once (see batch_run in output.h): the
+ * same event loop as the screen, minus the terminal. Wait on the source,
+ * step it until nothing is pending, feed each event to the monitor and print
+ * a record per snapshot.
+ *
+ * SIGINT and SIGTERM stop the loop between events. The handler sets a flag
+ * and writes a byte to a self-pipe that the wait also watches, so a signal
+ * that lands just before poll() still wakes it. Those two are the only
+ * file-scope variables: a signal handler can reach nothing else.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define BATCH_HISTORY 600
+
+static volatile sig_atomic_t batch_stop;
+static volatile sig_atomic_t batch_wake_fd = -1;
+
+static void batch_on_signal(int sig)
+{
+	int saved = errno;
+	ssize_t r;
+
+	(void)sig;
+	batch_stop = 1;
+	if (batch_wake_fd >= 0) {
+		r = write(batch_wake_fd, "x", 1);
+		(void)r;
+	}
+	errno = saved;
+}
+
+struct batch_ctx {
+	const struct batch_options *o;
+	FILE *out, *err;
+	struct monitor m;
+	int wake[2];			/* self-pipe: read end, write end */
+	struct sigaction old_int, old_term;
+	int status;			/* exit status of the last evaluation */
+	bool first;			/* no record printed yet (csv header) */
+	bool done;
+};
+
+static int batch_signals_on(struct batch_ctx *c)
+{
+	struct sigaction sa;
+
+	if (pipe(c->wake) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		fcntl(c->wake[i], F_SETFL, fcntl(c->wake[i], F_GETFL) | O_NONBLOCK);
+		fcntl(c->wake[i], F_SETFD, FD_CLOEXEC);
+	}
+	batch_stop = 0;
+	batch_wake_fd = c->wake[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = batch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: poll() must return EINTR */
+	sigaction(SIGINT, &sa, &c->old_int);
+	sigaction(SIGTERM, &sa, &c->old_term);
+	return 0;
+}
+
+static void batch_signals_off(struct batch_ctx *c)
+{
+	sigaction(SIGINT, &c->old_int, NULL);
+	sigaction(SIGTERM, &c->old_term, NULL);
+	batch_wake_fd = -1;
+	close(c->wake[0]);
+	close(c->wake[1]);
+}
+
+static void batch_snapshot(struct batch_ctx *c)
+{
+	monitor_update(&c->m, clock_monotonic_ms());
+	c->status = target_status_exit_code(c->m.eval.overall);
+	if (c->o->once) {
+		output_write_once(c->out, c->o->format, &c->m);
+		c->done = true;
+	} else {
+		output_write(c->out, c->o->format, &c->m, c->first);
+	}
+	c->first = false;
+	/* A snapshot clears the last fault, so anything left is the recorder failing. */
+	if (c->m.last_error[0] != '\0') {
+		fprintf(c->err, "routertop: %s\n", c->m.last_error);
+		fflush(c->err);
+	}
+}
+
+/*
+ * A fault is one line on stderr. With --once the run is over (UNKNOWN), and
+ * for nagios the reason also goes to stdout: a monitoring system reads only that.
+ */
+static void batch_fault(struct batch_ctx *c, const char *msg)
+{
+	fprintf(c->err, "routertop: %s\n", msg);
+	fflush(c->err);
+	if (!c->o->once)
+		return;
+	if (c->o->format == FORMAT_NAGIOS) {
+		fprintf(c->out, "ROUTERTOP UNKNOWN - %s\n", msg);
+		fflush(c->out);
+	}
+	c->status = 3;
+	c->done = true;
+}
+
+static void batch_event(struct batch_ctx *c, const struct source_event *ev)
+{
+	switch (monitor_handle(&c->m, ev)) {
+	case SOURCE_SNAPSHOT:
+		batch_snapshot(c);
+		break;
+	case SOURCE_ERROR:
+		batch_fault(c, ev->message);
+		break;
+	case SOURCE_END:
+		if (c->m.snapshots == 0)
+			batch_fault(c, "the source ended before its first snapshot");
+		c->done = true;
+		break;
+	case SOURCE_NOTICE:
+		break;
+	}
+}
+
+int batch_run(struct source *src, const struct batch_options *o)
+{
+	struct batch_ctx c = { .o = o, .status = 3, .first = true };
+	struct target_set defaults;
+	const struct target_set *ts = o->targets;
+	struct source_event ev;
+
+	c.out = o->out != NULL ? o->out : stdout;
+	c.err = o->err != NULL ? o->err : stderr;
+	if (ts == NULL) {
+		targets_defaults(&defaults);
+		ts = &defaults;
+	}
+	if (batch_signals_on(&c) < 0) {
+		fprintf(c.err, "routertop: cannot set up signal handling: %s\n", strerror(errno));
+		return 3;
+	}
+	monitor_init(&c.m, src, ts, o->rec, BATCH_HISTORY);
+	while (!c.done && !batch_stop) {
+		source_wait(src, c.wake[0], -1);
+		while (!c.done && !batch_stop && source_step(src, clock_monotonic_ms(), &ev) == 1)
+			batch_event(&c, &ev);
+	}
+	monitor_free(&c.m);
+	batch_signals_off(&c);
+	return c.status;
+}

@@ -1,0 +1,86 @@
+/*
+ * The monitor (see monitor.h): one place where a source's events become
+ * history, recording lines, the last fault and an evaluation, so the batch
+ * output and the screen behave the same.
+ */
+#include "monitor.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "record.h"
+#include "util.h"
+
+static void monitor_eval_unknown(struct evaluation *e)
+{
+	memset(e, 0, sizeof(*e));
+	for (int i = 0; i < TARGET_COUNT; i++) {
+		e->t[i].status = STATUS_UNKNOWN;
+		e->t[i].value = NAN;
+		e->t[i].note = "no data";
+	}
+	e->overall = STATUS_UNKNOWN;
+}
+
+void monitor_init(struct monitor *m, struct source *src, const struct target_set *targets,
+		  struct recorder *rec, size_t history_capacity)
+{
+	memset(m, 0, sizeof(*m));
+	m->src = src;
+	m->targets = targets;
+	m->rec = rec;
+	m->hist = history_new(history_capacity < 2 ? 2 : history_capacity);
+	monitor_eval_unknown(&m->eval);
+	m->last_error_at_ms = -1;
+	m->last_good_at_ms = -1;
+	m->start_ms = source_clock(src, clock_monotonic_ms());
+}
+
+void monitor_free(struct monitor *m)
+{
+	history_free(m->hist);
+	m->hist = NULL;
+}
+
+/* A failed recording write is a fault the user must see, not a reason to stop watching. */
+static void monitor_fault(struct monitor *m, const char *msg, int64_t at_ms)
+{
+	str_printf(m->last_error, sizeof(m->last_error), "%s", msg);
+	m->last_error_at_ms = at_ms;
+}
+
+enum source_event_kind monitor_handle(struct monitor *m, const struct source_event *ev)
+{
+	char err[SOURCE_MSG_LEN];
+
+	switch (ev->kind) {
+	case SOURCE_SNAPSHOT:
+		history_push(m->hist, &ev->snap, ev->at_ms);
+		m->snapshots++;
+		m->last_good_at_ms = ev->at_ms;
+		m->last_error[0] = '\0';
+		if (m->rec != NULL && recorder_write_snapshot(m->rec, ev->wall_ms, m->src->ops->name,
+							      &ev->snap, err, sizeof(err)) != 0)
+			monitor_fault(m, err, ev->at_ms);
+		break;
+	case SOURCE_NOTICE:
+		if (m->rec != NULL && recorder_write_event(m->rec, ev->wall_ms, ev->message,
+							   err, sizeof(err)) != 0)
+			monitor_fault(m, err, ev->at_ms);
+		break;
+	case SOURCE_ERROR:
+		monitor_fault(m, ev->message, ev->at_ms);
+		m->errors++;
+		break;
+	case SOURCE_END:
+		m->ended = true;
+		break;
+	}
+	return ev->kind;
+}
+
+void monitor_update(struct monitor *m, int64_t mono_ms)
+{
+	targets_evaluate(m->targets, m->hist, source_clock(m->src, mono_ms),
+			 m->src->interval_ms, &m->eval);
+}

@@ -1,0 +1,68 @@
+/*
+ * The backend behind the router: log-normal service times set by their
+ * median and P99, a concurrency limit with a FIFO queue in front of it (so
+ * latency grows under load), a request timeout, and injected faults
+ * (processing failure, timeout, validation error), each with its own
+ * probability, changeable at any moment.
+ *
+ * Because the queue is FIFO and a service time is drawn when a request
+ * arrives, when each request starts and ends is known on arrival: the
+ * backend keeps a min-heap of the times its C workers become free (an exact
+ * G/G/C queue), and backend_submit() returns the outcome and completion
+ * time at once. The caller schedules the completion.
+ */
+#ifndef RT_SIM_BACKEND_H
+#define RT_SIM_BACKEND_H
+
+#include <stdint.h>
+
+#include "sim/rng.h"
+
+#define BACKEND_MAX_CONCURRENCY 100000
+#define BACKEND_MAX_LATENCY_US (3600LL * 1000000)
+
+struct backend_config {
+	int64_t median_us, p99_us;	/* service time distribution; p99 >= median >= 1 */
+	uint32_t concurrency;		/* workers, 1..BACKEND_MAX_CONCURRENCY */
+	int64_t timeout_us;		/* request timeout from arrival, queue wait included */
+};
+
+struct fault_config {			/* probabilities per request, sum <= 1 */
+	double failure, timeout, validation;
+};
+
+enum backend_outcome {
+	BACKEND_OK,
+	BACKEND_FAILURE,	/* processing failure after the service time */
+	BACKEND_TIMEOUT,	/* no answer within timeout_us (slow, queued too long, or injected) */
+	BACKEND_VALIDATION,	/* the request was refused as invalid after the service time */
+};
+
+struct backend_result {
+	enum backend_outcome outcome;
+	int64_t done_us;	/* when the caller hears the outcome */
+};
+
+struct backend {
+	struct backend_config cfg;
+	struct fault_config faults;
+	double mu, sigma;	/* of the service time's log, in microseconds */
+	int64_t *free_at;	/* min-heap: when each worker is next free */
+};
+
+void backend_config_default(struct backend_config *cfg);
+/* NULL if cfg is usable, else a static message naming the bad field. */
+const char *backend_config_check(const struct backend_config *cfg);
+const char *fault_config_check(const struct fault_config *f);
+
+/* cfg must pass backend_config_check; all workers free at now_us, no faults. */
+void backend_init(struct backend *b, const struct backend_config *cfg, int64_t now_us);
+void backend_free(struct backend *b);
+/* f must pass fault_config_check. */
+void backend_set_faults(struct backend *b, const struct fault_config *f);
+/* A request arrives at now_us: its outcome and when it is known. */
+struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t now_us);
+/* One service time drawn from the log-normal, in microseconds (>= 1). */
+int64_t backend_sample_us(const struct backend *b, struct rng *r);
+
+#endif

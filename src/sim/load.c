@@ -1,0 +1,180 @@
+/*
+ * Load generation (see load.h). Each closed-loop user has at most one send
+ * scheduled or one request in flight (busy), so a phase change needs no
+ * search for stale timers: when a user's send comes up, it checks whether
+ * the current phase still wants it.
+ */
+#include "sim/load.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void load_init(struct load *l)
+{
+	memset(l, 0, sizeof(*l));
+	equeue_init(&l->starts);
+	l->arrival_us = INT64_MAX;
+}
+
+void load_free(struct load *l)
+{
+	equeue_free(&l->starts);
+	for (int k = 0; k < LOAD_LANES; k++)
+		free(l->lanes[k].buf);
+	free(l->users);
+	memset(l, 0, sizeof(*l));
+}
+
+static void lane_push(struct load_lane *ln, int64_t at_us, uint32_t user)
+{
+	if (ln->len == ln->cap) {
+		size_t cap = ln->cap == 0 ? 64 : ln->cap * 2;
+		struct load_lane_item *buf = xmalloc(cap * sizeof(*buf));
+
+		for (size_t k = 0; k < ln->len; k++)
+			buf[k] = ln->buf[(ln->head + k) & (ln->cap - 1)];
+		free(ln->buf);
+		ln->buf = buf;
+		ln->cap = cap;
+		ln->head = 0;
+	}
+	ln->buf[(ln->head + ln->len++) & (ln->cap - 1)] = (struct load_lane_item){ at_us, user };
+}
+
+static inline int64_t lane_next(const struct load_lane *ln)
+{
+	return ln->len > 0 ? ln->buf[ln->head].at_us : INT64_MAX;
+}
+
+static uint32_t lane_pop(struct load_lane *ln)
+{
+	uint32_t user = ln->buf[ln->head].user;
+
+	ln->head = (ln->head + 1) & (ln->cap - 1);
+	ln->len--;
+	return user;
+}
+
+static int64_t next_arrival(struct rng *r, int64_t now_us, double rate)
+{
+	return now_us + llround(rng_exponential(r, 1e6 / rate));
+}
+
+static void users_grow(struct load *l, uint32_t n)
+{
+	if (n <= l->cap)
+		return;
+	l->users = xrealloc(l->users, n * sizeof(*l->users));
+	memset(l->users + l->cap, 0, (n - l->cap) * sizeof(*l->users));
+	l->cap = n;
+}
+
+void load_start_phase(struct load *l, const struct scenario_phase *ph, int64_t now_us,
+		      struct rng *r)
+{
+	/* The think time changes with the phase: lanes would lose their order. */
+	for (int k = 0; k < LOAD_LANES; k++)
+		while (l->lanes[k].len > 0) {
+			int64_t at = lane_next(&l->lanes[k]);
+
+			equeue_push(&l->starts, (struct sim_event){ .at_us = at,
+								    .arg = lane_pop(&l->lanes[k]) });
+		}
+	l->ph = ph;
+	users_grow(l, ph->users);
+	l->want = ph->users;
+	l->done = 0;
+	for (uint32_t i = 0; i < l->want; i++) {
+		struct load_user *u = &l->users[i];
+
+		u->sent = 0;
+		u->finished = 0;
+		if (u->busy)
+			continue;
+		u->busy = 1;
+		equeue_push(&l->starts, (struct sim_event){
+			.at_us = now_us + (int64_t)(rng_uniform(r) * (double)ph->think_us), .arg = i });
+	}
+	l->arrival_us = ph->rate > 0 ? next_arrival(r, now_us, ph->rate) : INT64_MAX;
+}
+
+int64_t load_next_time(const struct load *l)
+{
+	int64_t t = equeue_next_time(&l->starts), a;
+
+	a = l->arrival_us;
+	t = a < t ? a : t;
+	a = lane_next(&l->lanes[LOAD_LANE_THINK]);
+	t = a < t ? a : t;
+	a = lane_next(&l->lanes[LOAD_LANE_DELAYED]);
+	return a < t ? a : t;
+}
+
+/* A user's send came up: it sends if the phase still wants it. */
+static uint32_t user_send(struct load *l, uint32_t i, bool *first)
+{
+	struct load_user *u = &l->users[i];
+
+	if (i >= l->want || u->finished) {
+		u->busy = 0;	/* retired */
+		return LOAD_NONE;
+	}
+	u->sent++;
+	*first = !u->has_session;
+	u->has_session = 1;
+	return i;		/* still busy: its request is in flight */
+}
+
+uint32_t load_pop(struct load *l, int64_t now_us, struct rng *r, bool *first)
+{
+	struct sim_event ev;
+
+	*first = false;
+	/* Fixed order on ties, so runs repeat: starts, arrivals, think lane, delayed lane. */
+	if (equeue_next_time(&l->starts) == now_us) {
+		equeue_pop(&l->starts, &ev);
+		return user_send(l, ev.arg, first);
+	}
+	if (l->arrival_us == now_us) {
+		l->arrival_us = next_arrival(r, now_us, l->ph->rate);
+		l->in_flight_anon++;
+		*first = true;
+		return LOAD_ANON;
+	}
+	if (lane_next(&l->lanes[LOAD_LANE_THINK]) == now_us)
+		return user_send(l, lane_pop(&l->lanes[LOAD_LANE_THINK]), first);
+	if (lane_next(&l->lanes[LOAD_LANE_DELAYED]) == now_us)
+		return user_send(l, lane_pop(&l->lanes[LOAD_LANE_DELAYED]), first);
+	return LOAD_NONE;
+}
+
+bool load_answered(struct load *l, uint32_t user, int64_t now_us, int64_t delay_us)
+{
+	struct load_user *u;
+
+	if (user == LOAD_ANON) {
+		l->in_flight_anon--;
+		return false;
+	}
+	u = &l->users[user];
+	if (user >= l->want || u->finished) {
+		u->busy = 0;
+		return false;
+	}
+	if (l->ph->requests > 0 && u->sent >= l->ph->requests) {
+		u->busy = 0;
+		u->finished = 1;
+		return ++l->done == l->want;
+	}
+	lane_push(&l->lanes[delay_us == 0 ? LOAD_LANE_THINK : LOAD_LANE_DELAYED],
+		  now_us + delay_us + l->ph->think_us, user);
+	return false;
+}
+
+uint64_t load_active(const struct load *l)
+{
+	return (uint64_t)(l->want - l->done) + l->in_flight_anon;
+}

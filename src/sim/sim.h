@@ -1,0 +1,72 @@
+/*
+ * The simulated router: a discrete-event simulation on a virtual clock in
+ * integer microseconds. Load (closed-loop virtual users and open-loop
+ * arrivals, in timed phases) sends requests through the router pipeline:
+ * session -> rate limiter -> circuit breaker -> backend -> tracker.
+ *
+ * A run is a pure function of the scenario and the seed: sim_run_until()
+ * to the same times gives the same state, however the time is chopped up.
+ * The simulator never reads a clock and never includes UI headers.
+ */
+#ifndef RT_SIM_SIM_H
+#define RT_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "sim/backend.h"
+#include "sim/breaker.h"
+#include "sim/scenario.h"
+
+struct sim;
+
+/*
+ * Called for breaker transitions, phase changes and fault changes with a
+ * compact JSON object (at most 511 bytes), e.g.
+ * {"type":"breaker","from":"closed","to":"open","reason":"5 consecutive failures","at_ms":12345}
+ */
+typedef void (*sim_notice_fn)(void *ctx, int64_t at_us, const char *json);
+
+/* Copies *sc. Never fails for a scenario that scenario_parse() accepted. */
+struct sim *sim_new(const struct scenario *sc, uint64_t seed);
+void sim_free(struct sim *s);	/* NULL is fine */
+void sim_set_notice(struct sim *s, sim_notice_fn fn, void *ctx);
+
+/* Virtual now, microseconds since the start. */
+int64_t sim_now_us(const struct sim *s);
+
+/*
+ * Process every event due at or before t_us and move the clock to t_us;
+ * stops early, at the moment it finished, if the scenario ends first.
+ * Returns the new virtual time. Call sim_start() first (emits the first
+ * phase's notices at time 0); sim_run_until() calls it if you did not.
+ */
+void sim_start(struct sim *s);
+int64_t sim_run_until(struct sim *s, int64_t t_us);
+/* True once the last phase of a finite scenario has ended. */
+bool sim_finished(const struct sim *s);
+
+/* The wire snapshot at the current virtual time; timestamp left unknown. */
+void sim_snapshot(const struct sim *s, struct metrics_snapshot *out);
+
+/* Change the injected faults now (f must pass fault_config_check); emits a notice. */
+void sim_set_faults(struct sim *s, const struct fault_config *f);
+/* Operator actions on the breaker, now. */
+void sim_breaker_force(struct sim *s, enum breaker_force force);
+void sim_breaker_reset(struct sim *s);
+
+/* Requests that reached the router so far (for benchmarks and tests). */
+uint64_t sim_requests(const struct sim *s);
+/* Sessions created (one per virtual user's first request and per open-loop arrival). */
+uint64_t sim_sessions(const struct sim *s);
+
+struct source;
+/*
+ * For tests: the monotonic clock the sim source reads when it is paused,
+ * resumed or sped up (those calls carry no time). Default clock_monotonic_ms.
+ * src must come from source_sim_new().
+ */
+void source_sim_set_clock(struct source *src, int64_t (*now)(void *ctx), void *ctx);
+
+#endif

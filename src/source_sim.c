@@ -1,0 +1,300 @@
+/*
+ * The "sim" source: the simulated router behind the source interface.
+ *
+ * Virtual time runs at speed x wall time from an anchor (mono, virtual)
+ * that is moved on pause, resume and speed changes; speed 0 runs as fast as
+ * the CPU allows. Each interval boundary of virtual time yields the notices
+ * raised during that interval, then one snapshot. At most one interval is
+ * simulated per round of step() calls, so a slow machine or a huge speed
+ * never starves the event loop: the simulation just falls behind, and
+ * next_wakeup() says "now" until it has caught up.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/scenario.h"
+#include "sim/sim.h"
+#include "source.h"
+#include "util.h"
+
+#define NOTICE_CAP 1024		/* notices kept per interval; more are counted */
+
+struct notice {
+	int64_t at_us;
+	char msg[SOURCE_MSG_LEN];
+};
+
+struct sim_source {
+	struct sim *sim;
+	char name[SCENARIO_NAME_LEN];
+	uint64_t seed;
+	double speed;
+	int64_t limit_us;		/* stop here; INT64_MAX: the scenario decides */
+	int64_t interval_us;
+	bool anchored, paused;
+	int64_t anchor_mono, anchor_us;	/* virtual anchor_us at mono anchor_mono */
+	int64_t last_us;		/* virtual time of the last snapshot */
+	struct notice *notices;
+	size_t n_notices, next_notice;
+	uint64_t dropped;
+	bool snap_ready, end_ready, ended, advanced;
+	int64_t (*mono_now)(void *ctx);
+	void *mono_ctx;
+};
+
+static int64_t default_mono(void *ctx)
+{
+	(void)ctx;
+	return clock_monotonic_ms();
+}
+
+static void collect_notice(void *ctx, int64_t at_us, const char *json)
+{
+	struct sim_source *ss = ctx;
+
+	if (ss->n_notices == NOTICE_CAP) {
+		ss->dropped++;
+		return;
+	}
+	ss->notices[ss->n_notices].at_us = at_us;
+	str_printf(ss->notices[ss->n_notices].msg, SOURCE_MSG_LEN, "%s", json);
+	ss->n_notices++;
+}
+
+static void anchor(struct sim_source *ss, int64_t mono)
+{
+	if (!ss->anchored) {
+		ss->anchored = true;
+		ss->anchor_mono = mono;
+		ss->anchor_us = 0;
+	}
+}
+
+/* Virtual time the wall clock says we should be at. */
+static int64_t target_us(struct sim_source *ss, int64_t mono)
+{
+	double v;
+
+	anchor(ss, mono);
+	if (ss->paused || ss->speed == 0)
+		return ss->anchor_us;
+	v = (double)ss->anchor_us + (double)(mono - ss->anchor_mono) * ss->speed * 1000.0;
+	return v >= 9.0e18 ? INT64_MAX : (int64_t)v;
+}
+
+static void reanchor(struct sim_source *ss)
+{
+	int64_t mono = ss->mono_now(ss->mono_ctx);
+
+	ss->anchor_us = target_us(ss, mono);
+	ss->anchor_mono = mono;
+}
+
+static int64_t next_boundary(const struct sim_source *ss)
+{
+	int64_t b = ss->last_us + ss->interval_us;
+
+	return b > ss->limit_us ? ss->limit_us : b;
+}
+
+/* Simulate up to the next boundary; a notice past the cap replaces the last one with a count. */
+static void advance(struct sim_source *ss)
+{
+	int64_t t = sim_run_until(ss->sim, next_boundary(ss));
+
+	if (ss->dropped > 0) {
+		struct notice *n = &ss->notices[ss->n_notices - 1];
+
+		n->at_us = t;
+		str_printf(n->msg, SOURCE_MSG_LEN, "{\"type\":\"dropped\",\"count\":%llu,\"at_ms\":%lld}",
+			   (unsigned long long)ss->dropped + 1, (long long)(t / 1000));
+		ss->dropped = 0;
+	}
+	ss->last_us = t;
+	ss->snap_ready = true;
+	ss->end_ready = sim_finished(ss->sim) || t >= ss->limit_us;
+	ss->advanced = true;
+}
+
+static void fill(struct source_event *ev, enum source_event_kind kind, int64_t at_us)
+{
+	ev->kind = kind;
+	ev->at_ms = at_us / 1000;
+	ev->wall_ms = clock_wall_ms();
+	ev->message[0] = '\0';
+	metrics_init(&ev->snap);
+}
+
+/* Hand out what the last advance produced: notices, the snapshot, the end. */
+static int deliver(struct sim_source *ss, struct source_event *ev)
+{
+	if (ss->next_notice < ss->n_notices) {
+		struct notice *n = &ss->notices[ss->next_notice++];
+
+		fill(ev, SOURCE_NOTICE, n->at_us);
+		str_printf(ev->message, sizeof(ev->message), "%s", n->msg);
+		return 1;
+	}
+	ss->n_notices = ss->next_notice = 0;
+	if (ss->snap_ready) {
+		ss->snap_ready = false;
+		fill(ev, SOURCE_SNAPSHOT, ss->last_us);
+		sim_snapshot(ss->sim, &ev->snap);
+		return 1;
+	}
+	if (ss->end_ready && !ss->ended) {
+		ss->ended = true;
+		fill(ev, SOURCE_END, ss->last_us);
+		return 1;
+	}
+	return 0;
+}
+
+static int sim_step(void *self, int64_t mono_ms, struct source_event *ev)
+{
+	struct sim_source *ss = self;
+
+	if (deliver(ss, ev))
+		return 1;
+	if (ss->ended || ss->advanced) {
+		ss->advanced = false;	/* one interval per round of calls */
+		return 0;
+	}
+	if (ss->paused || (ss->speed > 0 && target_us(ss, mono_ms) < next_boundary(ss)))
+		return 0;
+	advance(ss);
+	return deliver(ss, ev);
+}
+
+static int64_t sim_next_wakeup(void *self, int64_t mono_ms)
+{
+	struct sim_source *ss = self;
+	int64_t behind, wake;
+
+	anchor(ss, mono_ms);
+	if (ss->ended || ss->paused)
+		return SOURCE_NO_WAKEUP;
+	if (ss->speed == 0 || ss->snap_ready || ss->end_ready || ss->n_notices > 0)
+		return mono_ms;
+	behind = next_boundary(ss) - ss->anchor_us;
+	wake = ss->anchor_mono + (int64_t)ceil((double)behind / (ss->speed * 1000.0));
+	return wake < mono_ms ? mono_ms : wake;
+}
+
+static int64_t sim_clock(void *self, int64_t mono_ms)
+{
+	struct sim_source *ss = self;
+	int64_t t;
+
+	if (ss->speed == 0 || ss->ended)
+		return ss->last_us / 1000;
+	t = target_us(ss, mono_ms);
+	return (t > ss->limit_us ? ss->limit_us : t) / 1000;
+}
+
+static void sim_describe(void *self, char *buf, size_t len)
+{
+	struct sim_source *ss = self;
+
+	if (ss->speed == 0)
+		str_printf(buf, len, "sim:%s seed %llu x max", ss->name, (unsigned long long)ss->seed);
+	else
+		str_printf(buf, len, "sim:%s seed %llu x%g", ss->name, (unsigned long long)ss->seed,
+			   ss->speed);
+}
+
+static void sim_set_interval(void *self, int64_t interval_ms)
+{
+	struct sim_source *ss = self;
+
+	ss->interval_us = (interval_ms < 1 ? 1 : interval_ms) * 1000;
+}
+
+static void sim_set_paused(void *self, bool paused)
+{
+	struct sim_source *ss = self;
+
+	if (paused == ss->paused)
+		return;
+	if (ss->anchored)
+		reanchor(ss);
+	ss->paused = paused;
+}
+
+static void sim_set_speed(void *self, double speed)
+{
+	struct sim_source *ss = self;
+
+	if (!(speed >= 0) || isinf(speed))
+		return;
+	if (ss->anchored)
+		reanchor(ss);
+	if (ss->speed == 0)
+		ss->anchor_us = ss->last_us;	/* max speed kept no wall anchor */
+	ss->speed = speed;
+}
+
+static void sim_destroy(void *self)
+{
+	struct sim_source *ss = self;
+
+	sim_free(ss->sim);
+	free(ss->notices);
+	free(ss);
+}
+
+static const struct source_ops sim_ops = {
+	.name = "sim",
+	.describe = sim_describe,
+	.next_wakeup = sim_next_wakeup,
+	.step = sim_step,
+	.clock = sim_clock,
+	.set_interval = sim_set_interval,
+	.set_paused = sim_set_paused,
+	.set_speed = sim_set_speed,
+	.destroy = sim_destroy,
+};
+
+struct source *source_sim_new(const struct sim_options *o, char *err, size_t errlen)
+{
+	const char *name = o->scenario != NULL ? o->scenario : "steady";
+	int64_t interval_ms = o->interval_ms == 0 ? 1000 : o->interval_ms;
+	struct scenario *sc;
+	struct sim_source *ss;
+
+	if (!(o->speed >= 0) || isinf(o->speed)) {
+		str_printf(err, errlen, "sim: speed must be a positive number or max");
+		return NULL;
+	}
+	if (interval_ms < 1 || o->duration_ms < 0) {
+		str_printf(err, errlen, "sim: %s must not be negative",
+			   interval_ms < 1 ? "interval" : "duration");
+		return NULL;
+	}
+	sc = xmalloc(sizeof(*sc));
+	if (scenario_load(name, sc, err, errlen) < 0) {
+		free(sc);
+		return NULL;
+	}
+	ss = xcalloc(1, sizeof(*ss));
+	ss->sim = sim_new(sc, o->seed);
+	str_printf(ss->name, sizeof(ss->name), "%s", sc->name);
+	free(sc);
+	ss->seed = o->seed;
+	ss->speed = o->speed;
+	ss->limit_us = o->duration_ms > 0 ? o->duration_ms * 1000 : INT64_MAX;
+	ss->interval_us = interval_ms * 1000;
+	ss->notices = xmalloc(NOTICE_CAP * sizeof(*ss->notices));
+	ss->mono_now = default_mono;
+	sim_set_notice(ss->sim, collect_notice, ss);
+	return source_new(&sim_ops, ss, interval_ms);
+}
+
+void source_sim_set_clock(struct source *src, int64_t (*now)(void *ctx), void *ctx)
+{
+	struct sim_source *ss = src->self;
+
+	ss->mono_now = now;
+	ss->mono_ctx = ctx;
+}

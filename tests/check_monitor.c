@@ -1,0 +1,266 @@
+/* Tests for the monitor: events into history, recording and faults. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_run.h"
+#include "monitor.h"
+#include "record.h"
+
+/* A source whose clock is whatever the test says; it never produces events itself. */
+struct fake {
+	int64_t now;
+};
+
+static int fake_step(void *self, int64_t mono_ms, struct source_event *ev)
+{
+	(void)self;
+	(void)mono_ms;
+	(void)ev;
+	return 0;
+}
+
+static int64_t fake_clock(void *self, int64_t mono_ms)
+{
+	(void)mono_ms;
+	return ((struct fake *)self)->now;
+}
+
+static const struct source_ops fake_ops = {
+	.name = "fake",
+	.step = fake_step,
+	.clock = fake_clock,
+};
+
+static struct event_fixture {
+	struct fake clock;
+	struct source *src;
+	struct target_set ts;
+	struct monitor m;
+} fx;
+
+static void setup(void)
+{
+	fx.clock.now = 1000;
+	fx.src = source_new(&fake_ops, &fx.clock, 1000);
+	targets_defaults(&fx.ts);
+}
+
+static void teardown(void)
+{
+	source_free(fx.src);
+}
+
+static struct source_event snapshot_event(int64_t at_ms, double p95)
+{
+	struct source_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SOURCE_SNAPSHOT;
+	ev.at_ms = at_ms;
+	ev.wall_ms = 1764000000000 + at_ms;
+	metrics_init(&ev.snap);
+	ev.snap.latency.p95 = p95;
+	ev.snap.latency.p99 = 200;
+	ev.snap.throughput.per_second = 156.3;
+	ev.snap.breaker.state = BREAKER_CLOSED;
+	ev.snap.breaker.failure_rate = 0.001;
+	return ev;
+}
+
+static struct source_event message_event(enum source_event_kind kind, int64_t at_ms, const char *msg)
+{
+	struct source_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.at_ms = at_ms;
+	ev.wall_ms = 1764000000000 + at_ms;
+	metrics_init(&ev.snap);
+	snprintf(ev.message, sizeof(ev.message), "%s", msg);
+	return ev;
+}
+
+START_TEST(test_init)
+{
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	ck_assert_int_eq(fx.m.last_good_at_ms, -1);
+	ck_assert_str_eq(fx.m.last_error, "");
+	ck_assert_int_eq(history_len(fx.m.hist), 0);
+	ck_assert_int_eq(fx.m.eval.overall, STATUS_UNKNOWN);
+	ck_assert_int_eq(fx.m.start_ms, 1000);
+	ck_assert(!fx.m.ended);
+	monitor_free(&fx.m);
+}
+END_TEST
+
+START_TEST(test_snapshot_then_error_then_snapshot)
+{
+	struct source_event ev = snapshot_event(2000, 100);
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	ck_assert_int_eq(monitor_handle(&fx.m, &ev), SOURCE_SNAPSHOT);
+	ck_assert_int_eq(history_len(fx.m.hist), 1);
+	ck_assert_int_eq(history_get(fx.m.hist, 0)->at_ms, 2000);
+	ck_assert_int_eq(fx.m.last_good_at_ms, 2000);
+	ck_assert_int_eq(fx.m.snapshots, 1);
+
+	ev = message_event(SOURCE_ERROR, 3000, "HTTP 500 from http://x/metrics");
+	ck_assert_int_eq(monitor_handle(&fx.m, &ev), SOURCE_ERROR);
+	ck_assert_str_eq(fx.m.last_error, "HTTP 500 from http://x/metrics");
+	ck_assert_int_eq(fx.m.last_error_at_ms, 3000);
+	ck_assert_int_eq(fx.m.errors, 1);
+	ck_assert_int_eq(fx.m.last_good_at_ms, 2000);
+	ck_assert_int_eq(history_len(fx.m.hist), 1);
+
+	ev = snapshot_event(4000, 110);
+	monitor_handle(&fx.m, &ev);
+	ck_assert_str_eq(fx.m.last_error, "");
+	ck_assert_int_eq(fx.m.last_good_at_ms, 4000);
+	ck_assert_int_eq(fx.m.snapshots, 2);
+	ck_assert_int_eq(fx.m.errors, 1);
+	ck_assert(history_get(fx.m.hist, 0)->snap.latency.p95 == 110);
+	monitor_free(&fx.m);
+}
+END_TEST
+
+START_TEST(test_history_capacity)
+{
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 3);
+	for (int i = 0; i < 5; i++) {
+		struct source_event ev = snapshot_event(1000 * i, 100 + i);
+
+		monitor_handle(&fx.m, &ev);
+	}
+	ck_assert_int_eq(history_len(fx.m.hist), 3);
+	ck_assert_int_eq(fx.m.snapshots, 5);
+	monitor_free(&fx.m);
+}
+END_TEST
+
+START_TEST(test_end_and_notice)
+{
+	struct source_event ev = message_event(SOURCE_NOTICE, 1, "{\"type\":\"breaker\"}");
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	ck_assert_int_eq(monitor_handle(&fx.m, &ev), SOURCE_NOTICE);
+	ck_assert_str_eq(fx.m.last_error, "");
+	ck_assert(!fx.m.ended);
+	ev = message_event(SOURCE_END, 2, "");
+	ck_assert_int_eq(monitor_handle(&fx.m, &ev), SOURCE_END);
+	ck_assert(fx.m.ended);
+	monitor_free(&fx.m);
+}
+END_TEST
+
+START_TEST(test_records_snapshots_and_notices)
+{
+	char path[] = "/tmp/rt-monitor-XXXXXX", err[256], line[4096];
+	int fd = mkstemp(path), n = 0;
+	struct recorder *rec;
+	struct source_event ev;
+	FILE *f;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	rec = recorder_open(path, err, sizeof(err));
+	ck_assert_ptr_nonnull(rec);
+	monitor_init(&fx.m, fx.src, &fx.ts, rec, 10);
+	ev = snapshot_event(2000, 100);
+	monitor_handle(&fx.m, &ev);
+	ev = message_event(SOURCE_NOTICE, 2500, "{\"type\":\"breaker\",\"to\":\"open\"}");
+	monitor_handle(&fx.m, &ev);
+	ev = message_event(SOURCE_ERROR, 3000, "timeout");
+	monitor_handle(&fx.m, &ev);	/* faults are not recorded */
+	ck_assert_str_eq(fx.m.last_error, "timeout");
+	monitor_free(&fx.m);
+	recorder_close(rec);
+
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (n == 0)
+			ck_assert(strncmp(line, "{\"t\":1764000002000,\"source\":\"fake\",\"metrics\":{", 46) == 0);
+		else
+			ck_assert_str_eq(line, "{\"t\":1764000002500,\"event\":{\"type\":\"breaker\",\"to\":\"open\"}}\n");
+		n++;
+	}
+	fclose(f);
+	ck_assert_int_eq(n, 2);
+	unlink(path);
+}
+END_TEST
+
+/* A full disk turns into last_error; the snapshot still counts. */
+START_TEST(test_record_failure_is_a_fault)
+{
+	char err[256];
+	struct recorder *rec = recorder_open("/dev/full", err, sizeof(err));
+	struct source_event ev = snapshot_event(2000, 100);
+
+	ck_assert_ptr_nonnull(rec);
+	monitor_init(&fx.m, fx.src, &fx.ts, rec, 10);
+	ck_assert_int_eq(monitor_handle(&fx.m, &ev), SOURCE_SNAPSHOT);
+	ck_assert_int_eq(fx.m.snapshots, 1);
+	ck_assert_int_eq(history_len(fx.m.hist), 1);
+	ck_assert_str_eq(fx.m.last_error, "cannot write recording /dev/full: No space left on device");
+	ck_assert_int_eq(fx.m.last_error_at_ms, 2000);
+
+	fx.m.last_error[0] = '\0';
+	ev = message_event(SOURCE_NOTICE, 2500, "{\"type\":\"x\"}");
+	monitor_handle(&fx.m, &ev);
+	ck_assert(strstr(fx.m.last_error, "/dev/full") != NULL);
+
+	fx.m.last_error[0] = '\0';
+	ev = message_event(SOURCE_NOTICE, 2600, "not json");
+	monitor_handle(&fx.m, &ev);
+	ck_assert(strstr(fx.m.last_error, "not a JSON object") != NULL);
+	monitor_free(&fx.m);
+	recorder_close(rec);
+}
+END_TEST
+
+/*
+ * monitor_update evaluates on the source's clock: a loop time far in the
+ * future must not make a fresh snapshot stale, and a source clock past two
+ * intervals must.
+ */
+START_TEST(test_update_uses_source_clock)
+{
+	struct source_event ev = snapshot_event(5000, 130);
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	monitor_handle(&fx.m, &ev);
+	fx.clock.now = 5000;
+	monitor_update(&fx.m, 999999999);
+	ck_assert_int_eq(fx.m.eval.t[TARGET_P95].status, STATUS_WARN);
+	ck_assert(fabs(fx.m.eval.t[TARGET_P95].value - 130) < 1e-9);
+	ck_assert_int_eq(fx.m.eval.t[TARGET_P99].status, STATUS_OK);
+
+	fx.clock.now = 5000 + 10 * fx.src->interval_ms;
+	monitor_update(&fx.m, 0);
+	ck_assert_int_eq(fx.m.eval.t[TARGET_P95].status, STATUS_UNKNOWN);
+	ck_assert(fx.m.eval.stale);
+	monitor_free(&fx.m);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("monitor");
+	TCase *tc = tcase_create("monitor");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_init);
+	tcase_add_test(tc, test_snapshot_then_error_then_snapshot);
+	tcase_add_test(tc, test_history_capacity);
+	tcase_add_test(tc, test_end_and_notice);
+	tcase_add_test(tc, test_records_snapshots_and_notices);
+	tcase_add_test(tc, test_record_failure_is_a_fault);
+	tcase_add_test(tc, test_update_uses_source_clock);
+	suite_add_tcase(s, tc);
+	return check_run_suite(s);
+}

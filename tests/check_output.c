@@ -1,0 +1,593 @@
+/*
+ * Tests for batch output: every format against a known monitor (golden
+ * strings), unknown values in every format, and batch_run driven by a
+ * scripted source for the once, continuous, fault, end and signal cases.
+ */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "output.h"
+#include "record.h"
+
+#define OUT_MAX 8192
+
+/* --- A scripted source: hands out a fixed list of events, one per step. --- */
+
+enum { SCRIPT_RAISE = 100 };	/* pseudo kind: raise SIGINT instead of an event */
+
+struct script_item {
+	int kind;
+	int64_t at_ms;
+	double p95;		/* NAN: unknown */
+	const char *message;
+};
+
+struct script {
+	const struct script_item *items;
+	size_t n, next;
+	int64_t now;
+	bool idle_step;		/* alternate events with "nothing pending" */
+};
+
+static void script_describe(void *self, char *buf, size_t len)
+{
+	(void)self;
+	snprintf(buf, len, "script:test");
+}
+
+static int64_t script_next_wakeup(void *self, int64_t mono_ms)
+{
+	struct script *sc = self;
+
+	return sc->next < sc->n ? mono_ms : SOURCE_NO_WAKEUP;
+}
+
+static void script_snapshot(struct metrics_snapshot *s, double p95)
+{
+	metrics_init(s);
+	s->latency.p50 = 45.2;
+	s->latency.p90 = 89.3;
+	s->latency.p95 = p95;
+	s->latency.p99 = 234.1;
+	s->throughput.per_second = 156.3;
+	s->errors = (struct metrics_errors){ 0, 2, 1, 3, METRICS_NONE };
+	s->breaker.state = BREAKER_CLOSED;
+	s->breaker.healthy = 1;
+	s->breaker.failure_rate = 0.004;
+}
+
+static int script_step(void *self, int64_t mono_ms, struct source_event *ev)
+{
+	struct script *sc = self;
+	const struct script_item *it;
+
+	(void)mono_ms;
+	if (sc->next >= sc->n)
+		return 0;
+	if (sc->idle_step) {
+		sc->idle_step = false;
+		return 0;
+	}
+	sc->idle_step = true;
+	it = &sc->items[sc->next++];
+	if (it->kind == SCRIPT_RAISE) {
+		raise(SIGINT);
+		return 0;
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = (enum source_event_kind)it->kind;
+	ev->at_ms = it->at_ms;
+	ev->wall_ms = 1764000000000 + it->at_ms;
+	sc->now = it->at_ms;
+	script_snapshot(&ev->snap, it->p95);
+	if (it->message != NULL)
+		snprintf(ev->message, sizeof(ev->message), "%s", it->message);
+	return 1;
+}
+
+static int64_t script_clock(void *self, int64_t mono_ms)
+{
+	(void)mono_ms;
+	return ((struct script *)self)->now;
+}
+
+static const struct source_ops script_ops = {
+	.name = "script",
+	.describe = script_describe,
+	.next_wakeup = script_next_wakeup,
+	.step = script_step,
+	.clock = script_clock,
+};
+
+/* --- A hand-built monitor: history from the real ring, evaluation set by hand. --- */
+
+static struct out_fixture {
+	struct script sc;
+	struct source *src;
+	struct target_set ts;
+	struct monitor m;
+	char out[OUT_MAX], err[OUT_MAX];
+} fx;
+
+static void setup(void)
+{
+	memset(&fx, 0, sizeof(fx));
+	fx.src = source_new(&script_ops, &fx.sc, 1000);
+	fx.ts = (struct target_set){ .limit = { 150, 500, 100, 1, 60 }, .warn_band = 0.2 };
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+}
+
+static void teardown(void)
+{
+	monitor_free(&fx.m);
+	source_free(fx.src);
+}
+
+static void set_result(enum target_id id, enum target_status st, double value, const char *note)
+{
+	fx.m.eval.t[id] = (struct target_result){ .status = st, .value = value, .note = note };
+}
+
+/* The design's example: P95 in the warn band, everything else fine. */
+static void known_monitor(void)
+{
+	struct metrics_snapshot s;
+
+	script_snapshot(&s, 125.7);
+	history_push(fx.m.hist, &s, 12000);
+	set_result(TARGET_P95, STATUS_WARN, 125.7, NULL);
+	set_result(TARGET_P99, STATUS_OK, 234.1, NULL);
+	set_result(TARGET_THROUGHPUT, STATUS_OK, 156.3, NULL);
+	set_result(TARGET_ERROR_RATE, STATUS_OK, 0.4, NULL);
+	set_result(TARGET_RECOVERY, STATUS_OK, 38, NULL);
+	fx.m.eval.overall = STATUS_WARN;
+}
+
+/* The seeds' open-breaker sample: almost no throughput, every request failing. */
+static void critical_monitor(void)
+{
+	struct metrics_snapshot s;
+
+	script_snapshot(&s, 125.7);
+	s.throughput.per_second = 0.032;
+	s.breaker.state = BREAKER_OPEN;
+	s.breaker.healthy = 0;
+	s.breaker.failure_rate = 1.0;
+	snprintf(s.breaker.recommendation, sizeof(s.breaker.recommendation), "Service degraded");
+	history_push(fx.m.hist, &s, 3000);
+	set_result(TARGET_P95, STATUS_WARN, 125.7, NULL);
+	set_result(TARGET_P99, STATUS_OK, 234.1, NULL);
+	set_result(TARGET_THROUGHPUT, STATUS_FAIL, 0.032, NULL);
+	set_result(TARGET_ERROR_RATE, STATUS_FAIL, 100, NULL);
+	set_result(TARGET_RECOVERY, STATUS_UNKNOWN, NAN, "no data");
+	fx.m.eval.overall = STATUS_FAIL;
+}
+
+/* Nothing known at all. */
+static void unknown_monitor(void)
+{
+	struct metrics_snapshot s;
+
+	metrics_init(&s);
+	history_push(fx.m.hist, &s, 1500);
+	for (int i = 0; i < TARGET_COUNT; i++)
+		set_result((enum target_id)i, STATUS_UNKNOWN, NAN, "no data");
+	fx.m.eval.overall = STATUS_UNKNOWN;
+}
+
+/* Run fn's output into fx.out. */
+static const char *capture(enum output_format fmt, bool first, bool once)
+{
+	FILE *f = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	if (once)
+		output_write_once(f, fmt, &fx.m);
+	else
+		output_write(f, fmt, &fx.m, first);
+	rewind(f);
+	n = fread(fx.out, 1, sizeof(fx.out) - 1, f);
+	fx.out[n] = '\0';
+	fclose(f);
+	return fx.out;
+}
+
+static const struct {
+	const char *name;
+	int rc;
+	enum output_format fmt;
+} format_names[] = {
+	{ "text", 0, FORMAT_TEXT }, { "json", 0, FORMAT_JSON }, { "csv", 0, FORMAT_CSV },
+	{ "nagios", 0, FORMAT_NAGIOS }, { "", -1, FORMAT_TEXT }, { "TEXT", -1, FORMAT_TEXT },
+	{ "xml", -1, FORMAT_TEXT }, { "jsonl", -1, FORMAT_TEXT },
+};
+
+START_TEST(test_format_parse)
+{
+	enum output_format f = FORMAT_NAGIOS;
+	int rc = output_format_parse(format_names[_i].name, &f);
+
+	ck_assert_int_eq(rc, format_names[_i].rc);
+	if (rc == 0)
+		ck_assert_int_eq(f, format_names[_i].fmt);
+}
+END_TEST
+
+START_TEST(test_text_line)
+{
+	known_monitor();
+	ck_assert_str_eq(capture(FORMAT_TEXT, true, false),
+			 "+12.0s breaker=closed p95=125.7ms p99=234.1ms rps=156.3 err=0.4% | "
+			 "p95 WARN p99 OK throughput OK error-rate OK recovery OK => WARN\n");
+}
+END_TEST
+
+START_TEST(test_text_report)
+{
+	critical_monitor();
+	ck_assert_str_eq(capture(FORMAT_TEXT, true, true),
+			 "source      script:test  (at +3.0s)\n"
+			 "breaker     open, unhealthy, \"Service degraded\"\n"
+			 "latency     P50 45.2  P95 125.7  P99 234.1 ms\n"
+			 "throughput  0.032 req/s\n"
+			 "errors      rate 100.0%, breaker trips 0, rate limited 2, timeouts 1, failures 3\n"
+			 "targets\n"
+			 "  p95         125.7 ms       < 150 ms       WARN\n"
+			 "  p99         234.1 ms       < 500 ms       OK\n"
+			 "  throughput  0.032 req/s    > 100 req/s    FAIL\n"
+			 "  error-rate  100.0%         < 1%           FAIL\n"
+			 "  recovery    n/a            < 60 s         UNKNOWN (no data)\n"
+			 "overall     FAIL\n");
+}
+END_TEST
+
+START_TEST(test_json)
+{
+	cJSON *o, *t, *p95, *rec;
+
+	known_monitor();
+	capture(FORMAT_JSON, true, false);
+	ck_assert_ptr_eq(strchr(fx.out, '\n'), fx.out + strlen(fx.out) - 1);
+	o = cJSON_Parse(fx.out);
+	ck_assert_ptr_nonnull(o);
+	ck_assert(cJSON_GetObjectItem(o, "t")->valuedouble == 12000);
+	ck_assert(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "metrics"), "latency"),
+				      "p95")->valuedouble == 125.7);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "status")->valuestring, "WARN");
+	t = cJSON_GetObjectItem(o, "targets");
+	ck_assert_int_eq(cJSON_GetArraySize(t), TARGET_COUNT);
+	p95 = cJSON_GetObjectItem(t, "p95");
+	ck_assert(cJSON_GetObjectItem(p95, "value")->valuedouble == 125.7);
+	ck_assert(cJSON_GetObjectItem(p95, "limit")->valuedouble == 150);
+	ck_assert_str_eq(cJSON_GetObjectItem(p95, "status")->valuestring, "WARN");
+	rec = cJSON_GetObjectItem(t, "recovery");
+	ck_assert(cJSON_GetObjectItem(rec, "value")->valuedouble == 38);
+	ck_assert(strstr(fx.out, "\"targets\":{\"p95\":{\"value\":125.7,\"limit\":150,\"status\":\"WARN\"},"
+			 "\"p99\":{\"value\":234.1,\"limit\":500,\"status\":\"OK\"},") != NULL);
+	ck_assert(strstr(fx.out, "},\"status\":\"WARN\"}\n") != NULL);
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_csv)
+{
+	const char *header =
+		"t_ms,breaker,p50_ms,p90_ms,p95_ms,p99_ms,rps,error_rate_pct,breaker_trips,"
+		"rate_limited,timeouts,failures,p95_status,p99_status,throughput_status,"
+		"error-rate_status,recovery_status,status\n";
+	const char *row = "12000,closed,45.2,89.3,125.7,234.1,156.3,0.4,0,2,1,3,WARN,OK,OK,OK,OK,WARN\n";
+	char want[1024];
+
+	known_monitor();
+	snprintf(want, sizeof(want), "%s%s", header, row);
+	ck_assert_str_eq(capture(FORMAT_CSV, true, false), want);
+	ck_assert_str_eq(capture(FORMAT_CSV, false, false), row);
+	ck_assert_str_eq(capture(FORMAT_CSV, false, true), want);
+}
+END_TEST
+
+START_TEST(test_nagios_warning)
+{
+	known_monitor();
+	ck_assert_str_eq(capture(FORMAT_NAGIOS, true, false),
+			 "ROUTERTOP WARNING - p95 125.7 ms (limit < 150); breaker closed | "
+			 "p95=125.7ms;120;150 p99=234.1ms;400;500 rps=156.3;120:;100: "
+			 "error_rate=0.4%;0.8;1 recovery=38s;48;60\n");
+}
+END_TEST
+
+START_TEST(test_nagios_critical)
+{
+	critical_monitor();
+	ck_assert_str_eq(capture(FORMAT_NAGIOS, true, false),
+			 "ROUTERTOP CRITICAL - throughput 0.032 req/s (limit > 100), "
+			 "error-rate 100.0% (limit < 1); breaker open | "
+			 "p95=125.7ms;120;150 p99=234.1ms;400;500 rps=0.032;120:;100: "
+			 "error_rate=100%;0.8;1\n");
+}
+END_TEST
+
+START_TEST(test_nagios_ok)
+{
+	known_monitor();
+	set_result(TARGET_P95, STATUS_OK, 100, NULL);
+	fx.m.eval.overall = STATUS_OK;
+	ck_assert(strncmp(capture(FORMAT_NAGIOS, true, false),
+			  "ROUTERTOP OK - all targets met; breaker closed | p95=100ms;120;150 ", 66) == 0);
+}
+END_TEST
+
+START_TEST(test_unknown_values)
+{
+	cJSON *o, *p95;
+
+	unknown_monitor();
+	ck_assert_str_eq(capture(FORMAT_TEXT, true, false),
+			 "+1.5s breaker=unknown p95=n/a p99=n/a rps=n/a err=n/a | "
+			 "p95 UNKNOWN p99 UNKNOWN throughput UNKNOWN error-rate UNKNOWN recovery UNKNOWN"
+			 " => UNKNOWN\n");
+	capture(FORMAT_TEXT, true, true);
+	ck_assert(strstr(fx.out, "latency     P50 n/a  P95 n/a  P99 n/a ms\n") != NULL);
+	ck_assert(strstr(fx.out, "  p95         n/a            < 150 ms       UNKNOWN (no data)\n") != NULL);
+	ck_assert_str_eq(capture(FORMAT_CSV, false, false),
+			 "1500,,,,,,,,,,,,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN\n");
+	ck_assert_str_eq(capture(FORMAT_NAGIOS, false, false),
+			 "ROUTERTOP UNKNOWN - p95 n/a (no data), p99 n/a (no data), throughput n/a (no data), "
+			 "error-rate n/a (no data), recovery n/a (no data); breaker unknown\n");
+	capture(FORMAT_JSON, false, false);
+	o = cJSON_Parse(fx.out);
+	ck_assert_ptr_nonnull(o);
+	p95 = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "targets"), "p95");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(p95, "value")));
+	ck_assert_str_eq(cJSON_GetObjectItem(p95, "status")->valuestring, "UNKNOWN");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "status")->valuestring, "UNKNOWN");
+	cJSON_Delete(o);
+}
+END_TEST
+
+/* Before any snapshot there is still a well-formed record. */
+START_TEST(test_no_snapshot_yet)
+{
+	ck_assert(strncmp(capture(FORMAT_TEXT, true, false), "+0.0s breaker=unknown p95=n/a ", 28) == 0);
+	ck_assert(strncmp(capture(FORMAT_NAGIOS, true, false), "ROUTERTOP UNKNOWN - ", 20) == 0);
+}
+END_TEST
+
+/* --- batch_run --- */
+
+static int run_script_targets(const struct script_item *items, size_t n, enum output_format fmt,
+			      bool once, struct recorder *rec, const struct target_set *ts)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	struct batch_options o = { .format = fmt, .once = once, .targets = ts, .rec = rec,
+				   .out = out, .err = err };
+	size_t len;
+	int rc;
+
+	ck_assert(out != NULL && err != NULL);
+	fx.sc = (struct script){ .items = items, .n = n };
+	rc = batch_run(fx.src, &o);
+	rewind(out);
+	len = fread(fx.out, 1, sizeof(fx.out) - 1, out);
+	fx.out[len] = '\0';
+	rewind(err);
+	len = fread(fx.err, 1, sizeof(fx.err) - 1, err);
+	fx.err[len] = '\0';
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
+static int run_script(const struct script_item *items, size_t n, enum output_format fmt, bool once,
+		      struct recorder *rec)
+{
+	return run_script_targets(items, n, fmt, once, rec, &fx.ts);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+START_TEST(test_batch_once_fail)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_NOTICE, 500, NAN, "{\"type\":\"breaker\"}" },
+		{ SOURCE_SNAPSHOT, 1000, 200, NULL },
+		{ SOURCE_SNAPSHOT, 2000, 100, NULL },
+		{ SOURCE_END, 3000, NAN, NULL },
+	};
+
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, true, NULL), 2);
+	ck_assert(strstr(fx.out, "  p95         200.0 ms       < 150 ms       FAIL\n") != NULL);
+	ck_assert(strstr(fx.out, "overall     FAIL\n") != NULL);
+	ck_assert_str_eq(fx.err, "");
+	ck_assert_uint_eq(fx.sc.next, 2);	/* stopped after the first snapshot */
+}
+END_TEST
+
+/* Without targets the defaults apply (P95 < 150 ms); with stricter ones the verdict follows them. */
+START_TEST(test_batch_targets)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_SNAPSHOT, 1000, 140, NULL },
+	};
+	struct target_set strict = fx.ts;
+
+	ck_assert_int_eq(run_script_targets(items, N(items), FORMAT_CSV, true, NULL, NULL), 1);
+	ck_assert(strstr(fx.out, ",WARN,") != NULL);
+	strict.limit[TARGET_P95] = 100;
+	ck_assert_int_eq(run_script_targets(items, N(items), FORMAT_CSV, true, NULL, &strict), 2);
+	ck_assert(strstr(fx.out, ",FAIL,") != NULL);
+}
+END_TEST
+
+START_TEST(test_batch_once_warn_nagios)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_SNAPSHOT, 1000, 130, NULL },
+		{ SOURCE_END, 3000, NAN, NULL },
+	};
+
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_NAGIOS, true, NULL), 1);
+	ck_assert(strncmp(fx.out, "ROUTERTOP WARNING - p95 130.0 ms (limit < 150); breaker closed | ", 65) == 0);
+	ck_assert_int_eq(count_lines(fx.out), 1);
+}
+END_TEST
+
+START_TEST(test_batch_once_fault)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_ERROR, 1000, NAN, "HTTP 500 from http://127.0.0.1:1/metrics" },
+		{ SOURCE_SNAPSHOT, 2000, 100, NULL },
+	};
+
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "");
+	ck_assert_str_eq(fx.err, "routertop: HTTP 500 from http://127.0.0.1:1/metrics\n");
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_NAGIOS, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "ROUTERTOP UNKNOWN - HTTP 500 from http://127.0.0.1:1/metrics\n");
+	ck_assert_str_eq(fx.err, "routertop: HTTP 500 from http://127.0.0.1:1/metrics\n");
+}
+END_TEST
+
+START_TEST(test_batch_continuous)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_SNAPSHOT, 1000, 200, NULL },
+		{ SOURCE_ERROR, 2000, NAN, "command timed out after 4 s" },
+		{ SOURCE_NOTICE, 2500, NAN, "{\"type\":\"breaker\"}" },
+		{ SOURCE_SNAPSHOT, 3000, 130, NULL },
+		{ SOURCE_END, 3000, NAN, NULL },
+		{ SOURCE_SNAPSHOT, 4000, 100, NULL },
+	};
+
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, false, NULL), 1);
+	ck_assert_int_eq(count_lines(fx.out), 2);
+	ck_assert(strncmp(fx.out, "+1.0s breaker=closed p95=200.0ms ", 33) == 0);
+	ck_assert(strstr(fx.out, "\n+3.0s breaker=closed p95=130.0ms ") != NULL);
+	ck_assert(strstr(fx.out, "p95 FAIL") != NULL);
+	ck_assert_str_eq(fx.err, "routertop: command timed out after 4 s\n");
+	ck_assert_uint_eq(fx.sc.next, 5);	/* nothing read after the end */
+}
+END_TEST
+
+START_TEST(test_batch_same_bytes_twice)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_SNAPSHOT, 1000, 200, NULL },
+		{ SOURCE_SNAPSHOT, 2000, 130, NULL },
+		{ SOURCE_END, 3000, NAN, NULL },
+	};
+	char first[OUT_MAX];
+
+	run_script(items, N(items), FORMAT_CSV, false, NULL);
+	snprintf(first, sizeof(first), "%s", fx.out);
+	ck_assert_int_eq(count_lines(first), 3);	/* header and two rows */
+	run_script(items, N(items), FORMAT_CSV, false, NULL);
+	ck_assert_str_eq(fx.out, first);
+}
+END_TEST
+
+START_TEST(test_batch_end_without_snapshot)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_ERROR, 1000, NAN, "connection refused" },
+		{ SOURCE_END, 2000, NAN, NULL },
+	};
+
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_JSON, false, NULL), 3);
+	ck_assert_str_eq(fx.out, "");
+	ck_assert_str_eq(fx.err, "routertop: connection refused\n"
+			 "routertop: the source ended before its first snapshot\n");
+	ck_assert_int_eq(run_script(items + 1, 1, FORMAT_JSON, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "");
+	ck_assert_int_eq(run_script(items + 1, 1, FORMAT_NAGIOS, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "ROUTERTOP UNKNOWN - the source ended before its first snapshot\n");
+}
+END_TEST
+
+START_TEST(test_batch_sigint_stops)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_SNAPSHOT, 1000, 130, NULL },
+		{ SCRIPT_RAISE, 0, NAN, NULL },
+		{ SOURCE_SNAPSHOT, 2000, 200, NULL },
+		{ SOURCE_END, 3000, NAN, NULL },
+	};
+	struct sigaction before, after;
+
+	sigaction(SIGINT, NULL, &before);
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, false, NULL), 1);
+	ck_assert_int_eq(count_lines(fx.out), 1);
+	ck_assert_uint_eq(fx.sc.next, 2);
+	/* The caller's disposition is back once batch_run returns. */
+	sigaction(SIGINT, NULL, &after);
+	ck_assert(after.sa_handler == before.sa_handler);
+	ck_assert(after.sa_handler != SIG_IGN);
+}
+END_TEST
+
+START_TEST(test_batch_record_failure_reported)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_SNAPSHOT, 1000, 130, NULL },
+		{ SOURCE_SNAPSHOT, 2000, 130, NULL },
+		{ SOURCE_END, 3000, NAN, NULL },
+	};
+	char err[256];
+	struct recorder *rec = recorder_open("/dev/full", err, sizeof(err));
+
+	ck_assert_ptr_nonnull(rec);
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, false, rec), 1);
+	ck_assert_int_eq(count_lines(fx.out), 2);
+	ck_assert_str_eq(fx.err, "routertop: cannot write recording /dev/full: No space left on device\n"
+			 "routertop: cannot write recording /dev/full: No space left on device\n");
+	recorder_close(rec);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tcase_create("formats"), *tb = tcase_create("batch");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_format_parse, 0, (int)N(format_names));
+	tcase_add_test(tc, test_text_line);
+	tcase_add_test(tc, test_text_report);
+	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_csv);
+	tcase_add_test(tc, test_nagios_warning);
+	tcase_add_test(tc, test_nagios_critical);
+	tcase_add_test(tc, test_nagios_ok);
+	tcase_add_test(tc, test_unknown_values);
+	tcase_add_test(tc, test_no_snapshot_yet);
+	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(tb, setup, teardown);
+	tcase_add_test(tb, test_batch_once_fail);
+	tcase_add_test(tb, test_batch_targets);
+	tcase_add_test(tb, test_batch_once_warn_nagios);
+	tcase_add_test(tb, test_batch_once_fault);
+	tcase_add_test(tb, test_batch_continuous);
+	tcase_add_test(tb, test_batch_same_bytes_twice);
+	tcase_add_test(tb, test_batch_end_without_snapshot);
+	tcase_add_test(tb, test_batch_sigint_stops);
+	tcase_add_test(tb, test_batch_record_failure_reported);
+	suite_add_tcase(s, tb);
+	return check_run_suite(s);
+}

@@ -1,0 +1,369 @@
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "metrics.h"
+#include "sim/sim.h"
+#include "source.h"
+
+static struct source *make(const char *scenario, uint64_t seed, double speed, int64_t duration_ms,
+			   int64_t interval_ms)
+{
+	struct sim_options o = { scenario, seed, speed, duration_ms, interval_ms };
+	char err[256] = "";
+	struct source *src = source_sim_new(&o, err, sizeof(err));
+
+	ck_assert_msg(src != NULL, "%s", err);
+	return src;
+}
+
+/* One round of step() calls at mono; counts snapshots, returns the last one's at_ms. */
+static int64_t round_at(struct source *src, int64_t mono, int *snaps, int *notices, int *ends)
+{
+	struct source_event *ev = malloc(sizeof(*ev));
+	int64_t last = -1;
+	int guard = 0;
+
+	while (source_step(src, mono, ev) == 1) {
+		ck_assert_int_lt(++guard, 100000);
+		if (ev->kind == SOURCE_SNAPSHOT) {
+			(*snaps)++;
+			last = ev->at_ms;
+		} else if (ev->kind == SOURCE_NOTICE) {
+			(*notices)++;
+			ck_assert_int_eq(ev->message[0], '{');
+		} else if (ev->kind == SOURCE_END) {
+			(*ends)++;
+		}
+	}
+	free(ev);
+	return last;
+}
+
+static const struct {
+	const char *scenario;
+	uint64_t seed;
+	double speed;
+	const char *text;
+} describe_cases[] = {
+	{ NULL, 42, 1, "sim:steady seed 42 x1" },
+	{ "breaker", 7, 0, "sim:breaker seed 7 x max" },
+	{ "baseline", 0, 2.5, "sim:baseline seed 0 x2.5" },
+};
+
+START_TEST(test_describe)
+{
+	struct source *src = make(describe_cases[_i].scenario, describe_cases[_i].seed,
+				  describe_cases[_i].speed, 0, 0);
+	char buf[128];
+
+	source_describe(src, buf, sizeof(buf));
+	ck_assert_str_eq(buf, describe_cases[_i].text);
+	ck_assert_int_eq(src->interval_ms, 1000);	/* default */
+	source_free(src);
+}
+END_TEST
+
+START_TEST(test_max_speed_one_interval_per_round)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	int snaps = 0, notices = 0, ends = 0;
+
+	for (int i = 1; i <= 5; i++) {
+		ck_assert_int_eq(src->ops->next_wakeup(src->self, 777), 777);
+		ck_assert_int_eq(round_at(src, 777, &snaps, &notices, &ends), i * 1000);
+		ck_assert_int_eq(snaps, i);
+		ck_assert_int_eq(source_clock(src, 777), i * 1000);
+	}
+	ck_assert_int_ge(notices, 1);	/* the first phase */
+	ck_assert_int_eq(ends, 0);
+	source_free(src);
+}
+END_TEST
+
+START_TEST(test_duration_ends)
+{
+	struct source *src = make("steady", 1, 0, 5000, 0);
+	int snaps = 0, notices = 0, ends = 0;
+	struct source_event ev;
+
+	for (int i = 0; i < 10; i++)
+		round_at(src, 0, &snaps, &notices, &ends);
+	ck_assert_int_eq(snaps, 5);
+	ck_assert_int_eq(ends, 1);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 0), SOURCE_NO_WAKEUP);
+	ck_assert_int_eq(source_step(src, 0, &ev), 0);
+	ck_assert_int_eq(source_clock(src, 123456), 5000);
+	source_free(src);
+}
+END_TEST
+
+START_TEST(test_finite_scenario_ends)
+{
+	struct source *src = make("ratelimit", 1, 0, 0, 0);
+	int snaps = 0, notices = 0, ends = 0;
+	int64_t last = 0;
+
+	for (int i = 0; i < 40; i++) {
+		int64_t t = round_at(src, 0, &snaps, &notices, &ends);
+
+		if (t >= 0)
+			last = t;
+	}
+	ck_assert_int_eq(snaps, 20);
+	ck_assert_int_eq(last, 20000);
+	ck_assert_int_eq(ends, 1);
+	source_free(src);
+}
+END_TEST
+
+/* A scenario that ends between boundaries gets a last snapshot at its end. */
+START_TEST(test_end_between_boundaries)
+{
+	struct source *src = make("baseline", 3, 0, 0, 0);
+	struct source_event *ev = malloc(sizeof(*ev));
+	int64_t last_snap = -1;
+	int ended = 0;
+
+	for (int i = 0; i < 1000 && !ended; i++) {
+		while (!ended && source_step(src, 0, ev) == 1) {
+			if (ev->kind == SOURCE_SNAPSHOT)
+				last_snap = ev->at_ms;
+			ended = ev->kind == SOURCE_END;
+		}
+	}
+	ck_assert(ended);
+	ck_assert_int_eq(ev->at_ms, last_snap);
+	ck_assert_int_ne(last_snap % 1000, 0);
+	free(ev);
+	source_free(src);
+}
+END_TEST
+
+START_TEST(test_real_time)
+{
+	struct source *src = make("steady", 42, 1, 0, 0);
+	int snaps = 0, notices = 0, ends = 0;
+
+	ck_assert_int_eq(round_at(src, 1000, &snaps, &notices, &ends), -1);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 1000), 2000);
+	ck_assert_int_eq(round_at(src, 1999, &snaps, &notices, &ends), -1);
+	ck_assert_int_eq(source_clock(src, 1999), 999);
+	ck_assert_int_eq(round_at(src, 2000, &snaps, &notices, &ends), 1000);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 2000), 3000);
+	ck_assert_int_eq(source_clock(src, 2500), 1500);
+	/* Fall behind by 3 intervals: one per round, wakeup now until caught up. */
+	ck_assert_int_eq(round_at(src, 5000, &snaps, &notices, &ends), 2000);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 5000), 5000);
+	ck_assert_int_eq(round_at(src, 5000, &snaps, &notices, &ends), 3000);
+	ck_assert_int_eq(round_at(src, 5000, &snaps, &notices, &ends), 4000);
+	ck_assert_int_eq(round_at(src, 5000, &snaps, &notices, &ends), -1);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 5000), 6000);
+	source_free(src);
+}
+END_TEST
+
+static int64_t fake_mono(void *ctx)
+{
+	return *(int64_t *)ctx;
+}
+
+START_TEST(test_pause_and_speed)
+{
+	struct source *src = make("steady", 42, 2, 0, 0);
+	int snaps = 0, notices = 0, ends = 0;
+	int64_t mono = 0;
+
+	source_sim_set_clock(src, fake_mono, &mono);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 0), 500);	/* x2 */
+	ck_assert_int_eq(round_at(src, 500, &snaps, &notices, &ends), 1000);
+	mono = 700;
+	source_set_paused(src, true);
+	ck_assert_int_eq(source_clock(src, 5000), 1400);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 5000), SOURCE_NO_WAKEUP);
+	ck_assert_int_eq(round_at(src, 9000, &snaps, &notices, &ends), -1);
+	mono = 10000;
+	source_set_paused(src, false);
+	ck_assert_int_eq(source_clock(src, 10000), 1400);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 10000), 10300);
+	ck_assert_int_eq(source_set_speed(src, 1.0), 0);
+	ck_assert_int_eq(src->ops->next_wakeup(src->self, 10000), 10600);
+	ck_assert_int_eq(round_at(src, 10600, &snaps, &notices, &ends), 2000);
+	source_free(src);
+}
+END_TEST
+
+START_TEST(test_set_interval)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	int snaps = 0, notices = 0, ends = 0;
+
+	ck_assert_int_eq(round_at(src, 0, &snaps, &notices, &ends), 1000);
+	source_set_interval(src, 250);
+	ck_assert_int_eq(src->interval_ms, 250);
+	ck_assert_int_eq(round_at(src, 0, &snaps, &notices, &ends), 1250);
+	ck_assert_int_eq(round_at(src, 0, &snaps, &notices, &ends), 1500);
+	source_free(src);
+}
+END_TEST
+
+START_TEST(test_breaker_notices)
+{
+	struct source *src = make("breaker", 42, 0, 0, 0);
+	struct source_event *ev = malloc(sizeof(*ev));
+	int opened = 0, closed = 0, faults = 0, guard = 0;
+	bool ended = false;
+
+	while (!ended && ++guard < 10000) {
+		while (source_step(src, 0, ev) == 1) {
+			if (ev->kind == SOURCE_END)
+				ended = true;
+			if (ev->kind != SOURCE_NOTICE)
+				continue;
+			if (strncmp(ev->message, "{\"type\":\"breaker\",\"from\":\"closed\",\"to\":\"open\","
+					"\"reason\":\"5 consecutive failures\",\"at_ms\":", 83) == 0) {
+				char tail[32];
+
+				snprintf(tail, sizeof(tail), "\"at_ms\":%lld}", (long long)ev->at_ms);
+				ck_assert_ptr_nonnull(strstr(ev->message, tail));
+				opened++;
+			}
+			closed += strstr(ev->message, "\"to\":\"closed\"") != NULL;
+			faults += strstr(ev->message, "\"type\":\"faults\"") != NULL;
+		}
+	}
+	ck_assert(ended);
+	ck_assert_int_eq(opened, 1);
+	ck_assert_int_eq(closed, 1);
+	ck_assert_int_eq(faults, 2);	/* failing phase on, recovery off */
+	free(ev);
+	source_free(src);
+}
+END_TEST
+
+/* The same seed gives byte-identical snapshot JSON, interval by interval. */
+START_TEST(test_same_seed_same_json)
+{
+	struct source *a = make("steady", 42, 0, 150000, 0), *b = make("steady", 42, 0, 150000, 0);
+	struct source *c = make("steady", 43, 0, 150000, 0);
+	struct source_event *ea = malloc(sizeof(*ea)), *eb = malloc(sizeof(*eb));
+	int compared = 0, differ = 0;
+
+	for (;;) {
+		int ra = source_step(a, 0, ea), rb = source_step(b, 0, eb), rc;
+
+		ck_assert_int_eq(ra, rb);
+		if (ra == 0) {
+			if (ea->kind == SOURCE_END)
+				break;
+			continue;
+		}
+		ck_assert_int_eq(ea->kind, eb->kind);
+		ck_assert_int_eq(ea->at_ms, eb->at_ms);
+		if (ea->kind == SOURCE_SNAPSHOT) {
+			char *ja = metrics_to_json(&ea->snap), *jb = metrics_to_json(&eb->snap);
+
+			ck_assert_str_eq(ja, jb);
+			ck_assert_ptr_null(strstr(ja, "timestamp"));
+			compared++;
+			/* Across round ends (step returning 0) to c's next snapshot. */
+			for (int spins = 0; spins < 3; spins++) {
+				rc = source_step(c, 0, eb);
+				if (rc == 1 && eb->kind == SOURCE_SNAPSHOT)
+					break;
+				if (rc == 1)
+					spins--;
+			}
+			if (rc == 1) {
+				char *jc = metrics_to_json(&eb->snap);
+
+				differ += strcmp(ja, jc) != 0;
+				free(jc);
+			}
+			free(ja);
+			free(jb);
+		} else if (ea->kind == SOURCE_NOTICE) {
+			ck_assert_str_eq(ea->message, eb->message);
+		}
+	}
+	ck_assert_int_eq(compared, 150);
+	ck_assert_int_gt(differ, 100);
+	free(ea);
+	free(eb);
+	source_free(a);
+	source_free(b);
+	source_free(c);
+}
+END_TEST
+
+/* A flood of notices in one interval is capped, the excess counted in the last one. */
+START_TEST(test_notice_cap)
+{
+	struct source *src = make("steady", 42, 0, 0, 5 * 3600 * 1000LL);
+	struct source_event *ev = malloc(sizeof(*ev));
+	int notices = 0;
+	char last[SOURCE_MSG_LEN] = "";
+
+	while (source_step(src, 0, ev) == 1) {
+		if (ev->kind != SOURCE_NOTICE)
+			break;
+		notices++;
+		memcpy(last, ev->message, sizeof(last));
+	}
+	ck_assert_int_eq(ev->kind, SOURCE_SNAPSHOT);
+	ck_assert_int_eq(notices, 1024);
+	ck_assert_int_eq(strncmp(last, "{\"type\":\"dropped\",\"count\":", 26), 0);
+	ck_assert_ptr_nonnull(strstr(last, "\"at_ms\":18000000}"));
+	free(ev);
+	source_free(src);
+}
+END_TEST
+
+static const struct {
+	const char *scenario;
+	double speed;
+	int64_t duration_ms, interval_ms;
+	const char *err;
+} bad[] = {
+	{ NULL, -1, 0, 0, "sim: speed must be a positive number or max" },
+	{ NULL, NAN, 0, 0, "sim: speed must be a positive number or max" },
+	{ NULL, 1, -5, 0, "sim: duration must not be negative" },
+	{ NULL, 1, 0, -5, "sim: interval must not be negative" },
+	{ "/nonexistent/s.json", 1, 0, 0, "/nonexistent/s.json: No such file or directory" },
+};
+
+START_TEST(test_bad_options)
+{
+	struct sim_options o = { bad[_i].scenario, 1, bad[_i].speed, bad[_i].duration_ms,
+				 bad[_i].interval_ms };
+	char err[256] = "";
+
+	ck_assert_ptr_null(source_sim_new(&o, err, sizeof(err)));
+	ck_assert_str_eq(err, bad[_i].err);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sim_source");
+	TCase *tc = tcase_create("source");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_describe, 0, 3);
+	tcase_add_test(tc, test_max_speed_one_interval_per_round);
+	tcase_add_test(tc, test_duration_ends);
+	tcase_add_test(tc, test_finite_scenario_ends);
+	tcase_add_test(tc, test_end_between_boundaries);
+	tcase_add_test(tc, test_real_time);
+	tcase_add_test(tc, test_pause_and_speed);
+	tcase_add_test(tc, test_set_interval);
+	tcase_add_test(tc, test_breaker_notices);
+	tcase_add_test(tc, test_same_seed_same_json);
+	tcase_add_test(tc, test_notice_cap);
+	tcase_add_loop_test(tc, test_bad_options, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	suite_add_tcase(s, tc);
+	return check_run_suite(s);
+}
