@@ -102,7 +102,7 @@ has_all_panels() {
 
 start 80 24
 check "starts and shows the dashboard" wait_for "Circuit breaker"
-check "every panel is on the 80x24 screen" has_all_panels
+check "every panel is on the 80x24 screen" live_panels
 check "snapshots arrive" wait_for "snapshots +[1-9]"
 check "UTF-8 sparklines" wait_for "[▁▂▃▄▅▆▇█]"
 check "box borders drawn" wait_for "^┌ Latency.*┐┌ Throughput.*┐$"
@@ -126,7 +126,7 @@ T send-keys -t "$cur" +
 check "back to 1 s" wait_for "every 1 s"
 T resize-window -t "$cur" -x 120 -y 40
 check "a resize relayouts at once (120 columns)" wait_for "^┌ Latency.{100,}┐$"
-check "the wider layout has every panel" has_all_panels
+check "the wider layout has every panel" live_panels
 T resize-window -t "$cur" -x 60 -y 20
 check "resized below 80x24: too-small message" wait_for "terminal too small: need 80x24, have 60x20"
 T resize-window -t "$cur" -x 80 -y 24
