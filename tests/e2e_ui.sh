@@ -100,6 +100,8 @@ has_all_panels() {
 	done
 }
 
+live_panels() { wait_for "LIVE" && has_all_panels; }
+
 start 80 24
 check "starts and shows the dashboard" wait_for "Circuit breaker"
 check "every panel is on the 80x24 screen" live_panels
