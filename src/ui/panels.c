@@ -4,7 +4,7 @@
  * Layout (80x24 and up): a header row; Latency | Throughput boxes whose
  * charts grow taller with the terminal (up to 10 rows) and longer with its
  * width; Circuit breaker | Errors boxes, which use spare rows for more
- * transitions and the validation counter; Targets | System boxes; a status
+ * transitions; Targets | System boxes; a status
  * line (source fault, age of the data); the key help line. Every value that
  * is unknown reads "n/a", and every status has a word or a mark besides its
  * colour role.
@@ -18,6 +18,8 @@
 #include "util.h"
 
 #define CHART_MAX_ROWS 10
+/* Breaker and Errors boxes at 80x24: room for every counter and two transitions. */
+#define MID_ROWS 8
 #define LABEL_W 12
 
 struct rect {
@@ -280,7 +282,7 @@ static void draw_target_line(struct canvas *c, const struct view *v, int x, int 
 static void draw_throughput(struct canvas *c, const struct view *v, struct rect r)
 {
 	const struct view_target *t = &v->targets[TARGET_THROUGHPUT];
-	char rps[24], rpm[24], lead[48];
+	char rps[24], rpm[24];
 	int x = r.x + 2, right = r.x + r.w - 2, n;
 	enum canvas_role role = panels_status_role(t->r.status);
 
@@ -295,8 +297,7 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 	canvas_text_right(c, right - 8, r.y + 1, ROLE_NORMAL, ATTR_NONE, rpm);
 	canvas_text_right(c, right, r.y + 1, ROLE_NORMAL, ATTR_NONE, " req/min");
 	draw_chart(c, v, (struct rect){ x, r.y + 2, r.w - 4, r.h - 4 }, "", v->rps, v->rps_n);
-	str_printf(lead, sizeof(lead), "target ");
-	draw_target_line(c, v, x, r.y + r.h - 2, right, lead, TARGET_THROUGHPUT);
+	draw_target_line(c, v, x, r.y + r.h - 2, right, "target ", TARGET_THROUGHPUT);
 }
 
 static void upper_name(char *buf, size_t len, enum breaker_state st)
@@ -412,8 +413,7 @@ static void draw_errors(struct canvas *c, const struct view *v, struct rect r)
 	draw_counter(c, x, y++, right, "rate limited", e->rate_limited, d->rate_limited, d);
 	draw_counter(c, x, y++, right, "timeouts", e->timeouts, d->timeouts, d);
 	draw_counter(c, x, y++, right, "failures", e->failures, d->failures, d);
-	if (r.h > 7)
-		draw_counter(c, x, y, right, "validation", e->validation, d->validation, d);
+	draw_counter(c, x, y, right, "validation", e->validation, d->validation, d);
 	panels_fmt_num(rate, sizeof(rate), t->r.value, 2);
 	str_printf(lead, sizeof(lead), "error rate %s%s %s ", rate, isnan(t->r.value) ? "" : " %",
 		   status_missed(t->r.status) ? "!" : "");
@@ -607,16 +607,16 @@ void panels_draw(struct canvas *c, const struct view *v)
 	extra = c->h - PANELS_MIN_H;
 	chart_h = 1 + (extra / 2 < CHART_MAX_ROWS - 1 ? extra / 2 : CHART_MAX_ROWS - 1);
 	mid_extra = extra - (chart_h - 1);
-	if (mid_extra > VIEW_TRANSITIONS)
-		mid_extra = VIEW_TRANSITIONS;
+	if (mid_extra > VIEW_TRANSITIONS - 2)
+		mid_extra = VIEW_TRANSITIONS - 2;
 	draw_header(c, v);
 	y = 1;
 	draw_latency(c, v, (struct rect){ 0, y, lw, 4 + chart_h });
 	draw_throughput(c, v, (struct rect){ lw, y, rw, 4 + chart_h });
 	y += 4 + chart_h;
-	draw_breaker(c, v, (struct rect){ 0, y, lw, 7 + mid_extra });
-	draw_errors(c, v, (struct rect){ lw, y, rw, 7 + mid_extra });
-	y += 7 + mid_extra;
+	draw_breaker(c, v, (struct rect){ 0, y, lw, MID_ROWS + mid_extra });
+	draw_errors(c, v, (struct rect){ lw, y, rw, MID_ROWS + mid_extra });
+	y += MID_ROWS + mid_extra;
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_system(c, v, (struct rect){ lw, y, rw, 8 });
 	draw_status(c, v, c->h - 2);
