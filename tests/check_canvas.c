@@ -2,10 +2,23 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_run.h"
 #include "ui/canvas.h"
+#include "ui/term.h"
+
+/*
+ * ncurses keeps the "pre-screen" it allocates for a terminal type it then
+ * rejects; that is the library's, not ours, so LeakSanitizer is told to
+ * ignore it (the hook is only read in sanitizer builds).
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:new_prescr\n";
+}
 
 static char *row(const struct canvas *c, int y)
 {
@@ -244,10 +257,99 @@ START_TEST(test_cell_equal)
 }
 END_TEST
 
+/*
+ * The backend on files instead of a terminal (TERM=xterm, size from LINES
+ * and COLUMNS): the first frame writes every cell, later frames only the
+ * cells that changed.
+ */
+static struct term *term_on_null(FILE **out, FILE **in, bool color)
+{
+	struct term_options o = { .color = color, .theme = UI_THEME_DEFAULT, .utf8 = true };
+	char err[128];
+	struct term *t;
+
+	setenv("TERM", "xterm", 1);
+	setenv("LINES", "24", 1);
+	setenv("COLUMNS", "80", 1);
+	*out = fopen("/dev/null", "w");
+	*in = fopen("/dev/null", "r");
+	ck_assert_ptr_nonnull(*out);
+	ck_assert_ptr_nonnull(*in);
+	t = term_open_files(&o, *out, *in, err, sizeof(err));
+	ck_assert_msg(t != NULL, "%s", err);
+	return t;
+}
+
+START_TEST(test_term_draws_only_changes)
+{
+	FILE *out, *in;
+	struct term *t = term_on_null(&out, &in, true);
+	struct canvas *c = canvas_new(80, 24);
+	int w, h;
+
+	term_size(t, &w, &h);
+	ck_assert_int_eq(w, 80);
+	ck_assert_int_eq(h, 24);
+	canvas_box(c, 0, 0, 80, 24, ROLE_BORDER, "Latency", ROLE_TITLE);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 0);
+	canvas_text(c, 5, 5, -1, ROLE_FAIL, ATTR_BOLD, "FAIL");
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 4);
+	/* A role change alone is a change. */
+	canvas_text(c, 5, 5, -1, ROLE_OK, ATTR_BOLD, "F");
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 1);
+	term_invalidate(t);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
+	/* A new size repaints everything. */
+	canvas_resize(c, 100, 30);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 100 * 30);
+	ck_assert(term_has_color(t));
+	term_close(t);
+	canvas_free(c);
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
+START_TEST(test_term_no_color)
+{
+	FILE *out, *in;
+	struct term *t = term_on_null(&out, &in, false);
+
+	ck_assert(!term_has_color(t));
+	ck_assert_int_eq(term_key(t), -1);
+	term_close(t);
+	term_restore();	/* harmless after close */
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
+START_TEST(test_term_unknown_type)
+{
+	struct term_options o = { .color = true };
+	char err[128];
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+
+	setenv("TERM", "no-such-terminal-type", 1);
+	ck_assert_ptr_null(term_open_files(&o, out, in, err, sizeof(err)));
+	ck_assert_str_eq(err, "cannot use terminal type 'no-such-terminal-type'; use --batch");
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("canvas");
 	TCase *tc = tcase_create("canvas");
+	TCase *tt = tcase_create("term");
 
 	tcase_add_test(tc, test_new_is_blank);
 	tcase_add_test(tc, test_size_clamped);
@@ -265,6 +367,10 @@ int main(void)
 	tcase_add_test(tc, test_chart_zero_max);
 	tcase_add_test(tc, test_row_small_buffer);
 	tcase_add_test(tc, test_cell_equal);
+	tcase_add_test(tt, test_term_draws_only_changes);
+	tcase_add_test(tt, test_term_no_color);
+	tcase_add_test(tt, test_term_unknown_type);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tt);
 	return check_run_suite(s);
 }

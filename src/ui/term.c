@@ -69,10 +69,16 @@ static void colors_init(const struct term *t)
 
 struct term *term_open(const struct term_options *o, char *err, size_t errlen)
 {
+	return term_open_files(o, stdout, stdin, err, errlen);
+}
+
+struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, char *err,
+			     size_t errlen)
+{
 	struct term *t = xcalloc(1, sizeof(*t));
 	const char *name = getenv("TERM");
 
-	t->screen = newterm(NULL, stdout, stdin);
+	t->screen = newterm(NULL, out, in);
 	if (t->screen == NULL) {
 		str_printf(err, errlen, "cannot use terminal type '%s'; use --batch",
 			   name != NULL ? name : "(unset)");

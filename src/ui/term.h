@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ui/canvas.h"
 #include "ui/ui.h"
@@ -27,6 +28,9 @@ struct term;
  * terminal cannot be used (unknown TERM and the like).
  */
 struct term *term_open(const struct term_options *o, char *err, size_t errlen);
+/* The same on other streams (tests drive it with files instead of a terminal). */
+struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, char *err,
+			     size_t errlen);
 /* Restore the terminal and free t (NULL is fine). */
 void term_close(struct term *t);
 /* Restore the terminal if curses is active; safe to call at any time (fatal() cleanup). */
