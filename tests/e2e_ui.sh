@@ -155,6 +155,23 @@ check "empty NO_COLOR keeps colour" wait_for "$colour_re" -e
 T send-keys -t "$cur" q
 wait_for "^EXIT=0$" >/dev/null
 
+start 80 24 -- --no-color
+check "--no-color: starts" wait_for "snapshots +[1-9]"
+check "--no-color: no colour escapes" no_match "$colour_re" -e
+T send-keys -t "$cur" q
+check "--no-color: q exits 0" wait_for "^EXIT=0$"
+
+# Status words in their theme's colour: green OK by default, blue under --theme cb.
+start 80 24
+check "default theme: OK in green" wait_for "${esc}\\[([0-9]+;)*32mOK" -e
+T send-keys -t "$cur" q
+wait_for "^EXIT=0$" >/dev/null
+start 80 24 -- --theme cb
+check "--theme cb: OK in blue" wait_for "${esc}\\[([0-9]+;)*34mOK" -e
+check "--theme cb: no green or red" no_match "${esc}\\[([0-9]+;)*3[12]m" -e
+T send-keys -t "$cur" q
+check "--theme cb: q exits 0" wait_for "^EXIT=0$"
+
 start 80 24 LC_ALL=C
 check "C locale: starts" wait_for "Circuit breaker"
 check "C locale: snapshots arrive" wait_for "snapshots +[2-9]"
