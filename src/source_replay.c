@@ -1,0 +1,834 @@
+/*
+ * The replay source: plays a recording (JSONL, see record.h) back through the
+ * source interface, on the recording's own clock.
+ *
+ * The file is streamed, never loaded: a reader pulls 64 KiB chunks and cuts
+ * them into lines of at most REPLAY_LINE_MAX bytes; a longer line is skipped
+ * by scanning for its newline without keeping it. What stays in memory is one
+ * line, one parsed record of lookahead, and an index of the byte offsets of
+ * the good snapshot lines seen so far, so stepping back can re-read a line.
+ * The index costs a little over 8 bytes a snapshot: the line number and time
+ * are kept only at every REPLAY_CHECKPOINT-th entry, and stepping back to a
+ * snapshot in between re-reads the few lines from the checkpoint before it
+ * (a bare line's time depends on the lines before it), emitting nothing.
+ *
+ * Time: the replay clock is "recorded ms since the epoch". It is anchored at
+ * (anchor_mono, anchor_rec) and runs at speed recorded ms per monotonic ms;
+ * paused, at speed 0 (as fast as possible) or after the end it stands still.
+ * A record is due when the replay clock reaches its "t". Seeking, speed 0 and
+ * a recording whose times go backwards move the anchor to the emitted
+ * record's time, so the clock always says when the snapshot on screen was
+ * taken, plus whatever has elapsed since at the current speed.
+ *
+ * Bounded work per pass of the loop: at most REPLAY_PASS_LINES lines are read
+ * before step() returns 0 (next_wakeup then asks to be called at once), so a
+ * region of bad lines or a long fast-forward never stalls key handling.
+ */
+#include "source.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* A snapshot may be METRICS_JSON_MAX bytes; the envelope ("t", "source") adds a little. */
+#define REPLAY_LINE_MAX (METRICS_JSON_MAX + 64 * 1024)
+#define REPLAY_CHUNK (64 * 1024)
+/* Bad lines reported one by one; the rest are only counted in describe(). */
+#define REPLAY_ERRORS_SHOWN 5
+#define REPLAY_PASS_LINES 1000
+/* Snapshots looked at to guess the recording interval. */
+#define REPLAY_PRESCAN_SNAPS 9
+#define REPLAY_PRESCAN_LINES 64
+#define REPLAY_BARE_GAP_MS 1000
+#define REPLAY_CHECKPOINT 64
+/* "t" beyond this (year 33658) is garbage, not a time. */
+#define REPLAY_T_MAX 1e15
+
+struct reader {
+	int fd;
+	char *chunk;		/* REPLAY_CHUNK bytes */
+	size_t pos, len;	/* unread bytes are chunk[pos..len) */
+	int64_t chunk_off;	/* file offset of chunk[0] */
+	bool eof;
+};
+
+enum line_status { LINE_OK, LINE_LONG, LINE_EOF, LINE_IOERR };
+
+struct line {
+	size_t len;
+	int64_t off, end;	/* byte range in the file, newline included */
+	bool terminated;	/* false: the file ends inside this line */
+};
+
+enum record_kind { REC_SNAPSHOT, REC_NOTICE };
+
+struct record {
+	enum record_kind kind;
+	int64_t t, off, line;
+	struct metrics_snapshot snap;
+	char message[SOURCE_MSG_LEN];
+};
+
+/* Where reading starts again when stepping back: the line number and time of an index entry. */
+struct checkpoint {
+	int64_t line, t;
+};
+
+enum ff_mode { FF_NONE, FF_ONE, FF_TRANSITION };
+
+enum fill_result { FILL_RECORD, FILL_ERROR, FILL_EOF, FILL_BUDGET };
+
+struct replay {
+	char *path;
+	const char *name;	/* basename of path, for the header */
+	struct reader rd;
+	char *buf;		/* one line, REPLAY_LINE_MAX + 1 bytes */
+	int64_t line_no;	/* number of the next line to read, from 1 */
+	int64_t seen_end;	/* bytes read at least once: bad lines before it are counted already */
+	int64_t prev_t;		/* time of the previous good record, for bare lines */
+
+	struct record ahead;
+	bool have_ahead, eof, end_sent, ended;
+
+	int64_t *offs;		/* byte offset of each good snapshot line, ascending */
+	struct checkpoint *cps;	/* for offs[0], offs[REPLAY_CHECKPOINT], ... */
+	size_t nidx, capidx;
+	int64_t skip_to;	/* after a step back: records before this offset are re-read silently */
+	size_t cur;		/* index position of the last emitted snapshot */
+	int64_t cur_line;
+	bool have_cur;
+	enum breaker_state known_state;	/* last known breaker state emitted */
+	int64_t last_emitted_t;
+
+	double speed;
+	bool paused, anchored;
+	int64_t anchor_mono, anchor_rec, last_mono;
+
+	enum ff_mode ff;
+	int ff_count;		/* FF_ONE: snapshots still to emit at once */
+	enum breaker_state ff_state;
+	int pass_lines, pass_snaps;
+
+	int64_t skipped;
+	int reported;
+};
+
+static void reader_seek(struct reader *rd, int64_t off)
+{
+	/* A failed lseek surfaces as a read error at the next read. */
+	(void)lseek(rd->fd, (off_t)off, SEEK_SET);
+	rd->pos = rd->len = 0;
+	rd->chunk_off = off;
+	rd->eof = false;
+}
+
+/* Refill the chunk. Returns 1 with data, 0 at end of file, -1 on a read error. */
+static int reader_fill(struct reader *rd)
+{
+	ssize_t n;
+
+	rd->chunk_off += (int64_t)rd->len;
+	rd->pos = rd->len = 0;
+	if (rd->eof)
+		return 0;
+	do
+		n = read(rd->fd, rd->chunk, REPLAY_CHUNK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		rd->eof = true;
+		return 0;
+	}
+	rd->len = (size_t)n;
+	return 1;
+}
+
+/*
+ * Read the next line into buf (cap bytes at most, NUL-terminated, without
+ * its newline). A longer line is consumed to its end but not stored, and
+ * reported as LINE_LONG.
+ */
+static enum line_status reader_line(struct reader *rd, char *buf, size_t cap, struct line *ln)
+{
+	size_t total = 0;
+	bool got = false;
+
+	ln->off = rd->chunk_off + (int64_t)rd->pos;
+	ln->terminated = false;
+	for (;;) {
+		const char *start, *nl;
+		size_t n;
+
+		if (rd->pos == rd->len) {
+			int rc = reader_fill(rd);
+
+			if (rc < 0)
+				return LINE_IOERR;
+			if (rc == 0)
+				break;
+		}
+		got = true;
+		start = rd->chunk + rd->pos;
+		nl = memchr(start, '\n', rd->len - rd->pos);
+		n = nl != NULL ? (size_t)(nl - start) : rd->len - rd->pos;
+		if (total + n <= cap)
+			memcpy(buf + total, start, n);
+		total += n;
+		rd->pos += n;
+		if (nl != NULL) {
+			rd->pos++;
+			ln->terminated = true;
+			break;
+		}
+	}
+	ln->end = rd->chunk_off + (int64_t)rd->pos;
+	if (!got)
+		return LINE_EOF;
+	if (total > cap)
+		return LINE_LONG;
+	if (total > 0 && buf[total - 1] == '\r')
+		total--;
+	buf[total] = '\0';
+	ln->len = total;
+	return LINE_OK;
+}
+
+static bool is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+static int read_time(const cJSON *item, int64_t *t, char *msg, size_t msglen)
+{
+	if (item == NULL) {
+		str_printf(msg, msglen, "t: missing (ms since the epoch)");
+		return -1;
+	}
+	if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) || item->valuedouble < 0 ||
+	    item->valuedouble > REPLAY_T_MAX) {
+		str_printf(msg, msglen, "t: expected ms since the epoch");
+		return -1;
+	}
+	*t = (int64_t)floor(item->valuedouble);
+	return 0;
+}
+
+static int parse_event(const cJSON *event, struct record *rec, char *msg, size_t msglen)
+{
+	char *text;
+	size_t n;
+
+	if (!cJSON_IsObject(event)) {
+		str_printf(msg, msglen, "event: expected object");
+		return -1;
+	}
+	text = cJSON_PrintUnformatted(event);
+	if (text == NULL)
+		fatal("out of memory printing a recorded event");
+	n = strlen(text);
+	/* Cut JSON is not JSON: an event too long for a notice is a bad line. */
+	if (n >= sizeof(rec->message)) {
+		str_printf(msg, msglen, "event: %zu bytes, over the %zu-byte limit",
+			   n, sizeof(rec->message) - 1);
+		free(text);
+		return -1;
+	}
+	memcpy(rec->message, text, n + 1);
+	free(text);
+	rec->kind = REC_NOTICE;
+	return 0;
+}
+
+/* A recording line {"t":..., "metrics":{...}} or {"t":..., "event":{...}}. */
+static int parse_envelope(const cJSON *root, int64_t t, struct record *rec,
+			  char *msg, size_t msglen)
+{
+	const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(root, "metrics");
+	const cJSON *event = cJSON_GetObjectItemCaseSensitive(root, "event");
+	char err[METRICS_ERR_LEN];
+
+	rec->t = t;
+	if (metrics == NULL)
+		return parse_event(event, rec, msg, msglen);
+	if (!cJSON_IsObject(metrics)) {
+		str_printf(msg, msglen, "metrics: expected object");
+		return -1;
+	}
+	if (metrics_from_cjson(metrics, &rec->snap, err, sizeof(err)) != 0) {
+		str_printf(msg, msglen, "metrics.%s", err);
+		return -1;
+	}
+	rec->kind = REC_SNAPSHOT;
+	return 0;
+}
+
+/*
+ * A bare snapshot line (the wire JSON itself): its time is its "timestamp"
+ * if it has one, else one second after the previous good record.
+ */
+static int parse_bare(const cJSON *root, int64_t prev_t, struct record *rec,
+		      char *msg, size_t msglen)
+{
+	char err[METRICS_ERR_LEN];
+
+	if (cJSON_GetObjectItemCaseSensitive(root, "t") != NULL) {
+		str_printf(msg, msglen, "has \"t\" but neither \"metrics\" nor \"event\"");
+		return -1;
+	}
+	if (metrics_from_cjson(root, &rec->snap, err, sizeof(err)) != 0) {
+		str_printf(msg, msglen, "%s", err);
+		return -1;
+	}
+	rec->kind = REC_SNAPSHOT;
+	rec->t = rec->snap.timestamp_ms != METRICS_NONE ? rec->snap.timestamp_ms
+							: prev_t + REPLAY_BARE_GAP_MS;
+	return 0;
+}
+
+/* Parse one line (NUL-terminated at len) into *rec. Returns 0, or -1 with a message. */
+static int replay_parse(const char *buf, size_t len, int64_t prev_t, struct record *rec,
+			char *msg, size_t msglen)
+{
+	const char *end = NULL;
+	cJSON *root;
+	int rc;
+
+	if (memchr(buf, '\0', len) != NULL) {
+		str_printf(msg, msglen, "NUL byte in the line");
+		return -1;
+	}
+	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (root == NULL) {
+		size_t col = end != NULL && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
+
+		str_printf(msg, msglen, "not JSON (column %zu)", col + 1);
+		return -1;
+	}
+	while (end != NULL && end < buf + len && (*end == ' ' || *end == '\t'))
+		end++;
+	if (end != NULL && end < buf + len) {
+		str_printf(msg, msglen, "text after the JSON value (column %zu)",
+			   (size_t)(end - buf) + 1);
+		rc = -1;
+	} else if (!cJSON_IsObject(root)) {
+		str_printf(msg, msglen, "not a JSON object");
+		rc = -1;
+	} else if (cJSON_GetObjectItemCaseSensitive(root, "metrics") != NULL ||
+		   cJSON_GetObjectItemCaseSensitive(root, "event") != NULL) {
+		int64_t t = 0;
+
+		rc = read_time(cJSON_GetObjectItemCaseSensitive(root, "t"), &t, msg, msglen);
+		if (rc == 0)
+			rc = parse_envelope(root, t, rec, msg, msglen);
+	} else {
+		rc = parse_bare(root, prev_t, rec, msg, msglen);
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* Position of the index entry at byte offset off, or nidx if there is none. */
+static size_t index_find(const struct replay *r, int64_t off)
+{
+	size_t lo = 0, hi = r->nidx;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->offs[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nidx && r->offs[lo] == off ? lo : r->nidx;
+}
+
+/*
+ * Remember a good snapshot line. A checkpoint line read again after a seek
+ * keeps the time it was first given; the lines after it get theirs again
+ * by being read in order from it.
+ */
+static void index_note(struct replay *r, struct record *rec)
+{
+	size_t at;
+
+	if (r->nidx > 0 && rec->off <= r->offs[r->nidx - 1]) {
+		at = index_find(r, rec->off);
+		if (at < r->nidx && at % REPLAY_CHECKPOINT == 0)
+			rec->t = r->cps[at / REPLAY_CHECKPOINT].t;
+		return;
+	}
+	if (r->nidx == r->capidx) {
+		r->capidx = r->capidx ? r->capidx * 2 : 1024;
+		r->offs = xrealloc(r->offs, r->capidx * sizeof(*r->offs));
+		r->cps = xrealloc(r->cps, (r->capidx / REPLAY_CHECKPOINT + 1) * sizeof(*r->cps));
+	}
+	if (r->nidx % REPLAY_CHECKPOINT == 0)
+		r->cps[r->nidx / REPLAY_CHECKPOINT] = (struct checkpoint){ .line = rec->line, .t = rec->t };
+	r->offs[r->nidx++] = rec->off;
+}
+
+static int64_t replay_now(struct replay *r, int64_t mono)
+{
+	double elapsed, ms;
+
+	r->last_mono = mono;
+	if (!r->anchored) {
+		r->anchor_mono = mono;
+		r->anchored = true;
+	}
+	if (r->paused || r->ended || r->speed == 0)
+		return r->anchor_rec;
+	elapsed = mono > r->anchor_mono ? (double)(mono - r->anchor_mono) : 0;
+	/* The small bias keeps next_wakeup's rounded-up time from landing a hair early. */
+	ms = elapsed * r->speed + 1e-6;
+	if (ms > REPLAY_T_MAX)
+		ms = REPLAY_T_MAX;
+	return r->anchor_rec + (int64_t)ms;
+}
+
+static void replay_anchor(struct replay *r, int64_t rec_ms, int64_t mono)
+{
+	r->anchor_rec = rec_ms;
+	r->anchor_mono = mono;
+	r->anchored = true;
+}
+
+static void event_error(struct source_event *ev, int64_t now, const char *fmt_path,
+			int64_t line, const char *msg)
+{
+	memset(ev, 0, sizeof(*ev));
+	metrics_init(&ev->snap);
+	ev->kind = SOURCE_ERROR;
+	ev->at_ms = ev->wall_ms = now;
+	if (line > 0)
+		str_printf(ev->message, sizeof(ev->message), "%s:%lld: %s", fmt_path,
+			   (long long)line, msg);
+	else
+		str_printf(ev->message, sizeof(ev->message), "%s: %s", fmt_path, msg);
+}
+
+/*
+ * Count a bad line; returns true when it should also be shown (one of the
+ * first few, and not a line already counted before a seek back).
+ */
+static bool replay_bad_line(struct replay *r, const struct line *ln)
+{
+	if (ln->off < r->seen_end)
+		return false;
+	r->skipped++;
+	return r->reported++ <= REPLAY_ERRORS_SHOWN;
+}
+
+static void replay_bad_message(struct replay *r, int64_t line, const char *msg,
+			       int64_t now, struct source_event *ev)
+{
+	if (r->reported <= REPLAY_ERRORS_SHOWN) {
+		event_error(ev, now, r->path, line, msg);
+		return;
+	}
+	event_error(ev, now, r->path, line, "more bad lines; from here on they are only counted");
+}
+
+/*
+ * Read lines until a good record lands in r->ahead (FILL_RECORD), a bad line
+ * should be shown (FILL_ERROR, *ev filled), the file ends (FILL_EOF) or this
+ * pass has read its share of lines (FILL_BUDGET).
+ */
+static enum fill_result replay_fill(struct replay *r, int64_t now, struct source_event *ev)
+{
+	char msg[SOURCE_MSG_LEN];
+	struct line ln;
+
+	if (r->eof)
+		return FILL_EOF;
+	while (r->pass_lines < REPLAY_PASS_LINES) {
+		enum line_status st = reader_line(&r->rd, r->buf, REPLAY_LINE_MAX, &ln);
+		int64_t line = r->line_no;
+		bool fresh = ln.off >= r->seen_end;
+		bool show = false;
+
+		if (st == LINE_EOF) {
+			r->eof = true;
+			return FILL_EOF;
+		}
+		if (st == LINE_IOERR) {
+			r->eof = true;
+			event_error(ev, now, r->path, 0, strerror(errno));
+			return FILL_ERROR;
+		}
+		r->pass_lines++;
+		r->line_no++;
+		if (st == LINE_LONG) {
+			show = replay_bad_line(r, &ln);
+			str_printf(msg, sizeof(msg), "line longer than %zu bytes, skipped",
+				   (size_t)REPLAY_LINE_MAX);
+		} else if (is_blank(r->buf, ln.len)) {
+			/* A blank line carries nothing, so it is not counted as bad. */
+		} else if (replay_parse(r->buf, ln.len, r->prev_t, &r->ahead, msg, sizeof(msg)) == 0) {
+			r->ahead.off = ln.off;
+			r->ahead.line = line;
+			if (r->ahead.kind == REC_SNAPSHOT)
+				index_note(r, &r->ahead);
+			r->prev_t = r->ahead.t;
+			r->have_ahead = ln.off >= r->skip_to;
+		} else {
+			show = replay_bad_line(r, &ln);
+			if (!ln.terminated) {
+				size_t n = strlen(msg);
+
+				str_printf(msg + n, sizeof(msg) - n, " (truncated last line)");
+			}
+		}
+		if (fresh && ln.end > r->seen_end)
+			r->seen_end = ln.end;
+		if (r->have_ahead)
+			return FILL_RECORD;
+		if (show) {
+			replay_bad_message(r, line, msg, now, ev);
+			return FILL_ERROR;
+		}
+	}
+	return FILL_BUDGET;
+}
+
+static bool replay_due(const struct replay *r, int64_t now)
+{
+	/* The first record starts the show, wherever the clock was guessed to start. */
+	if (r->ff != FF_NONE || r->last_emitted_t == INT64_MIN)
+		return true;
+	if (r->paused)
+		return false;
+	if (r->speed == 0)
+		return r->ahead.kind == REC_NOTICE || r->pass_snaps == 0;
+	return r->ahead.t <= now;
+}
+
+/* Hand r->ahead out as an event and move the clock if the record was not played in time. */
+static void replay_emit(struct replay *r, int64_t mono, struct source_event *ev)
+{
+	struct record *rec = &r->ahead;
+	bool jump = r->ff != FF_NONE || r->speed == 0 || r->last_emitted_t == INT64_MIN ||
+		    rec->t < r->last_emitted_t;
+
+	r->have_ahead = false;
+	memset(ev, 0, sizeof(*ev));
+	ev->at_ms = ev->wall_ms = rec->t;
+	if (rec->kind == REC_NOTICE) {
+		metrics_init(&ev->snap);
+		ev->kind = SOURCE_NOTICE;
+		memcpy(ev->message, rec->message, sizeof(ev->message));
+	} else {
+		enum breaker_state state = rec->snap.breaker.state;
+
+		ev->kind = SOURCE_SNAPSHOT;
+		ev->snap = rec->snap;
+		r->cur = index_find(r, rec->off);
+		r->have_cur = r->cur < r->nidx;
+		r->cur_line = rec->line;
+		r->pass_snaps++;
+		if (state != BREAKER_UNKNOWN)
+			r->known_state = state;
+		if ((r->ff == FF_ONE && --r->ff_count <= 0) ||
+		    (r->ff == FF_TRANSITION && state != BREAKER_UNKNOWN && state != r->ff_state))
+			r->ff = FF_NONE;
+	}
+	if (jump)
+		replay_anchor(r, rec->t, mono);
+	r->last_emitted_t = rec->t;
+}
+
+static int replay_pass_end(struct replay *r)
+{
+	r->pass_lines = 0;
+	r->pass_snaps = 0;
+	return 0;
+}
+
+static int replay_step(void *self, int64_t mono_ms, struct source_event *ev)
+{
+	struct replay *r = self;
+	int64_t now = replay_now(r, mono_ms);
+
+	if (!r->have_ahead) {
+		switch (replay_fill(r, now, ev)) {
+		case FILL_RECORD:
+			break;
+		case FILL_ERROR:
+			return 1;
+		case FILL_BUDGET:
+			return replay_pass_end(r);
+		case FILL_EOF:
+			if (r->end_sent)
+				return replay_pass_end(r);
+			/* The clock stops at the end: the last snapshot stays as it was, not stale. */
+			replay_anchor(r, now, mono_ms);
+			r->end_sent = r->ended = true;
+			r->ff = FF_NONE;
+			memset(ev, 0, sizeof(*ev));
+			metrics_init(&ev->snap);
+			ev->kind = SOURCE_END;
+			ev->at_ms = ev->wall_ms = now;
+			return 1;
+		}
+	}
+	if (!replay_due(r, now))
+		return replay_pass_end(r);
+	replay_emit(r, mono_ms, ev);
+	return 1;
+}
+
+static int64_t replay_next_wakeup(void *self, int64_t mono_ms)
+{
+	struct replay *r = self;
+	int64_t now = replay_now(r, mono_ms);
+	double wait;
+
+	if (!r->have_ahead)
+		return r->eof && r->end_sent ? SOURCE_NO_WAKEUP : mono_ms;
+	if (r->paused && r->ff == FF_NONE && r->last_emitted_t != INT64_MIN)
+		return SOURCE_NO_WAKEUP;
+	if (r->speed == 0 || replay_due(r, now))
+		return mono_ms;
+	wait = ceil((double)(r->ahead.t - r->anchor_rec) / r->speed);
+	if (wait > 1e15)
+		return SOURCE_NO_WAKEUP;
+	return r->anchor_mono + (int64_t)wait;
+}
+
+static int64_t replay_clock(void *self, int64_t mono_ms)
+{
+	return replay_now(self, mono_ms);
+}
+
+/*
+ * Start reading again at the checkpoint at or before index entry i; the
+ * lines before entry i are read again silently, so the next record handed
+ * out is that snapshot.
+ */
+static void replay_reposition(struct replay *r, size_t i)
+{
+	size_t c = i - i % REPLAY_CHECKPOINT;
+
+	reader_seek(&r->rd, r->offs[c]);
+	r->line_no = r->cps[c / REPLAY_CHECKPOINT].line;
+	r->skip_to = r->offs[i];
+	r->have_ahead = r->eof = r->end_sent = r->ended = false;
+}
+
+static int replay_seek(void *self, enum source_seek where)
+{
+	struct replay *r = self;
+
+	if (where == SOURCE_SEEK_BACK) {
+		if (!r->have_cur || r->cur == 0)
+			return -1;
+		/* cur moves now, so two presses before the next step go back two. */
+		replay_reposition(r, --r->cur);
+		r->ff = FF_ONE;
+		r->ff_count = 1;
+		return 0;
+	}
+	/* Nothing read ahead and nothing left to read: at the end (SOURCE_END comes or came). */
+	if (r->eof && !r->have_ahead)
+		return -1;
+	if (where == SOURCE_SEEK_FORWARD) {
+		r->ff_count = r->ff == FF_ONE ? r->ff_count + 1 : 1;
+		r->ff = FF_ONE;
+	} else {
+		r->ff = FF_TRANSITION;
+		r->ff_state = r->known_state;
+	}
+	return 0;
+}
+
+/* Freeze the clock where it is now; it restarts from there at the next call with a time. */
+static void replay_hold(struct replay *r)
+{
+	if (r->anchored)
+		r->anchor_rec = replay_now(r, r->last_mono);
+	r->anchored = false;
+}
+
+static void replay_set_paused(void *self, bool paused)
+{
+	struct replay *r = self;
+
+	if (r->paused == paused)
+		return;
+	replay_hold(r);
+	r->paused = paused;
+}
+
+static void replay_set_speed(void *self, double speed)
+{
+	struct replay *r = self;
+
+	if (!isfinite(speed) || speed < 0 || speed == r->speed)
+		return;
+	replay_hold(r);
+	r->speed = speed;
+}
+
+static void replay_describe(void *self, char *buf, size_t len)
+{
+	struct replay *r = self;
+	char speed[32], line[40] = "", skipped[40] = "";
+
+	if (r->speed == 0)
+		str_printf(speed, sizeof(speed), "max");
+	else
+		str_printf(speed, sizeof(speed), "x%g", r->speed);
+	if (r->have_cur)
+		str_printf(line, sizeof(line), "  line %lld", (long long)r->cur_line);
+	if (r->skipped > 0)
+		str_printf(skipped, sizeof(skipped), "  skipped %lld", (long long)r->skipped);
+	str_printf(buf, len, "replay: %s%s  %s%s%s", r->name, line, speed, skipped,
+		   r->ended ? "  end" : "");
+}
+
+static void replay_destroy(void *self)
+{
+	struct replay *r = self;
+
+	if (r == NULL)
+		return;
+	if (r->rd.fd >= 0)
+		close(r->rd.fd);
+	free(r->rd.chunk);
+	free(r->buf);
+	free(r->offs);
+	free(r->cps);
+	free(r->path);
+	free(r);
+}
+
+static const struct source_ops replay_ops = {
+	.name = "replay",
+	.describe = replay_describe,
+	.next_wakeup = replay_next_wakeup,
+	.step = replay_step,
+	.clock = replay_clock,
+	.set_paused = replay_set_paused,
+	.destroy = replay_destroy,
+	.seek = replay_seek,
+	.set_speed = replay_set_speed,
+};
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Read the first lines to find where the clock starts and how often the
+ * recording took snapshots (the median gap, robust to one pause), then
+ * rewind. Bad lines are left for the real pass to report.
+ */
+static int64_t replay_prescan(struct replay *r)
+{
+	int64_t times[REPLAY_PRESCAN_SNAPS], gaps[REPLAY_PRESCAN_SNAPS];
+	int nt = 0, ng = 0, lines = 0;
+	int64_t prev_t = 0, interval = 1000;
+	bool have_first = false;
+	char msg[SOURCE_MSG_LEN];
+	struct record rec;
+	struct line ln;
+
+	while (nt < REPLAY_PRESCAN_SNAPS && lines++ < REPLAY_PRESCAN_LINES) {
+		enum line_status st = reader_line(&r->rd, r->buf, REPLAY_LINE_MAX, &ln);
+
+		if (st == LINE_EOF || st == LINE_IOERR)
+			break;
+		if (st != LINE_OK ||
+		    replay_parse(r->buf, ln.len, prev_t, &rec, msg, sizeof(msg)) != 0)
+			continue;
+		prev_t = rec.t;
+		if (!have_first) {
+			r->anchor_rec = rec.t;
+			have_first = true;
+		}
+		if (rec.kind == REC_SNAPSHOT)
+			times[nt++] = rec.t;
+	}
+	for (int i = 1; i < nt; i++)
+		if (times[i] > times[i - 1])
+			gaps[ng++] = times[i] - times[i - 1];
+	if (ng > 0) {
+		qsort(gaps, (size_t)ng, sizeof(gaps[0]), cmp_i64);
+		interval = gaps[ng / 2];
+	}
+	reader_seek(&r->rd, 0);
+	return interval;
+}
+
+static int replay_open(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		str_printf(err, errlen, "%s: %s", path, strerror(EISDIR));
+	} else if (!S_ISREG(st.st_mode)) {
+		/* Stepping back needs to seek, which a pipe cannot. */
+		str_printf(err, errlen, "%s: not a regular file (a recording must be seekable)", path);
+	} else if (st.st_size == 0) {
+		str_printf(err, errlen, "%s: empty recording", path);
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen)
+{
+	struct replay *r;
+	const char *slash;
+	int64_t interval;
+	int fd;
+
+	if (o->path == NULL || o->path[0] == '\0') {
+		str_printf(err, errlen, "replay: no recording given");
+		return NULL;
+	}
+	if (!isfinite(o->speed) || o->speed < 0) {
+		str_printf(err, errlen, "--speed: expected a number >= 0 (0 = as fast as possible)");
+		return NULL;
+	}
+	fd = replay_open(o->path, err, errlen);
+	if (fd < 0)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->path = xstrdup(o->path);
+	slash = strrchr(r->path, '/');
+	r->name = slash != NULL && slash[1] != '\0' ? slash + 1 : r->path;
+	r->rd.fd = fd;
+	r->rd.chunk = xmalloc(REPLAY_CHUNK);
+	r->buf = xmalloc(REPLAY_LINE_MAX + 1);
+	r->speed = o->speed;
+	r->line_no = 1;
+	r->last_emitted_t = INT64_MIN;
+	interval = replay_prescan(r);
+	return source_new(&replay_ops, r, interval);
+}
