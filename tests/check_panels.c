@@ -394,6 +394,23 @@ START_TEST(test_source_error_line)
 }
 END_TEST
 
+START_TEST(test_notice_line)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y;
+
+	sample_view(&v, true);
+	snprintf(v.last_error, sizeof(v.last_error), "timeout");
+	snprintf(v.notice, sizeof(v.notice), "cannot step: only recordings can be stepped through");
+	panels_draw(c, &v);
+	ck_assert(locate(c, "cannot step: only recordings", &x, &y));
+	ck_assert_int_eq(y, c->h - 2);
+	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_WARN);
+	canvas_free(c);
+}
+END_TEST
+
 static const struct {
 	enum breaker_state st;
 	const char *word;
@@ -509,7 +526,8 @@ START_TEST(test_help_overlay)
 {
 	static const char *const keys[] = {
 		"q          quit", "space, p   pause", "r          reset", "+          longer",
-		"-          shorter", "?          this help", "any key closes",
+		"-          shorter", "[ or left  step back", "] or right step forward",
+		"n          next breaker transition (recordings)", "?          this help", "any key closes",
 	};
 	struct view v;
 	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
@@ -609,6 +627,10 @@ static const struct {
 	{ "?x", UI_ACT_REDRAW, false, false, 1000 },
 	{ "x", UI_ACT_NONE, false, false, 1000 },
 	{ "?+", UI_ACT_REDRAW, false, false, 1000 },
+	{ "[", UI_ACT_SEEK_BACK, false, false, 1000 },
+	{ "]", UI_ACT_SEEK_FORWARD, false, false, 1000 },
+	{ "n", UI_ACT_SEEK_TRANSITION, false, false, 1000 },
+	{ "?n", UI_ACT_REDRAW, false, false, 1000 },
 };
 
 START_TEST(test_keys)
@@ -622,6 +644,15 @@ START_TEST(test_keys)
 	ck_assert_int_eq(st.paused, key_cases[_i].paused);
 	ck_assert_int_eq(st.help, key_cases[_i].help);
 	ck_assert_int_eq(st.interval_ms, key_cases[_i].interval_ms);
+}
+END_TEST
+
+START_TEST(test_arrow_keys)
+{
+	struct ui_state st = { .interval_ms = 1000 };
+
+	ck_assert_int_eq(ui_state_key(&st, UI_KEY_LEFT), UI_ACT_SEEK_BACK);
+	ck_assert_int_eq(ui_state_key(&st, UI_KEY_RIGHT), UI_ACT_SEEK_FORWARD);
 }
 END_TEST
 
@@ -884,6 +915,7 @@ int main(void)
 	tcase_add_test(tc, test_paused_marker);
 	tcase_add_loop_test(tc, test_source_error_line, 0, NSIZES);
 	tcase_add_loop_test(tc, test_breaker_states, 0, 4);
+	tcase_add_test(tc, test_notice_line);
 	tcase_add_test(tc, test_transitions_fill_spare_rows);
 	tcase_add_test(tc, test_error_deltas);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);
@@ -894,6 +926,7 @@ int main(void)
 	tcase_add_test(tc, test_fmt_numbers);
 	tcase_add_loop_test(tk, test_keys, 0, (int)(sizeof(key_cases) / sizeof(key_cases[0])));
 	tcase_add_test(tk, test_resize_keeps_help);
+	tcase_add_test(tk, test_arrow_keys);
 	tcase_add_test(tk, test_interval_ladder);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tv, test_view_waiting);

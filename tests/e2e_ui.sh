@@ -88,7 +88,8 @@ no_match() {
 
 help_complete() {
 	for k in "q          quit" "space, p   pause" "r          reset" "+          longer" \
-		"-          shorter" "?          this help"; do
+		"-          shorter" "[ or left  step back" "] or right step forward" \
+		"n          next breaker transition" "?          this help"; do
 		pane | grep -qF -- "$k" || { echo "# help line '$k' missing"; return 1; }
 	done
 }
@@ -114,6 +115,8 @@ check "? opens the help" wait_for "any key closes"
 check "help lists every key" help_complete
 T send-keys -t "$cur" x
 check "any key closes the help" wait_gone "any key closes"
+T send-keys -t "$cur" '['
+check "[ on a live source says only recordings step" wait_for "cannot step: only recordings"
 T send-keys -t "$cur" Space
 check "space pauses (PAUSED marker)" wait_for "PAUSED"
 T send-keys -t "$cur" r

@@ -62,6 +62,15 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case 'h':
 		st->help = true;
 		return UI_ACT_REDRAW;
+	case '[':
+	case UI_KEY_LEFT:
+		return UI_ACT_SEEK_BACK;
+	case ']':
+	case UI_KEY_RIGHT:
+		return UI_ACT_SEEK_FORWARD;
+	case 'n':
+	case 'N':
+		return UI_ACT_SEEK_TRANSITION;
 	case 12:	/* Ctrl-L: repaint, as in every curses program */
 		return UI_ACT_REDRAW;
 	default:

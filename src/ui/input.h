@@ -11,6 +11,8 @@
 
 /* Key codes beyond plain characters, as the backend reports them. */
 #define UI_KEY_RESIZE 0x110000
+#define UI_KEY_LEFT 0x110001
+#define UI_KEY_RIGHT 0x110002
 
 /* The refresh interval's bounds; + and - step through a fixed ladder between them. */
 #define UI_INTERVAL_MIN_MS 250
@@ -23,6 +25,9 @@ enum ui_action {
 	UI_ACT_PAUSE,		/* st->paused changed: tell the source */
 	UI_ACT_RESET,		/* clear the history */
 	UI_ACT_INTERVAL,	/* st->interval_ms changed: tell the source */
+	UI_ACT_SEEK_BACK,	/* recordings: the snapshot before the current one */
+	UI_ACT_SEEK_FORWARD,	/* recordings: the next snapshot now */
+	UI_ACT_SEEK_TRANSITION,	/* recordings: the next breaker transition */
 };
 
 struct ui_state {

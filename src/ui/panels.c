@@ -530,7 +530,9 @@ static void draw_status(struct canvas *c, const struct view *v, int y)
 	char age[24], eage[24];
 
 	panels_fmt_duration(age, sizeof(age), v->update_age_s);
-	if (v->last_error[0] != '\0') {
+	if (v->notice[0] != '\0') {
+		canvas_text(c, 1, y, c->w - 2, ROLE_WARN, ATTR_BOLD, v->notice);
+	} else if (v->last_error[0] != '\0') {
 		/* The message goes last: a long one is clipped, the ages never are. */
 		panels_fmt_duration(eage, sizeof(eage), v->error_age_s);
 		int n = canvas_printf(c, 1, y, c->w - 2, ROLE_FAIL, ATTR_BOLD,
@@ -568,12 +570,15 @@ static void draw_help(struct canvas *c)
 		"r          reset the history (charts, deltas)",
 		"+          longer refresh interval (max 60 s)",
 		"-          shorter refresh interval (min 0.25 s)",
+		"[ or left  step back      (recordings)",
+		"] or right step forward   (recordings)",
+		"n          next breaker transition (recordings)",
 		"?          this help",
 		"",
 		"any key closes this help",
 	};
 	int n = (int)(sizeof(lines) / sizeof(lines[0]));
-	int w = 52, h = n + 4, x = (c->w - w) / 2, y = (c->h - h) / 2;
+	int w = 56, h = n + 4, x = (c->w - w) / 2, y = (c->h - h) / 2;
 
 	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
 	canvas_box(c, x, y, w, h, ROLE_TITLE, "Keys", ROLE_TITLE);

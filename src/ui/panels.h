@@ -72,6 +72,7 @@ struct view {
 	double update_age_s;		/* since the last good snapshot, NAN before one */
 	char last_error[SOURCE_MSG_LEN];	/* "" when the last poll succeeded */
 	double error_age_s;		/* since last_error, NAN when none */
+	char notice[128];		/* answer to a key that could not act, "" for none */
 };
 
 /* A view with nothing known: every value unknown, marker WAITING. */

@@ -134,6 +134,10 @@ int term_key(struct term *t)
 		return -1;
 	if (ch == KEY_RESIZE)
 		return UI_KEY_RESIZE;
+	if (ch == KEY_LEFT)
+		return UI_KEY_LEFT;
+	if (ch == KEY_RIGHT)
+		return UI_KEY_RIGHT;
 	return ch;
 }
 

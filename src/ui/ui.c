@@ -35,6 +35,7 @@
 /* Data-driven redraws at most this often; keys and resizes redraw at once. */
 #define UI_FRAME_MS 50
 #define UI_HISTORY VIEW_SERIES
+#define UI_NOTICE_MS 3000
 
 static volatile sig_atomic_t ui_signalled;
 
@@ -52,6 +53,8 @@ struct ui {
 	struct ui_state st;
 	bool utf8, quit, dirty, data_dirty, busy;
 	int64_t last_frame_ms, next_tick_ms;
+	char notice[96];
+	int64_t notice_until_ms;
 	struct sigaction old_int, old_term;
 };
 
@@ -102,7 +105,18 @@ static void ui_pump_source(struct ui *u, int64_t now)
 		u->data_dirty = true;
 }
 
-static void ui_apply(struct ui *u, enum ui_action a)
+/* Step through a recording; other sources (and the ends of one) say why nothing moved. */
+static void ui_seek(struct ui *u, enum source_seek where, int64_t now)
+{
+	if (source_seek(u->src, where) == 0)
+		return;
+	str_printf(u->notice, sizeof(u->notice), "cannot step: %s",
+		   u->src->ops->seek == NULL ? "only recordings can be stepped through"
+					     : "at the end of the recording");
+	u->notice_until_ms = now + UI_NOTICE_MS;
+}
+
+static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 {
 	switch (a) {
 	case UI_ACT_QUIT:
@@ -120,18 +134,27 @@ static void ui_apply(struct ui *u, enum ui_action a)
 	case UI_ACT_REDRAW:
 		term_invalidate(u->term);
 		break;
+	case UI_ACT_SEEK_BACK:
+		ui_seek(u, SOURCE_SEEK_BACK, now);
+		break;
+	case UI_ACT_SEEK_FORWARD:
+		ui_seek(u, SOURCE_SEEK_FORWARD, now);
+		break;
+	case UI_ACT_SEEK_TRANSITION:
+		ui_seek(u, SOURCE_SEEK_NEXT_TRANSITION, now);
+		break;
 	case UI_ACT_NONE:
 		return;
 	}
 	u->dirty = true;
 }
 
-static void ui_pump_keys(struct ui *u)
+static void ui_pump_keys(struct ui *u, int64_t now)
 {
 	int key;
 
 	while (!u->quit && (key = term_key(u->term)) >= 0)
-		ui_apply(u, ui_state_key(&u->st, key));
+		ui_apply(u, ui_state_key(&u->st, key), now);
 }
 
 static void ui_render(struct ui *u, int64_t now)
@@ -143,6 +166,7 @@ static void ui_render(struct ui *u, int64_t now)
 		.paused = u->st.paused,
 		.mono_ms = now,
 		.wall_ms = clock_wall_ms(),
+		.notice = now < u->notice_until_ms ? u->notice : NULL,
 	};
 	int w, h;
 
@@ -175,7 +199,7 @@ static void ui_loop(struct ui *u)
 		int64_t now = clock_monotonic_ms();
 
 		ui_pump_source(u, now);
-		ui_pump_keys(u);
+		ui_pump_keys(u, now);
 		if (u->quit)
 			break;
 		now = clock_monotonic_ms();

@@ -80,4 +80,6 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	str_printf(v->last_error, sizeof(v->last_error), "%s", m->last_error);
 	v->error_age_s = m->last_error[0] != '\0' ? age_s(src_now, m->last_error_at_ms) : NAN;
 	v->marker = view_marker_for(v, m, in->paused);
+	if (in->notice != NULL)
+		str_printf(v->notice, sizeof(v->notice), "%s", in->notice);
 }

@@ -20,6 +20,7 @@ struct view_input {
 	bool paused;		/* the user paused the source */
 	int64_t mono_ms;	/* now, CLOCK_MONOTONIC */
 	int64_t wall_ms;	/* now, ms since the epoch, for the header clock */
+	const char *notice;	/* a short message for the status line, or NULL */
 };
 
 /*
