@@ -60,7 +60,7 @@ END_TEST
 START_TEST(test_text_and_roles)
 {
 	struct canvas *c = canvas_new(12, 2);
-	int n = canvas_text(c, 2, 1, -1, ROLE_WARN, ATTR_BOLD, "P95 é");
+	int n = canvas_text(c, 2, 1, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, "P95 é");
 
 	ck_assert_int_eq(n, 5);
 	ck_assert_str_eq(row(c, 1), "  P95 é     ");
@@ -78,11 +78,15 @@ START_TEST(test_text_clipped)
 	/* maxw limits, the edge clips, and the full width is still reported. */
 	ck_assert_int_eq(canvas_text(c, 0, 0, 3, ROLE_NORMAL, 0, "abcdef"), 6);
 	ck_assert_str_eq(row(c, 0), "abc     ");
-	ck_assert_int_eq(canvas_text(c, 5, 0, -1, ROLE_NORMAL, 0, "xyzw"), 4);
+	ck_assert_int_eq(canvas_text(c, 5, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "xyzw"), 4);
 	ck_assert_str_eq(row(c, 0), "abc  xyz");
-	canvas_text(c, -2, 0, -1, ROLE_NORMAL, 0, "12345");
+	canvas_text(c, -2, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "12345");
 	ck_assert_str_eq(row(c, 0), "345  xyz");
-	canvas_text(c, 0, 5, -1, ROLE_NORMAL, 0, "off the canvas");
+	/* A width that ran out (0 or negative) writes nothing. */
+	ck_assert_int_eq(canvas_text(c, 0, 0, 0, ROLE_NORMAL, 0, "zz"), 2);
+	ck_assert_int_eq(canvas_text(c, 0, 0, -3, ROLE_NORMAL, 0, "zz"), 2);
+	ck_assert_str_eq(row(c, 0), "345  xyz");
+	canvas_text(c, 0, 5, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "off the canvas");
 	canvas_free(c);
 }
 END_TEST
@@ -107,7 +111,7 @@ START_TEST(test_text_sanitised)
 	struct canvas *c = canvas_new(10, 1);
 	char want[64];
 
-	canvas_text(c, 0, 0, -1, ROLE_NORMAL, 0, sanitise_cases[_i].in);
+	canvas_text(c, 0, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, sanitise_cases[_i].in);
 	snprintf(want, sizeof(want), "%s", sanitise_cases[_i].out);
 	while (canvas_text_width(want) < 10)
 		strcat(want, " ");
@@ -230,7 +234,7 @@ START_TEST(test_row_small_buffer)
 	struct canvas *c = canvas_new(5, 1);
 	char buf[4];
 
-	canvas_text(c, 0, 0, -1, ROLE_NORMAL, 0, "█bcde");
+	canvas_text(c, 0, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "█bcde");
 	/* Whole glyphs only: "█" is 3 bytes, so just it fits with the NUL. */
 	ck_assert_uint_eq(canvas_row(c, 0, buf, sizeof(buf)), 3);
 	ck_assert_str_eq(buf, "█");
@@ -245,12 +249,12 @@ START_TEST(test_cell_equal)
 	struct canvas *a = canvas_new(3, 1), *b = canvas_new(3, 1);
 
 	ck_assert(cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
-	canvas_text(a, 0, 0, -1, ROLE_OK, 0, "x");
-	canvas_text(b, 0, 0, -1, ROLE_FAIL, 0, "x");
+	canvas_text(a, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "x");
+	canvas_text(b, 0, 0, CANVAS_TO_EDGE, ROLE_FAIL, 0, "x");
 	ck_assert(!cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
-	canvas_text(b, 0, 0, -1, ROLE_OK, ATTR_BOLD, "x");
+	canvas_text(b, 0, 0, CANVAS_TO_EDGE, ROLE_OK, ATTR_BOLD, "x");
 	ck_assert(!cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
-	canvas_text(b, 0, 0, -1, ROLE_OK, 0, "x");
+	canvas_text(b, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "x");
 	ck_assert(cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
 	canvas_free(a);
 	canvas_free(b);
@@ -295,11 +299,11 @@ START_TEST(test_term_draws_only_changes)
 	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
 	term_draw(t, c);
 	ck_assert_uint_eq(term_cells_drawn(t), 0);
-	canvas_text(c, 5, 5, -1, ROLE_FAIL, ATTR_BOLD, "FAIL");
+	canvas_text(c, 5, 5, CANVAS_TO_EDGE, ROLE_FAIL, ATTR_BOLD, "FAIL");
 	term_draw(t, c);
 	ck_assert_uint_eq(term_cells_drawn(t), 4);
 	/* A role change alone is a change. */
-	canvas_text(c, 5, 5, -1, ROLE_OK, ATTR_BOLD, "F");
+	canvas_text(c, 5, 5, CANVAS_TO_EDGE, ROLE_OK, ATTR_BOLD, "F");
 	term_draw(t, c);
 	ck_assert_uint_eq(term_cells_drawn(t), 1);
 	term_invalidate(t);

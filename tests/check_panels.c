@@ -358,6 +358,23 @@ START_TEST(test_stale_marked)
 }
 END_TEST
 
+START_TEST(test_long_source_clipped)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+
+	sample_view(&v, true);
+	memset(v.source, 'x', sizeof(v.source) - 1);
+	v.source[sizeof(v.source) - 1] = '\0';
+	snprintf(v.mode, sizeof(v.mode), "http");
+	panels_draw(c, &v);
+	/* The clock, interval and marker keep their places. */
+	ck_assert_msg(strstr(row(c, 0), "xxx 12:04:31   every 1 s    LIVE ") != NULL, "%s", row(c, 0));
+	ck_assert(strstr(row(c, 0), "[http]") == NULL);
+	canvas_free(c);
+}
+END_TEST
+
 START_TEST(test_paused_marker)
 {
 	struct view v;
@@ -913,6 +930,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_unknown_is_na, 0, NSIZES);
 	tcase_add_loop_test(tc, test_stale_marked, 0, NSIZES);
 	tcase_add_test(tc, test_paused_marker);
+	tcase_add_test(tc, test_long_source_clipped);
 	tcase_add_loop_test(tc, test_source_error_line, 0, NSIZES);
 	tcase_add_loop_test(tc, test_breaker_states, 0, 4);
 	tcase_add_test(tc, test_notice_line);

@@ -171,8 +171,6 @@ int canvas_text(struct canvas *c, int x, int y, int maxw, enum canvas_role role,
 	char g[CANVAS_GLYPH];
 	size_t gl;
 
-	if (maxw < 0)
-		maxw = c->w - x;
 	while (*text != '\0') {
 		struct cell *k;
 

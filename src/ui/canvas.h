@@ -10,6 +10,7 @@
 #ifndef RT_UI_CANVAS_H
 #define RT_UI_CANVAS_H
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,6 +50,8 @@ enum canvas_line {
 #define CANVAS_MAX_W 1000
 #define CANVAS_MAX_H 500
 #define CANVAS_GLYPH 5		/* one UTF-8 code point and its NUL */
+/* A text width limit meaning "up to the canvas's right edge". */
+#define CANVAS_TO_EDGE INT_MAX
 
 struct cell {
 	char glyph[CANVAS_GLYPH];
@@ -75,8 +78,9 @@ const struct cell *canvas_cell(const struct canvas *c, int x, int y);
 bool cell_equal(const struct cell *a, const struct cell *b);
 
 /*
- * Write UTF-8 text at (x, y), at most maxw columns (maxw < 0: to the right
- * edge), clipped to the canvas. Control characters, invalid UTF-8 and glyphs
+ * Write UTF-8 text at (x, y), at most maxw columns (CANVAS_TO_EDGE: no
+ * limit; 0 or less: nothing, so a computed width that runs out is safe),
+ * clipped to the canvas. Control characters, invalid UTF-8 and glyphs
  * that are not one column wide become '?', so outside text can never break
  * the layout. Returns the number of columns the text takes (even the part
  * that was clipped), so callers can lay out what follows.

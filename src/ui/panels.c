@@ -289,9 +289,9 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 	panel_box(c, r, "Throughput", v->stale);
 	panels_fmt_num(rps, sizeof(rps), v->snap.throughput.per_second, 1);
 	panels_fmt_num(rpm, sizeof(rpm), v->snap.throughput.per_minute, 0);
-	n = canvas_text(c, x, r.y + 1, -1, isnan(v->snap.throughput.per_second) ? ROLE_UNKNOWN : role,
+	n = canvas_text(c, x, r.y + 1, CANVAS_TO_EDGE, isnan(v->snap.throughput.per_second) ? ROLE_UNKNOWN : role,
 			ATTR_BOLD, rps);
-	canvas_text(c, x + n, r.y + 1, -1, ROLE_NORMAL, ATTR_NONE, " req/s");
+	canvas_text(c, x + n, r.y + 1, CANVAS_TO_EDGE, ROLE_NORMAL, ATTR_NONE, " req/s");
 	if (status_missed(t->r.status))
 		canvas_text(c, x + n + 7, r.y + 1, 1, role, ATTR_BOLD, "!");
 	canvas_text_right(c, right - 8, r.y + 1, ROLE_NORMAL, ATTR_NONE, rpm);
@@ -513,8 +513,8 @@ static void draw_header(struct canvas *c, const struct view *v)
 	str_printf(every, sizeof(every), "%g s", (double)v->interval_ms / 1000.0);
 	str_printf(right, sizeof(right), "%s   every %s   ", v->clock, every);
 	rx = c->w - 1 - canvas_text_width(marker_word(v->marker)) - 2;
-	canvas_text(c, rx, 0, -1, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE, " ");
-	canvas_text(c, rx + 1, 0, -1, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE,
+	canvas_text(c, rx, 0, CANVAS_TO_EDGE, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE, " ");
+	canvas_text(c, rx + 1, 0, CANVAS_TO_EDGE, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE,
 		    marker_word(v->marker));
 	canvas_text(c, c->w - 2, 0, 1, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE, " ");
 	rx = canvas_text_right(c, rx, 0, ROLE_NORMAL, ATTR_NONE, right);
@@ -557,8 +557,8 @@ static void draw_keys(struct canvas *c, int y)
 	int x = 1;
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		x += canvas_text(c, x, y, -1, ROLE_TITLE, ATTR_BOLD, keys[i][0]);
-		x += canvas_printf(c, x, y, -1, ROLE_DIM, ATTR_NONE, " %s  ", keys[i][1]);
+		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, keys[i][0]);
+		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", keys[i][1]);
 	}
 }
 
@@ -593,11 +593,11 @@ static void draw_too_small(struct canvas *c)
 	str_printf(need, sizeof(need), "need %dx%d, have %dx%d", PANELS_MIN_W, PANELS_MIN_H, c->w, c->h);
 	str_printf(msg, sizeof(msg), "terminal too small: %s", need);
 	if (canvas_text_width(msg) <= c->w) {
-		canvas_text(c, (c->w - canvas_text_width(msg)) / 2, c->h / 2, -1, ROLE_WARN, ATTR_BOLD, msg);
+		canvas_text(c, (c->w - canvas_text_width(msg)) / 2, c->h / 2, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, msg);
 		return;
 	}
-	canvas_text(c, (c->w - 19) / 2, c->h / 2 - 1, -1, ROLE_WARN, ATTR_BOLD, "terminal too small:");
-	canvas_text(c, (c->w - canvas_text_width(need)) / 2, c->h / 2, -1, ROLE_WARN, ATTR_BOLD, need);
+	canvas_text(c, (c->w - 19) / 2, c->h / 2 - 1, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, "terminal too small:");
+	canvas_text(c, (c->w - canvas_text_width(need)) / 2, c->h / 2, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, need);
 }
 
 void panels_draw(struct canvas *c, const struct view *v)
