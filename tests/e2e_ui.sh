@@ -183,6 +183,21 @@ check "C locale: ASCII breaker mark" wait_for "\\* (CLOSED|OPEN|HALF-OPEN)"
 T send-keys -t "$cur" q
 wait_for "^EXIT=0$" >/dev/null
 
+# A source that goes bad: `watch --exec` reads a file that turns into junk.
+# The fault shows on the status line, the panels keep the last good values
+# marked STALE, and keys still answer.
+tmp=$(mktemp -d)
+trap 'T kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+cp "$RT_SRCDIR/data/samples/healthy.json" "$tmp/m.json"
+start 80 24 -- watch --exec "'cat $tmp/m.json'" --interval 0.5
+check "exec source: live data" wait_for "LIVE"
+echo "not json" >"$tmp/m.json"
+check "exec source gone bad: the fault on the status line" wait_for "^ ! source error"
+check "exec source gone bad: STALE marker" wait_for "STALE"
+check "exec source gone bad: last good values kept" wait_for "Latency ms.*STALE"
+T send-keys -t "$cur" q
+check "exec source gone bad: q exits 0" wait_for "^EXIT=0$"
+
 # Signals and the terminal afterwards: run from a shell, then type into it.
 signal_test() {
 	sig=$1
