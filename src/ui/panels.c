@@ -323,7 +323,7 @@ static void draw_breaker_state(struct canvas *c, const struct view *v, int x, in
 		str_printf(name, sizeof(name), "n/a");
 	n = canvas_text(c, x, y, 2, role, ATTR_BOLD, view_marks(v)->dot);
 	n += canvas_text(c, x + n, y, 1, ROLE_NORMAL, ATTR_NONE, " ");
-	n += canvas_text(c, x + n, y, 10, role, ATTR_BOLD, name);
+	canvas_text(c, x + n, y, 10, role, ATTR_BOLD, name);
 	canvas_text(c, x + 12, y, 12, b->healthy == 0 ? ROLE_FAIL : ROLE_NORMAL, ATTR_NONE, health);
 	panels_fmt_duration(age, sizeof(age), v->state_age_s);
 	canvas_printf(c, right - 12, y, 12, ROLE_DIM, ATTR_NONE, "for %s", age);
