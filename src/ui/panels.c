@@ -1,0 +1,631 @@
+/*
+ * The dashboard's panels, drawn from a struct view into a canvas.
+ *
+ * Layout (80x24 and up): a header row; Latency | Throughput boxes whose
+ * charts grow taller with the terminal (up to 10 rows) and longer with its
+ * width; Circuit breaker | Errors boxes, which use spare rows for more
+ * transitions; Targets | System boxes; a status
+ * line (source fault, age of the data); the key help line. Every value that
+ * is unknown reads "n/a", and every status has a word or a mark besides its
+ * colour role.
+ */
+#include "ui/panels.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+#define CHART_MAX_ROWS 10
+/* Breaker and Errors boxes at 80x24: room for every counter and two transitions. */
+#define MID_ROWS 8
+#define LABEL_W 12
+
+struct rect {
+	int x, y, w, h;
+};
+
+/* Glyphs that have an ASCII stand-in. */
+struct marks {
+	const char *dot, *arrow, *sep;
+};
+
+static const struct marks marks_utf8 = { "●", "→", "·" };
+static const struct marks marks_ascii = { "*", "->", "-" };
+
+static const struct marks *view_marks(const struct view *v)
+{
+	return v->utf8 ? &marks_utf8 : &marks_ascii;
+}
+
+void view_init(struct view *v)
+{
+	memset(v, 0, sizeof(*v));
+	metrics_init(&v->snap);
+	v->marker = MARK_WAITING;
+	v->overall = STATUS_UNKNOWN;
+	v->state_age_s = NAN;
+	v->last_recovery_s = NAN;
+	v->update_age_s = NAN;
+	v->error_age_s = NAN;
+	for (int i = 0; i < TARGET_COUNT; i++) {
+		v->targets[i].limit = NAN;
+		v->targets[i].r.status = STATUS_UNKNOWN;
+		v->targets[i].r.value = NAN;
+	}
+}
+
+enum canvas_role panels_status_role(enum target_status st)
+{
+	switch (st) {
+	case STATUS_OK: return ROLE_OK;
+	case STATUS_WARN: return ROLE_WARN;
+	case STATUS_FAIL: return ROLE_FAIL;
+	case STATUS_UNKNOWN: break;
+	}
+	return ROLE_UNKNOWN;
+}
+
+enum canvas_role panels_breaker_role(enum breaker_state st)
+{
+	switch (st) {
+	case BREAKER_CLOSED: return ROLE_BREAKER_CLOSED;
+	case BREAKER_HALF_OPEN: return ROLE_BREAKER_HALF;
+	case BREAKER_OPEN: return ROLE_BREAKER_OPEN;
+	case BREAKER_UNKNOWN: break;
+	}
+	return ROLE_UNKNOWN;
+}
+
+/* The word shown with a status: UNKNOWN reads n/a like every unknown value. */
+static const char *status_word(enum target_status st)
+{
+	switch (st) {
+	case STATUS_OK: return "OK";
+	case STATUS_WARN: return "WARN";
+	case STATUS_FAIL: return "FAIL";
+	case STATUS_UNKNOWN: break;
+	}
+	return "n/a";
+}
+
+static bool status_missed(enum target_status st)
+{
+	return st == STATUS_WARN || st == STATUS_FAIL;
+}
+
+void panels_fmt_num(char *buf, size_t len, double v, int decimals)
+{
+	if (isnan(v) || isinf(v))
+		str_printf(buf, len, "n/a");
+	else if (fabs(v) >= 100000)
+		str_printf(buf, len, "%.0f", v);
+	else
+		str_printf(buf, len, "%.*f", decimals, v);
+}
+
+void panels_fmt_duration(char *buf, size_t len, double s)
+{
+	long long t;
+
+	if (isnan(s) || isinf(s) || s < 0) {
+		str_printf(buf, len, "n/a");
+		return;
+	}
+	if (s < 1) {
+		str_printf(buf, len, "%.0f ms", s * 1000);
+		return;
+	}
+	if (s < 10) {
+		str_printf(buf, len, "%.1f s", s);
+		return;
+	}
+	t = (long long)s;
+	if (t < 60)
+		str_printf(buf, len, "%lld s", t);
+	else if (t < 3600)
+		str_printf(buf, len, "%lldm%02llds", t / 60, t % 60);
+	else if (t < 86400)
+		str_printf(buf, len, "%lldh%02lldm", t / 3600, t % 3600 / 60);
+	else
+		str_printf(buf, len, "%lldd%02lldh", t / 86400, t % 86400 / 3600);
+}
+
+void panels_fmt_count(char *buf, size_t len, int64_t v)
+{
+	char digits[32], out[48];
+	size_t n, o = 0;
+
+	if (v < 0) {
+		str_printf(buf, len, "n/a");
+		return;
+	}
+	str_printf(digits, sizeof(digits), "%lld", (long long)v);
+	n = strlen(digits);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	str_printf(buf, len, "%s", out);
+}
+
+/* A compact number for chart scales: "131", "1.2k", "3.4M". */
+static void fmt_scale(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		str_printf(buf, len, "n/a");
+	else if (v >= 1e6)
+		str_printf(buf, len, "%.1fM", v / 1e6);
+	else if (v >= 1e4)
+		str_printf(buf, len, "%.1fk", v / 1e3);
+	else if (v >= 10)
+		str_printf(buf, len, "%.0f", v);
+	else
+		str_printf(buf, len, "%.2g", v);
+}
+
+/* A boxed panel with its title and, when the data is stale, a STALE tag after it. */
+static void panel_box(struct canvas *c, struct rect r, const char *title, bool stale)
+{
+	int tx;
+
+	canvas_box(c, r.x, r.y, r.w, r.h, stale ? ROLE_STALE : ROLE_BORDER, title, ROLE_TITLE);
+	if (!stale)
+		return;
+	tx = r.x + 3 + canvas_text_width(title);
+	if (tx + 7 < r.x + r.w - 1) {
+		canvas_text(c, tx, r.y, 5, ROLE_STALE, ATTR_BOLD | ATTR_REVERSE, "STALE");
+		canvas_text(c, tx + 5, r.y, 1, ROLE_STALE, ATTR_NONE, " ");
+	}
+}
+
+/* Largest known value of the last n of v, 0 when none is known. */
+static double series_max(const double *v, size_t total, size_t n)
+{
+	double m = 0;
+
+	for (size_t i = total > n ? total - n : 0; i < total; i++)
+		if (!isnan(v[i]) && v[i] > m)
+			m = v[i];
+	return m;
+}
+
+/*
+ * A chart with its scale: the label ("max 131") sits at the right of the
+ * top row and the chart takes the rest of the width.
+ */
+static void draw_chart(struct canvas *c, const struct view *v, struct rect r, const char *prefix,
+		       const double *series, size_t n)
+{
+	char scale[24], label[40];
+	int pw = canvas_text_width(prefix), lw, cw;
+	double max;
+
+	str_printf(scale, sizeof(scale), "%s", "n/a");
+	lw = 9;
+	cw = r.w - pw - lw - 1;
+	if (cw < 1)
+		return;
+	max = series_max(series, n, (size_t)cw);
+	if (n > 0)
+		fmt_scale(scale, sizeof(scale), max);
+	str_printf(label, sizeof(label), "max %s", scale);
+	canvas_text(c, r.x, r.y + r.h - 1, pw, ROLE_DIM, ATTR_NONE, prefix);
+	canvas_chart(c, r.x + pw, r.y, cw, r.h, series, n, max, v->utf8, ROLE_CHART);
+	canvas_text_right(c, r.x + r.w, r.y, ROLE_DIM, ATTR_NONE, label);
+}
+
+/*
+ * "P95  125.7!" in a 12-column cell: label, right-aligned value in its
+ * status role when it has a target, and "!" when that target is missed.
+ */
+static void draw_latency_value(struct canvas *c, int x, int y, const char *label, double value,
+			       const struct view_target *t)
+{
+	char num[24];
+	enum canvas_role role = ROLE_NORMAL;
+	unsigned attr = ATTR_NONE;
+
+	panels_fmt_num(num, sizeof(num), value, 1);
+	if (t != NULL) {
+		role = panels_status_role(t->r.status);
+		attr = ATTR_BOLD;
+	}
+	canvas_text(c, x, y, 4, ROLE_DIM, ATTR_NONE, label);
+	canvas_text_right(c, x + 10, y, isnan(value) ? ROLE_UNKNOWN : role, attr, num);
+	if (t != NULL && status_missed(t->r.status))
+		canvas_text(c, x + 10, y, 1, role, ATTR_BOLD, "!");
+}
+
+static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
+{
+	const struct metrics_latency *l = &v->snap.latency;
+	char title[64], count[24];
+	int x = r.x + 2, y = r.y + 1;
+
+	panels_fmt_count(count, sizeof(count), l->count);
+	if (l->count >= 0)
+		str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
+	else
+		str_printf(title, sizeof(title), "Latency ms");
+	panel_box(c, r, title, v->stale);
+	draw_latency_value(c, x, y, "P50", l->p50, NULL);
+	draw_latency_value(c, x + 12, y, "P90", l->p90, NULL);
+	draw_latency_value(c, x + 24, y, "avg", l->avg, NULL);
+	draw_latency_value(c, x, y + 1, "P95", l->p95, &v->targets[TARGET_P95]);
+	draw_latency_value(c, x + 12, y + 1, "P99", l->p99, &v->targets[TARGET_P99]);
+	draw_latency_value(c, x + 24, y + 1, "max", l->max, NULL);
+	if (r.w >= 56) {
+		draw_latency_value(c, x + 36, y, "min", l->min, NULL);
+		draw_latency_value(c, x + 36, y + 1, "P999", l->p999, NULL);
+	}
+	draw_chart(c, v, (struct rect){ x, y + 2, r.w - 4, r.h - 4 }, "P95 ", v->p95, v->p95_n);
+}
+
+/* "target > 100 req/s      OK" on row y between x and right. */
+static void draw_target_line(struct canvas *c, const struct view *v, int x, int y, int right,
+			     const char *lead, enum target_id id)
+{
+	const struct view_target *t = &v->targets[id];
+	char lim[24];
+	enum canvas_role role = panels_status_role(t->r.status);
+
+	panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
+	canvas_printf(c, x, y, right - x, ROLE_DIM, ATTR_NONE, "%s(%s %s %s)", lead,
+		      t->upper ? "<" : ">", lim, t->unit);
+	canvas_text_right(c, right, y, role, ATTR_BOLD, status_word(t->r.status));
+}
+
+static void draw_throughput(struct canvas *c, const struct view *v, struct rect r)
+{
+	const struct view_target *t = &v->targets[TARGET_THROUGHPUT];
+	char rps[24], rpm[24];
+	int x = r.x + 2, right = r.x + r.w - 2, n;
+	enum canvas_role role = panels_status_role(t->r.status);
+
+	panel_box(c, r, "Throughput", v->stale);
+	panels_fmt_num(rps, sizeof(rps), v->snap.throughput.per_second, 1);
+	panels_fmt_num(rpm, sizeof(rpm), v->snap.throughput.per_minute, 0);
+	n = canvas_text(c, x, r.y + 1, CANVAS_TO_EDGE, isnan(v->snap.throughput.per_second) ? ROLE_UNKNOWN : role,
+			ATTR_BOLD, rps);
+	canvas_text(c, x + n, r.y + 1, CANVAS_TO_EDGE, ROLE_NORMAL, ATTR_NONE, " req/s");
+	if (status_missed(t->r.status))
+		canvas_text(c, x + n + 7, r.y + 1, 1, role, ATTR_BOLD, "!");
+	canvas_text_right(c, right - 8, r.y + 1, ROLE_NORMAL, ATTR_NONE, rpm);
+	canvas_text_right(c, right, r.y + 1, ROLE_NORMAL, ATTR_NONE, " req/min");
+	draw_chart(c, v, (struct rect){ x, r.y + 2, r.w - 4, r.h - 4 }, "", v->rps, v->rps_n);
+	draw_target_line(c, v, x, r.y + r.h - 2, right, "target ", TARGET_THROUGHPUT);
+}
+
+static void upper_name(char *buf, size_t len, enum breaker_state st)
+{
+	size_t i;
+
+	str_printf(buf, len, "%s", breaker_state_name(st));
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] >= 'a' && buf[i] <= 'z')
+			buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+static void draw_breaker_state(struct canvas *c, const struct view *v, int x, int y, int right)
+{
+	const struct metrics_breaker *b = &v->snap.breaker;
+	enum canvas_role role = panels_breaker_role(b->state);
+	char name[24], age[24];
+	const char *health = b->healthy == 1 ? "healthy" : (b->healthy == 0 ? "unhealthy" : "health n/a");
+	int n;
+
+	upper_name(name, sizeof(name), b->state);
+	if (b->state == BREAKER_UNKNOWN)
+		str_printf(name, sizeof(name), "n/a");
+	n = canvas_text(c, x, y, 2, role, ATTR_BOLD, view_marks(v)->dot);
+	n += canvas_text(c, x + n, y, 1, ROLE_NORMAL, ATTR_NONE, " ");
+	canvas_text(c, x + n, y, 10, role, ATTR_BOLD, name);
+	canvas_text(c, x + 12, y, 12, b->healthy == 0 ? ROLE_FAIL : ROLE_NORMAL, ATTR_NONE, health);
+	panels_fmt_duration(age, sizeof(age), v->state_age_s);
+	canvas_printf(c, right - 12, y, 12, ROLE_DIM, ATTR_NONE, "for %s", age);
+}
+
+static void draw_transition(struct canvas *c, const struct view *v, int x, int y, int w,
+			    const struct breaker_transition *t)
+{
+	char ago[24];
+
+	panels_fmt_duration(ago, sizeof(ago), (double)(v->src_now_ms - t->at_ms) / 1000.0);
+	int n = canvas_text(c, x, y, w, panels_breaker_role(t->from), ATTR_NONE,
+			    breaker_state_name(t->from));
+	n += canvas_text(c, x + n, y, w - n, ROLE_DIM, ATTR_NONE, view_marks(v)->arrow);
+	n += canvas_text(c, x + n, y, w - n, panels_breaker_role(t->to), ATTR_NONE,
+			 breaker_state_name(t->to));
+	canvas_printf(c, x + n, y, w - n, ROLE_DIM, ATTR_NONE, " %s ago", ago);
+}
+
+static void draw_breaker(struct canvas *c, const struct view *v, struct rect r)
+{
+	const struct metrics_breaker *b = &v->snap.breaker;
+	int x = r.x + 2, right = r.x + r.w - 2, w = r.w - 4, y = r.y + 1;
+	int rows = r.h - 6;	/* transition rows */
+	char fr[24], avg[24], rec[24], lead[64];
+	size_t first;
+
+	panel_box(c, r, "Circuit breaker", v->stale);
+	draw_breaker_state(c, v, x, y++, right);
+	panels_fmt_num(fr, sizeof(fr), b->failure_rate * 100, 1);
+	panels_fmt_num(avg, sizeof(avg), b->avg_response_ms, 1);
+	canvas_printf(c, x, y++, w, ROLE_NORMAL, ATTR_NONE, "failure rate %s %%   avg %s ms", fr, avg);
+	if (b->recommendation[0] != '\0')
+		canvas_printf(c, x, y, w, ROLE_NORMAL, ATTR_NONE, "\"%s\"", b->recommendation);
+	else
+		canvas_text(c, x, y, w, ROLE_UNKNOWN, ATTR_NONE, "recommendation n/a");
+	y++;
+	if (v->ntrans == 0)
+		canvas_text(c, x, y, w, ROLE_DIM, ATTR_NONE, "no transitions seen");
+	first = v->ntrans > (size_t)rows ? v->ntrans - (size_t)rows : 0;
+	for (size_t i = first; i < v->ntrans; i++)
+		draw_transition(c, v, x, y + (int)(i - first), w, &v->trans[i]);
+	y += rows;
+	panels_fmt_duration(rec, sizeof(rec), v->last_recovery_s);
+	str_printf(lead, sizeof(lead), "last recovery %s ", rec);
+	draw_target_line(c, v, x, y, right, lead, TARGET_RECOVERY);
+}
+
+static void draw_counter(struct canvas *c, int x, int y, int right, const char *label,
+			 int64_t total, int64_t delta, const struct counter_deltas *d)
+{
+	char tot[32], del[32];
+
+	panels_fmt_count(tot, sizeof(tot), total);
+	if (total < 0 || d->span_ms <= 0)
+		str_printf(del, sizeof(del), "n/a");
+	else if (d->reset)
+		str_printf(del, sizeof(del), "reset");
+	else
+		str_printf(del, sizeof(del), "+%lld", (long long)delta);
+	canvas_text(c, x, y, LABEL_W + 2, ROLE_NORMAL, ATTR_NONE, label);
+	canvas_text_right(c, right - 12, y, total < 0 ? ROLE_UNKNOWN : ROLE_NORMAL, ATTR_NONE, tot);
+	canvas_text(c, right - 10, y, 10, delta > 0 && !d->reset ? ROLE_WARN : ROLE_DIM, ATTR_NONE, del);
+}
+
+static void draw_errors(struct canvas *c, const struct view *v, struct rect r)
+{
+	const struct metrics_errors *e = &v->snap.errors;
+	const struct counter_deltas *d = &v->deltas;
+	const struct view_target *t = &v->targets[TARGET_ERROR_RATE];
+	int x = r.x + 2, right = r.x + r.w - 2, y = r.y + 1;
+	char span[24], head[40], rate[24], lead[48];
+
+	panel_box(c, r, "Errors", v->stale);
+	if (d->span_ms > 0) {
+		panels_fmt_duration(span, sizeof(span), (double)d->span_ms / 1000.0);
+		str_printf(head, sizeof(head), " last %s ", span);
+	} else {
+		str_printf(head, sizeof(head), " last n/a ");
+	}
+	if (!v->stale) {
+		/* Column heads in the top border, over the totals and the deltas. */
+		canvas_text_right(c, right - 11, r.y, ROLE_DIM, ATTR_NONE, " total ");
+		canvas_text(c, right - 11, r.y, 12, ROLE_DIM, ATTR_NONE, head);
+	}
+	draw_counter(c, x, y++, right, "breaker trips", e->breaker_trips, d->breaker_trips, d);
+	draw_counter(c, x, y++, right, "rate limited", e->rate_limited, d->rate_limited, d);
+	draw_counter(c, x, y++, right, "timeouts", e->timeouts, d->timeouts, d);
+	draw_counter(c, x, y++, right, "failures", e->failures, d->failures, d);
+	draw_counter(c, x, y, right, "validation", e->validation, d->validation, d);
+	panels_fmt_num(rate, sizeof(rate), t->r.value, 2);
+	str_printf(lead, sizeof(lead), "error rate %s%s %s ", rate, isnan(t->r.value) ? "" : " %",
+		   status_missed(t->r.status) ? "!" : "");
+	draw_target_line(c, v, x, r.y + r.h - 2, right, lead, TARGET_ERROR_RATE);
+}
+
+static void draw_targets(struct canvas *c, const struct view *v, struct rect r)
+{
+	int x = r.x + 2, right = r.x + r.w - 2, y = r.y + 1;
+
+	panel_box(c, r, "Targets", v->stale);
+	for (int i = 0; i < TARGET_COUNT && y < r.y + r.h - 2; i++, y++) {
+		const struct view_target *t = &v->targets[i];
+		enum canvas_role role = panels_status_role(t->r.status);
+		char val[24], lim[24];
+
+		panels_fmt_num(val, sizeof(val), t->r.value, 1);
+		panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
+		canvas_text(c, x, y, 10, ROLE_NORMAL, ATTR_NONE, t->label);
+		canvas_text_right(c, x + 17, y, isnan(t->r.value) ? ROLE_UNKNOWN : role, ATTR_BOLD, val);
+		if (status_missed(t->r.status))
+			canvas_text(c, x + 17, y, 1, role, ATTR_BOLD, "!");
+		canvas_text(c, x + 19, y, 5, ROLE_DIM, ATTR_NONE, t->unit);
+		canvas_printf(c, x + 25, y, right - 5 - (x + 25), ROLE_DIM, ATTR_NONE, "%s %s",
+			      t->upper ? "<" : ">", lim);
+		canvas_text_right(c, right, y, role, ATTR_BOLD, status_word(t->r.status));
+	}
+	canvas_text(c, x, r.y + r.h - 2, LABEL_W, ROLE_NORMAL, ATTR_BOLD, "overall");
+	canvas_text_right(c, right, r.y + r.h - 2, panels_status_role(v->overall), ATTR_BOLD | ATTR_REVERSE,
+			  status_word(v->overall));
+}
+
+static void system_line(struct canvas *c, struct rect r, int row, const char *label, const char *value,
+			bool known)
+{
+	canvas_text(c, r.x + 2, r.y + 1 + row, LABEL_W + 2, ROLE_NORMAL, ATTR_NONE, label);
+	canvas_text_right(c, r.x + r.w - 2, r.y + 1 + row, known ? ROLE_NORMAL : ROLE_UNKNOWN,
+			  ATTR_NONE, value);
+}
+
+static void draw_system(struct canvas *c, const struct view *v, struct rect r)
+{
+	const struct metrics_snapshot *s = &v->snap;
+	char buf[48];
+
+	panel_box(c, r, "System", false);
+	panels_fmt_count(buf, sizeof(buf), s->latency.count);
+	system_line(c, r, 0, "samples", buf, s->latency.count >= 0);
+	panels_fmt_count(buf, sizeof(buf), (int64_t)v->snapshots);
+	system_line(c, r, 1, "snapshots", buf, true);
+	panels_fmt_count(buf, sizeof(buf), s->active_users);
+	system_line(c, r, 2, "active users", buf, s->active_users >= 0);
+	panels_fmt_count(buf, sizeof(buf), s->requests.pending);
+	system_line(c, r, 3, "in flight", buf, s->requests.pending >= 0);
+	panels_fmt_duration(buf, sizeof(buf), s->uptime_s);
+	system_line(c, r, 4, "uptime", buf, !isnan(s->uptime_s));
+	if (isnan(v->update_age_s)) {
+		system_line(c, r, 5, "last update", "n/a", false);
+	} else {
+		char age[24];
+
+		panels_fmt_duration(age, sizeof(age), v->update_age_s);
+		str_printf(buf, sizeof(buf), "%s ago", age);
+		system_line(c, r, 5, "last update", buf, true);
+	}
+}
+
+static const char *marker_word(enum view_marker m)
+{
+	switch (m) {
+	case MARK_LIVE: return "LIVE";
+	case MARK_WAITING: return "WAITING";
+	case MARK_STALE: return "STALE";
+	case MARK_ENDED: return "ENDED";
+	case MARK_PAUSED: return "PAUSED";
+	}
+	return "";
+}
+
+static enum canvas_role marker_role(enum view_marker m)
+{
+	switch (m) {
+	case MARK_LIVE: return ROLE_OK;
+	case MARK_STALE: return ROLE_STALE;
+	case MARK_PAUSED: return ROLE_PAUSED;
+	case MARK_WAITING:
+	case MARK_ENDED: break;
+	}
+	return ROLE_UNKNOWN;
+}
+
+static void draw_header(struct canvas *c, const struct view *v)
+{
+	char every[24], right[64];
+	int n, rx;
+
+	str_printf(every, sizeof(every), "%g s", (double)v->interval_ms / 1000.0);
+	str_printf(right, sizeof(right), "%s   every %s   ", v->clock, every);
+	rx = c->w - 1 - canvas_text_width(marker_word(v->marker)) - 2;
+	canvas_text(c, rx, 0, CANVAS_TO_EDGE, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE, " ");
+	canvas_text(c, rx + 1, 0, CANVAS_TO_EDGE, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE,
+		    marker_word(v->marker));
+	canvas_text(c, c->w - 2, 0, 1, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE, " ");
+	rx = canvas_text_right(c, rx, 0, ROLE_NORMAL, ATTR_NONE, right);
+	n = canvas_text(c, 0, 0, rx, ROLE_TITLE, ATTR_BOLD, v->program);
+	n += 2;
+	n += canvas_text(c, n, 0, rx - n - 1, ROLE_NORMAL, ATTR_BOLD, v->source);
+	if (v->mode[0] != '\0' && strncmp(v->source, v->mode, strlen(v->mode)) != 0)
+		canvas_printf(c, n + 2, 0, rx - n - 3, ROLE_DIM, ATTR_NONE, "[%s]", v->mode);
+}
+
+static void draw_status(struct canvas *c, const struct view *v, int y)
+{
+	char age[24], eage[24];
+
+	panels_fmt_duration(age, sizeof(age), v->update_age_s);
+	if (v->notice[0] != '\0') {
+		canvas_text(c, 1, y, c->w - 2, ROLE_WARN, ATTR_BOLD, v->notice);
+	} else if (v->last_error[0] != '\0') {
+		/* The message goes last: a long one is clipped, the ages never are. */
+		panels_fmt_duration(eage, sizeof(eage), v->error_age_s);
+		int n = canvas_printf(c, 1, y, c->w - 2, ROLE_FAIL, ATTR_BOLD,
+				      "! source error %s ago, last good data %s ago: ", eage, age);
+		canvas_text(c, 1 + n, y, c->w - 2 - n, ROLE_FAIL, ATTR_NONE, v->last_error);
+	} else if (!v->has_data) {
+		canvas_text(c, 1, y, c->w - 2, ROLE_UNKNOWN, ATTR_NONE, "waiting for the first snapshot");
+	} else if (v->stale) {
+		canvas_printf(c, 1, y, c->w - 2, ROLE_STALE, ATTR_BOLD,
+			      "STALE: showing the last good data, %s old", age);
+	} else {
+		canvas_printf(c, 1, y, c->w - 2, ROLE_DIM, ATTR_NONE, "data %s old", age);
+	}
+}
+
+static void draw_keys(struct canvas *c, int y)
+{
+	static const char *const keys[][2] = {
+		{ "q", "quit" }, { "space", "pause" }, { "r", "reset" },
+		{ "+/-", "interval" }, { "?", "help" },
+	};
+	int x = 1;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, keys[i][0]);
+		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", keys[i][1]);
+	}
+}
+
+static void draw_help(struct canvas *c)
+{
+	static const char *const lines[] = {
+		"q          quit",
+		"space, p   pause or resume the source",
+		"r          reset the history (charts, deltas)",
+		"+          longer refresh interval (max 60 s)",
+		"-          shorter refresh interval (min 0.25 s)",
+		"[ or left  step back      (recordings)",
+		"] or right step forward   (recordings)",
+		"n          next breaker transition (recordings)",
+		"?          this help",
+		"",
+		"any key closes this help",
+	};
+	int n = (int)(sizeof(lines) / sizeof(lines[0]));
+	int w = 56, h = n + 4, x = (c->w - w) / 2, y = (c->h - h) / 2;
+
+	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
+	canvas_box(c, x, y, w, h, ROLE_TITLE, "Keys", ROLE_TITLE);
+	for (int i = 0; i < n; i++)
+		canvas_text(c, x + 3, y + 2 + i, w - 6, ROLE_NORMAL, ATTR_NONE, lines[i]);
+}
+
+static void draw_too_small(struct canvas *c)
+{
+	char msg[96], need[48];
+
+	str_printf(need, sizeof(need), "need %dx%d, have %dx%d", PANELS_MIN_W, PANELS_MIN_H, c->w, c->h);
+	str_printf(msg, sizeof(msg), "terminal too small: %s", need);
+	if (canvas_text_width(msg) <= c->w) {
+		canvas_text(c, (c->w - canvas_text_width(msg)) / 2, c->h / 2, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, msg);
+		return;
+	}
+	canvas_text(c, (c->w - 19) / 2, c->h / 2 - 1, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, "terminal too small:");
+	canvas_text(c, (c->w - canvas_text_width(need)) / 2, c->h / 2, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, need);
+}
+
+void panels_draw(struct canvas *c, const struct view *v)
+{
+	int lw = c->w / 2, rw = c->w - lw, extra, chart_h, mid_extra, y;
+
+	canvas_clear(c);
+	if (c->w < PANELS_MIN_W || c->h < PANELS_MIN_H) {
+		draw_too_small(c);
+		return;
+	}
+	extra = c->h - PANELS_MIN_H;
+	chart_h = 1 + (extra / 2 < CHART_MAX_ROWS - 1 ? extra / 2 : CHART_MAX_ROWS - 1);
+	mid_extra = extra - (chart_h - 1);
+	if (mid_extra > VIEW_TRANSITIONS - 2)
+		mid_extra = VIEW_TRANSITIONS - 2;
+	draw_header(c, v);
+	y = 1;
+	draw_latency(c, v, (struct rect){ 0, y, lw, 4 + chart_h });
+	draw_throughput(c, v, (struct rect){ lw, y, rw, 4 + chart_h });
+	y += 4 + chart_h;
+	draw_breaker(c, v, (struct rect){ 0, y, lw, MID_ROWS + mid_extra });
+	draw_errors(c, v, (struct rect){ lw, y, rw, MID_ROWS + mid_extra });
+	y += MID_ROWS + mid_extra;
+	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
+	draw_system(c, v, (struct rect){ lw, y, rw, 8 });
+	draw_status(c, v, c->h - 2);
+	draw_keys(c, c->h - 1);
+	if (v->help)
+		draw_help(c);
+}

@@ -1,0 +1,100 @@
+/*
+ * Panels: the dashboard drawn into a canvas from a struct view, a plain
+ * snapshot of everything the screen shows. view.c fills a view from the
+ * monitor; panels.c only draws it, so tests can draw hand-built views at any
+ * size and read the result back.
+ */
+#ifndef RT_UI_PANELS_H
+#define RT_UI_PANELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "history.h"
+#include "metrics.h"
+#include "source.h"
+#include "targets.h"
+#include "ui/canvas.h"
+
+/* Smallest screen the dashboard lays out on; below it a message says so. */
+#define PANELS_MIN_W 80
+#define PANELS_MIN_H 24
+/* Most chart points a view carries (enough for the widest canvas). */
+#define VIEW_SERIES 512
+#define VIEW_TRANSITIONS 4
+
+/* The header's marker, most important first when several apply. */
+enum view_marker {
+	MARK_LIVE = 0,		/* fresh data arriving */
+	MARK_WAITING,		/* no snapshot yet */
+	MARK_STALE,		/* the newest data is too old; last good values shown */
+	MARK_ENDED,		/* the source has nothing more */
+	MARK_PAUSED,		/* the user paused the source */
+};
+
+struct view_target {
+	char label[16];		/* "P95" */
+	char unit[16];		/* "ms" */
+	bool upper;		/* the value must stay below the limit */
+	double limit;
+	struct target_result r;
+};
+
+struct view {
+	/* Header. */
+	char program[32];	/* "routertop 0.1.0" */
+	char source[128];	/* source_describe() */
+	char mode[16];		/* the source's kind ("sim", "http", ...) */
+	char clock[16];		/* wall clock "12:04:31" */
+	int64_t interval_ms;
+	enum view_marker marker;
+	bool utf8;		/* block sparklines and marks, or ASCII */
+	bool help;		/* the help overlay is open */
+
+	/* Data: the newest snapshot (the last good one when stale). */
+	bool has_data;
+	bool stale;
+	struct metrics_snapshot snap;
+	struct counter_deltas deltas;
+	struct view_target targets[TARGET_COUNT];
+	enum target_status overall;
+	double state_age_s;		/* time in the breaker's state, NAN unknown */
+	double last_recovery_s;		/* NAN when none observed */
+	struct breaker_transition trans[VIEW_TRANSITIONS];	/* newest last */
+	size_t ntrans;
+	int64_t src_now_ms;		/* now on the source's clock, for transition ages */
+	double p95[VIEW_SERIES], rps[VIEW_SERIES];	/* oldest first */
+	size_t p95_n, rps_n;
+
+	/* System and status. */
+	uint64_t snapshots;
+	double update_age_s;		/* since the last good snapshot, NAN before one */
+	char last_error[SOURCE_MSG_LEN];	/* "" when the last poll succeeded */
+	double error_age_s;		/* since last_error, NAN when none */
+	char notice[128];		/* answer to a key that could not act, "" for none */
+};
+
+/* A view with nothing known: every value unknown, marker WAITING. */
+void view_init(struct view *v);
+
+/*
+ * Draw the whole screen for v into c (its size is the terminal's). Below
+ * PANELS_MIN_W x PANELS_MIN_H the screen says so instead; the help overlay
+ * is drawn on top when v->help is set.
+ */
+void panels_draw(struct canvas *c, const struct view *v);
+
+/* Role for a target status and for a breaker state (used by the panels and tests). */
+enum canvas_role panels_status_role(enum target_status st);
+enum canvas_role panels_breaker_role(enum breaker_state st);
+
+/*
+ * Number formatting shared by the panels: "n/a" for NAN, fixed decimals
+ * otherwise; durations as "850 ms", "42 s", "4m12s", "3h05m", "2d04h".
+ */
+void panels_fmt_num(char *buf, size_t len, double v, int decimals);
+void panels_fmt_duration(char *buf, size_t len, double seconds);
+void panels_fmt_count(char *buf, size_t len, int64_t v);	/* "1,250"; "n/a" if < 0 */
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * The interactive screen's loop (see ui.h). One pass: take what the source
+ * has (at most UI_EVENTS_PER_PASS events, so a simulation running as fast as
+ * the CPU allows never starves the keys), answer the keys, redraw if
+ * anything changed or the clock ticked, then sleep in poll() on the
+ * source's descriptors and the terminal until the next of: a key, source
+ * I/O, the source's timer, the next second (clocks and ages), a pending
+ * frame.
+ *
+ * SIGINT and SIGTERM only set a flag (the one piece of process-wide state a
+ * signal handler needs); the loop sees it after poll() returns EINTR and
+ * leaves through the same door as 'q', restoring the terminal.
+ */
+#include "ui/ui.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "monitor.h"
+#include "ui/canvas.h"
+#include "ui/input.h"
+#include "ui/panels.h"
+#include "ui/term.h"
+#include "ui/view.h"
+#include "util.h"
+
+#define UI_EVENTS_PER_PASS 1000
+#define UI_TICK_MS 1000
+/* Data-driven redraws at most this often; keys and resizes redraw at once. */
+#define UI_FRAME_MS 50
+#define UI_HISTORY VIEW_SERIES
+#define UI_NOTICE_MS 3000
+
+static volatile sig_atomic_t ui_signalled;
+
+static void ui_on_signal(int sig)
+{
+	ui_signalled = sig;
+}
+
+struct ui {
+	struct source *src;
+	struct monitor mon;
+	struct term *term;
+	struct canvas *canvas;
+	struct view view;
+	struct ui_state st;
+	bool utf8, quit, dirty, data_dirty, busy;
+	int64_t last_frame_ms, next_tick_ms;
+	char notice[96];
+	int64_t notice_until_ms;
+	struct sigaction old_int, old_term;
+};
+
+/* Whether glyphs beyond ASCII can be shown: the locale's codeset is UTF-8. */
+static bool ui_locale_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+/* NO_COLOR (https://no-color.org): set and not empty turns colour off. */
+static bool ui_color_wanted(const struct ui_options *o)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return !o->no_color && (nc == NULL || nc[0] == '\0');
+}
+
+static void ui_signals(struct ui *u, bool install)
+{
+	struct sigaction sa;
+
+	if (!install) {
+		sigaction(SIGINT, &u->old_int, NULL);
+		sigaction(SIGTERM, &u->old_term, NULL);
+		return;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: poll() must return EINTR */
+	sigaction(SIGINT, &sa, &u->old_int);
+	sigaction(SIGTERM, &sa, &u->old_term);
+}
+
+static void ui_pump_source(struct ui *u, int64_t now)
+{
+	struct source_event ev;
+	int n = 0;
+
+	while (n < UI_EVENTS_PER_PASS && source_step(u->src, now, &ev) == 1) {
+		monitor_handle(&u->mon, &ev);
+		n++;
+	}
+	u->busy = n == UI_EVENTS_PER_PASS;
+	if (n > 0)
+		u->data_dirty = true;
+}
+
+/* Step through a recording; other sources (and the ends of one) say why nothing moved. */
+static void ui_seek(struct ui *u, enum source_seek where, int64_t now)
+{
+	if (source_seek(u->src, where) == 0)
+		return;
+	str_printf(u->notice, sizeof(u->notice), "cannot step: %s",
+		   u->src->ops->seek == NULL ? "only recordings can be stepped through"
+					     : "at the end of the recording");
+	u->notice_until_ms = now + UI_NOTICE_MS;
+}
+
+static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
+{
+	switch (a) {
+	case UI_ACT_QUIT:
+		u->quit = true;
+		break;
+	case UI_ACT_PAUSE:
+		source_set_paused(u->src, u->st.paused);
+		break;
+	case UI_ACT_RESET:
+		history_clear(u->mon.hist);
+		break;
+	case UI_ACT_INTERVAL:
+		source_set_interval(u->src, u->st.interval_ms);
+		break;
+	case UI_ACT_REDRAW:
+		term_invalidate(u->term);
+		break;
+	case UI_ACT_SEEK_BACK:
+		ui_seek(u, SOURCE_SEEK_BACK, now);
+		break;
+	case UI_ACT_SEEK_FORWARD:
+		ui_seek(u, SOURCE_SEEK_FORWARD, now);
+		break;
+	case UI_ACT_SEEK_TRANSITION:
+		ui_seek(u, SOURCE_SEEK_NEXT_TRANSITION, now);
+		break;
+	case UI_ACT_NONE:
+		return;
+	}
+	u->dirty = true;
+}
+
+static void ui_pump_keys(struct ui *u, int64_t now)
+{
+	int key;
+
+	while (!u->quit && (key = term_key(u->term)) >= 0)
+		ui_apply(u, ui_state_key(&u->st, key), now);
+}
+
+static void ui_render(struct ui *u, int64_t now)
+{
+	struct view_input in = {
+		.program = PACKAGE_NAME " " PACKAGE_VERSION,
+		.utf8 = u->utf8,
+		.help = u->st.help,
+		.paused = u->st.paused,
+		.mono_ms = now,
+		.wall_ms = clock_wall_ms(),
+		.notice = now < u->notice_until_ms ? u->notice : NULL,
+	};
+	int w, h;
+
+	term_size(u->term, &w, &h);
+	if (w != u->canvas->w || h != u->canvas->h)
+		canvas_resize(u->canvas, w, h);
+	monitor_update(&u->mon, now);
+	view_update(&u->view, &u->mon, &in);
+	panels_draw(u->canvas, &u->view);
+	term_draw(u->term, u->canvas);
+	u->last_frame_ms = now;
+	u->dirty = u->data_dirty = false;
+}
+
+/* How long poll() may sleep: until the next tick, or the next frame if data is waiting. */
+static int64_t ui_wait_ms(const struct ui *u, int64_t now)
+{
+	int64_t until = u->next_tick_ms;
+
+	if (u->busy || u->dirty)
+		return 0;
+	if (u->data_dirty && u->last_frame_ms + UI_FRAME_MS < until)
+		until = u->last_frame_ms + UI_FRAME_MS;
+	return until > now ? until - now : 0;
+}
+
+static void ui_loop(struct ui *u)
+{
+	while (!u->quit && ui_signalled == 0) {
+		int64_t now = clock_monotonic_ms();
+
+		ui_pump_source(u, now);
+		ui_pump_keys(u, now);
+		if (u->quit)
+			break;
+		now = clock_monotonic_ms();
+		if (now >= u->next_tick_ms) {
+			u->dirty = true;
+			u->next_tick_ms = now - now % UI_TICK_MS + UI_TICK_MS;
+		}
+		if (u->data_dirty && now - u->last_frame_ms >= UI_FRAME_MS)
+			u->dirty = true;
+		if (u->dirty)
+			ui_render(u, now);
+		source_wait(u->src, STDIN_FILENO, ui_wait_ms(u, clock_monotonic_ms()));
+	}
+}
+
+int ui_run(struct source *src, const struct ui_options *o)
+{
+	struct ui u;
+	struct term_options to;
+	struct target_set defaults;
+	char err[256];
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("routertop: no terminal; use --batch\n", stderr);
+		return 3;
+	}
+	setlocale(LC_ALL, "");
+	memset(&u, 0, sizeof(u));
+	u.src = src;
+	u.utf8 = ui_locale_utf8();
+	u.st.interval_ms = src->interval_ms;
+	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
+	ui_signalled = 0;
+	/* Our handlers go in before curses starts, so curses leaves them alone. */
+	ui_signals(&u, true);
+	u.term = term_open(&to, err, sizeof(err));
+	if (u.term == NULL) {
+		ui_signals(&u, false);
+		fprintf(stderr, "routertop: %s\n", err);
+		return 3;
+	}
+	fatal_set_cleanup(term_restore);
+	targets_defaults(&defaults);
+	monitor_init(&u.mon, src, o->targets != NULL ? o->targets : &defaults, o->rec, UI_HISTORY);
+	u.canvas = canvas_new(PANELS_MIN_W, PANELS_MIN_H);
+	u.dirty = true;
+	ui_loop(&u);
+	fatal_set_cleanup(NULL);
+	term_close(u.term);
+	ui_signals(&u, false);
+	canvas_free(u.canvas);
+	monitor_free(&u.mon);
+	return 0;
+}

@@ -1,0 +1,380 @@
+/* Check suite for the canvas: text, clipping, sanitising, boxes, charts, rows. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "ui/canvas.h"
+#include "ui/term.h"
+
+/*
+ * ncurses keeps the "pre-screen" it allocates for a terminal type it then
+ * rejects; that is the library's, not ours, so LeakSanitizer is told to
+ * ignore it (the hook is only read in sanitizer builds).
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:new_prescr\n";
+}
+
+static char *row(const struct canvas *c, int y)
+{
+	static char buf[4096];
+
+	canvas_row(c, y, buf, sizeof(buf));
+	return buf;
+}
+
+START_TEST(test_new_is_blank)
+{
+	struct canvas *c = canvas_new(10, 3);
+
+	ck_assert_int_eq(c->w, 10);
+	ck_assert_int_eq(c->h, 3);
+	ck_assert_str_eq(row(c, 0), "          ");
+	ck_assert_int_eq(canvas_cell(c, 9, 2)->role, ROLE_NORMAL);
+	ck_assert_ptr_null(canvas_cell(c, 10, 0));
+	ck_assert_ptr_null(canvas_cell(c, 0, 3));
+	ck_assert_ptr_null(canvas_cell(c, -1, 0));
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_size_clamped)
+{
+	struct canvas *c = canvas_new(0, -5);
+
+	ck_assert_int_eq(c->w, 1);
+	ck_assert_int_eq(c->h, 1);
+	canvas_resize(c, CANVAS_MAX_W + 50, CANVAS_MAX_H + 1);
+	ck_assert_int_eq(c->w, CANVAS_MAX_W);
+	ck_assert_int_eq(c->h, CANVAS_MAX_H);
+	canvas_free(c);
+	canvas_free(NULL);
+}
+END_TEST
+
+START_TEST(test_text_and_roles)
+{
+	struct canvas *c = canvas_new(12, 2);
+	int n = canvas_text(c, 2, 1, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, "P95 é");
+
+	ck_assert_int_eq(n, 5);
+	ck_assert_str_eq(row(c, 1), "  P95 é     ");
+	ck_assert_int_eq(canvas_cell(c, 2, 1)->role, ROLE_WARN);
+	ck_assert_int_eq(canvas_cell(c, 2, 1)->attr, ATTR_BOLD);
+	ck_assert_int_eq(canvas_cell(c, 7, 1)->role, ROLE_NORMAL);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_text_clipped)
+{
+	struct canvas *c = canvas_new(8, 1);
+
+	/* maxw limits, the edge clips, and the full width is still reported. */
+	ck_assert_int_eq(canvas_text(c, 0, 0, 3, ROLE_NORMAL, 0, "abcdef"), 6);
+	ck_assert_str_eq(row(c, 0), "abc     ");
+	ck_assert_int_eq(canvas_text(c, 5, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "xyzw"), 4);
+	ck_assert_str_eq(row(c, 0), "abc  xyz");
+	canvas_text(c, -2, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "12345");
+	ck_assert_str_eq(row(c, 0), "345  xyz");
+	/* A width that ran out (0 or negative) writes nothing. */
+	ck_assert_int_eq(canvas_text(c, 0, 0, 0, ROLE_NORMAL, 0, "zz"), 2);
+	ck_assert_int_eq(canvas_text(c, 0, 0, -3, ROLE_NORMAL, 0, "zz"), 2);
+	ck_assert_str_eq(row(c, 0), "345  xyz");
+	canvas_text(c, 0, 5, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "off the canvas");
+	canvas_free(c);
+}
+END_TEST
+
+static const struct {
+	const char *in, *out;
+} sanitise_cases[] = {
+	{ "a\tb", "a?b" },
+	{ "a\x1b[31mb", "a?[31mb" },
+	{ "\xff", "?" },
+	{ "\xc3", "?" },		/* truncated sequence */
+	{ "\xc0\xaf", "?" },		/* overlong '/' */
+	{ "\xe4\xb8\xad", "?" },	/* CJK: two columns wide */
+	{ "e\xcc\x81", "e?" },		/* combining accent */
+	{ "\xe2\x80\x8b", "?" },	/* zero-width space */
+	{ "█▁→●─", "█▁→●─" },
+	{ "\xed\xa0\x80", "?" },	/* UTF-16 surrogate */
+};
+
+START_TEST(test_text_sanitised)
+{
+	struct canvas *c = canvas_new(10, 1);
+	char want[64];
+
+	canvas_text(c, 0, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, sanitise_cases[_i].in);
+	snprintf(want, sizeof(want), "%s", sanitise_cases[_i].out);
+	while (canvas_text_width(want) < 10)
+		strcat(want, " ");
+	ck_assert_str_eq(row(c, 0), want);
+	ck_assert_int_eq(canvas_text_width(sanitise_cases[_i].in),
+			 canvas_text_width(sanitise_cases[_i].out));
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_right_aligned)
+{
+	struct canvas *c = canvas_new(10, 1);
+	int x = canvas_text_right(c, 10, 0, ROLE_OK, 0, "1,250");
+
+	ck_assert_int_eq(x, 5);
+	ck_assert_str_eq(row(c, 0), "     1,250");
+	ck_assert_int_eq(canvas_cell(c, 9, 0)->role, ROLE_OK);
+	canvas_printf(c, 0, 0, 4, ROLE_NORMAL, 0, "%d%%", 42);
+	ck_assert_str_eq(row(c, 0), "42%  1,250");
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_box)
+{
+	struct canvas *c = canvas_new(16, 4);
+
+	canvas_box(c, 0, 0, 16, 4, ROLE_BORDER, "Errors", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Errors ──────┐");
+	ck_assert_str_eq(row(c, 1), "│              │");
+	ck_assert_str_eq(row(c, 3), "└──────────────┘");
+	ck_assert_int_eq(canvas_cell(c, 0, 0)->line, LINE_UL);
+	ck_assert_int_eq(canvas_cell(c, 15, 3)->line, LINE_LR);
+	ck_assert_int_eq(canvas_cell(c, 0, 2)->line, LINE_V);
+	ck_assert_int_eq(canvas_cell(c, 5, 3)->line, LINE_H);
+	ck_assert_int_eq(canvas_cell(c, 2, 0)->role, ROLE_TITLE);
+	ck_assert_int_eq(canvas_cell(c, 2, 0)->line, LINE_NONE);
+	ck_assert_int_eq(canvas_cell(c, 0, 0)->role, ROLE_BORDER);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_box_long_title_clipped)
+{
+	struct canvas *c = canvas_new(10, 3);
+
+	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Circuit breaker", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Circ───┐");
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_sparkline_utf8)
+{
+	struct canvas *c = canvas_new(10, 1);
+	double v[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, NAN };
+
+	canvas_chart(c, 0, 0, 10, 1, v, 10, 8, true, ROLE_CHART);
+	/* A known zero still shows the lowest block; NAN is a gap. */
+	ck_assert_str_eq(row(c, 0), "▁▁▂▃▄▅▆▇█ ");
+	ck_assert_int_eq(canvas_cell(c, 3, 0)->role, ROLE_CHART);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_sparkline_ascii)
+{
+	struct canvas *c = canvas_new(10, 1);
+	double v[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, NAN };
+
+	canvas_chart(c, 0, 0, 10, 1, v, 10, 8, false, ROLE_CHART);
+	ck_assert_str_eq(row(c, 0), "..,-~=+*# ");
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_chart_scrolls_and_aligns)
+{
+	struct canvas *c = canvas_new(4, 1);
+	double v[] = { 8, 8, 8, 0, 4, 8 };
+
+	/* Only the newest w values show. */
+	canvas_chart(c, 0, 0, 4, 1, v, 6, 8, true, ROLE_CHART);
+	ck_assert_str_eq(row(c, 0), "█▁▄█");
+	/* Fewer values than columns are right-aligned. */
+	canvas_chart(c, 0, 0, 4, 1, v + 4, 2, 8, true, ROLE_CHART);
+	ck_assert_str_eq(row(c, 0), "  ▄█");
+	canvas_chart(c, 0, 0, 4, 1, v, 0, 8, true, ROLE_CHART);
+	ck_assert_str_eq(row(c, 0), "    ");
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_chart_rows)
+{
+	struct canvas *c = canvas_new(3, 2);
+	double v[] = { 2, 12, 16 };
+
+	canvas_chart(c, 0, 0, 3, 2, v, 3, 16, true, ROLE_CHART);
+	ck_assert_str_eq(row(c, 0), " ▄█");
+	ck_assert_str_eq(row(c, 1), "▂██");
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_chart_zero_max)
+{
+	struct canvas *c = canvas_new(3, 1);
+	double v[] = { 0, 0, NAN };
+
+	canvas_chart(c, 0, 0, 3, 1, v, 3, 0, true, ROLE_CHART);
+	ck_assert_str_eq(row(c, 0), "▁▁ ");
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_row_small_buffer)
+{
+	struct canvas *c = canvas_new(5, 1);
+	char buf[4];
+
+	canvas_text(c, 0, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "█bcde");
+	/* Whole glyphs only: "█" is 3 bytes, so just it fits with the NUL. */
+	ck_assert_uint_eq(canvas_row(c, 0, buf, sizeof(buf)), 3);
+	ck_assert_str_eq(buf, "█");
+	ck_assert_uint_eq(canvas_row(c, 7, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_cell_equal)
+{
+	struct canvas *a = canvas_new(3, 1), *b = canvas_new(3, 1);
+
+	ck_assert(cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
+	canvas_text(a, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "x");
+	canvas_text(b, 0, 0, CANVAS_TO_EDGE, ROLE_FAIL, 0, "x");
+	ck_assert(!cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
+	canvas_text(b, 0, 0, CANVAS_TO_EDGE, ROLE_OK, ATTR_BOLD, "x");
+	ck_assert(!cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
+	canvas_text(b, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "x");
+	ck_assert(cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
+	canvas_free(a);
+	canvas_free(b);
+}
+END_TEST
+
+/*
+ * The backend on files instead of a terminal (TERM=xterm, size from LINES
+ * and COLUMNS): the first frame writes every cell, later frames only the
+ * cells that changed.
+ */
+static struct term *term_on_null(FILE **out, FILE **in, bool color)
+{
+	struct term_options o = { .color = color, .theme = UI_THEME_DEFAULT, .utf8 = true };
+	char err[128];
+	struct term *t;
+
+	setenv("TERM", "xterm", 1);
+	setenv("LINES", "24", 1);
+	setenv("COLUMNS", "80", 1);
+	*out = fopen("/dev/null", "w");
+	*in = fopen("/dev/null", "r");
+	ck_assert_ptr_nonnull(*out);
+	ck_assert_ptr_nonnull(*in);
+	t = term_open_files(&o, *out, *in, err, sizeof(err));
+	ck_assert_msg(t != NULL, "%s", err);
+	return t;
+}
+
+START_TEST(test_term_draws_only_changes)
+{
+	FILE *out, *in;
+	struct term *t = term_on_null(&out, &in, true);
+	struct canvas *c = canvas_new(80, 24);
+	int w, h;
+
+	term_size(t, &w, &h);
+	ck_assert_int_eq(w, 80);
+	ck_assert_int_eq(h, 24);
+	canvas_box(c, 0, 0, 80, 24, ROLE_BORDER, "Latency", ROLE_TITLE);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 0);
+	canvas_text(c, 5, 5, CANVAS_TO_EDGE, ROLE_FAIL, ATTR_BOLD, "FAIL");
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 4);
+	/* A role change alone is a change. */
+	canvas_text(c, 5, 5, CANVAS_TO_EDGE, ROLE_OK, ATTR_BOLD, "F");
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 1);
+	term_invalidate(t);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
+	/* A new size repaints everything. */
+	canvas_resize(c, 100, 30);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 100 * 30);
+	ck_assert(term_has_color(t));
+	term_close(t);
+	canvas_free(c);
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
+START_TEST(test_term_no_color)
+{
+	FILE *out, *in;
+	struct term *t = term_on_null(&out, &in, false);
+
+	ck_assert(!term_has_color(t));
+	ck_assert_int_eq(term_key(t), -1);
+	term_close(t);
+	term_restore();	/* harmless after close */
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
+START_TEST(test_term_unknown_type)
+{
+	struct term_options o = { .color = true };
+	char err[128];
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+
+	setenv("TERM", "no-such-terminal-type", 1);
+	ck_assert_ptr_null(term_open_files(&o, out, in, err, sizeof(err)));
+	ck_assert_str_eq(err, "cannot use terminal type 'no-such-terminal-type'; use --batch");
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("canvas");
+	TCase *tc = tcase_create("canvas");
+	TCase *tt = tcase_create("term");
+
+	tcase_add_test(tc, test_new_is_blank);
+	tcase_add_test(tc, test_size_clamped);
+	tcase_add_test(tc, test_text_and_roles);
+	tcase_add_test(tc, test_text_clipped);
+	tcase_add_loop_test(tc, test_text_sanitised, 0,
+			    (int)(sizeof(sanitise_cases) / sizeof(sanitise_cases[0])));
+	tcase_add_test(tc, test_right_aligned);
+	tcase_add_test(tc, test_box);
+	tcase_add_test(tc, test_box_long_title_clipped);
+	tcase_add_test(tc, test_sparkline_utf8);
+	tcase_add_test(tc, test_sparkline_ascii);
+	tcase_add_test(tc, test_chart_scrolls_and_aligns);
+	tcase_add_test(tc, test_chart_rows);
+	tcase_add_test(tc, test_chart_zero_max);
+	tcase_add_test(tc, test_row_small_buffer);
+	tcase_add_test(tc, test_cell_equal);
+	tcase_add_test(tt, test_term_draws_only_changes);
+	tcase_add_test(tt, test_term_no_color);
+	tcase_add_test(tt, test_term_unknown_type);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tt);
+	return check_run_suite(s);
+}

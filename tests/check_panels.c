@@ -1,0 +1,957 @@
+/*
+ * Check suite for the panels and keys: hand-built views drawn into canvases
+ * of 80x24, 120x40 and 200x60, read back as text and roles.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check_run.h"
+#include "ui/canvas.h"
+#include "ui/input.h"
+#include "ui/panels.h"
+#include "ui/view.h"
+
+static const struct {
+	int w, h;
+} sizes[] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
+#define NSIZES ((int)(sizeof(sizes) / sizeof(sizes[0])))
+
+static const char *row(const struct canvas *c, int y)
+{
+	static char buf[8192];
+
+	canvas_row(c, y, buf, sizeof(buf));
+	return buf;
+}
+
+/* Columns (code points) in the first bytes of s. */
+static int columns(const char *s, size_t bytes)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < bytes; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Find the first occurrence of needle at or below row from; 1 with *x, *y set, else 0. */
+static int locate_from(const struct canvas *c, const char *needle, int from, int *x, int *y)
+{
+	for (int j = from; j < c->h; j++) {
+		const char *r = row(c, j), *p = strstr(r, needle);
+
+		if (p != NULL) {
+			*x = columns(r, (size_t)(p - r));
+			*y = j;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int locate(const struct canvas *c, const char *needle, int *x, int *y)
+{
+	return locate_from(c, needle, 0, x, y);
+}
+
+static int contains(const struct canvas *c, const char *needle)
+{
+	int x, y;
+
+	return locate(c, needle, &x, &y);
+}
+
+static enum canvas_role role_of(const struct canvas *c, const char *needle)
+{
+	int x, y;
+
+	ck_assert_msg(locate(c, needle, &x, &y), "'%s' not on screen", needle);
+	return (enum canvas_role)canvas_cell(c, x, y)->role;
+}
+
+static void set_target(struct view *v, enum target_id id, const char *label, const char *unit,
+		       bool upper, double limit, double value, enum target_status st)
+{
+	struct view_target *t = &v->targets[id];
+
+	snprintf(t->label, sizeof(t->label), "%s", label);
+	snprintf(t->unit, sizeof(t->unit), "%s", unit);
+	t->upper = upper;
+	t->limit = limit;
+	t->r.value = value;
+	t->r.status = st;
+}
+
+/* The sketch of design.md as a view. */
+static void sample_view(struct view *v, bool utf8)
+{
+	struct metrics_snapshot *s = &v->snap;
+
+	view_init(v);
+	snprintf(v->program, sizeof(v->program), "routertop 0.1.0");
+	snprintf(v->source, sizeof(v->source), "sim:steady seed 42 x1");
+	snprintf(v->mode, sizeof(v->mode), "sim");
+	snprintf(v->clock, sizeof(v->clock), "12:04:31");
+	v->interval_ms = 1000;
+	v->marker = MARK_LIVE;
+	v->utf8 = utf8;
+	v->has_data = true;
+	s->latency = (struct metrics_latency){ .p50 = 45.2, .p90 = 89.3, .p95 = 125.7, .p99 = 234.1,
+		.p999 = NAN, .max = 456.2, .min = 3.1, .avg = 67.8, .count = 1250 };
+	s->throughput.per_second = 156.3;
+	s->throughput.per_minute = 9378;
+	s->errors = (struct metrics_errors){ 20, 2, 10, 3, METRICS_NONE };
+	s->breaker.state = BREAKER_CLOSED;
+	s->breaker.healthy = 1;
+	s->breaker.failure_rate = 0.002;
+	s->breaker.avg_response_ms = 67.8;
+	snprintf(s->breaker.recommendation, sizeof(s->breaker.recommendation), "Service healthy");
+	s->requests.pending = 3;
+	s->active_users = 10;
+	s->uptime_s = 724;
+	v->deltas = (struct counter_deltas){ .timeouts = 1, .span_ms = 1000,
+		.requests_total = METRICS_NONE, .requests_failed = METRICS_NONE };
+	set_target(v, TARGET_P95, "P95", "ms", true, 150, 125.7, STATUS_WARN);
+	set_target(v, TARGET_P99, "P99", "ms", true, 500, 234.1, STATUS_OK);
+	set_target(v, TARGET_THROUGHPUT, "Throughput", "req/s", false, 100, 156.3, STATUS_OK);
+	set_target(v, TARGET_ERROR_RATE, "Error rate", "%", true, 1, 0.4, STATUS_OK);
+	set_target(v, TARGET_RECOVERY, "Recovery", "s", true, 60, 38, STATUS_OK);
+	v->overall = STATUS_WARN;
+	v->state_age_s = 252;
+	v->last_recovery_s = 38;
+	v->trans[0] = (struct breaker_transition){ 11000, BREAKER_CLOSED, BREAKER_OPEN };
+	v->trans[1] = (struct breaker_transition){ 41000, BREAKER_OPEN, BREAKER_HALF_OPEN };
+	v->trans[2] = (struct breaker_transition){ 49000, BREAKER_HALF_OPEN, BREAKER_CLOSED };
+	v->ntrans = 3;
+	v->src_now_ms = 301000;
+	for (size_t i = 0; i < VIEW_SERIES; i++) {
+		v->p95[i] = 100 + (double)(i % 31);
+		v->rps[i] = 150 + (double)(i % 20);
+	}
+	v->p95_n = v->rps_n = VIEW_SERIES;
+	v->snapshots = 700;
+	v->update_age_s = 0.4;
+}
+
+static struct canvas *draw_sample(int size, bool utf8, struct view *v)
+{
+	struct canvas *c = canvas_new(sizes[size].w, sizes[size].h);
+
+	sample_view(v, utf8);
+	panels_draw(c, v);
+	return c;
+}
+
+START_TEST(test_every_panel_shown)
+{
+	struct view v;
+	struct canvas *c = draw_sample(_i, true, &v);
+	static const char *const want[] = {
+		"routertop 0.1.0", "sim:steady seed 42 x1", "12:04:31", "every 1 s", "LIVE",
+		"Latency ms · last 1,250", "Throughput", "Circuit breaker", "Errors", "Targets",
+		"System", "q quit", "space pause", "r reset", "+/- interval", "? help",
+		"156.3 req/s", "9378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
+		"failure rate 0.2 %", "avg 67.8 ms", "last recovery 38 s (< 60 s)",
+		"breaker trips", "rate limited", "timeouts", "failures", "samples", "1,250",
+		"active users", "in flight", "uptime", "12m04s", "400 ms ago", "snapshots",
+		"overall", "target (> 100 req/s)", "data 400 ms old",
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(contains(c, want[i]), "%dx%d: '%s' missing", c->w, c->h, want[i]);
+	/* The sketch's header does not repeat the kind when describe() starts with it. */
+	ck_assert(!contains(c, "[sim]"));
+	ck_assert_int_eq(role_of(c, "LIVE"), ROLE_OK);
+	ck_assert_int_eq(role_of(c, "CLOSED"), ROLE_BREAKER_CLOSED);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_latency_highlights)
+{
+	struct view v;
+	struct canvas *c = draw_sample(_i, true, &v);
+	int x, y;
+
+	ck_assert(locate(c, "P95  125.7!", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 5, y)->role, ROLE_WARN);
+	ck_assert_int_eq(canvas_cell(c, x + 5, y)->attr & ATTR_BOLD, ATTR_BOLD);
+	ck_assert_int_eq(canvas_cell(c, x + 10, y)->role, ROLE_WARN);
+	ck_assert(locate(c, "P99  234.1 ", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 5, y)->role, ROLE_OK);
+	ck_assert(contains(c, "P50   45.2"));
+	ck_assert(contains(c, "max  456.2"));
+	canvas_free(c);
+}
+END_TEST
+
+/* The chart row of a box: its glyphs between the prefix and the scale label. */
+static int chart_columns(const struct canvas *c, int y, int x0, int x1)
+{
+	int n = 0;
+
+	for (int x = x0; x < x1; x++) {
+		const char *g = canvas_cell(c, x, y)->glyph;
+
+		if (strcmp(g, "▁") >= 0 && strcmp(g, "█") <= 0 && strlen(g) == 3)
+			n++;
+	}
+	return n;
+}
+
+START_TEST(test_charts_grow_with_width)
+{
+	struct view v;
+	int prev = 0;
+
+	for (int i = 0; i < NSIZES; i++) {
+		struct canvas *c = draw_sample(i, true, &v);
+		int x, y, n;
+
+		ck_assert(locate(c, "P95 ", &x, &y));
+		ck_assert(locate_from(c, "P95 ", y + 1, &x, &y));
+		n = chart_columns(c, y, 0, c->w / 2);
+		ck_assert_msg(n > prev, "%dx%d: chart %d columns, smaller one had %d", c->w, c->h, n, prev);
+		prev = n;
+		/* Scales are labelled: latency series tops at 130, throughput at 169. */
+		ck_assert(contains(c, "max 130"));
+		ck_assert(contains(c, "max 169"));
+		canvas_free(c);
+	}
+}
+END_TEST
+
+START_TEST(test_boxes_closed)
+{
+	struct view v;
+	struct canvas *c = draw_sample(_i, true, &v);
+	int lw = c->w / 2;
+
+	/* Every box border sits where the layout puts it, nothing overwrote it. */
+	ck_assert_int_eq(canvas_cell(c, 0, 1)->line, LINE_UL);
+	ck_assert_int_eq(canvas_cell(c, lw - 1, 1)->line, LINE_UR);
+	ck_assert_int_eq(canvas_cell(c, lw, 1)->line, LINE_UL);
+	ck_assert_int_eq(canvas_cell(c, c->w - 1, 1)->line, LINE_UR);
+	/* Down to the bottom of the Targets and System boxes; spare rows follow. */
+	for (int y = 2; canvas_cell(c, 0, y)->line != LINE_NONE; y++) {
+		int l = canvas_cell(c, 0, y)->line, r = canvas_cell(c, c->w - 1, y)->line;
+
+		ck_assert_msg(l == LINE_V || l == LINE_UL || l == LINE_LL, "%dx%d row %d: %s", c->w,
+			      c->h, y, row(c, y));
+		ck_assert_msg(r == LINE_V || r == LINE_UR || r == LINE_LR, "%dx%d row %d: %s", c->w,
+			      c->h, y, row(c, y));
+		l = canvas_cell(c, lw - 1, y)->line;
+		ck_assert_msg(l == LINE_V || l == LINE_UR || l == LINE_LR, "%dx%d row %d: %s", c->w,
+			      c->h, y, row(c, y));
+	}
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_targets_panel)
+{
+	struct view v;
+	struct canvas *c = draw_sample(_i, true, &v);
+	int x, y, tx, ty;
+
+	ck_assert(locate(c, "┌ Targets", &tx, &ty));
+	ck_assert(locate_from(c, "P95", ty + 1, &x, &y));
+	ck_assert_int_eq(y, ty + 1);
+	ck_assert_msg(strstr(row(c, y), "125.7! ms    < 150") != NULL, "%s", row(c, y));
+	ck_assert(strstr(row(c, y), "WARN") != NULL);
+	ck_assert_int_eq(role_of(c, "WARN"), ROLE_WARN);
+	ck_assert(strstr(row(c, y + 2), "Throughput") != NULL);
+	ck_assert(strstr(row(c, y + 2), "156.3  req/s > 100") != NULL);
+	ck_assert(strstr(row(c, y + 4), "Recovery") != NULL);
+	ck_assert(strstr(row(c, y + 5), "overall") != NULL);
+	ck_assert(strstr(row(c, y + 5), "WARN") != NULL);
+	canvas_free(c);
+}
+END_TEST
+
+static const struct {
+	enum target_status st;
+	const char *word;
+	enum canvas_role role;
+} status_cases[] = {
+	{ STATUS_OK, "OK", ROLE_OK },
+	{ STATUS_WARN, "WARN", ROLE_WARN },
+	{ STATUS_FAIL, "FAIL", ROLE_FAIL },
+	{ STATUS_UNKNOWN, "n/a", ROLE_UNKNOWN },
+};
+
+START_TEST(test_status_words)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y, tx, ty;
+	char *r;
+
+	sample_view(&v, true);
+	v.targets[TARGET_P99].r.status = status_cases[_i].st;
+	panels_draw(c, &v);
+	ck_assert(locate(c, "┌ Targets", &tx, &ty));
+	r = strstr(row(c, ty + 2), status_cases[_i].word);
+	ck_assert_msg(r != NULL, "%s", row(c, ty + 2));
+	x = columns(row(c, ty + 2), (size_t)(r - row(c, ty + 2)));
+	ck_assert_int_eq(canvas_cell(c, x, ty + 2)->role, status_cases[_i].role);
+	/* A missed value carries a mark besides its colour. */
+	ck_assert_int_eq(strstr(row(c, ty + 2), "234.1!") != NULL,
+			 status_cases[_i].st == STATUS_WARN || status_cases[_i].st == STATUS_FAIL);
+	ck_assert(locate(c, "P99  234.1", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 5, y)->role, status_cases[_i].role);
+	ck_assert_int_eq(panels_status_role(status_cases[_i].st), status_cases[_i].role);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_unknown_is_na)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+
+	view_init(&v);
+	v.interval_ms = 5000;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "WAITING"));
+	ck_assert(contains(c, "P50    n/a"));
+	ck_assert(contains(c, "n/a req/s"));
+	ck_assert(contains(c, "n/a req/min"));
+	ck_assert(contains(c, "waiting for the first snapshot"));
+	ck_assert(contains(c, "every 5 s"));
+	/* Nothing unknown may read as zero. */
+	for (int y = 0; y < c->h; y++) {
+		ck_assert_msg(strstr(row(c, y), "0.0") == NULL, "row %d: %s", y, row(c, y));
+		ck_assert_msg(strstr(row(c, y), "+0") == NULL, "row %d: %s", y, row(c, y));
+	}
+	ck_assert_int_eq(role_of(c, "P50    n/a") , ROLE_DIM);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_stale_marked)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y;
+
+	sample_view(&v, true);
+	v.stale = true;
+	v.marker = MARK_STALE;
+	v.update_age_s = 12;
+	panels_draw(c, &v);
+	ck_assert_int_eq(role_of(c, "STALE"), ROLE_STALE);
+	ck_assert(locate(c, "STALE", &x, &y));
+	ck_assert_int_eq(y, 0);
+	ck_assert(contains(c, "Latency ms · last 1,250 STALE"));
+	ck_assert(contains(c, "Throughput STALE"));
+	ck_assert(contains(c, "Circuit breaker STALE"));
+	ck_assert(contains(c, "STALE: showing the last good data, 12 s old"));
+	/* The last good values stay on the screen. */
+	ck_assert(contains(c, "125.7"));
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_long_source_clipped)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+
+	sample_view(&v, true);
+	memset(v.source, 'x', sizeof(v.source) - 1);
+	v.source[sizeof(v.source) - 1] = '\0';
+	snprintf(v.mode, sizeof(v.mode), "http");
+	panels_draw(c, &v);
+	/* The clock, interval and marker keep their places. */
+	ck_assert_msg(strstr(row(c, 0), "xxx 12:04:31   every 1 s    LIVE ") != NULL, "%s", row(c, 0));
+	ck_assert(strstr(row(c, 0), "[http]") == NULL);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_paused_marker)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y;
+
+	sample_view(&v, true);
+	v.marker = MARK_PAUSED;
+	panels_draw(c, &v);
+	ck_assert(locate(c, "PAUSED", &x, &y));
+	ck_assert_int_eq(y, 0);
+	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_PAUSED);
+	ck_assert(canvas_cell(c, x, y)->attr & ATTR_REVERSE);
+	ck_assert(!contains(c, "LIVE"));
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_source_error_line)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y;
+
+	sample_view(&v, true);
+	snprintf(v.last_error, sizeof(v.last_error), "HTTP 500 from http://127.0.0.1:9/metrics");
+	v.error_age_s = 2;
+	v.update_age_s = 65;
+	panels_draw(c, &v);
+	ck_assert(locate(c, "! source error 2.0 s ago, last good data 1m05s ago: HTTP 500 from", &x, &y));
+	ck_assert_int_eq(y, c->h - 2);
+	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_FAIL);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_notice_line)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y;
+
+	sample_view(&v, true);
+	snprintf(v.last_error, sizeof(v.last_error), "timeout");
+	snprintf(v.notice, sizeof(v.notice), "cannot step: only recordings can be stepped through");
+	panels_draw(c, &v);
+	ck_assert(locate(c, "cannot step: only recordings", &x, &y));
+	ck_assert_int_eq(y, c->h - 2);
+	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_WARN);
+	canvas_free(c);
+}
+END_TEST
+
+static const struct {
+	enum breaker_state st;
+	const char *word;
+	enum canvas_role role;
+} breaker_cases[] = {
+	{ BREAKER_CLOSED, "● CLOSED", ROLE_BREAKER_CLOSED },
+	{ BREAKER_HALF_OPEN, "● HALF-OPEN", ROLE_BREAKER_HALF },
+	{ BREAKER_OPEN, "● OPEN", ROLE_BREAKER_OPEN },
+	{ BREAKER_UNKNOWN, "● n/a", ROLE_UNKNOWN },
+};
+
+START_TEST(test_breaker_states)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+
+	sample_view(&v, true);
+	v.snap.breaker.state = breaker_cases[_i].st;
+	panels_draw(c, &v);
+	ck_assert_msg(contains(c, breaker_cases[_i].word), "'%s' missing", breaker_cases[_i].word);
+	ck_assert_int_eq(role_of(c, breaker_cases[_i].word), breaker_cases[_i].role);
+	ck_assert_int_eq(panels_breaker_role(breaker_cases[_i].st), breaker_cases[_i].role);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_transitions_fill_spare_rows)
+{
+	struct view v;
+	struct canvas *small = canvas_new(80, 24), *big = canvas_new(200, 60);
+
+	sample_view(&v, true);
+	panels_draw(small, &v);
+	panels_draw(big, &v);
+	/* 80x24 has room for the newest two transitions, 200x60 for all three. */
+	ck_assert(contains(small, "half-open→closed 4m12s ago"));
+	ck_assert(contains(small, "open→half-open 4m20s ago"));
+	ck_assert(!contains(small, "closed→open"));
+	ck_assert(contains(big, "closed→open 4m50s ago"));
+	ck_assert(contains(big, "open→half-open 4m20s ago"));
+	ck_assert(contains(big, "half-open→closed 4m12s ago"));
+	ck_assert(contains(small, "validation"));
+	v.ntrans = 0;
+	panels_draw(small, &v);
+	ck_assert(contains(small, "no transitions seen"));
+	canvas_free(small);
+	canvas_free(big);
+}
+END_TEST
+
+START_TEST(test_error_deltas)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y;
+
+	sample_view(&v, true);
+	panels_draw(c, &v);
+	ck_assert(contains(c, "─ total  last 1.0 s ┐"));
+	ck_assert(locate(c, "timeouts", &x, &y));
+	ck_assert_msg(strstr(row(c, y), "10  +1") != NULL, "%s", row(c, y));
+	ck_assert(locate(c, "failures", &x, &y));
+	ck_assert_msg(strstr(row(c, y), "3  +0") != NULL, "%s", row(c, y));
+	ck_assert(contains(c, "error rate 0.40 %  (< 1 %)"));
+	v.deltas.reset = true;
+	panels_draw(c, &v);
+	ck_assert(locate(c, "timeouts", &x, &y));
+	ck_assert_msg(strstr(row(c, y), "reset") != NULL, "%s", row(c, y));
+	v.deltas.span_ms = 0;
+	v.targets[TARGET_ERROR_RATE].r.status = STATUS_FAIL;
+	v.targets[TARGET_ERROR_RATE].r.value = 3.5;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "last n/a"));
+	ck_assert(locate(c, "timeouts", &x, &y));
+	ck_assert_msg(strstr(row(c, y), "10  n/a") != NULL, "%s", row(c, y));
+	ck_assert(contains(c, "error rate 3.50 % ! (< 1 %)"));
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_too_small)
+{
+	static const struct {
+		int w, h;
+		const char *line1, *line2;
+	} cases[] = {
+		{ 60, 20, "terminal too small: need 80x24, have 60x20", NULL },
+		{ 79, 24, "terminal too small: need 80x24, have 79x24", NULL },
+		{ 80, 23, "terminal too small: need 80x24, have 80x23", NULL },
+		{ 30, 8, "terminal too small:", "need 80x24, have 30x8" },
+	};
+	struct view v;
+	struct canvas *c = canvas_new(cases[_i].w, cases[_i].h);
+	int x, y, lines = 0;
+
+	sample_view(&v, true);
+	panels_draw(c, &v);
+	ck_assert(locate(c, cases[_i].line1, &x, &y));
+	ck_assert_int_eq(y, cases[_i].line2 != NULL ? c->h / 2 - 1 : c->h / 2);
+	/* Centred. */
+	ck_assert_int_le(abs(x - (c->w - canvas_text_width(cases[_i].line1) - x)), 1);
+	if (cases[_i].line2 != NULL)
+		ck_assert(contains(c, cases[_i].line2));
+	for (int j = 0; j < c->h; j++)
+		if (strspn(row(c, j), " ") != strlen(row(c, j)))
+			lines++;
+	ck_assert_int_eq(lines, cases[_i].line2 != NULL ? 2 : 1);
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_help_overlay)
+{
+	static const char *const keys[] = {
+		"q          quit", "space, p   pause", "r          reset", "+          longer",
+		"-          shorter", "[ or left  step back", "] or right step forward",
+		"n          next breaker transition (recordings)", "?          this help", "any key closes",
+	};
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+
+	sample_view(&v, true);
+	panels_draw(c, &v);
+	ck_assert(!contains(c, "any key closes"));
+	v.help = true;
+	panels_draw(c, &v);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ck_assert_msg(contains(c, keys[i]), "'%s' missing", keys[i]);
+	ck_assert(contains(c, "┌ Keys"));
+	canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_ascii_fallback)
+{
+	struct view v;
+	struct canvas *c = draw_sample(_i, false, &v);
+
+	/* Only border cells (drawn by the backend's line characters) are not ASCII. */
+	for (int y = 0; y < c->h; y++)
+		for (int x = 0; x < c->w; x++) {
+			const struct cell *k = canvas_cell(c, x, y);
+
+			if (k->line == LINE_NONE)
+				ck_assert_msg((unsigned char)k->glyph[0] < 0x80, "(%d,%d) '%s' in row %s", x, y,
+					      k->glyph, row(c, y));
+		}
+	ck_assert(contains(c, "* CLOSED"));
+	ck_assert(contains(c, "Latency ms - last 1,250"));
+	ck_assert(contains(c, "half-open->closed"));
+	canvas_free(c);
+}
+END_TEST
+
+static const struct {
+	double v;
+	const char *want;
+} duration_cases[] = {
+	{ 0.4, "400 ms" }, { 1.5, "1.5 s" }, { 42, "42 s" }, { 252, "4m12s" },
+	{ 3900, "1h05m" }, { 187200, "2d04h" }, { NAN, "n/a" }, { -1, "n/a" }, { INFINITY, "n/a" },
+};
+
+START_TEST(test_fmt_duration)
+{
+	char buf[32];
+
+	panels_fmt_duration(buf, sizeof(buf), duration_cases[_i].v);
+	ck_assert_str_eq(buf, duration_cases[_i].want);
+}
+END_TEST
+
+START_TEST(test_fmt_numbers)
+{
+	char buf[32];
+
+	panels_fmt_count(buf, sizeof(buf), 0);
+	ck_assert_str_eq(buf, "0");
+	panels_fmt_count(buf, sizeof(buf), 999);
+	ck_assert_str_eq(buf, "999");
+	panels_fmt_count(buf, sizeof(buf), 1250);
+	ck_assert_str_eq(buf, "1,250");
+	panels_fmt_count(buf, sizeof(buf), 1234567);
+	ck_assert_str_eq(buf, "1,234,567");
+	panels_fmt_count(buf, sizeof(buf), METRICS_NONE);
+	ck_assert_str_eq(buf, "n/a");
+	panels_fmt_num(buf, sizeof(buf), 0, 1);
+	ck_assert_str_eq(buf, "0.0");
+	panels_fmt_num(buf, sizeof(buf), 125.66, 1);
+	ck_assert_str_eq(buf, "125.7");
+	panels_fmt_num(buf, sizeof(buf), 123456.7, 1);
+	ck_assert_str_eq(buf, "123457");
+	panels_fmt_num(buf, sizeof(buf), NAN, 1);
+	ck_assert_str_eq(buf, "n/a");
+}
+END_TEST
+
+/* Keys: a sequence typed from the default state and what it leaves. */
+static const struct {
+	const char *keys;
+	enum ui_action last;
+	bool paused, help;
+	int64_t interval_ms;
+} key_cases[] = {
+	{ "q", UI_ACT_QUIT, false, false, 1000 },
+	{ " ", UI_ACT_PAUSE, true, false, 1000 },
+	{ "pp", UI_ACT_PAUSE, false, false, 1000 },
+	{ "r", UI_ACT_RESET, false, false, 1000 },
+	{ "+", UI_ACT_INTERVAL, false, false, 2000 },
+	{ "++++++++", UI_ACT_NONE, false, false, 60000 },
+	{ "-", UI_ACT_INTERVAL, false, false, 500 },
+	{ "---", UI_ACT_NONE, false, false, 250 },
+	{ "?", UI_ACT_REDRAW, false, true, 1000 },
+	{ "?q", UI_ACT_REDRAW, false, false, 1000 },	/* q closes help, does not quit */
+	{ "?x", UI_ACT_REDRAW, false, false, 1000 },
+	{ "x", UI_ACT_NONE, false, false, 1000 },
+	{ "?+", UI_ACT_REDRAW, false, false, 1000 },
+	{ "[", UI_ACT_SEEK_BACK, false, false, 1000 },
+	{ "]", UI_ACT_SEEK_FORWARD, false, false, 1000 },
+	{ "n", UI_ACT_SEEK_TRANSITION, false, false, 1000 },
+	{ "?n", UI_ACT_REDRAW, false, false, 1000 },
+};
+
+START_TEST(test_keys)
+{
+	struct ui_state st = { .interval_ms = 1000 };
+	enum ui_action a = UI_ACT_NONE;
+
+	for (const char *k = key_cases[_i].keys; *k != '\0'; k++)
+		a = ui_state_key(&st, *k);
+	ck_assert_int_eq(a, key_cases[_i].last);
+	ck_assert_int_eq(st.paused, key_cases[_i].paused);
+	ck_assert_int_eq(st.help, key_cases[_i].help);
+	ck_assert_int_eq(st.interval_ms, key_cases[_i].interval_ms);
+}
+END_TEST
+
+START_TEST(test_arrow_keys)
+{
+	struct ui_state st = { .interval_ms = 1000 };
+
+	ck_assert_int_eq(ui_state_key(&st, UI_KEY_LEFT), UI_ACT_SEEK_BACK);
+	ck_assert_int_eq(ui_state_key(&st, UI_KEY_RIGHT), UI_ACT_SEEK_FORWARD);
+}
+END_TEST
+
+START_TEST(test_resize_keeps_help)
+{
+	struct ui_state st = { .interval_ms = 1000, .help = true };
+
+	ck_assert_int_eq(ui_state_key(&st, UI_KEY_RESIZE), UI_ACT_REDRAW);
+	ck_assert(st.help);
+}
+END_TEST
+
+START_TEST(test_interval_ladder)
+{
+	ck_assert_int_eq(ui_interval_step(5000, 1), 10000);
+	ck_assert_int_eq(ui_interval_step(5000, -1), 2000);
+	ck_assert_int_eq(ui_interval_step(3000, 1), 5000);	/* off the ladder */
+	ck_assert_int_eq(ui_interval_step(3000, -1), 2000);
+	ck_assert_int_eq(ui_interval_step(60000, 1), UI_INTERVAL_MAX_MS);
+	ck_assert_int_eq(ui_interval_step(250, -1), UI_INTERVAL_MIN_MS);
+	ck_assert_int_eq(ui_interval_step(100, -1), UI_INTERVAL_MIN_MS);
+	ck_assert_int_eq(ui_interval_step(120000, 1), UI_INTERVAL_MAX_MS);
+}
+END_TEST
+
+/*
+ * View model: a monitor built by hand around a real history and target set,
+ * and a source whose clock the test sets, so every age is exact.
+ */
+struct fixed_source {
+	int64_t now_ms;		/* the source's clock */
+};
+
+static void fixed_describe(void *self, char *buf, size_t len)
+{
+	(void)self;
+	snprintf(buf, len, "fixture:steady x1");
+}
+
+static int fixed_step(void *self, int64_t mono_ms, struct source_event *ev)
+{
+	(void)self;
+	(void)mono_ms;
+	(void)ev;
+	return 0;
+}
+
+static int64_t fixed_clock(void *self, int64_t mono_ms)
+{
+	(void)mono_ms;
+	return ((struct fixed_source *)self)->now_ms;
+}
+
+static const struct source_ops fixed_ops = {
+	.name = "fake",
+	.describe = fixed_describe,
+	.step = fixed_step,
+	.clock = fixed_clock,
+};
+
+struct fixture {
+	struct fixed_source fs;
+	struct target_set ts;
+	struct monitor m;
+	struct view v;
+	struct view_input in;
+};
+
+static void fixture_snapshot(struct fixture *f, int64_t at_ms, double p95, double rps,
+			     enum breaker_state st, int64_t timeouts)
+{
+	struct metrics_snapshot s;
+
+	metrics_init(&s);
+	s.latency.p50 = 40;
+	s.latency.p95 = p95;
+	s.latency.p99 = 300;
+	s.latency.count = 1000;
+	s.throughput.per_second = rps;
+	s.throughput.per_minute = rps * 60;
+	s.errors = (struct metrics_errors){ 0, 0, timeouts, 0, METRICS_NONE };
+	s.breaker.state = st;
+	s.breaker.failure_rate = 0.001;
+	history_push(f->m.hist, &s, at_ms);
+	f->m.snapshots++;
+	f->m.last_good_at_ms = at_ms;
+}
+
+static void fixture_init(struct fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	targets_defaults(&f->ts);
+	f->m.src = source_new(&fixed_ops, &f->fs, 1000);
+	f->m.targets = &f->ts;
+	f->m.hist = history_new(64);
+	f->m.last_good_at_ms = -1;
+	f->m.last_error_at_ms = -1;
+	f->in = (struct view_input){ .program = "routertop 9.9", .utf8 = true, .mono_ms = 0,
+		.wall_ms = (int64_t)3723 * 1000 };
+}
+
+static void fixture_update(struct fixture *f, int64_t now_ms)
+{
+	f->fs.now_ms = now_ms;
+	targets_evaluate(&f->ts, f->m.hist, now_ms, f->m.src->interval_ms, &f->m.eval);
+	view_update(&f->v, &f->m, &f->in);
+}
+
+static void fixture_free(struct fixture *f)
+{
+	history_free(f->m.hist);
+	source_free(f->m.src);
+}
+
+static void utc(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+START_TEST(test_view_waiting)
+{
+	struct fixture f;
+	struct canvas *c = canvas_new(80, 24);
+
+	utc();
+	fixture_init(&f);
+	fixture_update(&f, 500);
+	ck_assert(!f.v.has_data);
+	ck_assert_int_eq(f.v.marker, MARK_WAITING);
+	ck_assert_str_eq(f.v.source, "fixture:steady x1");
+	ck_assert_str_eq(f.v.mode, "fake");
+	ck_assert_str_eq(f.v.clock, "01:02:03");
+	ck_assert_str_eq(f.v.program, "routertop 9.9");
+	ck_assert(isnan(f.v.update_age_s));
+	ck_assert(isnan(f.v.snap.latency.p95));
+	ck_assert_uint_eq(f.v.p95_n, 0);
+	ck_assert_int_eq(f.v.targets[TARGET_P95].r.status, STATUS_UNKNOWN);
+	panels_draw(c, &f.v);
+	ck_assert(contains(c, "fixture:steady x1  [fake]"));
+	ck_assert(contains(c, "WAITING"));
+	canvas_free(c);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_view_live)
+{
+	struct fixture f;
+	struct canvas *c = canvas_new(80, 24);
+
+	fixture_init(&f);
+	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 1);
+	fixture_snapshot(&f, 2000, 110, 160, BREAKER_CLOSED, 3);
+	fixture_snapshot(&f, 3000, 130, 170, BREAKER_CLOSED, 4);
+	fixture_update(&f, 3400);
+	ck_assert(f.v.has_data);
+	ck_assert(!f.v.stale);
+	ck_assert_int_eq(f.v.marker, MARK_LIVE);
+	ck_assert(fabs(f.v.snap.latency.p95 - 130) < 1e-9);
+	ck_assert(fabs(f.v.update_age_s - 0.4) < 1e-9);
+	ck_assert_int_eq(f.v.interval_ms, 1000);
+	ck_assert_uint_eq(f.v.snapshots, 3);
+	/* Series come oldest first. */
+	ck_assert_uint_eq(f.v.p95_n, 3);
+	ck_assert(fabs(f.v.p95[0] - 100) < 1e-9 && fabs(f.v.p95[2] - 130) < 1e-9);
+	ck_assert_uint_eq(f.v.rps_n, 3);
+	ck_assert(fabs(f.v.rps[2] - 170) < 1e-9);
+	ck_assert_int_eq(f.v.deltas.timeouts, 1);
+	ck_assert_int_eq(f.v.deltas.span_ms, 1000);
+	/* Targets carry their metadata and the evaluation. */
+	ck_assert_str_eq(f.v.targets[TARGET_P95].label, target_label(TARGET_P95));
+	ck_assert_str_eq(f.v.targets[TARGET_THROUGHPUT].unit, target_unit(TARGET_THROUGHPUT));
+	ck_assert(fabs(f.v.targets[TARGET_P95].limit - 150) < 1e-9);
+	ck_assert(f.v.targets[TARGET_P95].upper);
+	ck_assert(!f.v.targets[TARGET_THROUGHPUT].upper);
+	ck_assert_int_eq(f.v.targets[TARGET_P95].r.status, STATUS_WARN);
+	ck_assert_int_eq(f.v.overall, f.m.eval.overall);
+	panels_draw(c, &f.v);
+	ck_assert(contains(c, "P95  130.0!"));
+	ck_assert(contains(c, "LIVE"));
+	ck_assert(contains(c, "data 400 ms old"));
+	canvas_free(c);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_view_markers)
+{
+	struct fixture f;
+
+	fixture_init(&f);
+	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 0);
+	/* Data older than two intervals is stale: last good values stay, marked. */
+	fixture_update(&f, 9000);
+	ck_assert(f.v.stale);
+	ck_assert_int_eq(f.v.marker, MARK_STALE);
+	ck_assert(fabs(f.v.snap.latency.p95 - 100) < 1e-9);
+	ck_assert(fabs(f.v.update_age_s - 8) < 1e-9);
+	f.m.ended = true;
+	fixture_update(&f, 9000);
+	ck_assert_int_eq(f.v.marker, MARK_ENDED);
+	f.in.paused = true;
+	fixture_update(&f, 9000);
+	ck_assert_int_eq(f.v.marker, MARK_PAUSED);
+	f.in.help = true;
+	fixture_update(&f, 9000);
+	ck_assert(f.v.help);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_view_error_and_transitions)
+{
+	struct fixture f;
+	struct canvas *c = canvas_new(80, 24);
+
+	fixture_init(&f);
+	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 0);
+	fixture_snapshot(&f, 2000, 100, 150, BREAKER_OPEN, 0);
+	fixture_snapshot(&f, 3000, 100, 150, BREAKER_CLOSED, 0);
+	snprintf(f.m.last_error, sizeof(f.m.last_error), "connection refused");
+	f.m.last_error_at_ms = 3500;
+	fixture_update(&f, 4000);
+	ck_assert_str_eq(f.v.last_error, "connection refused");
+	ck_assert(fabs(f.v.error_age_s - 0.5) < 1e-9);
+	ck_assert_uint_eq(f.v.ntrans, 2);
+	ck_assert_int_eq(f.v.trans[1].to, BREAKER_CLOSED);
+	ck_assert_int_eq(f.v.src_now_ms, 4000);
+	ck_assert(!isnan(f.v.last_recovery_s));
+	panels_draw(c, &f.v);
+	ck_assert(contains(c, "! source error 500 ms ago, last good data 1.0 s ago: connection refused"));
+	ck_assert(contains(c, "open→closed"));
+	/* Reset (the r key) empties the history: back to waiting, nothing invented. */
+	history_clear(f.m.hist);
+	fixture_update(&f, 4000);
+	ck_assert(!f.v.has_data);
+	ck_assert_uint_eq(f.v.ntrans, 0);
+	ck_assert_uint_eq(f.v.p95_n, 0);
+	canvas_free(c);
+	fixture_free(&f);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("panels");
+	TCase *tc = tcase_create("panels");
+	TCase *tk = tcase_create("keys");
+	TCase *tv = tcase_create("view");
+
+	tcase_add_loop_test(tc, test_every_panel_shown, 0, NSIZES);
+	tcase_add_loop_test(tc, test_latency_highlights, 0, NSIZES);
+	tcase_add_test(tc, test_charts_grow_with_width);
+	tcase_add_loop_test(tc, test_boxes_closed, 0, NSIZES);
+	tcase_add_loop_test(tc, test_targets_panel, 0, NSIZES);
+	tcase_add_loop_test(tc, test_status_words, 0, 4);
+	tcase_add_loop_test(tc, test_unknown_is_na, 0, NSIZES);
+	tcase_add_loop_test(tc, test_stale_marked, 0, NSIZES);
+	tcase_add_test(tc, test_paused_marker);
+	tcase_add_test(tc, test_long_source_clipped);
+	tcase_add_loop_test(tc, test_source_error_line, 0, NSIZES);
+	tcase_add_loop_test(tc, test_breaker_states, 0, 4);
+	tcase_add_test(tc, test_notice_line);
+	tcase_add_test(tc, test_transitions_fill_spare_rows);
+	tcase_add_test(tc, test_error_deltas);
+	tcase_add_loop_test(tc, test_too_small, 0, 4);
+	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES);
+	tcase_add_loop_test(tc, test_ascii_fallback, 0, NSIZES);
+	tcase_add_loop_test(tc, test_fmt_duration, 0,
+			    (int)(sizeof(duration_cases) / sizeof(duration_cases[0])));
+	tcase_add_test(tc, test_fmt_numbers);
+	tcase_add_loop_test(tk, test_keys, 0, (int)(sizeof(key_cases) / sizeof(key_cases[0])));
+	tcase_add_test(tk, test_resize_keeps_help);
+	tcase_add_test(tk, test_arrow_keys);
+	tcase_add_test(tk, test_interval_ladder);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tv, test_view_waiting);
+	tcase_add_test(tv, test_view_live);
+	tcase_add_test(tv, test_view_markers);
+	tcase_add_test(tv, test_view_error_and_transitions);
+	suite_add_tcase(s, tk);
+	suite_add_tcase(s, tv);
+	return check_run_suite(s);
+}
