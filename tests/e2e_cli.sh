@@ -46,26 +46,55 @@ exec_garbage() {
 }
 check "a command printing garbage is reported, exit 3" exec_garbage
 
+# A batch run exits with its last evaluation (0, 1 or 2); 3 means it failed to run.
+evaluated() {
+	"$@"
+	[ $? -le 2 ]
+}
+
 sim_reproducible() {
-	"$RT_BIN" sim --scenario breaker --seed 9 --speed max --duration 120s --batch --format json >"$tmp/a.json" &&
-	"$RT_BIN" sim --scenario breaker --seed 9 --speed max --duration 120s --batch --format json >"$tmp/b.json" &&
-	[ "$(wc -l <"$tmp/a.json")" -ge 100 ] && cmp -s "$tmp/a.json" "$tmp/b.json"
+	evaluated "$RT_BIN" sim --scenario steady --seed 9 --speed max --duration 150s --batch --format json >"$tmp/a.json" &&
+	evaluated "$RT_BIN" sim --scenario steady --seed 9 --speed max --duration 150s --batch --format json >"$tmp/b.json" &&
+	[ "$(wc -l <"$tmp/a.json")" -eq 150 ] && cmp -s "$tmp/a.json" "$tmp/b.json"
 }
 check "sim with one seed prints byte-identical output" sim_reproducible
 
 sim_seed_matters() {
-	"$RT_BIN" sim --scenario steady --seed 10 --speed max --duration 30s --batch --format json >"$tmp/c.json" &&
-	"$RT_BIN" sim --scenario steady --seed 11 --speed max --duration 30s --batch --format json >"$tmp/d.json" &&
+	evaluated "$RT_BIN" sim --scenario steady --seed 10 --speed max --duration 30s --batch --format json >"$tmp/c.json" &&
+	evaluated "$RT_BIN" sim --scenario steady --seed 11 --speed max --duration 30s --batch --format json >"$tmp/d.json" &&
 	! cmp -s "$tmp/c.json" "$tmp/d.json"
 }
 check "a different seed gives a different run" sim_seed_matters
 
 record_appends() {
 	printf 'kept line\n' >"$tmp/rec.jsonl"
-	"$RT_BIN" sim --speed max --duration 5s --batch --record "$tmp/rec.jsonl" >/dev/null &&
+	evaluated "$RT_BIN" sim --speed max --duration 5s --batch --record "$tmp/rec.jsonl" >/dev/null &&
 	head -n1 "$tmp/rec.jsonl" | grep -qx "kept line" &&
 	[ "$(grep -c '"metrics"' "$tmp/rec.jsonl")" -ge 5 ]
 }
 check "--record appends and never truncates" record_appends
+
+breaker_finite() {
+	evaluated "$RT_BIN" sim --scenario breaker --speed max --batch --format csv >"$tmp/breaker.csv" &&
+	grep -q ",open," "$tmp/breaker.csv" && tail -n 1 "$tmp/breaker.csv" | grep -q ",closed,"
+}
+check "the breaker scenario trips the breaker, recovers and ends" breaker_finite
+
+replay_round_trip() {
+	rm -f "$tmp/rt.jsonl"
+	evaluated "$RT_BIN" sim --speed max --duration 20s --batch --format json --record "$tmp/rt.jsonl" >"$tmp/live.json" &&
+	evaluated "$RT_BIN" replay "$tmp/rt.jsonl" --speed max --batch --format json >"$tmp/replayed.json" &&
+	[ "$(wc -l <"$tmp/replayed.json")" -eq 20 ] &&
+	sed 's/^{"t":[0-9]*,//' "$tmp/live.json" >"$tmp/live.body" &&
+	sed 's/^{"t":[0-9]*,//' "$tmp/replayed.json" >"$tmp/replayed.body" &&
+	cmp -s "$tmp/live.body" "$tmp/replayed.body"
+}
+check "replay of a recording evaluates the same snapshots" replay_round_trip
+
+replay_missing() {
+	"$RT_BIN" replay "$tmp/none.jsonl" --once 2>"$tmp/rm.err"
+	[ $? -eq 3 ] && grep -q "none.jsonl" "$tmp/rm.err"
+}
+check "replay of a missing file exits 3 naming it" replay_missing
 
 done_testing
