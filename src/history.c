@@ -264,6 +264,11 @@ double history_outage_age_s(const struct history *h, int64_t now_ms)
 	return (double)(now_ms - h->outage_start_ms) / 1000.0;
 }
 
+bool history_outage_start_known(const struct history *h)
+{
+	return h->outage_start_ms != TIME_NONE && h->outage_start_exact;
+}
+
 static double field_value(const struct history *h, size_t i, enum history_field field)
 {
 	const struct history_entry *e = history_get(h, i);

@@ -81,6 +81,8 @@ double history_state_age_s(const struct history *h, int64_t now_ms);
  * observed this is a lower bound (the time the breaker was first seen out).
  */
 double history_outage_age_s(const struct history *h, int64_t now_ms);
+/* Whether the outage's start was seen (or given by stateSinceMs), so its age is exact, not a lower bound. */
+bool history_outage_start_known(const struct history *h);
 
 /* Copy up to max values of field, oldest first (unknown values as NAN). */
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max);

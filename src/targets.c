@@ -265,7 +265,8 @@ static bool latency_known(const struct metrics_latency *l)
 /*
  * Recovery: an outage already longer than the limit fails it; otherwise the
  * last observed recovery counts; a running outage with no recovery seen is
- * graded by its age so far; a closed breaker that never tripped is fine.
+ * graded by its age so far (a lower bound when its start was not seen); a
+ * closed breaker that never tripped is fine.
  */
 static void evaluate_recovery(const struct target_set *ts, const struct history *h,
 			      int64_t now_ms, struct target_result *r)
@@ -285,6 +286,14 @@ static void evaluate_recovery(const struct target_set *ts, const struct history 
 	}
 	if (out && !isnan(age)) {
 		result_value(ts, TARGET_RECOVERY, age, r);
+		/*
+		 * An outage whose start was not seen has only a lower bound for its
+		 * age: that can prove WARN or FAIL, never OK.
+		 */
+		if (r->status == STATUS_OK && !history_outage_start_known(h)) {
+			r->status = STATUS_UNKNOWN;
+			r->note = "open, start unknown";
+		}
 		return;
 	}
 	if (st == BREAKER_CLOSED) {
