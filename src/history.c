@@ -213,10 +213,21 @@ static double error_rate_between(const struct history_entry *newer,
 {
 	if (older != NULL) {
 		struct counter_deltas d;
+		bool reset = false;
+		int64_t succeeded;
 
 		deltas_between(newer, older, &d);
+		succeeded = request_delta(newer->snap.requests.succeeded,
+					  older->snap.requests.succeeded, &reset);
+		/*
+		 * Requests counted in an earlier interval's total may fail in this
+		 * one (pending ones timing out), so failed/total can pass 100 %;
+		 * the failed share of the requests that finished here cannot.
+		 */
+		if (d.requests_failed >= 0 && succeeded >= 0 && d.requests_failed + succeeded > 0)
+			return (double)d.requests_failed / (double)(d.requests_failed + succeeded);
 		if (d.requests_total > 0 && d.requests_failed >= 0)
-			return (double)d.requests_failed / (double)d.requests_total;
+			return fmin(1.0, (double)d.requests_failed / (double)d.requests_total);
 	}
 	return newer->snap.breaker.failure_rate;
 }

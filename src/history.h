@@ -59,9 +59,10 @@ const struct history_entry *history_get(const struct history *h, size_t i);
 void history_deltas(const struct history *h, struct counter_deltas *out);
 
 /*
- * Error rate of the last interval as a fraction: delta(failed)/delta(total)
- * when both entries carry "requests" and some requests arrived, else the
- * newest breaker failureRate; NAN when neither is known.
+ * Error rate of the last interval as a fraction: the failed share of the
+ * requests that finished, delta(failed)/(delta(failed)+delta(succeeded)), when
+ * both entries carry "requests" with those counts; else delta(failed)/delta(total)
+ * capped at 1; else the newest breaker failureRate; NAN when none is known.
  */
 double history_error_rate(const struct history *h);
 

@@ -189,15 +189,20 @@ END_TEST
 static const struct {
 	const char *name;
 	int64_t old_total, old_failed, new_total, new_failed;
+	int64_t old_succeeded, new_succeeded;	/* METRICS_NONE: not reported */
 	double failure_rate;
 	double want;		/* NAN: expect NAN */
 } rate_cases[] = {
-	{ "from requests", 100, 1, 300, 5, 0.5, 0.02 },
-	{ "no requests arrived", 100, 1, 100, 1, 0.5, 0.5 },
-	{ "only newest has requests", METRICS_NONE, METRICS_NONE, 300, 5, 0.25, 0.25 },
-	{ "failed unknown", 100, METRICS_NONE, 300, METRICS_NONE, 0.25, 0.25 },
-	{ "restart counts from zero", 1000, 50, 200, 10, 0.5, 0.05 },
-	{ "nothing known", METRICS_NONE, METRICS_NONE, METRICS_NONE, METRICS_NONE, NAN, NAN },
+	{ "from requests", 100, 1, 300, 5, METRICS_NONE, METRICS_NONE, 0.5, 0.02 },
+	{ "no requests arrived", 100, 1, 100, 1, METRICS_NONE, METRICS_NONE, 0.5, 0.5 },
+	{ "only newest has requests", METRICS_NONE, METRICS_NONE, 300, 5, METRICS_NONE, METRICS_NONE, 0.25, 0.25 },
+	{ "failed unknown", 100, METRICS_NONE, 300, METRICS_NONE, METRICS_NONE, METRICS_NONE, 0.25, 0.25 },
+	{ "restart counts from zero", 1000, 50, 200, 10, METRICS_NONE, METRICS_NONE, 0.5, 0.05 },
+	/* Pending requests from before failing now: 20 failed, 0 succeeded, 10 arrived. */
+	{ "share of finished requests", 100, 1, 110, 21, 90, 90, 0.5, 1.0 },
+	{ "finished mix", 100, 1, 200, 11, 90, 170, 0.5, 10.0 / 90.0 },
+	{ "never above 100 % without succeeded", 100, 1, 110, 21, METRICS_NONE, METRICS_NONE, 0.5, 1.0 },
+	{ "nothing known", METRICS_NONE, METRICS_NONE, METRICS_NONE, METRICS_NONE, METRICS_NONE, METRICS_NONE, NAN, NAN },
 };
 
 START_TEST(test_error_rate_table)
@@ -212,6 +217,8 @@ START_TEST(test_error_rate_table)
 	a.requests.failed = rate_cases[_i].old_failed;
 	b.requests.total = rate_cases[_i].new_total;
 	b.requests.failed = rate_cases[_i].new_failed;
+	a.requests.succeeded = rate_cases[_i].old_succeeded;
+	b.requests.succeeded = rate_cases[_i].new_succeeded;
 	a.breaker.failure_rate = 0.9;	/* never used: only the newest counts */
 	b.breaker.failure_rate = rate_cases[_i].failure_rate;
 	history_push(h, &a, 0);
