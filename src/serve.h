@@ -2,6 +2,11 @@
 #ifndef RT_SERVE_H
 #define RT_SERVE_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "metrics.h"
 #include "source.h"
 
 struct serve_options {
@@ -10,5 +15,51 @@ struct serve_options {
 
 /* Serve GET/HEAD /metrics and /healthz until SIGINT/SIGTERM. Returns the exit status. */
 int serve_run(const struct serve_options *o, const struct sim_options *sim);
+
+/*
+ * The pieces of serve_run, exposed for tests. serve_run drives them from
+ * one loop; nothing here starts a thread.
+ */
+#define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
+
+/*
+ * Parse "ADDR:PORT" (IPv4, "[IPv6]:PORT", or "localhost:PORT") into *addr.
+ * Returns 0, or -1 with a one-line message in err.
+ */
+int serve_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *addrlen,
+		       char *err, size_t errlen);
+
+/* What the server answers to one request (no I/O; see serve_answer). */
+struct serve_reply {
+	unsigned status;		/* 200, 404, 405, 503 */
+	const char *content_type;
+	const char *body;		/* for HEAD the same; the server drops it */
+	size_t body_len;
+	const char *allow;		/* Allow header for 405, else NULL */
+};
+
+/* Decide the answer to METHOD PATH given the newest snapshot's JSON (NULL: none yet). */
+void serve_answer(const char *method, const char *path, const char *json, size_t json_len,
+		  struct serve_reply *r);
+
+struct serve_http;
+
+/*
+ * Listen on text ("ADDR:PORT") and start libmicrohttpd in external mode.
+ * Returns NULL with a one-line message in err (bad address, port in use).
+ */
+struct serve_http *serve_http_start(const char *text, char *err, size_t errlen);
+void serve_http_stop(struct serve_http *s);	/* NULL is fine */
+/* "http://ADDR:PORT/metrics" with the port actually bound. */
+void serve_http_url(const struct serve_http *s, char *buf, size_t len);
+/* A descriptor that turns readable when the server has work; run it then. */
+int serve_http_fd(const struct serve_http *s);
+/* Milliseconds until the server must run anyway (connection timeouts), -1: none. */
+int64_t serve_http_timeout_ms(struct serve_http *s);
+/* Accept, read and answer whatever is ready. Never blocks. */
+void serve_http_run(struct serve_http *s);
+/* Make snap (stamped with wall_ms as "timestamp") the answer to /metrics. */
+void serve_http_publish(struct serve_http *s, const struct metrics_snapshot *snap,
+			int64_t wall_ms);
 
 #endif

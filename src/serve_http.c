@@ -1,0 +1,292 @@
+/*
+ * The HTTP side of `routertop serve` (see serve.c for the loop): parse the
+ * listen address, decide each answer, and run libmicrohttpd in external
+ * mode with epoll, so all its sockets sit behind one descriptor the loop can
+ * wait on. The newest snapshot is rendered to JSON once, when it arrives;
+ * each request copies that text.
+ */
+#include "serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define SERVE_CONN_LIMIT 64
+#define SERVE_CONN_TIMEOUT_S 10U
+#define SERVE_BACKLOG 64
+#define SERVE_ADDR_LEN 80
+
+struct serve_http {
+	struct MHD_Daemon *mhd;
+	int mhd_fd;			/* libmicrohttpd's epoll descriptor */
+	char url[SERVE_ADDR_LEN + 32];
+	char *json;			/* newest snapshot, NULL before the first */
+	size_t json_len;
+};
+
+static const char serve_not_found[] = "not found\n";
+static const char serve_not_allowed[] = "method not allowed\n";
+static const char serve_no_snapshot[] = "no snapshot yet\n";
+static const char serve_ok[] = "ok\n";
+
+/* Split "HOST:PORT" or "[HOST]:PORT" into its parts; -1 if the shape is wrong. */
+static int serve_split_listen(const char *text, char *host, size_t hostlen, const char **port)
+{
+	const char *colon, *end;
+
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (end == NULL || end[1] != ':')
+			return -1;
+		text++;
+		colon = end + 1;
+	} else {
+		colon = strrchr(text, ':');
+		if (colon == NULL || memchr(text, ':', (size_t)(colon - text)) != NULL)
+			return -1;	/* an IPv6 address needs brackets */
+		end = colon;
+	}
+	if (end == text || (size_t)(end - text) >= hostlen)
+		return -1;
+	memcpy(host, text, (size_t)(end - text));
+	host[end - text] = '\0';
+	*port = colon + 1;
+	return 0;
+}
+
+static bool serve_port_ok(const char *port)
+{
+	size_t n = strlen(port);
+
+	if (n == 0 || n > 5 || strspn(port, "0123456789") != n)
+		return false;
+	return atol(port) <= 65535;
+}
+
+int serve_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *addrlen,
+		       char *err, size_t errlen)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)addr;
+	char host[SERVE_ADDR_LEN];
+	const char *port;
+
+	if (serve_split_listen(text, host, sizeof(host), &port) != 0 || !serve_port_ok(port)) {
+		str_printf(err, errlen, "bad listen address '%s': expected ADDR:PORT, "
+			   "e.g. 127.0.0.1:8080 or [::1]:8080", text);
+		return -1;
+	}
+	if (strcmp(host, "localhost") == 0)
+		str_printf(host, sizeof(host), "127.0.0.1");
+	memset(addr, 0, sizeof(*addr));
+	/* inet_pton, not getaddrinfo: no name lookups, and no "1.2.3" shorthand. */
+	if (text[0] != '[' && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)atoi(port));
+		*addrlen = sizeof(*sin);
+	} else if (text[0] == '[' && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)atoi(port));
+		*addrlen = sizeof(*sin6);
+	} else {
+		str_printf(err, errlen, "bad listen address '%s': '%s' is not an IP address",
+			   text, host);
+		return -1;
+	}
+	return 0;
+}
+
+void serve_answer(const char *method, const char *path, const char *json, size_t json_len,
+		  struct serve_reply *r)
+{
+	bool metrics = strcmp(path, "/metrics") == 0;
+
+	*r = (struct serve_reply){ .status = 404, .content_type = "text/plain",
+				   .body = serve_not_found, .body_len = sizeof(serve_not_found) - 1 };
+	if (!metrics && strcmp(path, "/healthz") != 0)
+		return;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		r->status = 405;
+		r->body = serve_not_allowed;
+		r->body_len = sizeof(serve_not_allowed) - 1;
+		r->allow = "GET, HEAD";
+	} else if (!metrics) {
+		r->status = 200;
+		r->body = serve_ok;
+		r->body_len = sizeof(serve_ok) - 1;
+	} else if (json == NULL) {
+		r->status = 503;
+		r->body = serve_no_snapshot;
+		r->body_len = sizeof(serve_no_snapshot) - 1;
+	} else {
+		r->status = 200;
+		r->content_type = "application/json";
+		r->body = json;
+		r->body_len = json_len;
+	}
+}
+
+static enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, const char *url,
+					const char *method, const char *version,
+					const char *upload, size_t *upload_size, void **state)
+{
+	struct serve_http *s = cls;
+	struct serve_reply r;
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)state;
+	serve_answer(method, url, s->json, s->json_len, &r);
+	/* libmicrohttpd leaves the body out of an answer to HEAD by itself. */
+	resp = MHD_create_response_from_buffer(r.body_len, (void *)r.body, MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (r.allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r.allow);
+	if (r.status == 503)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	rc = MHD_queue_response(c, r.status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* Open, bind and listen; on error say which address and why. */
+static int serve_listen_socket(const char *text, const struct sockaddr_storage *addr,
+			       socklen_t addrlen, char *err, size_t errlen)
+{
+	int one = 1, fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0) {
+		str_printf(err, errlen, "cannot listen on %s: %s", text, strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (addr->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)addr, addrlen) != 0 ||
+	    listen(fd, SERVE_BACKLOG) != 0) {
+		str_printf(err, errlen, "cannot listen on %s: %s", text, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The URL of what fd is bound to, with the port the kernel picked for port 0. */
+static void serve_bound_url(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage addr;
+	socklen_t addrlen = sizeof(addr);
+	char host[SERVE_ADDR_LEN] = "?", port[16] = "?";
+
+	if (getsockname(fd, (struct sockaddr *)&addr, &addrlen) == 0)
+		getnameinfo((struct sockaddr *)&addr, addrlen, host, sizeof(host), port,
+			    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	if (addr.ss_family == AF_INET6)
+		str_printf(buf, len, "http://[%s]:%s/metrics", host, port);
+	else
+		str_printf(buf, len, "http://%s:%s/metrics", host, port);
+}
+
+struct serve_http *serve_http_start(const char *text, char *err, size_t errlen)
+{
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	struct serve_http *s;
+	const union MHD_DaemonInfo *info;
+	int fd;
+
+	if (serve_parse_listen(text, &addr, &addrlen, err, errlen) != 0)
+		return NULL;
+	fd = serve_listen_socket(text, &addr, addrlen, err, errlen);
+	if (fd < 0)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	serve_bound_url(fd, s->url, sizeof(s->url));
+	s->mhd = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, serve_on_request, s,
+				  MHD_OPTION_LISTEN_SOCKET, fd,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_CONN_LIMIT,
+				  MHD_OPTION_CONNECTION_TIMEOUT, SERVE_CONN_TIMEOUT_S,
+				  MHD_OPTION_END);
+	info = s->mhd != NULL ? MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
+	if (info == NULL) {
+		str_printf(err, errlen, "cannot start the HTTP server on %s", text);
+		if (s->mhd != NULL)
+			MHD_stop_daemon(s->mhd);
+		else
+			close(fd);
+		free(s);
+		return NULL;
+	}
+	s->mhd_fd = info->epoll_fd;
+	return s;
+}
+
+void serve_http_stop(struct serve_http *s)
+{
+	if (s == NULL)
+		return;
+	MHD_stop_daemon(s->mhd);	/* closes the listening socket too */
+	free(s->json);
+	free(s);
+}
+
+void serve_http_url(const struct serve_http *s, char *buf, size_t len)
+{
+	str_printf(buf, len, "%s", s->url);
+}
+
+int serve_http_fd(const struct serve_http *s)
+{
+	return s->mhd_fd;
+}
+
+int64_t serve_http_timeout_ms(struct serve_http *s)
+{
+	MHD_UNSIGNED_LONG_LONG t;
+
+	if (MHD_get_timeout(s->mhd, &t) != MHD_YES)
+		return -1;
+	return t > (MHD_UNSIGNED_LONG_LONG)INT64_MAX ? INT64_MAX : (int64_t)t;
+}
+
+void serve_http_run(struct serve_http *s)
+{
+	MHD_run(s->mhd);
+}
+
+void serve_http_publish(struct serve_http *s, const struct metrics_snapshot *snap,
+			int64_t wall_ms)
+{
+	struct metrics_snapshot stamped = *snap;
+	char *json;
+	size_t len;
+
+	stamped.timestamp_ms = wall_ms;
+	json = metrics_to_json(&stamped);
+	if (json == NULL)
+		return;
+	len = strlen(json);
+	free(s->json);
+	/* One line per answer, as curl users expect; JSON allows the newline. */
+	s->json = xmalloc(len + 2);
+	memcpy(s->json, json, len);
+	s->json[len] = '\n';
+	s->json[len + 1] = '\0';
+	s->json_len = len + 1;
+	free(json);
+}
+

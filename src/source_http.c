@@ -1,0 +1,632 @@
+/*
+ * The "http" source: polls a router's metrics endpoint with the libcurl
+ * multi interface, so the one event loop never waits on the network.
+ *
+ * How it fits the loop: curl says which sockets it wants watched
+ * (CURLMOPT_SOCKETFUNCTION); pollfds() hands them to source_wait(), and
+ * next_wakeup() is the next poll or curl's own timer (curl_multi_timeout),
+ * whichever comes first. step() asks poll() with a zero timeout which of
+ * those sockets are ready, passes them to curl_multi_socket_action, and
+ * reads finished transfers with curl_multi_info_read. There is at most one
+ * transfer at a time and its easy handle is reused, so the connection is
+ * kept alive between polls.
+ */
+#include "config.h"
+
+#include "source_http.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "source.h"
+#include "util.h"
+
+#define HTTP_SOCKS_MAX 16
+#define HTTP_REASON_LEN 64
+#define HTTP_URL_LEN 512
+#define HTTP_DEFAULT_INTERVAL_MS 5000
+#define HTTP_DEFAULT_TIMEOUT_MS 4000
+#define HTTP_DEFAULT_MAX_BODY ((size_t)1 << 20)
+#define HTTP_FAILURES_MAX 1000
+
+struct http_sock {
+	curl_socket_t fd;
+	short events;
+};
+
+struct http_source {
+	char *url;			/* as given, credentials and all */
+	char shown_url[HTTP_URL_LEN];	/* for messages: no credentials */
+	int64_t interval_ms, timeout_ms;
+	size_t max_body;
+	bool insecure;
+
+	CURLM *multi;
+	CURL *easy;
+	struct curl_slist *headers;
+	char errbuf[CURL_ERROR_SIZE];
+	char reason[HTTP_REASON_LEN];	/* of the last status line */
+
+	char *body;			/* grows up to max_body */
+	size_t body_len, body_cap;
+	bool body_over;
+
+	struct http_sock socks[HTTP_SOCKS_MAX];
+	int nsocks;
+
+	bool busy;			/* a transfer is in flight */
+	bool paused;
+	bool polled;			/* started_ms is set */
+	bool pending;			/* ev holds an event not yet returned */
+	int64_t started_ms, next_poll_ms;
+	int failures;			/* consecutive faults */
+	struct source_event ev;
+};
+
+int64_t http_backoff_ms(int64_t interval_ms, int failures)
+{
+	int64_t cap = interval_ms > HTTP_BACKOFF_CAP_MS ? interval_ms : HTTP_BACKOFF_CAP_MS;
+	int64_t delay = interval_ms;
+
+	for (int i = 1; i < failures && delay < cap; i++)
+		delay *= 2;
+	return delay < cap ? delay : cap;
+}
+
+int64_t http_next_poll_ms(int64_t started_ms, int64_t done_ms, int64_t interval_ms,
+			  int failures)
+{
+	int64_t next;
+
+	if (failures > 0)
+		return done_ms + http_backoff_ms(interval_ms, failures);
+	next = started_ms + interval_ms;
+	return next > done_ms ? next : done_ms;
+}
+
+static void http_connect_message(const struct http_outcome *o, char *buf, size_t len)
+{
+	if (o->os_errno == ECONNREFUSED)
+		str_printf(buf, len, "connection refused by %s", o->url);
+	else if (o->os_errno != 0)
+		str_printf(buf, len, "cannot connect to %s: %s", o->url,
+			   strerror((int)o->os_errno));
+	else
+		str_printf(buf, len, "cannot connect to %s", o->url);
+}
+
+/* HTTP/2 has no reason phrase on the wire; name the common codes ourselves. */
+static const char *http_standard_reason(long status)
+{
+	static const struct {
+		long status;
+		const char *reason;
+	} reasons[] = {
+		{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 408, "Request Timeout" },
+		{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
+		{ 501, "Not Implemented" }, { 502, "Bad Gateway" },
+		{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+	};
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (reasons[i].status == status)
+			return reasons[i].reason;
+	}
+	return "";
+}
+
+bool http_fault_message(const struct http_outcome *o, char *buf, size_t len)
+{
+	const char *what = o->detail[0] != '\0' ? o->detail : curl_easy_strerror(o->code);
+	const char *reason = o->reason[0] != '\0' ? o->reason : http_standard_reason(o->status);
+
+	if (o->body_over) {
+		str_printf(buf, len, "body over %zu bytes from %s", o->max_body, o->url);
+		return true;
+	}
+	switch (o->code) {
+	case CURLE_OK:
+		if (o->status >= 200 && o->status < 300)
+			return false;
+		str_printf(buf, len, "HTTP %ld%s%s from %s", o->status,
+			   reason[0] != '\0' ? " " : "", reason, o->url);
+		return true;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		str_printf(buf, len, "name not resolved: %s", o->url);
+		return true;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		str_printf(buf, len, "proxy name not resolved for %s", o->url);
+		return true;
+	case CURLE_COULDNT_CONNECT:
+		http_connect_message(o, buf, len);
+		return true;
+	case CURLE_OPERATION_TIMEDOUT:
+		str_printf(buf, len, "timeout: no answer within %lld ms from %s",
+			   (long long)o->timeout_ms, o->url);
+		return true;
+	case CURLE_TOO_MANY_REDIRECTS:
+		str_printf(buf, len, "too many redirects (more than %ld) from %s",
+			   HTTP_MAX_REDIRS, o->url);
+		return true;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		str_printf(buf, len, "TLS certificate not trusted for %s: %s", o->url, what);
+		return true;
+	default:
+		str_printf(buf, len, "%s from %s", what, o->url);
+		return true;
+	}
+}
+
+/* Trim spaces and tabs from both ends of s in place; returns the new start. */
+static char *http_trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+			 s[n - 1] == '\n'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* An HTTP header name is a token: visible ASCII minus the separators. */
+static bool http_is_token(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s <= ' ' || *s >= 127 || strchr("\"(),/:;<=>?@[\\]{}", *s) != NULL)
+			return false;
+	}
+	return true;
+}
+
+/* One line of the header file: 1 if a header was added, 0 if skipped, -1 on error. */
+static int http_header_line(char *line, const char *path, int lineno,
+			    struct curl_slist **list, int *count, char *err, size_t errlen)
+{
+	char *text = http_trim(line), *colon, *name, *value, header[HTTP_HEADER_LINE_MAX];
+	struct curl_slist *grown;
+
+	if (*text == '\0' || *text == '#')
+		return 0;
+	colon = strchr(text, ':');
+	if (colon == NULL) {
+		str_printf(err, errlen, "%s:%d: expected 'Name: value'", path, lineno);
+		return -1;
+	}
+	*colon = '\0';
+	name = http_trim(text);
+	value = http_trim(colon + 1);
+	if (!http_is_token(name)) {
+		str_printf(err, errlen, "%s:%d: bad header name '%s'", path, lineno, name);
+		return -1;
+	}
+	if (++*count > HTTP_HEADERS_MAX) {
+		str_printf(err, errlen, "%s:%d: more than %d headers", path, lineno,
+			   HTTP_HEADERS_MAX);
+		return -1;
+	}
+	str_printf(header, sizeof(header), "%s: %s", name, value);
+	grown = curl_slist_append(*list, header);
+	if (grown == NULL)
+		fatal("out of memory");
+	*list = grown;
+	return 1;
+}
+
+int http_read_header_file(const char *path, struct curl_slist **list, char *err,
+			  size_t errlen)
+{
+	char line[HTTP_HEADER_LINE_MAX];
+	int lineno = 0, count = 0, rc = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			str_printf(err, errlen, "%s:%d: line longer than %d bytes", path,
+				   lineno, HTTP_HEADER_LINE_MAX - 2);
+			rc = -1;
+		} else if (http_header_line(line, path, lineno, list, &count, err, errlen) < 0) {
+			rc = -1;
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		str_printf(err, errlen, "%s:%d: %s", path, lineno + 1, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+static int http_on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct http_source *h = userp;
+	int i;
+
+	(void)easy;
+	(void)socketp;
+	for (i = 0; i < h->nsocks && h->socks[i].fd != fd; i++)
+		;
+	if (what == CURL_POLL_REMOVE) {
+		if (i < h->nsocks)
+			h->socks[i] = h->socks[--h->nsocks];
+		return 0;
+	}
+	if (i == h->nsocks) {
+		/* One transfer needs two or three sockets; if curl ever wants more,
+		 * its timer still drives the transfer to a timeout, never a hang. */
+		if (h->nsocks == HTTP_SOCKS_MAX)
+			return 0;
+		h->socks[h->nsocks++].fd = fd;
+	}
+	h->socks[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
+				     ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+	return 0;
+}
+
+static size_t http_on_body(char *data, size_t size, size_t n, void *userp)
+{
+	struct http_source *h = userp;
+	size_t len = size * n;
+
+	if (len > h->max_body - h->body_len) {
+		h->body_over = true;
+		return 0;	/* curl aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	if (h->body_len + len > h->body_cap) {
+		size_t cap = h->body_cap < 4096 ? 4096 : h->body_cap;
+
+		while (cap < h->body_len + len)
+			cap *= 2;
+		if (cap > h->max_body)
+			cap = h->max_body;
+		h->body = xrealloc(h->body, cap);
+		h->body_cap = cap;
+	}
+	memcpy(h->body + h->body_len, data, len);
+	h->body_len += len;
+	return len;
+}
+
+/* Keep the reason phrase of the last status line ("HTTP/1.1 503 Service Unavailable"). */
+static size_t http_on_header(char *data, size_t size, size_t n, void *userp)
+{
+	struct http_source *h = userp;
+	size_t len = size * n, i = 0, out = 0;
+
+	if (len < 5 || memcmp(data, "HTTP/", 5) != 0)
+		return len;
+	while (i < len && data[i] != ' ')	/* protocol */
+		i++;
+	while (i < len && data[i] == ' ')
+		i++;
+	while (i < len && isdigit((unsigned char)data[i]))	/* status code */
+		i++;
+	while (i < len && data[i] == ' ')
+		i++;
+	for (; i < len && data[i] != '\r' && data[i] != '\n' && out + 1 < sizeof(h->reason); i++)
+		h->reason[out++] = isprint((unsigned char)data[i]) ? data[i] : '?';
+	h->reason[out] = '\0';
+	return len;
+}
+
+static void http_socket_action(struct http_source *h, curl_socket_t fd, int mask)
+{
+	int running;
+
+	curl_multi_socket_action(h->multi, fd, mask, &running);
+}
+
+/* Let curl do whatever is ready now: readable or writable sockets, expired timers. */
+static void http_drive(struct http_source *h)
+{
+	struct pollfd fds[HTTP_SOCKS_MAX];
+	int n = h->nsocks;
+	long t = -1;
+
+	for (int i = 0; i < n; i++)
+		fds[i] = (struct pollfd){ .fd = h->socks[i].fd, .events = h->socks[i].events };
+	/* Work on a copy: curl's socket callback edits h->socks as we go. */
+	if (n > 0 && poll(fds, (nfds_t)n, 0) > 0) {
+		for (int i = 0; i < n; i++) {
+			short r = fds[i].revents;
+			int mask = ((r & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
+				   ((r & POLLOUT) ? CURL_CSELECT_OUT : 0) |
+				   ((r & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
+
+			if (mask != 0)
+				http_socket_action(h, fds[i].fd, mask);
+		}
+	}
+	curl_multi_timeout(h->multi, &t);
+	if (t == 0)
+		http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/* Turn a finished transfer into the pending event and schedule the next poll. */
+static void http_finish(struct http_source *h, CURLcode code, int64_t now)
+{
+	struct source_event *ev = &h->ev;
+	struct http_outcome o = {
+		.code = code, .body_over = h->body_over, .reason = h->reason,
+		.detail = h->errbuf, .url = h->shown_url, .timeout_ms = h->timeout_ms,
+		.max_body = h->max_body,
+	};
+	char perr[METRICS_ERR_LEN];
+	bool fault;
+
+	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &o.status);
+	curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &o.os_errno);
+	curl_multi_remove_handle(h->multi, h->easy);
+	h->busy = false;
+
+	ev->at_ms = now;
+	ev->wall_ms = clock_wall_ms();
+	ev->message[0] = '\0';
+	fault = http_fault_message(&o, ev->message, sizeof(ev->message));
+	if (!fault && metrics_parse(h->body != NULL ? h->body : "", h->body_len, &ev->snap,
+				    perr, sizeof(perr)) != 0) {
+		str_printf(ev->message, sizeof(ev->message), "bad metrics: %s", perr);
+		fault = true;
+	}
+	if (fault) {
+		metrics_init(&ev->snap);
+		ev->kind = SOURCE_ERROR;
+		if (h->failures < HTTP_FAILURES_MAX)
+			h->failures++;
+	} else {
+		ev->kind = SOURCE_SNAPSHOT;
+		h->failures = 0;
+	}
+	h->next_poll_ms = http_next_poll_ms(h->started_ms, now, h->interval_ms, h->failures);
+	h->pending = true;
+}
+
+static void http_collect(struct http_source *h, int64_t now)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == h->easy)
+			http_finish(h, msg->data.result, now);
+	}
+}
+
+static void http_start(struct http_source *h, int64_t now)
+{
+	CURLMcode rc;
+
+	h->body_len = 0;
+	h->body_over = false;
+	h->reason[0] = '\0';
+	h->errbuf[0] = '\0';
+	h->started_ms = now;
+	h->polled = true;
+	rc = curl_multi_add_handle(h->multi, h->easy);
+	if (rc != CURLM_OK) {
+		h->ev.kind = SOURCE_ERROR;
+		h->ev.at_ms = now;
+		h->ev.wall_ms = clock_wall_ms();
+		metrics_init(&h->ev.snap);
+		str_printf(h->ev.message, sizeof(h->ev.message), "cannot start a request to %s: %s",
+			   h->shown_url, curl_multi_strerror(rc));
+		if (h->failures < HTTP_FAILURES_MAX)
+			h->failures++;
+		h->next_poll_ms = http_next_poll_ms(now, now, h->interval_ms, h->failures);
+		h->pending = true;
+		return;
+	}
+	h->busy = true;
+	/* Adding the handle set a zero timer; firing it starts the transfer. */
+	http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static int http_step(void *self, int64_t now, struct source_event *ev)
+{
+	struct http_source *h = self;
+
+	if (h->busy) {
+		http_drive(h);
+		http_collect(h, now);
+	}
+	if (!h->busy && !h->pending && !h->paused && now >= h->next_poll_ms) {
+		http_start(h, now);
+		if (h->busy)
+			http_collect(h, now);
+	}
+	if (!h->pending)
+		return 0;
+	*ev = h->ev;
+	h->pending = false;
+	return 1;
+}
+
+static int http_pollfds(void *self, struct pollfd *fds, int max)
+{
+	struct http_source *h = self;
+	int n = 0;
+
+	for (int i = 0; i < h->nsocks && n < max; i++)
+		fds[n++] = (struct pollfd){ .fd = h->socks[i].fd, .events = h->socks[i].events };
+	return n;
+}
+
+static int64_t http_next_wakeup(void *self, int64_t now)
+{
+	struct http_source *h = self;
+	long t = -1;
+
+	if (h->pending)
+		return now;
+	if (h->busy) {
+		curl_multi_timeout(h->multi, &t);
+		return t >= 0 ? now + t : SOURCE_NO_WAKEUP;
+	}
+	return h->paused ? SOURCE_NO_WAKEUP : h->next_poll_ms;
+}
+
+static int64_t http_clock(void *self, int64_t now)
+{
+	(void)self;
+	return now;
+}
+
+static void http_describe(void *self, char *buf, size_t len)
+{
+	struct http_source *h = self;
+
+	str_printf(buf, len, "%s%s", h->shown_url, h->insecure ? " (insecure)" : "");
+}
+
+static void http_set_interval(void *self, int64_t interval_ms)
+{
+	struct http_source *h = self;
+
+	if (interval_ms <= 0)
+		return;
+	h->interval_ms = interval_ms;
+	/* A backoff in progress keeps its schedule; a steady cadence follows the new interval. */
+	if (h->polled && !h->busy && h->failures == 0)
+		h->next_poll_ms = h->started_ms + interval_ms;
+}
+
+static void http_set_paused(void *self, bool paused)
+{
+	struct http_source *h = self;
+
+	h->paused = paused;
+}
+
+static void http_destroy(void *self)
+{
+	struct http_source *h = self;
+
+	if (h->multi != NULL && h->easy != NULL && h->busy)
+		curl_multi_remove_handle(h->multi, h->easy);
+	if (h->easy != NULL)
+		curl_easy_cleanup(h->easy);
+	if (h->multi != NULL)
+		curl_multi_cleanup(h->multi);
+	curl_slist_free_all(h->headers);
+	free(h->body);
+	free(h->url);
+	free(h);
+	curl_global_cleanup();
+}
+
+static const struct source_ops http_ops = {
+	.name = "http",
+	.describe = http_describe,
+	.pollfds = http_pollfds,
+	.next_wakeup = http_next_wakeup,
+	.step = http_step,
+	.clock = http_clock,
+	.set_interval = http_set_interval,
+	.set_paused = http_set_paused,
+	.destroy = http_destroy,
+};
+
+/* Check the URL (http or https, well formed) and make the credential-free form to show. */
+static int http_check_url(struct http_source *h, const char *url, char *err, size_t errlen)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *shown = NULL;
+	int rc = -1;
+
+	if (u == NULL)
+		fatal("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		str_printf(err, errlen, "bad URL '%s': expected http://HOST[:PORT]/PATH", url);
+	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+		   (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+		str_printf(err, errlen, "bad URL '%s': only http:// and https:// are supported",
+			   url);
+	} else {
+		curl_url_set(u, CURLUPART_USER, NULL, 0);
+		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		if (curl_url_get(u, CURLUPART_URL, &shown, 0) == CURLUE_OK)
+			str_printf(h->shown_url, sizeof(h->shown_url), "%s", shown);
+		else
+			str_printf(h->shown_url, sizeof(h->shown_url), "%s", url);
+		rc = 0;
+	}
+	curl_free(scheme);
+	curl_free(shown);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static void http_setup_easy(struct http_source *h)
+{
+	CURL *e = h->easy;
+
+	curl_easy_setopt(e, CURLOPT_URL, h->url);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, HTTP_MAX_REDIRS);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)h->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "routertop/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, h);
+	if (h->headers != NULL)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
+	if (h->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+}
+
+struct source *source_http_new(const struct http_options *o, char *err, size_t errlen)
+{
+	struct http_source *h;
+
+	if (o->url == NULL) {
+		str_printf(err, errlen, "watch: no URL given");
+		return NULL;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		str_printf(err, errlen, "cannot initialise libcurl");
+		return NULL;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->interval_ms = o->interval_ms > 0 ? o->interval_ms : HTTP_DEFAULT_INTERVAL_MS;
+	h->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
+	h->max_body = o->max_body > 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
+	h->insecure = o->insecure;
+	h->url = xstrdup(o->url);
+	h->next_poll_ms = INT64_MIN / 2;	/* the first poll is due at once */
+	if (http_check_url(h, o->url, err, errlen) != 0 ||
+	    (o->header_file != NULL &&
+	     http_read_header_file(o->header_file, &h->headers, err, errlen) != 0)) {
+		http_destroy(h);
+		return NULL;
+	}
+	h->multi = curl_multi_init();
+	h->easy = curl_easy_init();
+	if (h->multi == NULL || h->easy == NULL)
+		fatal("cannot create a libcurl handle");
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	http_setup_easy(h);
+	return source_new(&http_ops, h, h->interval_ms);
+}
