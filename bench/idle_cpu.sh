@@ -39,6 +39,7 @@ if [ -z "$pid" ] || [ ! -r "/proc/$pid/stat" ]; then
 	exit 1
 fi
 
+echo "idle_cpu: pid $pid ($(cat /proc/$pid/comm))" >&2
 t0=$(now)
 c0=$(cpu_ticks "$pid")
 sleep "$SECONDS_TO_RUN"
