@@ -369,7 +369,7 @@ START_TEST(test_long_source_clipped)
 	snprintf(v.mode, sizeof(v.mode), "http");
 	panels_draw(c, &v);
 	/* The clock, interval and marker keep their places. */
-	ck_assert_msg(strstr(row(c, 0), "xxx 12:04:31   every 1 s    LIVE ") != NULL, "%s", row(c, 0));
+	ck_assert_msg(strstr(row(c, 0), "xxx 12:04:31  every 1 s   LIVE ") != NULL, "%s", row(c, 0));
 	ck_assert(strstr(row(c, 0), "[http]") == NULL);
 	canvas_free(c);
 }

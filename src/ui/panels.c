@@ -511,7 +511,7 @@ static void draw_header(struct canvas *c, const struct view *v)
 	int n, rx;
 
 	str_printf(every, sizeof(every), "%g s", (double)v->interval_ms / 1000.0);
-	str_printf(right, sizeof(right), "%s   every %s   ", v->clock, every);
+	str_printf(right, sizeof(right), "%s  every %s  ", v->clock, every);
 	rx = c->w - 1 - canvas_text_width(marker_word(v->marker)) - 2;
 	canvas_text(c, rx, 0, CANVAS_TO_EDGE, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE, " ");
 	canvas_text(c, rx + 1, 0, CANVAS_TO_EDGE, marker_role(v->marker), ATTR_BOLD | ATTR_REVERSE,
