@@ -155,7 +155,7 @@ START_TEST(test_every_panel_shown)
 		"routertop 0.1.0", "sim:steady seed 42 x1", "12:04:31", "every 1 s", "LIVE",
 		"Latency ms · last 1,250", "Throughput", "Circuit breaker", "Errors", "Targets",
 		"System", "q quit", "space pause", "r reset", "+/- interval", "? help",
-		"156.3 req/s", "9378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
+		"156.3 req/s", "9,378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
 		"failure rate 0.2 %", "avg 67.8 ms", "last recovery 38 s (< 60 s)",
 		"breaker trips", "rate limited", "timeouts", "failures", "samples", "1,250",
 		"active users", "in flight", "uptime", "12m04s", "400 ms ago", "snapshots",
@@ -186,6 +186,23 @@ START_TEST(test_latency_highlights)
 	ck_assert_int_eq(canvas_cell(c, x + 5, y)->role, ROLE_OK);
 	ck_assert(contains(c, "P50   45.2"));
 	ck_assert(contains(c, "max  456.2"));
+	canvas_free(c);
+}
+END_TEST
+
+/* Latencies of a second and more drop the decimals, so a label never touches its value. */
+START_TEST(test_latency_large_values_keep_a_space)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+
+	sample_view(&v, true);
+	v.snap.latency.max = 12345.6;
+	v.snap.latency.p999 = 1000.2;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "max  12346"));
+	if (c->w >= 120)
+		ck_assert(contains(c, "P999  1000"));
 	canvas_free(c);
 }
 END_TEST
@@ -922,6 +939,7 @@ int main(void)
 	TCase *tv = tcase_create("view");
 
 	tcase_add_loop_test(tc, test_every_panel_shown, 0, NSIZES);
+	tcase_add_loop_test(tc, test_latency_large_values_keep_a_space, 0, NSIZES);
 	tcase_add_loop_test(tc, test_latency_highlights, 0, NSIZES);
 	tcase_add_test(tc, test_charts_grow_with_width);
 	tcase_add_loop_test(tc, test_boxes_closed, 0, NSIZES);

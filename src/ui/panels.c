@@ -229,7 +229,8 @@ static void draw_latency_value(struct canvas *c, int x, int y, const char *label
 	enum canvas_role role = ROLE_NORMAL;
 	unsigned attr = ATTR_NONE;
 
-	panels_fmt_num(num, sizeof(num), value, 1);
+	/* Whole milliseconds from 1000 up keep a space between label and value. */
+	panels_fmt_num(num, sizeof(num), value, fabs(value) >= 1000 ? 0 : 1);
 	if (t != NULL) {
 		role = panels_status_role(t->r.status);
 		attr = ATTR_BOLD;
@@ -288,7 +289,10 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 
 	panel_box(c, r, "Throughput", v->stale);
 	panels_fmt_num(rps, sizeof(rps), v->snap.throughput.per_second, 1);
-	panels_fmt_num(rpm, sizeof(rpm), v->snap.throughput.per_minute, 0);
+	if (isnan(v->snap.throughput.per_minute))
+		panels_fmt_num(rpm, sizeof(rpm), NAN, 0);
+	else	/* a count-like figure: thousands separators, as the design sketch */
+		panels_fmt_count(rpm, sizeof(rpm), llround(v->snap.throughput.per_minute));
 	n = canvas_text(c, x, r.y + 1, CANVAS_TO_EDGE, isnan(v->snap.throughput.per_second) ? ROLE_UNKNOWN : role,
 			ATTR_BOLD, rps);
 	canvas_text(c, x + n, r.y + 1, CANVAS_TO_EDGE, ROLE_NORMAL, ATTR_NONE, " req/s");
