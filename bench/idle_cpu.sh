@@ -1,7 +1,7 @@
 #!/bin/sh
 # Idle CPU of the screen: `routertop` (the steady simulation, 1 s refresh)
 # runs in a private tmux server for about 10 s; the CPU time it used
-# (utime + stime from /proc/PID/stat) is scaled to seconds per minute.
+# (from /proc/PID/schedstat, in nanoseconds) is scaled to seconds per minute.
 # Prints: ui_idle_cpu_s_per_min <v> s
 RT_BIN=${RT_BIN:-src/routertop}
 SECONDS_TO_RUN=${IDLE_SECONDS:-10}
@@ -14,9 +14,16 @@ sock="rt-bench-$$"
 T() { tmux -L "$sock" -f /dev/null "$@"; }
 trap 'T kill-server >/dev/null 2>&1' EXIT INT TERM
 
-# CPU ticks (utime + stime) of PID; the fields after the command name, which may hold spaces.
-cpu_ticks() {
-	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+# CPU seconds of PID: schedstat's first field is nanoseconds on a CPU, far
+# finer than the 10 ms ticks of /proc/PID/stat, which an idle screen barely
+# moves. Without schedstat, fall back to the ticks (utime + stime; the fields
+# after the command name, which may hold spaces).
+cpu_seconds() {
+	if [ -r "/proc/$1/schedstat" ]; then
+		awk '{ printf "%.9f\n", $1 / 1e9 }' "/proc/$1/schedstat"
+	else
+		sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.9f\n", ($12 + $13) / hz }'
+	fi
 }
 
 now() { date +%s.%N; }
@@ -41,11 +48,10 @@ fi
 
 echo "idle_cpu: pid $pid ($(cat /proc/$pid/comm))" >&2
 t0=$(now)
-c0=$(cpu_ticks "$pid")
+c0=$(cpu_seconds "$pid")
 sleep "$SECONDS_TO_RUN"
-c1=$(cpu_ticks "$pid")
+c1=$(cpu_seconds "$pid")
 t1=$(now)
-hz=$(getconf CLK_TCK)
 T send-keys -t bench q
-awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
-	'BEGIN { printf "ui_idle_cpu_s_per_min %.3f s\n", (c1 - c0) / hz * 60 / (t1 - t0) }'
+awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" \
+	'BEGIN { printf "ui_idle_cpu_s_per_min %.4f s\n", (c1 - c0) * 60 / (t1 - t0) }'
