@@ -35,6 +35,7 @@ struct sim_source {
 	bool anchored, paused;
 	int64_t anchor_mono, anchor_us;	/* virtual anchor_us at mono anchor_mono */
 	int64_t last_us;		/* virtual time of the last snapshot */
+	int64_t start_wall_ms;		/* wall clock at start: virtual time 0 in recordings */
 	struct notice *notices;
 	size_t n_notices, next_notice;
 	uint64_t dropped;
@@ -117,11 +118,16 @@ static void advance(struct sim_source *ss)
 	ss->advanced = true;
 }
 
-static void fill(struct source_event *ev, enum source_event_kind kind, int64_t at_us)
+/*
+ * Recordings get the simulation's own timeline (start + virtual time), so a
+ * run at --speed max replays with its simulated spacing, not all in one ms.
+ */
+static void fill(const struct sim_source *ss, struct source_event *ev,
+		 enum source_event_kind kind, int64_t at_us)
 {
 	ev->kind = kind;
 	ev->at_ms = at_us / 1000;
-	ev->wall_ms = clock_wall_ms();
+	ev->wall_ms = ss->start_wall_ms + at_us / 1000;
 	ev->message[0] = '\0';
 	metrics_init(&ev->snap);
 }
@@ -132,20 +138,20 @@ static int deliver(struct sim_source *ss, struct source_event *ev)
 	if (ss->next_notice < ss->n_notices) {
 		struct notice *n = &ss->notices[ss->next_notice++];
 
-		fill(ev, SOURCE_NOTICE, n->at_us);
+		fill(ss, ev, SOURCE_NOTICE, n->at_us);
 		str_printf(ev->message, sizeof(ev->message), "%s", n->msg);
 		return 1;
 	}
 	ss->n_notices = ss->next_notice = 0;
 	if (ss->snap_ready) {
 		ss->snap_ready = false;
-		fill(ev, SOURCE_SNAPSHOT, ss->last_us);
+		fill(ss, ev, SOURCE_SNAPSHOT, ss->last_us);
 		sim_snapshot(ss->sim, &ev->snap);
 		return 1;
 	}
 	if (ss->end_ready && !ss->ended) {
 		ss->ended = true;
-		fill(ev, SOURCE_END, ss->last_us);
+		fill(ss, ev, SOURCE_END, ss->last_us);
 		return 1;
 	}
 	return 0;
@@ -278,6 +284,7 @@ struct source *source_sim_new(const struct sim_options *o, char *err, size_t err
 		return NULL;
 	}
 	ss = xcalloc(1, sizeof(*ss));
+	ss->start_wall_ms = clock_wall_ms();
 	ss->sim = sim_new(sc, o->seed);
 	str_printf(ss->name, sizeof(ss->name), "%s", sc->name);
 	free(sc);

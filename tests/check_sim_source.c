@@ -84,6 +84,31 @@ START_TEST(test_max_speed_one_interval_per_round)
 }
 END_TEST
 
+/* Recordings carry the simulated timeline: one interval apart even at max speed. */
+START_TEST(test_wall_time_follows_virtual_time)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct source_event ev;
+	int64_t first = -1, prev = -1;
+	int snaps = 0;
+
+	/* At max speed each round that finds nothing pending advances one interval. */
+	for (int i = 0; i < 100 && snaps < 4; i++) {
+		if (source_step(src, 777, &ev) != 1 || ev.kind != SOURCE_SNAPSHOT)
+			continue;
+		if (first < 0)
+			first = ev.wall_ms - ev.at_ms;
+		else
+			ck_assert_int_eq(ev.wall_ms - prev, 1000);
+		ck_assert_int_eq(ev.wall_ms - ev.at_ms, first);	/* one fixed start */
+		prev = ev.wall_ms;
+		snaps++;
+	}
+	ck_assert_int_eq(snaps, 4);
+	source_free(src);
+}
+END_TEST
+
 START_TEST(test_duration_ends)
 {
 	struct source *src = make("steady", 1, 0, 5000, 0);
@@ -354,6 +379,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_describe, 0, 3);
 	tcase_add_test(tc, test_max_speed_one_interval_per_round);
+	tcase_add_test(tc, test_wall_time_follows_virtual_time);
 	tcase_add_test(tc, test_duration_ends);
 	tcase_add_test(tc, test_finite_scenario_ends);
 	tcase_add_test(tc, test_end_between_boundaries);
