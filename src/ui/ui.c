@@ -7,6 +7,11 @@
  * I/O, the source's timer, the next second (clocks and ages), a pending
  * frame.
  *
+ * Jumping to the next target miss (m) plays a recording forward one
+ * snapshot at a time, evaluating each, instead of taking what is due; at
+ * most UI_JUMP_SNAPS_PER_PASS snapshots per pass, so the screen keeps
+ * drawing and any key stops the search.
+ *
  * SIGINT and SIGTERM only set a flag (the one piece of process-wide state a
  * signal handler needs); the loop sees it after poll() returns EINTR and
  * leaves through the same door as 'q', restoring the terminal.
@@ -36,6 +41,7 @@
 #define UI_FRAME_MS 50
 #define UI_HISTORY VIEW_SERIES
 #define UI_NOTICE_MS 3000
+#define UI_JUMP_SNAPS_PER_PASS 200
 
 static volatile sig_atomic_t ui_signalled;
 
@@ -52,6 +58,12 @@ struct ui {
 	struct view view;
 	struct ui_state st;
 	bool utf8, quit, dirty, data_dirty, busy;
+	/*
+	 * The search for a target miss: jumping while it runs; jump_pending
+	 * while a SOURCE_SEEK_FORWARD has been asked and its snapshot not yet
+	 * seen; jump_skip while still inside the run of misses it started in.
+	 */
+	bool jumping, jump_pending, jump_skip;
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
 	int64_t notice_until_ms;
@@ -116,6 +128,103 @@ static void ui_seek(struct ui *u, enum source_seek where, int64_t now)
 	u->notice_until_ms = now + UI_NOTICE_MS;
 }
 
+static void ui_notice(struct ui *u, const char *msg, int64_t now)
+{
+	str_printf(u->notice, sizeof(u->notice), "%s", msg);
+	u->notice_until_ms = now + UI_NOTICE_MS;
+}
+
+/* < and >: the source refuses when it has no speed (live sources); then say so. */
+static void ui_speed(struct ui *u, int dir, int64_t now)
+{
+	double next = ui_speed_step(u->st.speed, dir);
+
+	if (source_set_speed(u->src, next) != 0) {
+		ui_notice(u, "no speed to change: only simulations and recordings have one", now);
+		return;
+	}
+	u->st.speed = next;
+}
+
+static bool ui_status_miss(enum target_status st)
+{
+	return st == STATUS_WARN || st == STATUS_FAIL;
+}
+
+/*
+ * m: start the search. When the snapshot on screen already misses, the
+ * search skips the rest of that run of misses and stops at the first miss
+ * after a snapshot that met every target.
+ */
+static void ui_jump_start(struct ui *u, int64_t now)
+{
+	if (u->src->ops->seek == NULL) {
+		ui_notice(u, "cannot step: only recordings can be stepped through", now);
+		return;
+	}
+	monitor_update(&u->mon, now);
+	u->jumping = true;
+	u->jump_pending = false;
+	u->jump_skip = history_get(u->mon.hist, 0) != NULL && ui_status_miss(u->mon.eval.overall);
+}
+
+static void ui_jump_stop(struct ui *u, const char *why, int64_t now)
+{
+	u->jumping = false;
+	if (why != NULL)
+		ui_notice(u, why, now);
+}
+
+/* Whether snapshot just handled ends the search. */
+static bool ui_jump_found(struct ui *u, int64_t now)
+{
+	monitor_update(&u->mon, now);
+	if (!ui_status_miss(u->mon.eval.overall)) {
+		u->jump_skip = false;
+		return false;
+	}
+	return !u->jump_skip;
+}
+
+/* One pass of the search: up to UI_JUMP_SNAPS_PER_PASS snapshots, then back to the loop. */
+static void ui_jump_pass(struct ui *u, int64_t now)
+{
+	struct source_event ev;
+	int snaps = 0;
+
+	u->busy = true;
+	while (snaps < UI_JUMP_SNAPS_PER_PASS) {
+		if (!u->jump_pending) {
+			if (source_seek(u->src, SOURCE_SEEK_FORWARD) != 0) {
+				ui_jump_stop(u, "no target miss ahead: at the end of the recording", now);
+				return;
+			}
+			u->jump_pending = true;
+		}
+		/* 0: the source has read its share of lines this pass; go on at the next. */
+		if (source_step(u->src, now, &ev) != 1)
+			return;
+		u->data_dirty = true;
+		switch (monitor_handle(&u->mon, &ev)) {
+		case SOURCE_END:
+			ui_jump_stop(u, "no target miss ahead: at the end of the recording", now);
+			return;
+		case SOURCE_SNAPSHOT:
+			u->jump_pending = false;
+			snaps++;
+			if (ui_jump_found(u, now)) {
+				ui_jump_stop(u, NULL, now);
+				u->dirty = true;
+				return;
+			}
+			break;
+		case SOURCE_ERROR:
+		case SOURCE_NOTICE:
+			break;
+		}
+	}
+}
+
 static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 {
 	switch (a) {
@@ -143,6 +252,15 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_SEEK_TRANSITION:
 		ui_seek(u, SOURCE_SEEK_NEXT_TRANSITION, now);
 		break;
+	case UI_ACT_SEEK_MISS:
+		ui_jump_start(u, now);
+		break;
+	case UI_ACT_SPEED_DOWN:
+		ui_speed(u, -1, now);
+		break;
+	case UI_ACT_SPEED_UP:
+		ui_speed(u, 1, now);
+		break;
 	case UI_ACT_NONE:
 		return;
 	}
@@ -153,8 +271,23 @@ static void ui_pump_keys(struct ui *u, int64_t now)
 {
 	int key;
 
-	while (!u->quit && (key = term_key(u->term)) >= 0)
-		ui_apply(u, ui_state_key(&u->st, key), now);
+	while (!u->quit && (key = term_key(u->term)) >= 0) {
+		enum ui_action a;
+
+		if (key == UI_KEY_RESIZE) {
+			ui_apply(u, ui_state_key(&u->st, key), now);
+			continue;
+		}
+		/* Any key stops a search; m only stops it, other keys then do their job. */
+		a = ui_state_key(&u->st, key);
+		if (u->jumping) {
+			ui_jump_stop(u, "search for a target miss stopped", now);
+			u->dirty = true;
+			if (a == UI_ACT_SEEK_MISS)
+				continue;
+		}
+		ui_apply(u, a, now);
+	}
 }
 
 static void ui_render(struct ui *u, int64_t now)
@@ -198,7 +331,10 @@ static void ui_loop(struct ui *u)
 	while (!u->quit && ui_signalled == 0) {
 		int64_t now = clock_monotonic_ms();
 
-		ui_pump_source(u, now);
+		if (u->jumping)
+			ui_jump_pass(u, now);
+		else
+			ui_pump_source(u, now);
 		ui_pump_keys(u, now);
 		if (u->quit)
 			break;
@@ -231,6 +367,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.src = src;
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
+	u.st.speed = o->speed;
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	ui_signalled = 0;
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
