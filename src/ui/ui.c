@@ -7,10 +7,9 @@
  * I/O, the source's timer, the next second (clocks and ages), a pending
  * frame.
  *
- * Jumping to the next target miss (m) plays a recording forward one
- * snapshot at a time, evaluating each, instead of taking what is due; at
- * most UI_JUMP_SNAPS_PER_PASS snapshots per pass, so the screen keeps
- * drawing and any key stops the search.
+ * While a search for the next target miss (m, jump.h) runs, it takes the
+ * source's place in the pass: at most UI_JUMP_SNAPS_PER_PASS snapshots,
+ * so the screen keeps drawing and any key stops the search.
  *
  * SIGINT and SIGTERM only set a flag (the one piece of process-wide state a
  * signal handler needs); the loop sees it after poll() returns EINTR and
@@ -30,6 +29,7 @@
 #include "monitor.h"
 #include "ui/canvas.h"
 #include "ui/input.h"
+#include "ui/jump.h"
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
@@ -58,12 +58,7 @@ struct ui {
 	struct view view;
 	struct ui_state st;
 	bool utf8, quit, dirty, data_dirty, busy;
-	/*
-	 * The search for a target miss: jumping while it runs; jump_pending
-	 * while a SOURCE_SEEK_FORWARD has been asked and its snapshot not yet
-	 * seen; jump_skip while still inside the run of misses it started in.
-	 */
-	bool jumping, jump_pending, jump_skip;
+	struct jump jump;	/* the search for a target miss (m) */
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
 	int64_t notice_until_ms;
@@ -146,83 +141,31 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
-static bool ui_status_miss(enum target_status st)
-{
-	return st == STATUS_WARN || st == STATUS_FAIL;
-}
-
-/*
- * m: start the search. When the snapshot on screen already misses, the
- * search skips the rest of that run of misses and stops at the first miss
- * after a snapshot that met every target.
- */
+/* m: start the search (see jump.h for where it stops). */
 static void ui_jump_start(struct ui *u, int64_t now)
 {
-	if (u->src->ops->seek == NULL) {
+	if (jump_start(&u->jump, &u->mon, now) != 0)
 		ui_notice(u, "cannot step: only recordings can be stepped through", now);
-		return;
-	}
-	monitor_update(&u->mon, now);
-	u->jumping = true;
-	u->jump_pending = false;
-	u->jump_skip = history_get(u->mon.hist, 0) != NULL && ui_status_miss(u->mon.eval.overall);
 }
 
-static void ui_jump_stop(struct ui *u, const char *why, int64_t now)
-{
-	u->jumping = false;
-	if (why != NULL)
-		ui_notice(u, why, now);
-}
-
-/* Whether snapshot just handled ends the search. */
-static bool ui_jump_found(struct ui *u, int64_t now)
-{
-	monitor_update(&u->mon, now);
-	if (!ui_status_miss(u->mon.eval.overall)) {
-		u->jump_skip = false;
-		return false;
-	}
-	return !u->jump_skip;
-}
-
-/* One pass of the search: up to UI_JUMP_SNAPS_PER_PASS snapshots, then back to the loop. */
 static void ui_jump_pass(struct ui *u, int64_t now)
 {
-	struct source_event ev;
-	int snaps = 0;
+	bool moved;
 
 	u->busy = true;
-	while (snaps < UI_JUMP_SNAPS_PER_PASS) {
-		if (!u->jump_pending) {
-			if (source_seek(u->src, SOURCE_SEEK_FORWARD) != 0) {
-				ui_jump_stop(u, "no target miss ahead: at the end of the recording", now);
-				return;
-			}
-			u->jump_pending = true;
-		}
-		/* 0: the source has read its share of lines this pass; go on at the next. */
-		if (source_step(u->src, now, &ev) != 1)
-			return;
-		u->data_dirty = true;
-		switch (monitor_handle(&u->mon, &ev)) {
-		case SOURCE_END:
-			ui_jump_stop(u, "no target miss ahead: at the end of the recording", now);
-			return;
-		case SOURCE_SNAPSHOT:
-			u->jump_pending = false;
-			snaps++;
-			if (ui_jump_found(u, now)) {
-				ui_jump_stop(u, NULL, now);
-				u->dirty = true;
-				return;
-			}
-			break;
-		case SOURCE_ERROR:
-		case SOURCE_NOTICE:
-			break;
-		}
+	switch (jump_pass(&u->jump, &u->mon, now, UI_JUMP_SNAPS_PER_PASS, &moved)) {
+	case JUMP_RUNNING:
+		break;
+	case JUMP_FOUND:
+		u->dirty = true;
+		break;
+	case JUMP_END:
+		ui_notice(u, "no target miss ahead: at the end of the recording", now);
+		u->dirty = true;
+		break;
 	}
+	if (moved)
+		u->data_dirty = true;
 }
 
 static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
@@ -272,16 +215,12 @@ static void ui_pump_keys(struct ui *u, int64_t now)
 	int key;
 
 	while (!u->quit && (key = term_key(u->term)) >= 0) {
-		enum ui_action a;
+		enum ui_action a = ui_state_key(&u->st, key);
 
-		if (key == UI_KEY_RESIZE) {
-			ui_apply(u, ui_state_key(&u->st, key), now);
-			continue;
-		}
 		/* Any key stops a search; m only stops it, other keys then do their job. */
-		a = ui_state_key(&u->st, key);
-		if (u->jumping) {
-			ui_jump_stop(u, "search for a target miss stopped", now);
+		if (u->jump.active && key != UI_KEY_RESIZE) {
+			u->jump.active = false;
+			ui_notice(u, "search for a target miss stopped", now);
 			u->dirty = true;
 			if (a == UI_ACT_SEEK_MISS)
 				continue;
@@ -331,7 +270,7 @@ static void ui_loop(struct ui *u)
 	while (!u->quit && ui_signalled == 0) {
 		int64_t now = clock_monotonic_ms();
 
-		if (u->jumping)
+		if (u->jump.active)
 			ui_jump_pass(u, now);
 		else
 			ui_pump_source(u, now);
