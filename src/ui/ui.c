@@ -112,21 +112,20 @@ static void ui_pump_source(struct ui *u, int64_t now)
 		u->data_dirty = true;
 }
 
+static void ui_notice(struct ui *u, const char *msg, int64_t now)
+{
+	str_printf(u->notice, sizeof(u->notice), "%s", msg);
+	u->notice_until_ms = now + UI_NOTICE_MS;
+}
+
 /* Step through a recording; other sources (and the ends of one) say why nothing moved. */
 static void ui_seek(struct ui *u, enum source_seek where, int64_t now)
 {
 	if (source_seek(u->src, where) == 0)
 		return;
-	str_printf(u->notice, sizeof(u->notice), "cannot step: %s",
-		   u->src->ops->seek == NULL ? "only recordings can be stepped through"
-					     : "at the end of the recording");
-	u->notice_until_ms = now + UI_NOTICE_MS;
-}
-
-static void ui_notice(struct ui *u, const char *msg, int64_t now)
-{
-	str_printf(u->notice, sizeof(u->notice), "%s", msg);
-	u->notice_until_ms = now + UI_NOTICE_MS;
+	ui_notice(u, u->src->ops->seek == NULL
+		     ? "cannot step: only recordings can be stepped through"
+		     : "cannot step: at the end of the recording", now);
 }
 
 /* < and >: the source refuses when it has no speed (live sources); then say so. */
