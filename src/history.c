@@ -63,6 +63,24 @@ void history_clear(struct history *h)
 	h->last_recovery_s = NAN;
 }
 
+void history_rewind(struct history *h, int64_t at_ms)
+{
+	struct history_entry *keep = xcalloc(h->len, sizeof(*keep));
+	size_t n = 0;
+
+	/* Oldest first, so pushing them again rebuilds transitions and outages in order. */
+	for (size_t i = h->len; i-- > 0;) {
+		const struct history_entry *e = history_get(h, i);
+
+		if (e->at_ms < at_ms)
+			keep[n++] = *e;
+	}
+	history_clear(h);
+	for (size_t i = 0; i < n; i++)
+		history_push(h, &keep[i].snap, keep[i].at_ms);
+	free(keep);
+}
+
 size_t history_len(const struct history *h)
 {
 	return h->len;

@@ -50,6 +50,12 @@ void history_free(struct history *h);
 void history_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
 /* Forget all snapshots and transitions (the UI's reset key). */
 void history_clear(struct history *h);
+/*
+ * Drop the entries that arrived at or after at_ms, as when a recording is
+ * stepped back, and rebuild transitions and outages from those left (what
+ * had already fallen out of the ring is forgotten).
+ */
+void history_rewind(struct history *h, int64_t at_ms);
 
 size_t history_len(const struct history *h);
 /* Entry i counted back from the newest (0 = newest), or NULL past the end. */

@@ -273,6 +273,32 @@ START_TEST(test_transition_times)
 }
 END_TEST
 
+/* Rewinding past a recovery forgets it, and the breaker is open again. */
+START_TEST(test_rewind_rebuilds_breaker_state)
+{
+	struct history *h = history_new(8);
+	struct breaker_transition tr[4];
+	struct metrics_snapshot s;
+	static const enum breaker_state seq[] = { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_CLOSED };
+
+	for (int i = 0; i < 3; i++) {
+		metrics_init(&s);
+		s.breaker.state = seq[i];
+		history_push(h, &s, 1000 * (i + 1));
+	}
+	ck_assert_double_eq_tol(history_last_recovery_s(h), 1.0, 1e-9);
+	history_rewind(h, 3000);
+	ck_assert_int_eq(history_len(h), 2);
+	ck_assert(isnan(history_last_recovery_s(h)));
+	ck_assert_uint_eq(history_transitions(h, tr, 4), 1);
+	ck_assert_int_eq(tr[0].to, BREAKER_OPEN);
+	ck_assert_double_eq_tol(history_outage_age_s(h, 5000), 3.0, 1e-9);
+	history_rewind(h, 0);
+	ck_assert_int_eq(history_len(h), 0);
+	history_free(h);
+}
+END_TEST
+
 START_TEST(test_transitions_keep_the_last)
 {
 	struct history *h = history_new(2);
@@ -465,6 +491,7 @@ int main(void)
 	tcase_add_test(counters, test_error_rate_short_history);
 	tcase_add_test(breaker, test_transition_times);
 	tcase_add_test(breaker, test_transitions_keep_the_last);
+	tcase_add_test(breaker, test_rewind_rebuilds_breaker_state);
 	tcase_add_loop_test(breaker, test_recovery_table, 0, N_ELEMS(recovery_cases));
 	tcase_add_test(breaker, test_recovery_survives_ring_and_later_trip);
 	tcase_add_test(breaker, test_state_age);

@@ -84,6 +84,25 @@ static struct source_event message_event(enum source_event_kind kind, int64_t at
 	return ev;
 }
 
+/* A recording stepped back re-sends an earlier snapshot: the later ones leave the history. */
+START_TEST(test_snapshot_back_in_time_rewinds)
+{
+	struct source_event ev;
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	for (int64_t t = 1000; t <= 4000; t += 1000) {
+		ev = snapshot_event(t, (double)t / 100);
+		monitor_handle(&fx.m, &ev);
+	}
+	ev = snapshot_event(2000, 20);
+	monitor_handle(&fx.m, &ev);
+	ck_assert_int_eq(history_len(fx.m.hist), 2);
+	ck_assert_int_eq(history_get(fx.m.hist, 0)->at_ms, 2000);
+	ck_assert_int_eq(history_get(fx.m.hist, 1)->at_ms, 1000);
+	monitor_free(&fx.m);
+}
+END_TEST
+
 START_TEST(test_init)
 {
 	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
@@ -255,6 +274,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_init);
+	tcase_add_test(tc, test_snapshot_back_in_time_rewinds);
 	tcase_add_test(tc, test_snapshot_then_error_then_snapshot);
 	tcase_add_test(tc, test_history_capacity);
 	tcase_add_test(tc, test_end_and_notice);

@@ -281,7 +281,7 @@ START_TEST(test_csv)
 	const char *header =
 		"t_ms,breaker,p50_ms,p90_ms,p95_ms,p99_ms,rps,error_rate_pct,breaker_trips,"
 		"rate_limited,timeouts,failures,p95_status,p99_status,throughput_status,"
-		"error-rate_status,recovery_status,status\n";
+		"error_rate_status,recovery_status,status\n";
 	const char *row = "12000,closed,45.2,89.3,125.7,234.1,156.3,0.4,0,2,1,3,WARN,OK,OK,OK,OK,WARN\n";
 	char want[1024];
 
