@@ -34,6 +34,7 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 	struct ui_options uo = {
 		.targets = &cfg->targets, .rec = rec,
 		.no_color = cfg->no_color, .theme = cfg->theme,
+		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed : cfg->sim.speed,
 	};
 
 	return ui_run(src, &uo);

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check_run.h"
 #include "ui/canvas.h"
 #include "ui/input.h"
+#include "ui/jump.h"
 #include "ui/panels.h"
 #include "ui/view.h"
 
@@ -154,8 +156,8 @@ START_TEST(test_every_panel_shown)
 	static const char *const want[] = {
 		"routertop 0.1.0", "sim:steady seed 42 x1", "12:04:31", "every 1 s", "LIVE",
 		"Latency ms · last 1,250", "Throughput", "Circuit breaker", "Errors", "Targets",
-		"System", "q quit", "space pause", "r reset", "+/- interval", "? help",
-		"156.3 req/s", "9,378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
+		"System", "q quit", "space pause", "r reset", "+/- interval", "</> speed",
+		"? help", "156.3 req/s", "9,378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
 		"failure rate 0.2 %", "avg 67.8 ms", "last recovery 38 s (< 60 s)",
 		"breaker trips", "rate limited", "timeouts", "failures", "samples", "1,250",
 		"active users", "in flight", "uptime", "12m04s", "400 ms ago", "snapshots",
@@ -561,7 +563,12 @@ START_TEST(test_help_overlay)
 	static const char *const keys[] = {
 		"q          quit", "space, p   pause", "r          reset", "+          longer",
 		"-          shorter", "[ or left  step back", "] or right step forward",
-		"n          next breaker transition (recordings)", "?          this help", "any key closes",
+		"n          next breaker transition (recordings)",
+		"m          next target miss (recordings)",
+		"           skips a miss on screen; any key stops",
+		"< or ,     half the speed (x1/16 min; sim, replay)",
+		"> or .     double the speed (x64 max; sim, replay)",
+		"?          this help", "any key closes",
 	};
 	struct view v;
 	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
@@ -665,6 +672,15 @@ static const struct {
 	{ "]", UI_ACT_SEEK_FORWARD, false, false, 1000 },
 	{ "n", UI_ACT_SEEK_TRANSITION, false, false, 1000 },
 	{ "?n", UI_ACT_REDRAW, false, false, 1000 },
+	{ "m", UI_ACT_SEEK_MISS, false, false, 1000 },
+	{ "M", UI_ACT_SEEK_MISS, false, false, 1000 },
+	{ "?m", UI_ACT_REDRAW, false, false, 1000 },	/* m closes help, does not search */
+	{ "<", UI_ACT_SPEED_DOWN, false, false, 1000 },
+	{ ",", UI_ACT_SPEED_DOWN, false, false, 1000 },
+	{ ">", UI_ACT_SPEED_UP, false, false, 1000 },
+	{ ".", UI_ACT_SPEED_UP, false, false, 1000 },
+	{ "?>", UI_ACT_REDRAW, false, false, 1000 },
+	{ " m", UI_ACT_SEEK_MISS, true, false, 1000 },	/* searching keeps the pause */
 };
 
 START_TEST(test_keys)
@@ -709,6 +725,236 @@ START_TEST(test_interval_ladder)
 	ck_assert_int_eq(ui_interval_step(250, -1), UI_INTERVAL_MIN_MS);
 	ck_assert_int_eq(ui_interval_step(100, -1), UI_INTERVAL_MIN_MS);
 	ck_assert_int_eq(ui_interval_step(120000, 1), UI_INTERVAL_MAX_MS);
+}
+END_TEST
+
+/* < and > from a speed: what they give (equal to cur: nothing changes). */
+static const struct {
+	double cur;
+	int dir;
+	double want;
+} speed_cases[] = {
+	{ 1, 1, 2 }, { 1, -1, 0.5 }, { 2, 1, 4 }, { 4, -1, 2 },
+	{ 32, 1, 64 }, { 64, 1, 64 }, { 48, 1, 64 },		/* clamped at x64 */
+	{ 100, 1, 100 }, { 100, -1, 50 },			/* past the bound: only back */
+	{ 0.125, -1, 0.0625 }, { 0.0625, -1, 0.0625 }, { 0.1, -1, 0.0625 },
+	{ 0.01, -1, 0.01 }, { 0.01, 1, 0.02 },
+	{ 0, -1, 64 }, { 0, 1, 0 },				/* from max */
+	{ 3, -1, 1.5 }, { 3, 1, 6 },
+};
+
+START_TEST(test_speed_steps)
+{
+	double got = ui_speed_step(speed_cases[_i].cur, speed_cases[_i].dir);
+
+	ck_assert_msg(got == speed_cases[_i].want, "%g dir %d: got %g, want %g", speed_cases[_i].cur,
+		      speed_cases[_i].dir, got, speed_cases[_i].want);
+}
+END_TEST
+
+/* From x2: > to x4, then < twice to x1; 1/16 .. 64 every way round. */
+START_TEST(test_speed_ladder)
+{
+	double s = 2;
+	int n = 0;
+
+	s = ui_speed_step(s, 1);
+	ck_assert(s == 4);
+	s = ui_speed_step(ui_speed_step(s, -1), -1);
+	ck_assert(s == 1);
+	while (ui_speed_step(s, 1) != s && n++ < 100)
+		s = ui_speed_step(s, 1);
+	ck_assert(s == UI_SPEED_MAX);
+	ck_assert_int_eq(n, 6);
+	n = 0;
+	while (ui_speed_step(s, -1) != s && n++ < 100)
+		s = ui_speed_step(s, -1);
+	ck_assert(s == UI_SPEED_MIN);
+	ck_assert_int_eq(n, 10);
+}
+END_TEST
+
+/*
+ * Jump to the next target miss, on a real recording: p95 100 meets the
+ * 150 ms target, 140 is WARN (within 20 %), 500 FAIL.
+ */
+static const double jump_p95[] = { 100, 100, 500, 140, 100, 100, 140, 100 };
+#define JUMP_N ((int)(sizeof(jump_p95) / sizeof(jump_p95[0])))
+#define JUMP_T0 INT64_C(1764064800000)
+
+struct jump_fx {
+	char path[64];
+	struct source *src;
+	struct target_set ts;
+	struct monitor m;
+	struct jump j;
+};
+
+static void jump_fx_open(struct jump_fx *f, const double *p95, int n)
+{
+	const char *dir = getenv("TMPDIR");
+	struct replay_options o = { .speed = 1 };
+	char err[256] = "";
+	FILE *fp;
+	int fd;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->path, sizeof(f->path), "%s/check_panels.XXXXXX",
+		 dir != NULL && strlen(dir) < 40 ? dir : "/tmp");
+	fd = mkstemp(f->path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	for (int i = 0; i < n; i++)
+		fprintf(fp, "{\"t\": %lld, \"source\": \"sim\", \"metrics\": "
+			"{\"latency\":{\"p50\":10,\"p95\":%g,\"p99\":300,\"count\":5},"
+			"\"throughput\":{\"requestsPerSecond\":150},"
+			"\"errorRates\":{\"circuitBreakerTrips\":0,\"rateLimitViolations\":0,"
+			"\"timeouts\":0,\"failures\":0},"
+			"\"circuitBreakerStatus\":{\"state\":\"closed\",\"isHealthy\":true}}}\n",
+			(long long)(JUMP_T0 + i * 1000), p95[i]);
+	ck_assert_int_eq(fclose(fp), 0);
+	o.path = f->path;
+	f->src = source_replay_new(&o, err, sizeof(err));
+	ck_assert_msg(f->src != NULL, "open failed: %s", err);
+	targets_defaults(&f->ts);
+	monitor_init(&f->m, f->src, &f->ts, NULL, 64);
+}
+
+static void jump_fx_close(struct jump_fx *f)
+{
+	monitor_free(&f->m);
+	source_free(f->src);
+	unlink(f->path);
+}
+
+/* The p95 of the snapshot on screen: which one the search stopped at. */
+static double jump_fx_p95(const struct jump_fx *f)
+{
+	const struct history_entry *e = history_get(f->m.hist, 0);
+
+	ck_assert_ptr_nonnull(e);
+	return e->snap.latency.p95;
+}
+
+/* Run a search to its end, one pass after another. */
+static enum jump_result jump_fx_run(struct jump_fx *f, int max_snaps, int *passes)
+{
+	enum jump_result r = JUMP_RUNNING;
+	bool moved;
+
+	*passes = 0;
+	ck_assert_int_eq(jump_start(&f->j, &f->m, 1000), 0);
+	ck_assert(f->j.active);
+	while (r == JUMP_RUNNING && *passes < 1000) {
+		r = jump_pass(&f->j, &f->m, 1000, max_snaps, &moved);
+		(*passes)++;
+	}
+	ck_assert(!f->j.active);
+	return r;
+}
+
+START_TEST(test_jump_to_misses)
+{
+	struct jump_fx f;
+	int passes;
+
+	jump_fx_open(&f, jump_p95, JUMP_N);
+	source_set_paused(f.src, true);
+	/* From nothing on screen: the first miss, the third snapshot (FAIL). */
+	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_FOUND);
+	ck_assert(jump_fx_p95(&f) == 500);
+	ck_assert_int_eq(f.m.eval.overall, STATUS_FAIL);
+	ck_assert_uint_eq(f.m.snapshots, 3);
+	/* On a miss: past the run (500, 140) to the next miss after a good one. */
+	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_FOUND);
+	ck_assert(jump_fx_p95(&f) == 140);
+	ck_assert_int_eq(f.m.eval.overall, STATUS_WARN);
+	ck_assert_uint_eq(f.m.snapshots, 7);
+	/* No miss after the last one: the end. */
+	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_END);
+	ck_assert_uint_eq(f.m.snapshots, JUMP_N);
+	ck_assert(f.m.ended);
+	/* At the end nothing is left to search. */
+	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_END);
+	ck_assert_int_eq(passes, 1);
+	jump_fx_close(&f);
+}
+END_TEST
+
+/* Passes are bounded: one snapshot per pass takes as many passes as snapshots. */
+START_TEST(test_jump_bounded_passes)
+{
+	struct jump_fx f;
+	int passes;
+
+	jump_fx_open(&f, jump_p95, JUMP_N);
+	source_set_paused(f.src, true);
+	ck_assert_int_eq(jump_fx_run(&f, 1, &passes), JUMP_FOUND);
+	ck_assert_int_eq(passes, 3);
+	ck_assert_uint_eq(f.m.snapshots, 3);
+	ck_assert_int_eq(jump_fx_run(&f, 2, &passes), JUMP_FOUND);
+	ck_assert_int_eq(passes, 2);
+	ck_assert(jump_fx_p95(&f) == 140);
+	jump_fx_close(&f);
+}
+END_TEST
+
+/* A search that is stopped (a key) leaves the source where it was, and can start again. */
+START_TEST(test_jump_stopped_and_restarted)
+{
+	struct jump_fx f;
+	bool moved;
+	int passes;
+
+	jump_fx_open(&f, jump_p95, JUMP_N);
+	source_set_paused(f.src, true);
+	ck_assert_int_eq(jump_start(&f.j, &f.m, 1000), 0);
+	ck_assert_int_eq(jump_pass(&f.j, &f.m, 1000, 1, &moved), JUMP_RUNNING);
+	ck_assert(moved);
+	ck_assert_uint_eq(f.m.snapshots, 1);
+	f.j.active = false;	/* what ui.c does on a key */
+	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_FOUND);
+	ck_assert(jump_fx_p95(&f) == 500);
+	ck_assert_uint_eq(f.m.snapshots, 3);
+	jump_fx_close(&f);
+}
+END_TEST
+
+/* All misses from the start: the run on screen is skipped to the end. */
+START_TEST(test_jump_only_misses)
+{
+	static const double all_bad[] = { 500, 500, 140 };
+	struct jump_fx f;
+	int passes;
+
+	jump_fx_open(&f, all_bad, 3);
+	source_set_paused(f.src, true);
+	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_FOUND);
+	ck_assert_uint_eq(f.m.snapshots, 1);
+	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_END);
+	ck_assert_uint_eq(f.m.snapshots, 3);
+	jump_fx_close(&f);
+}
+END_TEST
+
+/* Sources without seek (the simulation, live ones) cannot search. */
+START_TEST(test_jump_needs_a_recording)
+{
+	struct sim_options o = { .scenario = "steady", .seed = 1, .speed = 1, .interval_ms = 1000 };
+	char err[256] = "";
+	struct source *src = source_sim_new(&o, err, sizeof(err));
+	struct target_set ts;
+	struct monitor m;
+	struct jump j = { 0 };
+
+	ck_assert_msg(src != NULL, "%s", err);
+	targets_defaults(&ts);
+	monitor_init(&m, src, &ts, NULL, 16);
+	ck_assert_int_eq(jump_start(&j, &m, 1000), -1);
+	ck_assert(!j.active);
+	monitor_free(&m);
+	source_free(src);
 }
 END_TEST
 
@@ -964,6 +1210,13 @@ int main(void)
 	tcase_add_test(tk, test_resize_keeps_help);
 	tcase_add_test(tk, test_arrow_keys);
 	tcase_add_test(tk, test_interval_ladder);
+	tcase_add_loop_test(tk, test_speed_steps, 0, (int)(sizeof(speed_cases) / sizeof(speed_cases[0])));
+	tcase_add_test(tk, test_speed_ladder);
+	tcase_add_test(tk, test_jump_to_misses);
+	tcase_add_test(tk, test_jump_bounded_passes);
+	tcase_add_test(tk, test_jump_stopped_and_restarted);
+	tcase_add_test(tk, test_jump_only_misses);
+	tcase_add_test(tk, test_jump_needs_a_recording);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tv, test_view_waiting);
 	tcase_add_test(tv, test_view_live);

@@ -89,14 +89,15 @@ no_match() {
 help_complete() {
 	for k in "q          quit" "space, p   pause" "r          reset" "+          longer" \
 		"-          shorter" "[ or left  step back" "] or right step forward" \
-		"n          next breaker transition" "?          this help"; do
+		"n          next breaker transition" "m          next target miss" \
+		"< or ,     half the speed" "> or .     double the speed" "?          this help"; do
 		pane | grep -qF -- "$k" || { echo "# help line '$k' missing"; return 1; }
 	done
 }
 
 has_all_panels() {
 	for p in "Latency ms" "Throughput" "Circuit breaker" "Errors" "Targets" "System" \
-		"q quit" "space pause" "samples" "every 1 s" "LIVE"; do
+		"q quit" "space pause" "</> speed" "samples" "every 1 s" "LIVE"; do
 		pane | grep -q -- "$p" || { echo "# panel text '$p' missing"; return 1; }
 	done
 }
@@ -191,12 +192,90 @@ trap 'T kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 cp "$RT_SRCDIR/data/samples/healthy.json" "$tmp/m.json"
 start 80 24 -- watch --exec "'cat $tmp/m.json'" --interval 0.5
 check "exec source: live data" wait_for "LIVE"
+T send-keys -t "$cur" '>'
+check "> on a live source: no speed to change" wait_for "no speed to change: only simulations and recordings"
 echo "not json" >"$tmp/m.json"
 check "exec source gone bad: the fault on the status line" wait_for "^ ! source error"
 check "exec source gone bad: STALE marker" wait_for "STALE"
 check "exec source gone bad: last good values kept" wait_for "Latency ms.*STALE"
 T send-keys -t "$cur" q
 check "exec source gone bad: q exits 0" wait_for "^EXIT=0$"
+
+# Playback speed: < halves it, > doubles it, and the header shows it at once.
+start 80 24 -- sim --speed 2
+check "sim --speed 2: x2 in the header" wait_for "^routertop .* seed 42 x2 "
+T send-keys -t "$cur" '>'
+check "> doubles the speed: x4" wait_for "^routertop .* seed 42 x4 "
+T send-keys -t "$cur" '<' '<'
+check "< twice halves it twice: x1" wait_for "^routertop .* seed 42 x1 "
+T send-keys -t "$cur" m
+check "m on a simulation says only recordings step" wait_for "cannot step: only recordings"
+T send-keys -t "$cur" q
+check "speed keys: q exits 0" wait_for "^EXIT=0$"
+
+# A recording of the steady scenario, whose incident comes after about 40 s.
+# The simulation stamps records with the wall clock, so at max speed they all
+# fall within a few ms: spread the snapshots one second apart so that a
+# replay at x1 takes its time.
+"$RT_BIN" sim --speed max --duration 200s --batch --record "$tmp/fast.jsonl" >/dev/null
+awk '/"metrics"/ { n++ } { sub(/^\{"t":[0-9]+/, sprintf("{\"t\":%.0f", 1764064800000 + n * 1000)); print }' \
+	"$tmp/fast.jsonl" >"$tmp/run.jsonl"
+
+# The number after "line" in the header, or 0.
+header_line() { pane | sed -n '1s/.* line \([0-9][0-9]*\) .*/\1/p' | grep . || echo 0; }
+
+# wait_later N PATTERN: until the header shows a line past N and the pane PATTERN.
+wait_later() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(header_line)" -gt "$1" ] && pane | grep -Eq -- "$2" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for a line past $1 and /$2/; the pane shows:"
+	pane 2>/dev/null | sed 's/^/#   /'
+	return 1
+}
+
+# m until the search reports the end (at most 20 presses, each waited for).
+m_to_the_end() {
+	k=0
+	while [ $k -lt 20 ]; do
+		before=$(header_line)
+		T send-keys -t "$cur" m
+		i=0
+		while [ $i -lt 100 ]; do
+			pane | grep -q "no target miss ahead: at the end of the recording" && return 0
+			[ "$(header_line)" -gt "$before" ] && break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		k=$((k + 1))
+	done
+	echo "# no end after $k presses; the pane shows:"
+	pane 2>/dev/null | sed 's/^/#   /'
+	return 1
+}
+
+start 80 24 -- replay "$tmp/run.jsonl" --speed 1
+check "replay x1: plays" wait_for "^routertop .*replay: run.jsonl +line [0-9]+ +x1 "
+T send-keys -t "$cur" Space
+check "replay: space pauses" wait_for "PAUSED"
+check "replay: paused before the incident" wait_for "overall +OK"
+line0=$(header_line)
+T send-keys -t "$cur" m
+check "m: a later snapshot that misses a target" wait_later "$line0" "overall +(WARN|FAIL)"
+check "m: still paused" wait_for "PAUSED"
+line1=$(header_line)
+T send-keys -t "$cur" n
+check "n: the next breaker transition, later" wait_later "$line1" "[●*] (OPEN|HALF-OPEN)"
+T send-keys -t "$cur" '<'
+check "< on a recording: x0.5" wait_for "^routertop .*replay: run.jsonl .* x0.5 "
+T send-keys -t "$cur" '>' '>'
+check "> twice on a recording: x2" wait_for "^routertop .*replay: run.jsonl .* x2 "
+check "m repeated reaches the end with a notice" m_to_the_end
+T send-keys -t "$cur" q
+check "replay: q exits 0" wait_for "^EXIT=0$"
 
 # Signals and the terminal afterwards: run from a shell, then type into it.
 signal_test() {

@@ -22,6 +22,20 @@ int64_t ui_interval_step(int64_t cur, int dir)
 	return UI_INTERVAL_MIN_MS;
 }
 
+double ui_speed_step(double cur, int dir)
+{
+	if (dir > 0) {
+		if (cur == 0 || cur >= UI_SPEED_MAX)
+			return cur;
+		return cur * 2 < UI_SPEED_MAX ? cur * 2 : UI_SPEED_MAX;
+	}
+	if (cur == 0)
+		return UI_SPEED_MAX;
+	if (cur <= UI_SPEED_MIN)
+		return cur;
+	return cur / 2 > UI_SPEED_MIN ? cur / 2 : UI_SPEED_MIN;
+}
+
 static enum ui_action set_interval(struct ui_state *st, int dir)
 {
 	int64_t next = ui_interval_step(st->interval_ms, dir);
@@ -71,6 +85,15 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case 'n':
 	case 'N':
 		return UI_ACT_SEEK_TRANSITION;
+	case 'm':
+	case 'M':
+		return UI_ACT_SEEK_MISS;
+	case '<':
+	case ',':
+		return UI_ACT_SPEED_DOWN;
+	case '>':
+	case '.':
+		return UI_ACT_SPEED_UP;
 	case 12:	/* Ctrl-L: repaint, as in every curses program */
 		return UI_ACT_REDRAW;
 	default:

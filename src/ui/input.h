@@ -18,6 +18,10 @@
 #define UI_INTERVAL_MIN_MS 250
 #define UI_INTERVAL_MAX_MS 60000
 
+/* Playback speed bounds for < and >; 0 means as fast as possible ("max"). */
+#define UI_SPEED_MIN (1.0 / 16)
+#define UI_SPEED_MAX 64.0
+
 enum ui_action {
 	UI_ACT_NONE,		/* nothing to do (unbound key) */
 	UI_ACT_REDRAW,		/* only the screen changed (help opened/closed, resize) */
@@ -28,12 +32,16 @@ enum ui_action {
 	UI_ACT_SEEK_BACK,	/* recordings: the snapshot before the current one */
 	UI_ACT_SEEK_FORWARD,	/* recordings: the next snapshot now */
 	UI_ACT_SEEK_TRANSITION,	/* recordings: the next breaker transition */
+	UI_ACT_SEEK_MISS,	/* recordings: play forward to the next target miss */
+	UI_ACT_SPEED_DOWN,	/* halve the playback speed (see ui_speed_step) */
+	UI_ACT_SPEED_UP,	/* double the playback speed */
 };
 
 struct ui_state {
 	bool paused;
 	bool help;		/* the help overlay is open */
 	int64_t interval_ms;
+	double speed;		/* playback speed as last set, 0 = max; ui.c keeps it */
 };
 
 /*
@@ -44,5 +52,13 @@ enum ui_action ui_state_key(struct ui_state *st, int key);
 
 /* The next interval on the ladder up (dir > 0) or down (dir < 0), clamped to the bounds. */
 int64_t ui_interval_step(int64_t cur_ms, int dir);
+
+/*
+ * The playback speed after < (dir < 0: half) or > (dir > 0: double), kept
+ * within UI_SPEED_MIN .. UI_SPEED_MAX; a speed already past a bound only
+ * moves back towards it. From max (0), < gives UI_SPEED_MAX and > keeps 0.
+ * Returns cur when nothing changes.
+ */
+double ui_speed_step(double cur, int dir);
 
 #endif

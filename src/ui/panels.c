@@ -556,7 +556,7 @@ static void draw_keys(struct canvas *c, int y)
 {
 	static const char *const keys[][2] = {
 		{ "q", "quit" }, { "space", "pause" }, { "r", "reset" },
-		{ "+/-", "interval" }, { "?", "help" },
+		{ "+/-", "interval" }, { "</>", "speed" }, { "?", "help" },
 	};
 	int x = 1;
 
@@ -577,6 +577,10 @@ static void draw_help(struct canvas *c)
 		"[ or left  step back      (recordings)",
 		"] or right step forward   (recordings)",
 		"n          next breaker transition (recordings)",
+		"m          next target miss (recordings)",
+		"           skips a miss on screen; any key stops",
+		"< or ,     half the speed (x1/16 min; sim, replay)",
+		"> or .     double the speed (x64 max; sim, replay)",
 		"?          this help",
 		"",
 		"any key closes this help",

@@ -7,6 +7,10 @@
  * I/O, the source's timer, the next second (clocks and ages), a pending
  * frame.
  *
+ * While a search for the next target miss (m, jump.h) runs, it takes the
+ * source's place in the pass: at most UI_JUMP_SNAPS_PER_PASS snapshots,
+ * so the screen keeps drawing and any key stops the search.
+ *
  * SIGINT and SIGTERM only set a flag (the one piece of process-wide state a
  * signal handler needs); the loop sees it after poll() returns EINTR and
  * leaves through the same door as 'q', restoring the terminal.
@@ -25,6 +29,7 @@
 #include "monitor.h"
 #include "ui/canvas.h"
 #include "ui/input.h"
+#include "ui/jump.h"
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
@@ -36,6 +41,7 @@
 #define UI_FRAME_MS 50
 #define UI_HISTORY VIEW_SERIES
 #define UI_NOTICE_MS 3000
+#define UI_JUMP_SNAPS_PER_PASS 200
 
 static volatile sig_atomic_t ui_signalled;
 
@@ -52,6 +58,7 @@ struct ui {
 	struct view view;
 	struct ui_state st;
 	bool utf8, quit, dirty, data_dirty, busy;
+	struct jump jump;	/* the search for a target miss (m) */
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
 	int64_t notice_until_ms;
@@ -105,15 +112,59 @@ static void ui_pump_source(struct ui *u, int64_t now)
 		u->data_dirty = true;
 }
 
+static void ui_notice(struct ui *u, const char *msg, int64_t now)
+{
+	str_printf(u->notice, sizeof(u->notice), "%s", msg);
+	u->notice_until_ms = now + UI_NOTICE_MS;
+}
+
 /* Step through a recording; other sources (and the ends of one) say why nothing moved. */
 static void ui_seek(struct ui *u, enum source_seek where, int64_t now)
 {
 	if (source_seek(u->src, where) == 0)
 		return;
-	str_printf(u->notice, sizeof(u->notice), "cannot step: %s",
-		   u->src->ops->seek == NULL ? "only recordings can be stepped through"
-					     : "at the end of the recording");
-	u->notice_until_ms = now + UI_NOTICE_MS;
+	ui_notice(u, u->src->ops->seek == NULL
+		     ? "cannot step: only recordings can be stepped through"
+		     : "cannot step: at the end of the recording", now);
+}
+
+/* < and >: the source refuses when it has no speed (live sources); then say so. */
+static void ui_speed(struct ui *u, int dir, int64_t now)
+{
+	double next = ui_speed_step(u->st.speed, dir);
+
+	if (source_set_speed(u->src, next) != 0) {
+		ui_notice(u, "no speed to change: only simulations and recordings have one", now);
+		return;
+	}
+	u->st.speed = next;
+}
+
+/* m: start the search (see jump.h for where it stops). */
+static void ui_jump_start(struct ui *u, int64_t now)
+{
+	if (jump_start(&u->jump, &u->mon, now) != 0)
+		ui_notice(u, "cannot step: only recordings can be stepped through", now);
+}
+
+static void ui_jump_pass(struct ui *u, int64_t now)
+{
+	bool moved;
+
+	u->busy = true;
+	switch (jump_pass(&u->jump, &u->mon, now, UI_JUMP_SNAPS_PER_PASS, &moved)) {
+	case JUMP_RUNNING:
+		break;
+	case JUMP_FOUND:
+		u->dirty = true;
+		break;
+	case JUMP_END:
+		ui_notice(u, "no target miss ahead: at the end of the recording", now);
+		u->dirty = true;
+		break;
+	}
+	if (moved)
+		u->data_dirty = true;
 }
 
 static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
@@ -143,6 +194,15 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_SEEK_TRANSITION:
 		ui_seek(u, SOURCE_SEEK_NEXT_TRANSITION, now);
 		break;
+	case UI_ACT_SEEK_MISS:
+		ui_jump_start(u, now);
+		break;
+	case UI_ACT_SPEED_DOWN:
+		ui_speed(u, -1, now);
+		break;
+	case UI_ACT_SPEED_UP:
+		ui_speed(u, 1, now);
+		break;
 	case UI_ACT_NONE:
 		return;
 	}
@@ -153,8 +213,19 @@ static void ui_pump_keys(struct ui *u, int64_t now)
 {
 	int key;
 
-	while (!u->quit && (key = term_key(u->term)) >= 0)
-		ui_apply(u, ui_state_key(&u->st, key), now);
+	while (!u->quit && (key = term_key(u->term)) >= 0) {
+		enum ui_action a = ui_state_key(&u->st, key);
+
+		/* Any key stops a search; m only stops it, other keys then do their job. */
+		if (u->jump.active && key != UI_KEY_RESIZE) {
+			u->jump.active = false;
+			ui_notice(u, "search for a target miss stopped", now);
+			u->dirty = true;
+			if (a == UI_ACT_SEEK_MISS)
+				continue;
+		}
+		ui_apply(u, a, now);
+	}
 }
 
 static void ui_render(struct ui *u, int64_t now)
@@ -198,7 +269,10 @@ static void ui_loop(struct ui *u)
 	while (!u->quit && ui_signalled == 0) {
 		int64_t now = clock_monotonic_ms();
 
-		ui_pump_source(u, now);
+		if (u->jump.active)
+			ui_jump_pass(u, now);
+		else
+			ui_pump_source(u, now);
 		ui_pump_keys(u, now);
 		if (u->quit)
 			break;
@@ -231,6 +305,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.src = src;
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
+	u.st.speed = o->speed;
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	ui_signalled = 0;
 	/* Our handlers go in before curses starts, so curses leaves them alone. */

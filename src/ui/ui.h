@@ -16,6 +16,7 @@ struct ui_options {
 	struct recorder *rec;	/* NULL: not recording */
 	bool no_color;		/* --no-color; NO_COLOR in the environment is honoured too */
 	enum ui_theme theme;
+	double speed;		/* the source's playback speed at start (sim, replay); 0 = max */
 };
 
 /*
