@@ -41,6 +41,20 @@ void metrics_init(struct metrics_snapshot *s)
 	s->uptime_s = NAN;
 }
 
+bool metrics_latency_known(const struct metrics_latency *l)
+{
+	if (l->count == 0)
+		return false;
+	return !(l->p50 == 0.0 && l->p90 == 0.0 && l->p95 == 0.0 && l->p99 == 0.0);
+}
+
+void metrics_latency_mask(struct metrics_latency *l)
+{
+	if (metrics_latency_known(l))
+		return;
+	l->p50 = l->p90 = l->p95 = l->p99 = l->p999 = NAN;
+}
+
 const char *breaker_state_name(enum breaker_state state)
 {
 	switch (state) {

@@ -10,6 +10,7 @@
 #ifndef RT_METRICS_H
 #define RT_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,14 @@ struct metrics_snapshot {
 
 /* Set every field of *s to unknown. */
 void metrics_init(struct metrics_snapshot *s);
+
+/*
+ * Whether the percentiles carry data. Routers report a count of 0, or (the
+ * seeds' router) all-zero percentiles, before any request succeeded.
+ */
+bool metrics_latency_known(const struct metrics_latency *l);
+/* Set the percentiles unknown when they carry no data, so they show as n/a, never 0. */
+void metrics_latency_mask(struct metrics_latency *l);
 
 /*
  * Parse JSON text of len bytes (need not be NUL-terminated) into *out.

@@ -39,19 +39,24 @@ int output_format_parse(const char *name, enum output_format *out)
 	return -1;
 }
 
-/* The newest snapshot, or an all-unknown one if there is none yet. */
-static const struct metrics_snapshot *output_snap(const struct monitor *m, struct metrics_snapshot *none,
+/*
+ * A copy of the newest snapshot as it is shown (percentiles without data
+ * unknown, never 0), or an all-unknown one if there is none yet.
+ */
+static const struct metrics_snapshot *output_snap(const struct monitor *m, struct metrics_snapshot *copy,
 						  int64_t *t_ms)
 {
 	const struct history_entry *e = m->hist != NULL ? history_get(m->hist, 0) : NULL;
 
 	if (e == NULL) {
-		metrics_init(none);
+		metrics_init(copy);
 		*t_ms = 0;
-		return none;
+		return copy;
 	}
 	*t_ms = e->at_ms - m->start_ms;
-	return &e->snap;
+	*copy = e->snap;
+	metrics_latency_mask(&copy->latency);
+	return copy;
 }
 
 static double output_error_pct(const struct monitor *m)
@@ -113,9 +118,9 @@ static const char *fmt_with_unit(char *buf, double v, const char *unit)
 /* --batch text: one line per snapshot. */
 static void output_text_line(FILE *out, const struct monitor *m)
 {
-	struct metrics_snapshot none;
+	struct metrics_snapshot copy;
 	int64_t t;
-	const struct metrics_snapshot *s = output_snap(m, &none, &t);
+	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
 	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN];
 
 	fprintf(out, "%+.1fs breaker=%s p95=%s p99=%s rps=%s err=%s |",
@@ -150,9 +155,9 @@ static void output_text_target(FILE *out, const struct monitor *m, enum target_i
 /* --once text: a short report a person can read at a glance. */
 static void output_text_report(FILE *out, const struct monitor *m)
 {
-	struct metrics_snapshot none;
+	struct metrics_snapshot copy;
 	int64_t t;
-	const struct metrics_snapshot *s = output_snap(m, &none, &t);
+	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
 	char desc[128], a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN], e[NUM_LEN];
 
 	source_describe(m->src, desc, sizeof(desc));
@@ -185,9 +190,9 @@ static void json_add_number(cJSON *obj, const char *name, double v)
 
 static void output_json(FILE *out, const struct monitor *m)
 {
-	struct metrics_snapshot none;
+	struct metrics_snapshot copy;
 	int64_t t;
-	const struct metrics_snapshot *s = output_snap(m, &none, &t);
+	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
 	cJSON *root = cJSON_CreateObject(), *targets = cJSON_CreateObject(), *metrics = metrics_to_cjson(s);
 	char *text;
 
@@ -217,9 +222,9 @@ static void output_json(FILE *out, const struct monitor *m)
 
 static void output_csv(FILE *out, const struct monitor *m, bool first)
 {
-	struct metrics_snapshot none;
+	struct metrics_snapshot copy;
 	int64_t t;
-	const struct metrics_snapshot *s = output_snap(m, &none, &t);
+	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
 	const double nums[] = {
 		s->latency.p50, s->latency.p90, s->latency.p95, s->latency.p99,
 		s->throughput.per_second, output_error_pct(m),
@@ -319,9 +324,9 @@ static void nagios_perfdata(FILE *out, const struct monitor *m)
 
 static void output_nagios(FILE *out, const struct monitor *m)
 {
-	struct metrics_snapshot none;
+	struct metrics_snapshot copy;
 	int64_t t;
-	const struct metrics_snapshot *s = output_snap(m, &none, &t);
+	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
 
 	fprintf(out, "ROUTERTOP %s - ", nagios_word(m->eval.overall));
 	nagios_summary(out, m);

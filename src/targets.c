@@ -254,13 +254,6 @@ static void result_value(const struct target_set *ts, enum target_id id, double 
 	r->note = NULL;
 }
 
-/* The seeds' router reports all-zero percentiles when it has no successful samples. */
-static bool latency_known(const struct metrics_latency *l)
-{
-	if (l->count == 0)
-		return false;
-	return !(l->p50 == 0.0 && l->p90 == 0.0 && l->p95 == 0.0 && l->p99 == 0.0);
-}
 
 /*
  * Recovery: an outage already longer than the limit fails it; otherwise the
@@ -292,7 +285,8 @@ static void evaluate_recovery(const struct target_set *ts, const struct history 
 		 */
 		if (r->status == STATUS_OK && !history_outage_start_known(h)) {
 			r->status = STATUS_UNKNOWN;
-			r->note = "open, start unknown";
+			r->value = NAN;
+			r->note = "outage start unknown";
 		}
 		return;
 	}
@@ -349,8 +343,8 @@ void targets_evaluate(const struct target_set *ts, const struct history *h,
 		return;
 	}
 	l = &e->snap.latency;
-	result_value(ts, TARGET_P95, latency_known(l) ? l->p95 : NAN, &out->t[TARGET_P95]);
-	result_value(ts, TARGET_P99, latency_known(l) ? l->p99 : NAN, &out->t[TARGET_P99]);
+	result_value(ts, TARGET_P95, metrics_latency_known(l) ? l->p95 : NAN, &out->t[TARGET_P95]);
+	result_value(ts, TARGET_P99, metrics_latency_known(l) ? l->p99 : NAN, &out->t[TARGET_P99]);
 	result_value(ts, TARGET_THROUGHPUT, e->snap.throughput.per_second,
 		     &out->t[TARGET_THROUGHPUT]);
 	result_value(ts, TARGET_ERROR_RATE, history_error_rate(h) * 100.0,

@@ -314,8 +314,8 @@ static const struct {
 	{ "closed, never tripped", { { BREAKER_CLOSED, 10 } }, STATUS_OK, NAN, "no trips" },
 	{ "state unknown", { { BREAKER_UNKNOWN, 0 } }, STATUS_UNKNOWN, NAN, "no data" },
 	/* First seen already open: the age is only a lower bound. */
-	{ "seen open, start unknown", { { BREAKER_OPEN, 10 } }, STATUS_UNKNOWN, 10.0,
-	  "open, start unknown" },
+	{ "seen open, start unknown", { { BREAKER_OPEN, 10 } }, STATUS_UNKNOWN, NAN,
+	  "outage start unknown" },
 	{ "seen open, bound in the band", { { BREAKER_OPEN, 50 } }, STATUS_WARN, 50.0, NULL },
 	{ "seen open, bound past the limit", { { BREAKER_OPEN, 61 } }, STATUS_FAIL, 61.0, NULL },
 };

@@ -70,8 +70,10 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	v->help = in->help;
 	v->src_now_ms = src_now;
 	v->has_data = newest != NULL;
-	if (newest != NULL)
+	if (newest != NULL) {
 		v->snap = newest->snap;
+		metrics_latency_mask(&v->snap.latency);
+	}
 	v->stale = v->has_data && m->eval.stale;
 	view_targets(v, m);
 	view_history(v, m->hist, src_now);
