@@ -423,9 +423,30 @@ START_TEST(test_source_error_line)
 	v.error_age_s = 2;
 	v.update_age_s = 65;
 	panels_draw(c, &v);
-	ck_assert(locate(c, "! source error 2.0 s ago, last good data 1m05s ago: HTTP 500 from", &x, &y));
+	ck_assert(locate(c, "! HTTP 500 from http://127.0.0.1:9/metrics  (2.0 s ago; data 1m05s old)", &x, &y));
 	ck_assert_int_eq(y, c->h - 2);
 	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_FAIL);
+	canvas_free(c);
+}
+END_TEST
+
+/* At 80 columns a long message is clipped, the ages are not; before any data there is no age. */
+START_TEST(test_source_error_line_long)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+
+	sample_view(&v, true);
+	snprintf(v.last_error, sizeof(v.last_error), "command output: line 1, column 1: invalid JSON "
+		 "in a message that goes on and on past the edge");
+	v.error_age_s = 2;
+	v.update_age_s = 65;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "! command output: line 1, column 1: invalid"));
+	ck_assert(contains(c, "(2.0 s ago; data 1m05s old)"));
+	v.has_data = false;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "(2.0 s ago; no data yet)"));
 	canvas_free(c);
 }
 END_TEST
@@ -1164,7 +1185,7 @@ START_TEST(test_view_error_and_transitions)
 	ck_assert_int_eq(f.v.src_now_ms, 4000);
 	ck_assert(!isnan(f.v.last_recovery_s));
 	panels_draw(c, &f.v);
-	ck_assert(contains(c, "! source error 500 ms ago, last good data 1.0 s ago: connection refused"));
+	ck_assert(contains(c, "! connection refused  (500 ms ago; data 1.0 s old)"));
 	ck_assert(contains(c, "open→closed"));
 	/* Reset (the r key) empties the history: back to waiting, nothing invented. */
 	history_clear(f.m.hist);
@@ -1196,6 +1217,7 @@ int main(void)
 	tcase_add_test(tc, test_paused_marker);
 	tcase_add_test(tc, test_long_source_clipped);
 	tcase_add_loop_test(tc, test_source_error_line, 0, NSIZES);
+	tcase_add_test(tc, test_source_error_line_long);
 	tcase_add_loop_test(tc, test_breaker_states, 0, 4);
 	tcase_add_test(tc, test_notice_line);
 	tcase_add_test(tc, test_transitions_fill_spare_rows);

@@ -537,11 +537,23 @@ static void draw_status(struct canvas *c, const struct view *v, int y)
 	if (v->notice[0] != '\0') {
 		canvas_text(c, 1, y, c->w - 2, ROLE_WARN, ATTR_BOLD, v->notice);
 	} else if (v->last_error[0] != '\0') {
-		/* The message goes last: a long one is clipped, the ages never are. */
+		/*
+		 * The message first, where the eye lands; the ages after it keep
+		 * their room, so a long message is clipped, never the ages.
+		 */
+		char tail[64];
+		int n, room, len;
+
 		panels_fmt_duration(eage, sizeof(eage), v->error_age_s);
-		int n = canvas_printf(c, 1, y, c->w - 2, ROLE_FAIL, ATTR_BOLD,
-				      "! source error %s ago, last good data %s ago: ", eage, age);
-		canvas_text(c, 1 + n, y, c->w - 2 - n, ROLE_FAIL, ATTR_NONE, v->last_error);
+		if (v->has_data)
+			str_printf(tail, sizeof(tail), "  (%s ago; data %s old)", eage, age);
+		else
+			str_printf(tail, sizeof(tail), "  (%s ago; no data yet)", eage);
+		n = canvas_text(c, 1, y, 2, ROLE_FAIL, ATTR_BOLD, "! ");
+		room = c->w - 2 - n - (int)strlen(tail);
+		len = canvas_text(c, 1 + n, y, room, ROLE_FAIL, ATTR_BOLD, v->last_error);
+		n += len < room ? len : room;	/* canvas_text counts clipped columns too */
+		canvas_text(c, 1 + n, y, c->w - 2 - n, ROLE_FAIL, ATTR_NONE, tail);
 	} else if (!v->has_data) {
 		canvas_text(c, 1, y, c->w - 2, ROLE_UNKNOWN, ATTR_NONE, "waiting for the first snapshot");
 	} else if (v->stale) {
