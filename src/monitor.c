@@ -61,6 +61,7 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 		history_push(m->hist, &ev->snap, ev->at_ms);
 		m->snapshots++;
 		m->last_good_at_ms = ev->at_ms;
+		m->last_good_wall_ms = ev->wall_ms;
 		m->last_error[0] = '\0';
 		if (m->rec != NULL && recorder_write_snapshot(m->rec, ev->wall_ms, m->src->ops->name,
 							      &ev->snap, err, sizeof(err)) != 0)

@@ -370,6 +370,7 @@ START_TEST(test_stale_marked)
 	ck_assert(contains(c, "Latency ms · last 1,250 STALE"));
 	ck_assert(contains(c, "Throughput STALE"));
 	ck_assert(contains(c, "Circuit breaker STALE"));
+	ck_assert(contains(c, "System STALE"));
 	ck_assert(contains(c, "STALE: showing the last good data, 12 s old"));
 	/* The last good values stay on the screen. */
 	ck_assert(contains(c, "125.7"));
@@ -1022,6 +1023,9 @@ struct fixture {
 	struct view_input in;
 };
 
+/* The snapshots' wall time: 2020-01-01 00:00:00 UTC, like an old recording. */
+#define RECORDED_T0_MS ((int64_t)1577836800 * 1000)
+
 static void fixture_snapshot(struct fixture *f, int64_t at_ms, double p95, double rps,
 			     enum breaker_state st, int64_t timeouts)
 {
@@ -1040,6 +1044,7 @@ static void fixture_snapshot(struct fixture *f, int64_t at_ms, double p95, doubl
 	history_push(f->m.hist, &s, at_ms);
 	f->m.snapshots++;
 	f->m.last_good_at_ms = at_ms;
+	f->m.last_good_wall_ms = RECORDED_T0_MS + at_ms;
 }
 
 static void fixture_init(struct fixture *f)
@@ -1095,6 +1100,10 @@ START_TEST(test_view_waiting)
 	panels_draw(c, &f.v);
 	ck_assert(contains(c, "fixture:steady x1  [fake]"));
 	ck_assert(contains(c, "WAITING"));
+	/* Once data arrives the clock follows the source's timeline, not the wall. */
+	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 0);
+	fixture_update(&f, 3500);
+	ck_assert_str_eq(f.v.clock, "00:00:03");
 	canvas_free(c);
 	fixture_free(&f);
 }

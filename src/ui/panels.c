@@ -463,7 +463,7 @@ static void draw_system(struct canvas *c, const struct view *v, struct rect r)
 	const struct metrics_snapshot *s = &v->snap;
 	char buf[48];
 
-	panel_box(c, r, "System", false);
+	panel_box(c, r, "System", v->stale);
 	panels_fmt_count(buf, sizeof(buf), s->latency.count);
 	system_line(c, r, 0, "samples", buf, s->latency.count >= 0);
 	panels_fmt_count(buf, sizeof(buf), (int64_t)v->snapshots);

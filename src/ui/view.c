@@ -52,11 +52,24 @@ static double age_s(int64_t now, int64_t then)
 	return then < 0 ? NAN : (double)(now - then) / 1000.0;
 }
 
+/*
+ * The header clock follows the source's timeline: the last snapshot's wall
+ * time plus the time since it on the source's clock. For a live source that
+ * is now; for a recording, the recorded time being shown; for a simulation,
+ * its start plus virtual time.
+ */
+static int64_t view_clock_ms(const struct monitor *m, int64_t src_now, int64_t wall_now)
+{
+	if (m->last_good_at_ms < 0)
+		return wall_now;
+	return m->last_good_wall_ms + (src_now - m->last_good_at_ms);
+}
+
 void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 {
 	const struct history_entry *newest = history_get(m->hist, 0);
 	int64_t src_now = source_clock(m->src, in->mono_ms);
-	time_t wall = (time_t)(in->wall_ms / 1000);
+	time_t wall = (time_t)(view_clock_ms(m, src_now, in->wall_ms) / 1000);
 	struct tm tm;
 
 	view_init(v);
