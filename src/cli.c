@@ -81,6 +81,18 @@ static const unsigned option_scope[] = {
 	[OPT_VERSION - OPT_SCENARIO] = FOR_ALL,
 };
 
+/* What each option with a checked value accepts, for the error message. */
+static const char *const option_expects[] = {
+	[OPT_SEED - OPT_SCENARIO] = "a whole number, 0 or more",
+	[OPT_SPEED - OPT_SCENARIO] = "a number above 0, up to 1000000, or max",
+	[OPT_DURATION - OPT_SCENARIO] = "a duration such as 90s, 10m or 1h",
+	[OPT_INTERVAL - OPT_SCENARIO] = "a duration of at least 100ms, e.g. 5s",
+	[OPT_TIMEOUT - OPT_SCENARIO] = "a duration such as 500ms or 4s",
+	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 1M, e.g. 512K",
+	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv or nagios",
+	[OPT_THEME - OPT_SCENARIO] = "default or cb",
+};
+
 static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
 };
@@ -139,7 +151,7 @@ static int parse_u64(const char *text, uint64_t *out)
 	return 0;
 }
 
-/* "1048576", "512K", "1M": bytes, at least 1 KiB, at most 1 GiB. */
+/* "1048576", "512K", "1M": bytes, at least 1 KiB, at most what the JSON parser takes. */
 static int parse_size(const char *text, size_t *out)
 {
 	char *end;
@@ -157,7 +169,7 @@ static int parse_size(const char *text, size_t *out)
 	else if (*end != '\0')
 		return -1;
 	v *= scale;
-	if (v < 1024 || v > 1024.0 * 1024 * 1024)
+	if (v < 1024 || v > (double)METRICS_JSON_MAX)
 		return -1;
 	*out = (size_t)v;
 	return 0;
@@ -325,7 +337,8 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 	}
 	return 0;
 bad:
-	str_printf(err, errlen, "--%s: bad value '%s'", long_options[code - OPT_SCENARIO].name, arg);
+	str_printf(err, errlen, "--%s: bad value '%s' (expected %s)", long_options[code - OPT_SCENARIO].name,
+		   arg, option_expects[code - OPT_SCENARIO]);
 	return -1;
 too_many:
 	str_printf(err, errlen, "--%s: given more than %d times",
