@@ -30,6 +30,7 @@ struct history {
 	int64_t outage_start_ms;	/* when the breaker opened, TIME_NONE if closed or unknown */
 	bool outage_start_exact;	/* false when it is only a lower bound of the outage */
 	double last_recovery_s;		/* NAN until an open -> closed recovery is seen */
+	bool reported;			/* the source reports transitions itself */
 };
 
 struct history *history_new(size_t capacity)
@@ -61,6 +62,7 @@ void history_clear(struct history *h)
 	h->outage_start_ms = TIME_NONE;
 	h->outage_start_exact = false;
 	h->last_recovery_s = NAN;
+	h->reported = false;
 }
 
 void history_rewind(struct history *h, int64_t at_ms)
@@ -150,6 +152,21 @@ static void outage_transition(struct history *h, enum breaker_state to, int64_t 
 		h->outage_start_ms = at;
 		h->outage_start_exact = to == BREAKER_OPEN;
 	}
+}
+
+void history_note_transition(struct history *h, int64_t at_ms, enum breaker_state from,
+			     enum breaker_state to)
+{
+	if (from == to || to == BREAKER_UNKNOWN)
+		return;
+	h->reported = true;
+	if (from != BREAKER_UNKNOWN) {
+		transition_add(h, at_ms, from, to);
+		outage_transition(h, to, at_ms);
+	} else {
+		outage_first_seen(h, to, at_ms, true);
+	}
+	h->last_state = to;
 }
 
 static void breaker_observe(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)

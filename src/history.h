@@ -72,6 +72,15 @@ void history_deltas(const struct history *h, struct counter_deltas *out);
  */
 double history_error_rate(const struct history *h);
 
+/*
+ * A transition the source reported itself (the simulator's breaker events),
+ * exact where snapshots only sample the state once an interval: a half-open
+ * trial shorter than the interval shows too. Snapshots that agree with it
+ * add nothing; one that disagrees still adds what it saw.
+ */
+void history_note_transition(struct history *h, int64_t at_ms, enum breaker_state from,
+			     enum breaker_state to);
+
 /* Observed breaker transitions, oldest first; returns how many were copied. */
 size_t history_transitions(const struct history *h, struct breaker_transition *out, size_t max);
 

@@ -5,6 +5,7 @@
  */
 #include "monitor.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <string.h>
 
@@ -49,6 +50,21 @@ static void monitor_fault(struct monitor *m, const char *msg, int64_t at_ms)
 	m->last_error_at_ms = at_ms;
 }
 
+/* A breaker event among the notices ({"type":"breaker","from":..,"to":..}) goes into the history. */
+static void monitor_breaker_notice(struct monitor *m, const struct source_event *ev)
+{
+	cJSON *o = cJSON_Parse(ev->message);
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "type"));
+	const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "from"));
+	const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "to"));
+	enum breaker_state f, t;
+
+	if (type != NULL && strcmp(type, "breaker") == 0 && from != NULL && to != NULL &&
+	    breaker_state_parse(from, &f) == 0 && breaker_state_parse(to, &t) == 0)
+		history_note_transition(m->hist, ev->at_ms, f, t);
+	cJSON_Delete(o);
+}
+
 enum source_event_kind monitor_handle(struct monitor *m, const struct source_event *ev)
 {
 	char err[SOURCE_MSG_LEN];
@@ -68,6 +84,7 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 			monitor_fault(m, err, ev->at_ms);
 		break;
 	case SOURCE_NOTICE:
+		monitor_breaker_notice(m, ev);
 		if (m->rec != NULL && recorder_write_event(m->rec, ev->wall_ms, ev->message,
 							   err, sizeof(err)) != 0)
 			monitor_fault(m, err, ev->at_ms);

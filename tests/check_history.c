@@ -299,6 +299,32 @@ START_TEST(test_rewind_rebuilds_breaker_state)
 }
 END_TEST
 
+/* Reported transitions are exact: a half-open trial inside one interval shows, and no duplicates. */
+START_TEST(test_reported_transitions)
+{
+	struct history *h = history_new(8);
+	struct breaker_transition tr[8];
+	struct metrics_snapshot s;
+
+	metrics_init(&s);
+	s.breaker.state = BREAKER_CLOSED;
+	history_push(h, &s, 1000);
+	history_note_transition(h, 1500, BREAKER_CLOSED, BREAKER_OPEN);
+	s.breaker.state = BREAKER_OPEN;
+	history_push(h, &s, 2000);
+	history_note_transition(h, 6500, BREAKER_OPEN, BREAKER_HALF_OPEN);
+	history_note_transition(h, 6800, BREAKER_HALF_OPEN, BREAKER_CLOSED);
+	s.breaker.state = BREAKER_CLOSED;
+	history_push(h, &s, 7000);
+	ck_assert_uint_eq(history_transitions(h, tr, 8), 3);
+	ck_assert_int_eq(tr[1].to, BREAKER_HALF_OPEN);
+	ck_assert_int_eq(tr[1].at_ms, 6500);
+	ck_assert_int_eq(tr[2].at_ms, 6800);
+	ck_assert_double_eq_tol(history_last_recovery_s(h), 5.3, 1e-9);
+	history_free(h);
+}
+END_TEST
+
 START_TEST(test_transitions_keep_the_last)
 {
 	struct history *h = history_new(2);
@@ -491,6 +517,7 @@ int main(void)
 	tcase_add_test(counters, test_error_rate_short_history);
 	tcase_add_test(breaker, test_transition_times);
 	tcase_add_test(breaker, test_transitions_keep_the_last);
+	tcase_add_test(breaker, test_reported_transitions);
 	tcase_add_test(breaker, test_rewind_rebuilds_breaker_state);
 	tcase_add_loop_test(breaker, test_recovery_table, 0, N_ELEMS(recovery_cases));
 	tcase_add_test(breaker, test_recovery_survives_ring_and_later_trip);

@@ -103,6 +103,28 @@ START_TEST(test_snapshot_back_in_time_rewinds)
 }
 END_TEST
 
+/* The simulator's breaker events become exact transitions in the history. */
+START_TEST(test_breaker_notice_is_a_transition)
+{
+	struct source_event ev = snapshot_event(1000, 10);
+	struct breaker_transition tr[4];
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	monitor_handle(&fx.m, &ev);
+	ev = message_event(SOURCE_NOTICE, 1400, "{\"type\":\"breaker\",\"from\":\"closed\","
+			   "\"to\":\"open\",\"reason\":\"5 consecutive failures\",\"at_ms\":1400}");
+	monitor_handle(&fx.m, &ev);
+	ev = message_event(SOURCE_NOTICE, 1500, "{\"type\":\"phase\",\"name\":\"x\"}");
+	monitor_handle(&fx.m, &ev);
+	ev = message_event(SOURCE_NOTICE, 1600, "not json");
+	monitor_handle(&fx.m, &ev);
+	ck_assert_uint_eq(history_transitions(fx.m.hist, tr, 4), 1);
+	ck_assert_int_eq(tr[0].at_ms, 1400);
+	ck_assert_int_eq(tr[0].to, BREAKER_OPEN);
+	monitor_free(&fx.m);
+}
+END_TEST
+
 START_TEST(test_init)
 {
 	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
@@ -275,6 +297,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_init);
 	tcase_add_test(tc, test_snapshot_back_in_time_rewinds);
+	tcase_add_test(tc, test_breaker_notice_is_a_transition);
 	tcase_add_test(tc, test_snapshot_then_error_then_snapshot);
 	tcase_add_test(tc, test_history_capacity);
 	tcase_add_test(tc, test_end_and_notice);
