@@ -687,16 +687,14 @@ static void replay_describe(void *self, char *buf, size_t len)
 	struct replay *r = self;
 	char speed[32], line[40] = "", skipped[40] = "";
 
-	if (r->speed == 0)
-		str_printf(speed, sizeof(speed), "max");
-	else
-		str_printf(speed, sizeof(speed), "x%g", r->speed);
+	/* Short, so it fits the header at 80 columns: "replay: rec.jsonl:52 x4 skip 3 end". */
+	format_speed(speed, sizeof(speed), r->speed);
 	if (r->have_cur)
-		str_printf(line, sizeof(line), "  line %lld", (long long)r->cur_line);
+		str_printf(line, sizeof(line), ":%lld", (long long)r->cur_line);
 	if (r->skipped > 0)
-		str_printf(skipped, sizeof(skipped), "  skipped %lld", (long long)r->skipped);
-	str_printf(buf, len, "replay: %s%s  %s%s%s", r->name, line, speed, skipped,
-		   r->ended ? "  end" : "");
+		str_printf(skipped, sizeof(skipped), " skip %lld", (long long)r->skipped);
+	str_printf(buf, len, "replay: %s%s %s%s%s", r->name, line, speed, skipped,
+		   r->ended ? " end" : "");
 }
 
 static void replay_destroy(void *self)

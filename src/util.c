@@ -124,3 +124,15 @@ int parse_duration_ms(const char *text, int64_t *out_ms)
 	*out_ms = (int64_t)llround(v);
 	return 0;
 }
+
+void format_speed(char *buf, size_t len, double speed)
+{
+	double inverse = speed > 0 ? 1.0 / speed : 0;
+
+	if (speed <= 0)
+		str_printf(buf, len, "max");
+	else if (speed < 1 && fabs(inverse - round(inverse)) < 1e-9)
+		str_printf(buf, len, "x1/%.0f", inverse);
+	else
+		str_printf(buf, len, "x%g", speed);
+}

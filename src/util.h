@@ -31,6 +31,12 @@ int64_t clock_wall_ms(void);
 void str_printf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
+ * A playback speed for a header: "x1", "x2.5", "x1/16" for a whole fraction,
+ * "max" for 0 (as fast as the CPU allows).
+ */
+void format_speed(char *buf, size_t len, double speed);
+
+/*
  * Parse a duration such as "5", "1.5", "250ms", "2s", "3m", "1h" into
  * milliseconds; a bare number means seconds. Returns 0 on success, -1 if the
  * text is not a positive finite duration.

@@ -270,7 +270,7 @@ START_TEST(test_bad_line_is_skipped_and_located)
 	assert_snap(&log->ev[2], T0 + 1000, 2);
 	ck_assert_int_eq(log->ev[3].kind, SOURCE_END);
 	source_describe(src, desc, sizeof(desc));
-	ck_assert_msg(strstr(desc, "skipped 1") != NULL, "describe: %s", desc);
+	ck_assert_msg(strstr(desc, " skip 1") != NULL, "describe: %s", desc);
 	free(log);
 	rec_done(&r, src);
 }
@@ -309,7 +309,7 @@ START_TEST(test_many_bad_lines_counted_few_shown)
 	ck_assert_ptr_nonnull(strstr(log->ev[5].message, ":6: more bad lines"));
 	assert_snap(&log->ev[6], T0, 1);
 	source_describe(src, desc, sizeof(desc));
-	ck_assert_msg(strstr(desc, "skipped 2500") != NULL, "describe: %s", desc);
+	ck_assert_msg(strstr(desc, " skip 2500") != NULL, "describe: %s", desc);
 	free(log);
 	rec_done(&r, src);
 }
@@ -335,8 +335,8 @@ START_TEST(test_blank_and_crlf_lines)
 	assert_snap(&log->ev[0], T0, 7);
 	ck_assert_int_eq(log->ev[1].kind, SOURCE_END);
 	source_describe(src, desc, sizeof(desc));
-	ck_assert_msg(strstr(desc, "skipped") == NULL, "describe: %s", desc);
-	ck_assert_msg(strstr(desc, "line 3") != NULL, "describe: %s", desc);
+	ck_assert_msg(strstr(desc, "skip") == NULL, "describe: %s", desc);
+	ck_assert_msg(strstr(desc, ":3 ") != NULL, "describe: %s", desc);
 	free(log);
 	rec_done(&r, src);
 }
@@ -550,7 +550,7 @@ START_TEST(test_seek_back_and_forward)
 	assert_snap(&log->ev[4], T0 + 1000, 2);
 	ck_assert_int_eq(source_clock(src, 30), T0 + 1000);
 	source_describe(src, desc, sizeof(desc));
-	ck_assert_msg(strstr(desc, "line 2") != NULL, "describe: %s", desc);
+	ck_assert_msg(strstr(desc, ":2 ") != NULL, "describe: %s", desc);
 	ck_assert_int_eq(wakeup(src, 30), 530);
 	ck_assert_int_eq(pass(src, 530, log), 1);
 	ck_assert_int_eq(log->ev[5].kind, SOURCE_NOTICE);
@@ -759,21 +759,21 @@ START_TEST(test_describe)
 	src = rec_open(&r, 2);
 	name = strrchr(r.path, '/') + 1;
 	source_describe(src, desc, sizeof(desc));
-	str_printf(want, sizeof(want), "replay: %s  x2", name);
+	str_printf(want, sizeof(want), "replay: %s x2", name);
 	ck_assert_str_eq(desc, want);
 	ck_assert_int_eq(pass(src, 0, log), 2);
 	source_describe(src, desc, sizeof(desc));
-	str_printf(want, sizeof(want), "replay: %s  line 1  x2  skipped 1", name);
+	str_printf(want, sizeof(want), "replay: %s:1 x2 skip 1", name);
 	ck_assert_str_eq(desc, want);
 	source_set_speed(src, 0.5);
 	ck_assert_int_eq(source_clock(src, 0), T0);
 	ck_assert_int_eq(pass(src, 2000, log), 2);
 	source_describe(src, desc, sizeof(desc));
-	str_printf(want, sizeof(want), "replay: %s  line 3  x0.5  skipped 1  end", name);
+	str_printf(want, sizeof(want), "replay: %s:3 x1/2 skip 1 end", name);
 	ck_assert_str_eq(desc, want);
 	source_set_speed(src, 0);
 	source_describe(src, desc, sizeof(desc));
-	ck_assert_ptr_nonnull(strstr(desc, "  max"));
+	ck_assert_ptr_nonnull(strstr(desc, " max"));
 	free(log);
 	rec_done(&r, src);
 }
@@ -873,8 +873,8 @@ START_TEST(test_seek_back_through_long_recording)
 			      (long long)snap.at_ms, snap.snap.latency.p95, (long long)t[k], p95[k]);
 		/* The same line number; the skipped count has grown since. */
 		source_describe(src, now, sizeof(now));
-		*strstr(now, "  max") = '\0';
-		*strstr(desc[k], "  max") = '\0';
+		*strstr(now, " max") = '\0';
+		*strstr(desc[k], " max") = '\0';
 		ck_assert_str_eq(now, desc[k]);
 		back++;
 	}
@@ -912,7 +912,7 @@ START_TEST(test_bad_line_counted_once_across_seek)
 	assert_snap(&log->ev[5], T0 + 2000, 3);
 	ck_assert_int_eq(log->ev[6].kind, SOURCE_END);
 	source_describe(src, desc, sizeof(desc));
-	ck_assert_msg(strstr(desc, "  skipped 1  end") != NULL, "describe: %s", desc);
+	ck_assert_msg(strstr(desc, " skip 1 end") != NULL, "describe: %s", desc);
 	free(log);
 	rec_done(&r, src);
 }

@@ -35,6 +35,24 @@ START_TEST(test_str_printf_truncates)
 }
 END_TEST
 
+START_TEST(test_format_speed)
+{
+	static const struct {
+		double speed;
+		const char *text;
+	} cases[] = {
+		{ 0, "max" }, { 1, "x1" }, { 2.5, "x2.5" }, { 64, "x64" },
+		{ 0.5, "x1/2" }, { 0.0625, "x1/16" }, { 0.3, "x0.3" },
+	};
+	char buf[16];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		format_speed(buf, sizeof(buf), cases[i].speed);
+		ck_assert_str_eq(buf, cases[i].text);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -43,6 +61,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_parse_duration, 0,
 			    (int)(sizeof(duration_cases) / sizeof(duration_cases[0])));
 	tcase_add_test(tc, test_str_printf_truncates);
+	tcase_add_test(tc, test_format_speed);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

@@ -222,7 +222,7 @@ awk '/"metrics"/ { n++ } { sub(/^\{"t":[0-9]+/, sprintf("{\"t\":%.0f", 176406480
 	"$tmp/fast.jsonl" >"$tmp/run.jsonl"
 
 # The number after "line" in the header, or 0.
-header_line() { pane | sed -n '1s/.* line \([0-9][0-9]*\) .*/\1/p' | grep . || echo 0; }
+header_line() { pane | sed -n '1s/.*\.jsonl:\([0-9][0-9]*\) .*/\1/p' | grep . || echo 0; }
 
 # wait_later N PATTERN: until the header shows a line past N and the pane PATTERN.
 wait_later() {
@@ -258,7 +258,7 @@ m_to_the_end() {
 }
 
 start 80 24 -- replay "$tmp/run.jsonl" --speed 1
-check "replay x1: plays" wait_for "^routertop .*replay: run.jsonl +line [0-9]+ +x1 "
+check "replay x1: plays" wait_for "^routertop .*replay: run.jsonl:[0-9]+ x1 "
 T send-keys -t "$cur" Space
 check "replay: space pauses" wait_for "PAUSED"
 check "replay: paused before the incident" wait_for "overall +OK"
@@ -270,9 +270,9 @@ line1=$(header_line)
 T send-keys -t "$cur" n
 check "n: the next breaker transition, later" wait_later "$line1" "[●*] (OPEN|HALF-OPEN)"
 T send-keys -t "$cur" '<'
-check "< on a recording: x0.5" wait_for "^routertop .*replay: run.jsonl .* x0.5 "
+check "< on a recording: x1/2" wait_for "^routertop .*replay: run.jsonl:[0-9]+ x1/2 "
 T send-keys -t "$cur" '>' '>'
-check "> twice on a recording: x2" wait_for "^routertop .*replay: run.jsonl .* x2 "
+check "> twice on a recording: x2" wait_for "^routertop .*replay: run.jsonl:[0-9]+ x2 "
 check "m repeated reaches the end with a notice" m_to_the_end
 T send-keys -t "$cur" q
 check "replay: q exits 0" wait_for "^EXIT=0$"
