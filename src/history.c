@@ -65,8 +65,10 @@ void history_clear(struct history *h)
 	h->reported = false;
 }
 
-void history_rewind(struct history *h, int64_t at_ms)
+size_t history_rewind(struct history *h, int64_t at_ms)
 {
+	size_t dropped;
+
 	struct history_entry *keep = xcalloc(h->len, sizeof(*keep));
 	size_t n = 0;
 
@@ -77,10 +79,12 @@ void history_rewind(struct history *h, int64_t at_ms)
 		if (e->at_ms < at_ms)
 			keep[n++] = *e;
 	}
+	dropped = h->len - n;
 	history_clear(h);
 	for (size_t i = 0; i < n; i++)
 		history_push(h, &keep[i].snap, keep[i].at_ms);
 	free(keep);
+	return dropped;
 }
 
 size_t history_len(const struct history *h)

@@ -53,9 +53,9 @@ void history_clear(struct history *h);
 /*
  * Drop the entries that arrived at or after at_ms, as when a recording is
  * stepped back, and rebuild transitions and outages from those left (what
- * had already fallen out of the ring is forgotten).
+ * had already fallen out of the ring is forgotten). Returns how many were dropped.
  */
-void history_rewind(struct history *h, int64_t at_ms);
+size_t history_rewind(struct history *h, int64_t at_ms);
 
 size_t history_len(const struct history *h);
 /* Entry i counted back from the newest (0 = newest), or NULL past the end. */

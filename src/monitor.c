@@ -73,7 +73,7 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 	case SOURCE_SNAPSHOT:
 		/* A recording stepped back: what came after this snapshot has not happened yet. */
 		if (history_len(m->hist) > 0 && ev->at_ms < history_get(m->hist, 0)->at_ms)
-			history_rewind(m->hist, ev->at_ms);
+			m->snapshots -= history_rewind(m->hist, ev->at_ms);
 		history_push(m->hist, &ev->snap, ev->at_ms);
 		m->snapshots++;
 		m->last_good_at_ms = ev->at_ms;

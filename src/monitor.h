@@ -25,7 +25,7 @@ struct monitor {
 	int64_t last_error_at_ms;	/* source clock */
 	int64_t last_good_at_ms;	/* source clock; -1 before the first snapshot */
 	int64_t last_good_wall_ms;	/* its wall_ms (recorded time for replay, start + virtual time for sim) */
-	uint64_t snapshots, errors;	/* counts since start */
+	uint64_t snapshots, errors;	/* counts since start; stepping a recording back takes snapshots back */
 	bool ended;			/* the source sent SOURCE_END */
 	int64_t start_ms;		/* source clock at monitor_init(): batch lines count from here */
 };

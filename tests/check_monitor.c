@@ -97,6 +97,7 @@ START_TEST(test_snapshot_back_in_time_rewinds)
 	ev = snapshot_event(2000, 20);
 	monitor_handle(&fx.m, &ev);
 	ck_assert_int_eq(history_len(fx.m.hist), 2);
+	ck_assert_uint_eq(fx.m.snapshots, 2);	/* what is on screen, not what was sent */
 	ck_assert_int_eq(history_get(fx.m.hist, 0)->at_ms, 2000);
 	ck_assert_int_eq(history_get(fx.m.hist, 1)->at_ms, 1000);
 	monitor_free(&fx.m);
