@@ -204,7 +204,7 @@ START_TEST(test_latency_large_values_keep_a_space)
 	panels_draw(c, &v);
 	ck_assert(contains(c, "max  12346"));
 	if (c->w >= 120)
-		ck_assert(contains(c, "P999  1000"));
+		ck_assert(contains(c, "P99.9  1000"));
 	canvas_free(c);
 }
 END_TEST

@@ -222,8 +222,9 @@ static void draw_chart(struct canvas *c, const struct view *v, struct rect r, co
  * "P95  125.7!" in a 12-column cell: label, right-aligned value in its
  * status role when it has a target, and "!" when that target is missed.
  */
-static void draw_latency_value(struct canvas *c, int x, int y, const char *label, double value,
-			       const struct view_target *t)
+/* One "LABEL  value" cell, value right-aligned at x + width; labels get width - 6 columns. */
+static void draw_latency_value(struct canvas *c, int x, int y, int width, const char *label,
+			       double value, const struct view_target *t)
 {
 	char num[24];
 	enum canvas_role role = ROLE_NORMAL;
@@ -235,10 +236,10 @@ static void draw_latency_value(struct canvas *c, int x, int y, const char *label
 		role = panels_status_role(t->r.status);
 		attr = ATTR_BOLD;
 	}
-	canvas_text(c, x, y, 4, ROLE_DIM, ATTR_NONE, label);
-	canvas_text_right(c, x + 10, y, isnan(value) ? ROLE_UNKNOWN : role, attr, num);
+	canvas_text(c, x, y, width - 6, ROLE_DIM, ATTR_NONE, label);
+	canvas_text_right(c, x + width, y, isnan(value) ? ROLE_UNKNOWN : role, attr, num);
 	if (t != NULL && status_missed(t->r.status))
-		canvas_text(c, x + 10, y, 1, role, ATTR_BOLD, "!");
+		canvas_text(c, x + width, y, 1, role, ATTR_BOLD, "!");
 }
 
 static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
@@ -253,15 +254,15 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 	else
 		str_printf(title, sizeof(title), "Latency ms");
 	panel_box(c, r, title, v->stale);
-	draw_latency_value(c, x, y, "P50", l->p50, NULL);
-	draw_latency_value(c, x + 12, y, "P90", l->p90, NULL);
-	draw_latency_value(c, x + 24, y, "avg", l->avg, NULL);
-	draw_latency_value(c, x, y + 1, "P95", l->p95, &v->targets[TARGET_P95]);
-	draw_latency_value(c, x + 12, y + 1, "P99", l->p99, &v->targets[TARGET_P99]);
-	draw_latency_value(c, x + 24, y + 1, "max", l->max, NULL);
+	draw_latency_value(c, x, y, 10, "P50", l->p50, NULL);
+	draw_latency_value(c, x + 12, y, 10, "P90", l->p90, NULL);
+	draw_latency_value(c, x + 24, y, 10, "avg", l->avg, NULL);
+	draw_latency_value(c, x, y + 1, 10, "P95", l->p95, &v->targets[TARGET_P95]);
+	draw_latency_value(c, x + 12, y + 1, 10, "P99", l->p99, &v->targets[TARGET_P99]);
+	draw_latency_value(c, x + 24, y + 1, 10, "max", l->max, NULL);
 	if (r.w >= 56) {
-		draw_latency_value(c, x + 36, y, "min", l->min, NULL);
-		draw_latency_value(c, x + 36, y + 1, "P999", l->p999, NULL);
+		draw_latency_value(c, x + 36, y, 11, "min", l->min, NULL);
+		draw_latency_value(c, x + 36, y + 1, 11, "P99.9", l->p999, NULL);
 	}
 	draw_chart(c, v, (struct rect){ x, y + 2, r.w - 4, r.h - 4 }, "P95 ", v->p95, v->p95_n);
 }
