@@ -216,8 +216,8 @@ static void sim_describe(void *self, char *buf, size_t len)
 {
 	static const char *const modes[] = {
 		[BREAKER_FORCE_NONE] = "",
-		[BREAKER_FORCE_OPEN] = " breaker forced open",
-		[BREAKER_FORCE_CLOSED] = " breaker forced closed",
+		[BREAKER_FORCE_OPEN] = " FORCED OPEN",
+		[BREAKER_FORCE_CLOSED] = " FORCED CLOSED",
 	};
 	struct sim_source *ss = self;
 	const char *incident = sim_faults_overridden(ss->sim) ? " INCIDENT" : "";

@@ -480,7 +480,7 @@ START_TEST(test_incident_holds_across_phases)
 	ck_assert_int_eq(sn->phases, 1);
 	ck_assert_int_eq(sn->phase_faults, 0);
 	ck_assert_int_eq(sn->manual, 1);
-	assert_describe(src, "sim:steady seed 42 x max INCIDENT breaker forced closed");
+	assert_describe(src, "sim:steady seed 42 x max INCIDENT FORCED CLOSED");
 	timeouts = sn->last.errors.timeouts;
 	run_to(src, 44000, sn);
 	ck_assert_int_gt(sn->last.errors.timeouts, timeouts);	/* still failing */
@@ -502,12 +502,12 @@ static const struct {
 	const char *reason, *describe, *recommendation;
 	enum breaker_state state;
 } cycle_cases[] = {
-	{ "forced open", "sim:steady seed 42 x max breaker forced open",
+	{ "forced open", "sim:steady seed 42 x max FORCED OPEN",
 	  "Service unavailable - forced open", BREAKER_OPEN },
-	{ "forced closed", "sim:steady seed 42 x max breaker forced closed",
+	{ "forced closed", "sim:steady seed 42 x max FORCED CLOSED",
 	  "Breaker forced closed - no protection", BREAKER_CLOSED },
 	{ "reset", "sim:steady seed 42 x max", "Service healthy", BREAKER_CLOSED },
-	{ "forced open", "sim:steady seed 42 x max breaker forced open",
+	{ "forced open", "sim:steady seed 42 x max FORCED OPEN",
 	  "Service unavailable - forced open", BREAKER_OPEN },
 };
 
@@ -548,7 +548,7 @@ START_TEST(test_forced_closed_under_incident)
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
-	assert_describe(src, "sim:steady seed 42 x max INCIDENT breaker forced closed");
+	assert_describe(src, "sim:steady seed 42 x max INCIDENT FORCED CLOSED");
 	run_to(src, 12000, sn);
 	ck_assert_int_eq(sn->first_open_ms, -1);
 	ck_assert_int_gt(sn->last.errors.timeouts, 100);
