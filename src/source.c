@@ -70,6 +70,11 @@ int source_set_speed(struct source *src, double speed)
 	return 0;
 }
 
+int source_inject(struct source *src, enum source_inject what)
+{
+	return src->ops->inject != NULL ? src->ops->inject(src->self, what) : -1;
+}
+
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
 {
 	struct pollfd fds[SOURCE_MAX_FDS];

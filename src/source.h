@@ -46,6 +46,12 @@ enum source_seek {
 	SOURCE_SEEK_NEXT_TRANSITION,	/* emit the next snapshot whose breaker state changed */
 };
 
+/* Operator actions for demonstrations; only the simulated router takes them. */
+enum source_inject {
+	SOURCE_INJECT_INCIDENT_TOGGLE,	/* manual incident on, or back to the scenario's faults */
+	SOURCE_INJECT_BREAKER_CYCLE,	/* breaker automatic -> forced open -> forced closed -> automatic */
+};
+
 struct source_ops {
 	const char *name;	/* "sim", "http", "exec", "replay" */
 	/* One line for the screen header, e.g. "sim:steady seed 42 x1". */
@@ -69,6 +75,8 @@ struct source_ops {
 	/* Optional, for recordings: move within them and change the playback speed. */
 	int (*seek)(void *self, enum source_seek where);
 	void (*set_speed)(void *self, double speed);
+	/* Optional, for demonstrations: cause an incident now. 0, or -1 when it cannot. */
+	int (*inject)(void *self, enum source_inject what);
 };
 
 struct source {
@@ -88,6 +96,8 @@ void source_free(struct source *src);	/* NULL is fine */
 int source_seek(struct source *src, enum source_seek where);
 /* Returns 0, or -1 when the source has no playback speed. */
 int source_set_speed(struct source *src, double speed);
+/* Returns 0 when the source acted, -1 when it takes no injections (or has ended). */
+int source_inject(struct source *src, enum source_inject what);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is

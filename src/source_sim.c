@@ -8,6 +8,12 @@
  * simulated per round of step() calls, so a slow machine or a huge speed
  * never starves the event loop: the simulation just falls behind, and
  * next_wakeup() says "now" until it has caught up.
+ *
+ * Injections (f and b on the screen) act at the virtual time of the last
+ * snapshot, the simulation's "now" between intervals, so the same seed and
+ * the same injections at the same virtual times give the same run. A manual
+ * incident holds through the scenario's phase changes until it is toggled
+ * off; then the faults of the phase running at that moment return.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +25,12 @@
 #include "util.h"
 
 #define NOTICE_CAP 1024		/* notices kept per interval; more are counted */
+
+/*
+ * The manual incident: like the steady scenario's own, enough to trip the
+ * breaker (5 consecutive failures) within a second or two at its load.
+ */
+static const struct fault_config manual_incident = { .failure = 0.10, .timeout = 0.40 };
 
 struct notice {
 	int64_t at_us;
@@ -40,6 +52,7 @@ struct sim_source {
 	size_t n_notices, next_notice;
 	uint64_t dropped;
 	bool snap_ready, end_ready, ended, advanced;
+	enum breaker_force breaker_mode;	/* set by BREAKER_CYCLE */
 	int64_t (*mono_now)(void *ctx);
 	void *mono_ctx;
 };
@@ -201,13 +214,41 @@ static int64_t sim_clock(void *self, int64_t mono_ms)
 
 static void sim_describe(void *self, char *buf, size_t len)
 {
+	static const char *const modes[] = {
+		[BREAKER_FORCE_NONE] = "",
+		[BREAKER_FORCE_OPEN] = " FORCED OPEN",
+		[BREAKER_FORCE_CLOSED] = " FORCED CLOSED",
+	};
 	struct sim_source *ss = self;
+	const char *incident = sim_faults_overridden(ss->sim) ? " INCIDENT" : "";
 
 	if (ss->speed == 0)
-		str_printf(buf, len, "sim:%s seed %llu x max", ss->name, (unsigned long long)ss->seed);
+		str_printf(buf, len, "sim:%s seed %llu x max%s%s", ss->name,
+			   (unsigned long long)ss->seed, incident, modes[ss->breaker_mode]);
 	else
-		str_printf(buf, len, "sim:%s seed %llu x%g", ss->name, (unsigned long long)ss->seed,
-			   ss->speed);
+		str_printf(buf, len, "sim:%s seed %llu x%g%s%s", ss->name, (unsigned long long)ss->seed,
+			   ss->speed, incident, modes[ss->breaker_mode]);
+}
+
+/* Each action's notices are collected like the simulation's own and delivered by step(). */
+static int sim_inject(void *self, enum source_inject what)
+{
+	struct sim_source *ss = self;
+
+	if (ss->ended || sim_finished(ss->sim) || ss->last_us >= ss->limit_us)
+		return -1;
+	switch (what) {
+	case SOURCE_INJECT_INCIDENT_TOGGLE:
+		sim_override_faults(ss->sim, sim_faults_overridden(ss->sim) ? NULL : &manual_incident);
+		return 0;
+	case SOURCE_INJECT_BREAKER_CYCLE:
+		ss->breaker_mode = ss->breaker_mode == BREAKER_FORCE_NONE ? BREAKER_FORCE_OPEN
+				   : ss->breaker_mode == BREAKER_FORCE_OPEN ? BREAKER_FORCE_CLOSED
+									   : BREAKER_FORCE_NONE;
+		sim_breaker_force(ss->sim, ss->breaker_mode);
+		return 0;
+	}
+	return -1;
 }
 
 static void sim_set_interval(void *self, int64_t interval_ms)
@@ -259,6 +300,7 @@ static const struct source_ops sim_ops = {
 	.set_interval = sim_set_interval,
 	.set_paused = sim_set_paused,
 	.set_speed = sim_set_speed,
+	.inject = sim_inject,
 	.destroy = sim_destroy,
 };
 

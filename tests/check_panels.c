@@ -156,7 +156,7 @@ START_TEST(test_every_panel_shown)
 	static const char *const want[] = {
 		"routertop 0.1.0", "sim:steady seed 42 x1", "12:04:31", "every 1 s", "LIVE",
 		"Latency ms · last 1,250", "Throughput", "Circuit breaker", "Errors", "Targets",
-		"System", "q quit", "space pause", "r reset", "+/- interval", "</> speed",
+		"System", "q quit", "space pause", "r reset", "+/- interval", "</> speed", "f/b faults",
 		"? help", "156.3 req/s", "9,378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
 		"failure rate 0.2 %", "avg 67.8 ms", "last recovery 38 s (< 60 s)",
 		"breaker trips", "rate limited", "timeouts", "failures", "samples", "1,250",
@@ -590,6 +590,8 @@ START_TEST(test_help_overlay)
 		"           skips a miss on screen; any key stops",
 		"< or ,     half the speed (x1/16 min; sim, replay)",
 		"> or .     double the speed (x64 max; sim, replay)",
+		"f          incident on/off: 40 % timeouts (sim)",
+		"b          breaker forced open, closed, auto (sim)",
 		"?          this help", "any key closes",
 	};
 	struct view v;
@@ -703,6 +705,14 @@ static const struct {
 	{ ".", UI_ACT_SPEED_UP, false, false, 1000 },
 	{ "?>", UI_ACT_REDRAW, false, false, 1000 },
 	{ " m", UI_ACT_SEEK_MISS, true, false, 1000 },	/* searching keeps the pause */
+	{ "f", UI_ACT_INCIDENT, false, false, 1000 },
+	{ "F", UI_ACT_INCIDENT, false, false, 1000 },
+	{ "ff", UI_ACT_INCIDENT, false, false, 1000 },	/* the source keeps the state */
+	{ "?f", UI_ACT_REDRAW, false, false, 1000 },	/* f closes help, injects nothing */
+	{ "b", UI_ACT_BREAKER, false, false, 1000 },
+	{ "B", UI_ACT_BREAKER, false, false, 1000 },
+	{ "?b", UI_ACT_REDRAW, false, false, 1000 },
+	{ " f", UI_ACT_INCIDENT, true, false, 1000 },	/* works while paused */
 };
 
 START_TEST(test_keys)

@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "sim/sim.h"
 #include "source.h"
+#include "util.h"
 
 static struct source *make(const char *scenario, uint64_t seed, double speed, int64_t duration_ms,
 			   int64_t interval_ms)
@@ -371,6 +372,306 @@ START_TEST(test_bad_options)
 }
 END_TEST
 
+
+/* What a stretch of simulated time showed: the last snapshot, notices that matter. */
+struct seen {
+	struct metrics_snapshot last;
+	int64_t last_ms;
+	int64_t first_open_ms;		/* first snapshot with the breaker open, or -1 */
+	int manual, scenario, phase_faults, phases, breakers;
+	char breaker[SOURCE_MSG_LEN];	/* the first breaker notice */
+	char notices[8][SOURCE_MSG_LEN];	/* the first few, in order */
+	int n_notices;
+};
+
+/* At max speed: every event until a snapshot at or past until_ms (or the end). */
+static void run_to(struct source *src, int64_t until_ms, struct seen *sn)
+{
+	struct source_event *ev = malloc(sizeof(*ev));
+	int guard = 0;
+
+	sn->first_open_ms = -1;
+	sn->manual = sn->scenario = sn->phase_faults = sn->phases = sn->n_notices = 0;
+	sn->breakers = 0;
+	sn->breaker[0] = '\0';
+	sn->last_ms = -1;
+	while (sn->last_ms < until_ms && ++guard < 1000000) {
+		if (source_step(src, 0, ev) == 0)
+			continue;
+		if (ev->kind == SOURCE_END)
+			break;
+		if (ev->kind == SOURCE_SNAPSHOT) {
+			sn->last = ev->snap;
+			sn->last_ms = ev->at_ms;
+			if (sn->first_open_ms < 0 && ev->snap.breaker.state == BREAKER_OPEN)
+				sn->first_open_ms = ev->at_ms;
+			continue;
+		}
+		if (ev->kind != SOURCE_NOTICE)
+			continue;
+		if (sn->n_notices < 8)
+			memcpy(sn->notices[sn->n_notices++], ev->message, SOURCE_MSG_LEN);
+		if (strncmp(ev->message, "{\"type\":\"faults\",\"source\":\"manual\",", 35) == 0)
+			sn->manual++;
+		else if (strncmp(ev->message, "{\"type\":\"faults\",\"source\":\"scenario\",", 37) == 0)
+			sn->scenario++;
+		else if (strncmp(ev->message, "{\"type\":\"faults\",", 17) == 0)
+			sn->phase_faults++;
+		sn->phases += strncmp(ev->message, "{\"type\":\"phase\",", 16) == 0;
+		if (strncmp(ev->message, "{\"type\":\"breaker\",", 18) == 0 && sn->breakers++ == 0)
+			memcpy(sn->breaker, ev->message, SOURCE_MSG_LEN);
+	}
+	ck_assert_int_ge(sn->last_ms, until_ms);
+	free(ev);
+}
+
+static void assert_describe(struct source *src, const char *want)
+{
+	char buf[128];
+
+	source_describe(src, buf, sizeof(buf));
+	ck_assert_str_eq(buf, want);
+}
+
+/* f at the steady load: the breaker opens within seconds; f again and it recovers. */
+START_TEST(test_incident_trips_and_recovers)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct seen *sn = malloc(sizeof(*sn));
+
+	run_to(src, 5000, sn);
+	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
+	ck_assert_int_eq(sn->first_open_ms, -1);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	assert_describe(src, "sim:steady seed 42 x max INCIDENT");
+	run_to(src, 10000, sn);
+	ck_assert_int_eq(sn->manual, 1);
+	ck_assert_str_eq(sn->notices[0], "{\"type\":\"faults\",\"source\":\"manual\",\"phase\":\"normal\","
+				      "\"failure\":0.1,\"timeout\":0.4,\"validation\":0,\"at_ms\":5000}");
+	ck_assert_int_ge(sn->first_open_ms, 6000);	/* timeouts take 1 s to tell */
+	ck_assert_int_le(sn->first_open_ms, 8000);
+	ck_assert_int_gt(sn->last.errors.timeouts, 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	assert_describe(src, "sim:steady seed 42 x max");
+	run_to(src, 35000, sn);
+	ck_assert_int_eq(sn->scenario, 1);
+	ck_assert_str_eq(sn->notices[0], "{\"type\":\"faults\",\"source\":\"scenario\",\"phase\":\"normal\","
+				      "\"failure\":0.0005,\"timeout\":0,\"validation\":0.0005,\"at_ms\":10000}");
+	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
+	ck_assert_str_eq(sn->last.breaker.recommendation, "Service healthy");
+	free(sn);
+	source_free(src);
+}
+END_TEST
+
+/* Phase changes keep the manual faults; toggling off brings back the phase running then. */
+START_TEST(test_incident_holds_across_phases)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct seen *sn = malloc(sizeof(*sn));
+	int64_t timeouts;
+
+	run_to(src, 38000, sn);
+	/* Forced closed, so calls keep reaching the failing backend. */
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	run_to(src, 43000, sn);		/* "traffic spike" starts at 40 s */
+	ck_assert_int_eq(sn->phases, 1);
+	ck_assert_int_eq(sn->phase_faults, 0);
+	ck_assert_int_eq(sn->manual, 1);
+	assert_describe(src, "sim:steady seed 42 x max INCIDENT FORCED CLOSED");
+	timeouts = sn->last.errors.timeouts;
+	run_to(src, 44000, sn);
+	ck_assert_int_gt(sn->last.errors.timeouts, timeouts);	/* still failing */
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	run_to(src, 45000, sn);
+	ck_assert_int_eq(sn->scenario, 1);
+	ck_assert_ptr_nonnull(strstr(sn->notices[0], "\"phase\":\"traffic spike\",\"failure\":0.0005,"));
+	/* The scenario's own changes are back: its incident starts at 60 s. */
+	run_to(src, 61000, sn);
+	ck_assert_int_eq(sn->phases, 1);
+	ck_assert_int_eq(sn->phase_faults, 1);
+	ck_assert_ptr_nonnull(strstr(sn->notices[1], "{\"type\":\"faults\",\"phase\":\"incident\","));
+	free(sn);
+	source_free(src);
+}
+END_TEST
+
+static const struct {
+	const char *reason, *describe, *recommendation;
+	enum breaker_state state;
+} cycle_cases[] = {
+	{ "forced open", "sim:steady seed 42 x max FORCED OPEN",
+	  "Service unavailable - forced open", BREAKER_OPEN },
+	{ "forced closed", "sim:steady seed 42 x max FORCED CLOSED",
+	  "Breaker forced closed - no protection", BREAKER_CLOSED },
+	{ "reset", "sim:steady seed 42 x max", "Service healthy", BREAKER_CLOSED },
+	{ "forced open", "sim:steady seed 42 x max FORCED OPEN",
+	  "Service unavailable - forced open", BREAKER_OPEN },
+};
+
+/* b: automatic -> forced open -> forced closed -> automatic, each with a notice. */
+START_TEST(test_breaker_cycle)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct seen *sn = malloc(sizeof(*sn));
+	int64_t t = 3000;
+	char want[96];
+
+	run_to(src, t, sn);
+	for (size_t i = 0; i < sizeof(cycle_cases) / sizeof(cycle_cases[0]); i++) {
+		ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+		assert_describe(src, cycle_cases[i].describe);
+		t += 15000;	/* longer than the 8 s open timeout: forced stays forced */
+		run_to(src, t, sn);
+		ck_assert_int_eq(sn->breakers, 1);
+		str_printf(want, sizeof(want), "\"to\":\"%s\",\"reason\":\"%s\",\"at_ms\":%lld}",
+			   cycle_cases[i].state == BREAKER_OPEN ? "open" : "closed",
+			   cycle_cases[i].reason, (long long)(t - 15000));
+		ck_assert_msg(strstr(sn->breaker, want) != NULL, "%s lacks %s", sn->breaker, want);
+		ck_assert_int_eq(sn->last.breaker.state, cycle_cases[i].state);
+		ck_assert_str_eq(sn->last.breaker.recommendation, cycle_cases[i].recommendation);
+	}
+	free(sn);
+	source_free(src);
+}
+END_TEST
+
+/* Forced closed holds through an incident: failures pile up, the breaker never opens. */
+START_TEST(test_forced_closed_under_incident)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct seen *sn = malloc(sizeof(*sn));
+
+	run_to(src, 2000, sn);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	assert_describe(src, "sim:steady seed 42 x max INCIDENT FORCED CLOSED");
+	run_to(src, 12000, sn);
+	ck_assert_int_eq(sn->first_open_ms, -1);
+	ck_assert_int_gt(sn->last.errors.timeouts, 100);
+	/* Back to automatic with the incident still on: it opens soon. */
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+	run_to(src, 16000, sn);
+	ck_assert_int_ge(sn->first_open_ms, 12000);
+	free(sn);
+	source_free(src);
+}
+END_TEST
+
+/* Record every snapshot's JSON and every notice of a run with injections at fixed times. */
+static char *injected_run(uint64_t seed, bool inject)
+{
+	struct source *src = make("steady", seed, 0, 30000, 0);
+	struct source_event *ev = malloc(sizeof(*ev));
+	size_t cap = 1 << 20, len = 0;
+	char *out = xmalloc(cap);
+	int64_t last = 0;
+	int guard = 0;
+
+	out[0] = '\0';
+	while (++guard < 1000000) {
+		if (source_step(src, 0, ev) == 0)
+			continue;
+		if (ev->kind == SOURCE_END)
+			break;
+		if (ev->kind == SOURCE_SNAPSHOT) {
+			char *j = metrics_to_json(&ev->snap);
+
+			len += (size_t)snprintf(out + len, cap - len, "%s\n", j);
+			free(j);
+			last = ev->at_ms;
+			if (inject && (last == 4000 || last == 15000))
+				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+			if (inject && (last == 9000 || last == 11000 || last == 13000))
+				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+		} else if (ev->kind == SOURCE_NOTICE) {
+			len += (size_t)snprintf(out + len, cap - len, "%s\n", ev->message);
+		}
+		ck_assert_uint_lt(len, cap - 1);
+	}
+	ck_assert_int_eq(last, 30000);
+	free(ev);
+	source_free(src);
+	return out;
+}
+
+START_TEST(test_inject_deterministic)
+{
+	char *a = injected_run(42, true), *b = injected_run(42, true), *plain = injected_run(42, false);
+
+	ck_assert_str_eq(a, b);
+	ck_assert_str_ne(a, plain);
+	ck_assert_ptr_nonnull(strstr(a, "\"source\":\"manual\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"reason\":\"forced closed\""));
+	ck_assert_ptr_null(strstr(plain, "\"source\":\"manual\""));
+	free(a);
+	free(b);
+	free(plain);
+}
+END_TEST
+
+/* Once the simulation is over there is nothing to inject into; unknown actions are refused. */
+START_TEST(test_inject_refused)
+{
+	struct source *src = make("steady", 42, 0, 3000, 0);
+	struct source_event ev;
+	int snaps = 0, notices = 0, ends = 0;
+
+	ck_assert_int_eq(source_inject(src, (enum source_inject)99), -1);
+	assert_describe(src, "sim:steady seed 42 x max");
+	for (int i = 0; i < 10; i++)
+		round_at(src, 0, &snaps, &notices, &ends);
+	ck_assert_int_eq(ends, 1);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), -1);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), -1);
+	assert_describe(src, "sim:steady seed 42 x max");
+	ck_assert_int_eq(source_step(src, 0, &ev), 0);	/* and no notice */
+	source_free(src);
+}
+END_TEST
+
+/* Before the first step: the first phase's notices still come first. */
+START_TEST(test_inject_before_start)
+{
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct seen *sn = malloc(sizeof(*sn));
+
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	run_to(src, 3000, sn);
+	ck_assert_int_ge(sn->n_notices, 3);
+	ck_assert_int_eq(strncmp(sn->notices[0], "{\"type\":\"phase\",", 16), 0);
+	ck_assert_int_eq(sn->phase_faults, 1);
+	ck_assert_int_eq(strncmp(sn->notices[2], "{\"type\":\"faults\",\"source\":\"manual\",", 35), 0);
+	ck_assert_int_eq(sn->manual, 1);
+	ck_assert_int_gt(sn->last.errors.timeouts, 0);
+	free(sn);
+	source_free(src);
+}
+END_TEST
+
+/* Live sources have no inject op: the wrapper says -1. */
+START_TEST(test_inject_other_sources)
+{
+	struct exec_options eo = { .command = "true", .interval_ms = 1000, .timeout_ms = 1000,
+				   .max_body = 4096 };
+	static const struct source_ops bare = { .name = "watch" };
+	char err[256] = "";
+	struct source *ex = source_exec_new(&eo, err, sizeof(err));
+	struct source *b = source_new(&bare, NULL, 1000);
+
+	ck_assert_msg(ex != NULL, "%s", err);
+	ck_assert_ptr_null(ex->ops->inject);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_INCIDENT_TOGGLE), -1);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_BREAKER_CYCLE), -1);
+	ck_assert_int_eq(source_inject(b, SOURCE_INJECT_INCIDENT_TOGGLE), -1);
+	source_free(ex);
+	source_free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sim_source");
@@ -389,6 +690,14 @@ int main(void)
 	tcase_add_test(tc, test_breaker_notices);
 	tcase_add_test(tc, test_same_seed_same_json);
 	tcase_add_test(tc, test_notice_cap);
+	tcase_add_test(tc, test_incident_trips_and_recovers);
+	tcase_add_test(tc, test_incident_holds_across_phases);
+	tcase_add_test(tc, test_breaker_cycle);
+	tcase_add_test(tc, test_forced_closed_under_incident);
+	tcase_add_test(tc, test_inject_deterministic);
+	tcase_add_test(tc, test_inject_refused);
+	tcase_add_test(tc, test_inject_before_start);
+	tcase_add_test(tc, test_inject_other_sources);
 	tcase_add_loop_test(tc, test_bad_options, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

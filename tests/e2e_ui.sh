@@ -90,14 +90,15 @@ help_complete() {
 	for k in "q          quit" "space, p   pause" "r          reset" "+          longer" \
 		"-          shorter" "[ or left  step back" "] or right step forward" \
 		"n          next breaker transition" "m          next target miss" \
-		"< or ,     half the speed" "> or .     double the speed" "?          this help"; do
+		"< or ,     half the speed" "> or .     double the speed" \
+		"f          incident on/off" "b          breaker forced open" "?          this help"; do
 		pane | grep -qF -- "$k" || { echo "# help line '$k' missing"; return 1; }
 	done
 }
 
 has_all_panels() {
 	for p in "Latency ms" "Throughput" "Circuit breaker" "Errors" "Targets" "System" \
-		"q quit" "space pause" "</> speed" "samples" "every 1 s" "LIVE"; do
+		"q quit" "space pause" "</> speed" "f/b faults" "samples" "every 1 s" "LIVE"; do
 		pane | grep -q -- "$p" || { echo "# panel text '$p' missing"; return 1; }
 	done
 }
@@ -194,6 +195,10 @@ start 80 24 -- watch --exec "'cat $tmp/m.json'" --interval 0.5
 check "exec source: live data" wait_for "LIVE"
 T send-keys -t "$cur" '>'
 check "> on a live source: no speed to change" wait_for "no speed to change: only simulations and recordings"
+T send-keys -t "$cur" f
+check "f on a live source: no faults to inject" wait_for "no faults to inject: only the simulated router takes them"
+T send-keys -t "$cur" b
+check "b on a live source: header unchanged" no_match "INCIDENT|FORCED"
 echo "not json" >"$tmp/m.json"
 check "exec source gone bad: the fault on the status line" wait_for "^ ! .*ago; data .* old)"
 check "exec source gone bad: STALE marker" wait_for "STALE"
@@ -212,6 +217,36 @@ T send-keys -t "$cur" m
 check "m on a simulation says only recordings step" wait_for "cannot step: only recordings"
 T send-keys -t "$cur" q
 check "speed keys: q exits 0" wait_for "^EXIT=0$"
+
+# Demo injections at x4, well before the scenario's own incident (60 s
+# simulated, 15 s here): f trips the breaker, f again lets it recover, b
+# cycles forced open -> forced closed -> automatic. 100 columns: at 80 the
+# header keeps about 34 characters of the description, not both flags.
+start 100 24 -- sim --speed 4
+check "inject: live first" wait_for "LIVE"
+check "inject: healthy before" wait_for '"Service healthy"'
+T send-keys -t "$cur" f
+check "f: INCIDENT in the header" wait_for "^routertop .* seed 42 x4 INCIDENT "
+check "f: notice on the status line" wait_for "^ incident: 40 % timeouts, 10 % failures"
+check "f: the breaker opens" wait_for "[●*] OPEN "
+T send-keys -t "$cur" f
+check "f again: INCIDENT leaves the header" wait_gone "x4 INCIDENT"
+check "f again: notice" wait_for "incident over: the scenario's faults are back"
+check "f again: the breaker closes" wait_for "[●*] CLOSED "
+check "f again: healthy again" wait_for '"Service healthy"'
+T send-keys -t "$cur" b
+check "b: FORCED OPEN in the header" wait_for "^routertop .* seed 42 x4 FORCED OPEN "
+check "b: the breaker panel shows it forced open" wait_for '"Service unavailable - forced open"'
+T send-keys -t "$cur" b
+check "b again: FORCED CLOSED in the header" wait_for "^routertop .* seed 42 x4 FORCED CLOSED "
+check "b again: the breaker panel shows it forced closed" wait_for '"Breaker forced closed'
+T send-keys -t "$cur" b
+check "b a third time: automatic again" wait_gone "FORCED"
+check "b a third time: the breaker panel is automatic" wait_gone '"(Breaker forced|Service unavailable - forced)'
+
+check "b a third time: notice" wait_for "breaker automatic again"
+T send-keys -t "$cur" q
+check "inject: q exits 0" wait_for "^EXIT=0$"
 
 # A recording of the steady scenario, whose incident comes after about 40 s.
 # The simulation stamps records with the wall clock, so at max speed they all

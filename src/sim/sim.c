@@ -40,6 +40,7 @@ struct sim {
 	int64_t gen;			/* bumped at every phase start */
 	uint64_t pending, sessions;
 	struct fault_config faults;
+	bool overridden;		/* an operator's faults hold over the phases' */
 	sim_notice_fn notice;
 	void *notice_ctx;
 };
@@ -87,20 +88,27 @@ static void on_transition(void *ctx, const struct breaker_transition *t)
 		push(s, breaker_deadline(&s->br), EV_BREAKER, 0, 0);
 }
 
-static void set_faults(struct sim *s, const struct fault_config *f)
+/* Apply f and say so; origin (NULL for the phase's own) marks an operator's change. */
+static void apply_faults(struct sim *s, const struct fault_config *f, const char *origin)
 {
 	cJSON *obj;
 
-	if (memcmp(f, &s->faults, sizeof(*f)) == 0)
-		return;
 	s->faults = *f;
 	backend_set_faults(&s->be, f);
 	obj = notice_new("faults");
+	if (origin != NULL)
+		cJSON_AddStringToObject(obj, "source", origin);
 	cJSON_AddStringToObject(obj, "phase", s->sc.phases[s->phase].name);
 	cJSON_AddNumberToObject(obj, "failure", f->failure);
 	cJSON_AddNumberToObject(obj, "timeout", f->timeout);
 	cJSON_AddNumberToObject(obj, "validation", f->validation);
 	emit(s, obj);
+}
+
+static void set_faults(struct sim *s, const struct fault_config *f)
+{
+	if (memcmp(f, &s->faults, sizeof(*f)) != 0)
+		apply_faults(s, f, NULL);
 }
 
 static void phase_start(struct sim *s, size_t idx)
@@ -113,7 +121,8 @@ static void phase_start(struct sim *s, size_t idx)
 	cJSON_AddStringToObject(obj, "name", ph->name);
 	cJSON_AddNumberToObject(obj, "index", (double)idx);
 	emit(s, obj);
-	set_faults(s, &ph->faults);
+	if (!s->overridden)
+		set_faults(s, &ph->faults);
 	load_start_phase(&s->load, ph, s->now, &s->rng);
 	if (ph->duration_us > 0)
 		push(s, s->now + ph->duration_us, EV_PHASE_END, 0, s->gen);
@@ -310,6 +319,19 @@ int64_t sim_run_until(struct sim *s, int64_t t_us)
 void sim_set_faults(struct sim *s, const struct fault_config *f)
 {
 	set_faults(s, f);
+}
+
+void sim_override_faults(struct sim *s, const struct fault_config *f)
+{
+	sim_start(s);	/* the first phase's notices come first */
+	s->overridden = f != NULL;
+	apply_faults(s, f != NULL ? f : &s->sc.phases[s->phase].faults,
+		     f != NULL ? "manual" : "scenario");
+}
+
+bool sim_faults_overridden(const struct sim *s)
+{
+	return s->overridden;
 }
 
 void sim_breaker_force(struct sim *s, enum breaker_force force)

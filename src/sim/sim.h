@@ -52,6 +52,15 @@ void sim_snapshot(const struct sim *s, struct metrics_snapshot *out);
 
 /* Change the injected faults now (f must pass fault_config_check); emits a notice. */
 void sim_set_faults(struct sim *s, const struct fault_config *f);
+/*
+ * An operator's incident, now: f (must pass fault_config_check) replaces the
+ * faults and stays through phase changes, which keep only their load; NULL
+ * ends it and the current phase's faults return. Both emit a "faults"
+ * notice with "source":"manual" or "source":"scenario", even when the
+ * faults do not change, so a recording shows every press.
+ */
+void sim_override_faults(struct sim *s, const struct fault_config *f);
+bool sim_faults_overridden(const struct sim *s);
 /* Operator actions on the breaker, now. */
 void sim_breaker_force(struct sim *s, enum breaker_force force);
 void sim_breaker_reset(struct sim *s);

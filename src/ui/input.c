@@ -94,6 +94,12 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case '>':
 	case '.':
 		return UI_ACT_SPEED_UP;
+	case 'f':
+	case 'F':
+		return UI_ACT_INCIDENT;
+	case 'b':
+	case 'B':
+		return UI_ACT_BREAKER;
 	case 12:	/* Ctrl-L: repaint, as in every curses program */
 		return UI_ACT_REDRAW;
 	default:

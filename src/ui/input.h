@@ -35,6 +35,8 @@ enum ui_action {
 	UI_ACT_SEEK_MISS,	/* recordings: play forward to the next target miss */
 	UI_ACT_SPEED_DOWN,	/* halve the playback speed (see ui_speed_step) */
 	UI_ACT_SPEED_UP,	/* double the playback speed */
+	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */
+	UI_ACT_BREAKER,		/* simulation: breaker automatic -> forced open -> forced closed */
 };
 
 struct ui_state {

@@ -569,7 +569,7 @@ static void draw_keys(struct canvas *c, int y)
 {
 	static const char *const keys[][2] = {
 		{ "q", "quit" }, { "space", "pause" }, { "r", "reset" },
-		{ "+/-", "interval" }, { "</>", "speed" }, { "?", "help" },
+		{ "+/-", "interval" }, { "</>", "speed" }, { "f/b", "faults" }, { "?", "help" },
 	};
 	int x = 1;
 
@@ -594,6 +594,8 @@ static void draw_help(struct canvas *c)
 		"           skips a miss on screen; any key stops",
 		"< or ,     half the speed (x1/16 min; sim, replay)",
 		"> or .     double the speed (x64 max; sim, replay)",
+		"f          incident on/off: 40 % timeouts (sim)",
+		"b          breaker forced open, closed, auto (sim)",
 		"?          this help",
 		"",
 		"any key closes this help",

@@ -62,6 +62,8 @@ struct ui {
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
 	int64_t notice_until_ms;
+	bool incident;			/* f turned a manual incident on */
+	unsigned breaker_presses;	/* b presses the source took */
 	struct sigaction old_int, old_term;
 };
 
@@ -140,6 +142,35 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
+/*
+ * f and b: the source acts or refuses. The screen keeps count of what it
+ * asked for, so the notice can say what happened and what the next press
+ * does; the header (the source's description) shows the state meanwhile.
+ */
+static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
+{
+	static const char *const breaker_msgs[] = {
+		"breaker forced open: calls fail fast (b: force it closed)",
+		"breaker forced closed: no protection (b: back to automatic)",
+		"breaker automatic again: reset to closed",
+	};
+
+	if (source_inject(u->src, what) != 0) {
+		ui_notice(u, u->src->ops->inject == NULL
+			     ? "no faults to inject: only the simulated router takes them"
+			     : "no faults to inject: the simulation has ended", now);
+		return;
+	}
+	if (what == SOURCE_INJECT_INCIDENT_TOGGLE) {
+		u->incident = !u->incident;
+		ui_notice(u, u->incident ? "incident: 40 % timeouts, 10 % failures (f ends it)"
+					 : "incident over: the scenario's faults are back", now);
+	} else {
+		ui_notice(u, breaker_msgs[u->breaker_presses % 3], now);
+		u->breaker_presses++;
+	}
+}
+
 /* m: start the search (see jump.h for where it stops). */
 static void ui_jump_start(struct ui *u, int64_t now)
 {
@@ -202,6 +233,12 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		break;
 	case UI_ACT_SPEED_UP:
 		ui_speed(u, 1, now);
+		break;
+	case UI_ACT_INCIDENT:
+		ui_inject(u, SOURCE_INJECT_INCIDENT_TOGGLE, now);
+		break;
+	case UI_ACT_BREAKER:
+		ui_inject(u, SOURCE_INJECT_BREAKER_CYCLE, now);
 		break;
 	case UI_ACT_NONE:
 		return;
