@@ -221,13 +221,11 @@ static void sim_describe(void *self, char *buf, size_t len)
 	};
 	struct sim_source *ss = self;
 	const char *incident = sim_faults_overridden(ss->sim) ? " INCIDENT" : "";
+	char speed[32];
 
-	if (ss->speed == 0)
-		str_printf(buf, len, "sim:%s seed %llu x max%s%s", ss->name,
-			   (unsigned long long)ss->seed, incident, modes[ss->breaker_mode]);
-	else
-		str_printf(buf, len, "sim:%s seed %llu x%g%s%s", ss->name, (unsigned long long)ss->seed,
-			   ss->speed, incident, modes[ss->breaker_mode]);
+	format_speed(speed, sizeof(speed), ss->speed);
+	str_printf(buf, len, "sim:%s seed %llu %s%s%s", ss->name, (unsigned long long)ss->seed,
+		   speed, incident, modes[ss->breaker_mode]);
 }
 
 /* Each action's notices are collected like the simulation's own and delivered by step(). */

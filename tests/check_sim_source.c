@@ -51,7 +51,8 @@ static const struct {
 	const char *text;
 } describe_cases[] = {
 	{ NULL, 42, 1, "sim:steady seed 42 x1" },
-	{ "breaker", 7, 0, "sim:breaker seed 7 x max" },
+	{ "breaker", 7, 0, "sim:breaker seed 7 max" },
+	{ "steady", 42, 0.0625, "sim:steady seed 42 x1/16" },
 	{ "baseline", 0, 2.5, "sim:baseline seed 0 x2.5" },
 };
 
@@ -443,7 +444,7 @@ START_TEST(test_incident_trips_and_recovers)
 	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
 	ck_assert_int_eq(sn->first_open_ms, -1);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
-	assert_describe(src, "sim:steady seed 42 x max INCIDENT");
+	assert_describe(src, "sim:steady seed 42 max INCIDENT");
 	run_to(src, 10000, sn);
 	ck_assert_int_eq(sn->manual, 1);
 	ck_assert_str_eq(sn->notices[0], "{\"type\":\"faults\",\"source\":\"manual\",\"phase\":\"normal\","
@@ -452,7 +453,7 @@ START_TEST(test_incident_trips_and_recovers)
 	ck_assert_int_le(sn->first_open_ms, 8000);
 	ck_assert_int_gt(sn->last.errors.timeouts, 0);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
-	assert_describe(src, "sim:steady seed 42 x max");
+	assert_describe(src, "sim:steady seed 42 max");
 	run_to(src, 35000, sn);
 	ck_assert_int_eq(sn->scenario, 1);
 	ck_assert_str_eq(sn->notices[0], "{\"type\":\"faults\",\"source\":\"scenario\",\"phase\":\"normal\","
@@ -480,7 +481,7 @@ START_TEST(test_incident_holds_across_phases)
 	ck_assert_int_eq(sn->phases, 1);
 	ck_assert_int_eq(sn->phase_faults, 0);
 	ck_assert_int_eq(sn->manual, 1);
-	assert_describe(src, "sim:steady seed 42 x max INCIDENT FORCED CLOSED");
+	assert_describe(src, "sim:steady seed 42 max INCIDENT FORCED CLOSED");
 	timeouts = sn->last.errors.timeouts;
 	run_to(src, 44000, sn);
 	ck_assert_int_gt(sn->last.errors.timeouts, timeouts);	/* still failing */
@@ -502,12 +503,12 @@ static const struct {
 	const char *reason, *describe, *recommendation;
 	enum breaker_state state;
 } cycle_cases[] = {
-	{ "forced open", "sim:steady seed 42 x max FORCED OPEN",
+	{ "forced open", "sim:steady seed 42 max FORCED OPEN",
 	  "Service unavailable - forced open", BREAKER_OPEN },
-	{ "forced closed", "sim:steady seed 42 x max FORCED CLOSED",
+	{ "forced closed", "sim:steady seed 42 max FORCED CLOSED",
 	  "Breaker forced closed - no protection", BREAKER_CLOSED },
-	{ "reset", "sim:steady seed 42 x max", "Service healthy", BREAKER_CLOSED },
-	{ "forced open", "sim:steady seed 42 x max FORCED OPEN",
+	{ "reset", "sim:steady seed 42 max", "Service healthy", BREAKER_CLOSED },
+	{ "forced open", "sim:steady seed 42 max FORCED OPEN",
 	  "Service unavailable - forced open", BREAKER_OPEN },
 };
 
@@ -548,7 +549,7 @@ START_TEST(test_forced_closed_under_incident)
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
-	assert_describe(src, "sim:steady seed 42 x max INCIDENT FORCED CLOSED");
+	assert_describe(src, "sim:steady seed 42 max INCIDENT FORCED CLOSED");
 	run_to(src, 12000, sn);
 	ck_assert_int_eq(sn->first_open_ms, -1);
 	ck_assert_int_gt(sn->last.errors.timeouts, 100);
@@ -621,13 +622,13 @@ START_TEST(test_inject_refused)
 	int snaps = 0, notices = 0, ends = 0;
 
 	ck_assert_int_eq(source_inject(src, (enum source_inject)99), -1);
-	assert_describe(src, "sim:steady seed 42 x max");
+	assert_describe(src, "sim:steady seed 42 max");
 	for (int i = 0; i < 10; i++)
 		round_at(src, 0, &snaps, &notices, &ends);
 	ck_assert_int_eq(ends, 1);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), -1);
 	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), -1);
-	assert_describe(src, "sim:steady seed 42 x max");
+	assert_describe(src, "sim:steady seed 42 max");
 	ck_assert_int_eq(source_step(src, 0, &ev), 0);	/* and no notice */
 	source_free(src);
 }
@@ -678,7 +679,7 @@ int main(void)
 	TCase *tc = tcase_create("source");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_describe, 0, 3);
+	tcase_add_loop_test(tc, test_describe, 0, (int)(sizeof(describe_cases) / sizeof(describe_cases[0])));
 	tcase_add_test(tc, test_max_speed_one_interval_per_round);
 	tcase_add_test(tc, test_wall_time_follows_virtual_time);
 	tcase_add_test(tc, test_duration_ends);
