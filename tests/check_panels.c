@@ -588,10 +588,11 @@ START_TEST(test_help_overlay)
 		"n          next breaker transition (recordings)",
 		"m          next target miss (recordings)",
 		"           skips a miss on screen; any key stops",
-		"< or ,     half the speed (x1/16 min; sim, replay)",
+		"< or ,     halve the speed (to x1/16; sim, replay)",
 		"> or .     double the speed (x64 max; sim, replay)",
 		"f          incident on/off: 40 % timeouts (sim)",
 		"b          breaker forced open, closed, auto (sim)",
+		"Ctrl-L     repaint the screen",
 		"?          this help", "any key closes",
 	};
 	struct view v;

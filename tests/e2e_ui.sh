@@ -90,8 +90,8 @@ help_complete() {
 	for k in "q          quit" "space, p   pause" "r          reset" "+          longer" \
 		"-          shorter" "[ or left  step back" "] or right step forward" \
 		"n          next breaker transition" "m          next target miss" \
-		"< or ,     half the speed" "> or .     double the speed" \
-		"f          incident on/off" "b          breaker forced open" "?          this help"; do
+		"< or ,     halve the speed" "> or .     double the speed" \
+		"f          incident on/off" "b          breaker forced open" "Ctrl-L     repaint" "?          this help"; do
 		pane | grep -qF -- "$k" || { echo "# help line '$k' missing"; return 1; }
 	done
 }
