@@ -4,80 +4,28 @@
  * step it until nothing is pending, feed each event to the monitor and print
  * a record per snapshot.
  *
- * SIGINT and SIGTERM stop the loop between events. The handler sets a flag
- * and writes a byte to a self-pipe that the wait also watches, so a signal
- * that lands just before poll() still wakes it. Those two are the only
- * file-scope variables: a signal handler can reach nothing else.
+ * SIGINT and SIGTERM stop the loop between events (stopsig.h: the wait
+ * watches its self-pipe, so a signal just before poll() still wakes it).
  */
 #include "output.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "stopsig.h"
 #include "util.h"
 
 #define BATCH_HISTORY 600
-
-static volatile sig_atomic_t batch_stop;
-static volatile sig_atomic_t batch_wake_fd = -1;
-
-static void batch_on_signal(int sig)
-{
-	int saved = errno;
-	ssize_t r;
-
-	(void)sig;
-	batch_stop = 1;
-	if (batch_wake_fd >= 0) {
-		r = write(batch_wake_fd, "x", 1);
-		(void)r;
-	}
-	errno = saved;
-}
 
 struct batch_ctx {
 	const struct batch_options *o;
 	FILE *out, *err;
 	struct monitor m;
-	int wake[2];			/* self-pipe: read end, write end */
-	struct sigaction old_int, old_term;
+	struct stopsig stop;
 	int status;			/* exit status of the last evaluation */
 	bool first;			/* no record printed yet (csv header) */
 	bool done;
 };
-
-static int batch_signals_on(struct batch_ctx *c)
-{
-	struct sigaction sa;
-
-	if (pipe(c->wake) < 0)
-		return -1;
-	for (int i = 0; i < 2; i++) {
-		fcntl(c->wake[i], F_SETFL, fcntl(c->wake[i], F_GETFL) | O_NONBLOCK);
-		fcntl(c->wake[i], F_SETFD, FD_CLOEXEC);
-	}
-	batch_stop = 0;
-	batch_wake_fd = c->wake[1];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = batch_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: poll() must return EINTR */
-	sigaction(SIGINT, &sa, &c->old_int);
-	sigaction(SIGTERM, &sa, &c->old_term);
-	return 0;
-}
-
-static void batch_signals_off(struct batch_ctx *c)
-{
-	sigaction(SIGINT, &c->old_int, NULL);
-	sigaction(SIGTERM, &c->old_term, NULL);
-	batch_wake_fd = -1;
-	close(c->wake[0]);
-	close(c->wake[1]);
-}
 
 static void batch_snapshot(struct batch_ctx *c)
 {
@@ -147,17 +95,17 @@ int batch_run(struct source *src, const struct batch_options *o)
 		targets_defaults(&defaults);
 		ts = &defaults;
 	}
-	if (batch_signals_on(&c) < 0) {
+	if (stopsig_install(&c.stop) < 0) {
 		fprintf(c.err, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		return 3;
 	}
 	monitor_init(&c.m, src, ts, o->rec, BATCH_HISTORY);
-	while (!c.done && !batch_stop) {
-		source_wait(src, c.wake[0], -1);
-		while (!c.done && !batch_stop && source_step(src, clock_monotonic_ms(), &ev) == 1)
+	while (!c.done && !stopsig_caught()) {
+		source_wait(src, stopsig_fd(&c.stop), -1);
+		while (!c.done && !stopsig_caught() && source_step(src, clock_monotonic_ms(), &ev) == 1)
 			batch_event(&c, &ev);
 	}
 	monitor_free(&c.m);
-	batch_signals_off(&c);
+	stopsig_restore(&c.stop);
 	return c.status;
 }

@@ -1,5 +1,5 @@
 # Core: shared helpers, the source interface, the command line.
-src_libroutertop_a_SOURCES += src/util.c src/util.h src/source.c src/source.h \
+src_libroutertop_a_SOURCES += src/util.c src/util.h src/source.c src/source.h src/stopsig.c src/stopsig.h \
 	src/metrics.h src/history.h src/targets.h src/monitor.h src/record.h \
 	src/output.h src/serve.h src/ui/ui.h
 

@@ -11,15 +11,15 @@
  * source's place in the pass: at most UI_JUMP_SNAPS_PER_PASS snapshots,
  * so the screen keeps drawing and any key stops the search.
  *
- * SIGINT and SIGTERM only set a flag (the one piece of process-wide state a
- * signal handler needs); the loop sees it after poll() returns EINTR and
- * leaves through the same door as 'q', restoring the terminal.
+ * SIGINT and SIGTERM (stopsig.h) only set a flag; the loop sees it after
+ * poll() returns EINTR, or at the next tick at the latest, and leaves
+ * through the same door as 'q', restoring the terminal.
  */
 #include "ui/ui.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +33,7 @@
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
+#include "stopsig.h"
 #include "util.h"
 
 #define UI_EVENTS_PER_PASS 1000
@@ -42,13 +43,6 @@
 #define UI_HISTORY VIEW_SERIES
 #define UI_NOTICE_MS 3000
 #define UI_JUMP_SNAPS_PER_PASS 200
-
-static volatile sig_atomic_t ui_signalled;
-
-static void ui_on_signal(int sig)
-{
-	ui_signalled = sig;
-}
 
 struct ui {
 	struct source *src;
@@ -64,7 +58,7 @@ struct ui {
 	int64_t notice_until_ms;
 	bool incident;			/* f turned a manual incident on */
 	unsigned breaker_presses;	/* b presses the source took */
-	struct sigaction old_int, old_term;
+	struct stopsig stop;
 };
 
 /* Whether glyphs beyond ASCII can be shown: the locale's codeset is UTF-8. */
@@ -81,23 +75,6 @@ static bool ui_color_wanted(const struct ui_options *o)
 	const char *nc = getenv("NO_COLOR");
 
 	return !o->no_color && (nc == NULL || nc[0] == '\0');
-}
-
-static void ui_signals(struct ui *u, bool install)
-{
-	struct sigaction sa;
-
-	if (!install) {
-		sigaction(SIGINT, &u->old_int, NULL);
-		sigaction(SIGTERM, &u->old_term, NULL);
-		return;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = ui_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: poll() must return EINTR */
-	sigaction(SIGINT, &sa, &u->old_int);
-	sigaction(SIGTERM, &sa, &u->old_term);
 }
 
 static void ui_pump_source(struct ui *u, int64_t now)
@@ -303,7 +280,7 @@ static int64_t ui_wait_ms(const struct ui *u, int64_t now)
 
 static void ui_loop(struct ui *u)
 {
-	while (!u->quit && ui_signalled == 0) {
+	while (!u->quit && !stopsig_caught()) {
 		int64_t now = clock_monotonic_ms();
 
 		if (u->jump.active)
@@ -344,12 +321,14 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.st.interval_ms = src->interval_ms;
 	u.st.speed = o->speed;
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
-	ui_signalled = 0;
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
-	ui_signals(&u, true);
+	if (stopsig_install(&u.stop) < 0) {
+		fprintf(stderr, "routertop: cannot set up signal handling: %s\n", strerror(errno));
+		return 3;
+	}
 	u.term = term_open(&to, err, sizeof(err));
 	if (u.term == NULL) {
-		ui_signals(&u, false);
+		stopsig_restore(&u.stop);
 		fprintf(stderr, "routertop: %s\n", err);
 		return 3;
 	}
@@ -361,7 +340,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	ui_loop(&u);
 	fatal_set_cleanup(NULL);
 	term_close(u.term);
-	ui_signals(&u, false);
+	stopsig_restore(&u.stop);
 	canvas_free(u.canvas);
 	monitor_free(&u.mon);
 	return 0;
