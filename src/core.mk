@@ -6,14 +6,10 @@ src_libroutertop_a_SOURCES += src/util.c src/util.h src/source.c src/source.h sr
 check_PROGRAMS += tests/check_util
 TESTS += tests/check_util
 tests_check_util_SOURCES = tests/check_util.c tests/check_run.h
-tests_check_util_CFLAGS = $(TEST_CFLAGS)
-tests_check_util_LDADD = $(TEST_LIBS)
 
 check_PROGRAMS += tests/check_cli
 TESTS += tests/check_cli
 tests_check_cli_SOURCES = tests/check_cli.c tests/check_run.h src/cli.c src/cli.h
-tests_check_cli_CFLAGS = $(TEST_CFLAGS)
-tests_check_cli_LDADD = $(TEST_LIBS)
 
 TESTS += tests/e2e_cli.sh
 EXTRA_DIST += tests/e2e_cli.sh

@@ -4,8 +4,6 @@ src_libroutertop_a_SOURCES += src/metrics.c
 check_PROGRAMS += tests/check_metrics
 TESTS += tests/check_metrics
 tests_check_metrics_SOURCES = tests/check_metrics.c tests/check_run.h
-tests_check_metrics_CFLAGS = $(TEST_CFLAGS)
-tests_check_metrics_LDADD = $(TEST_LIBS)
 
 dist_samples_DATA += data/samples/seed-open-breaker.json
 dist_samples_DATA += data/samples/healthy.json

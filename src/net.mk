@@ -7,11 +7,7 @@ check_PROGRAMS += tests/check_http tests/check_serve
 TESTS += tests/check_http tests/check_serve
 tests_check_http_SOURCES = tests/check_http.c tests/check_run.h \
 	tests/fault_http.c tests/fault_http.h
-tests_check_http_CFLAGS = $(TEST_CFLAGS)
-tests_check_http_LDADD = $(TEST_LIBS)
 tests_check_serve_SOURCES = tests/check_serve.c tests/check_run.h
-tests_check_serve_CFLAGS = $(TEST_CFLAGS)
-tests_check_serve_LDADD = $(TEST_LIBS)
 
 # Helpers for the end-to-end tests: built by `make check`, not tests themselves.
 check_PROGRAMS += tests/fault_server tests/http_probe

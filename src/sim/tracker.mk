@@ -5,8 +5,6 @@ src_libroutertop_a_SOURCES += src/sim/tracker.c src/sim/tracker.h
 check_PROGRAMS += tests/check_tracker
 TESTS += tests/check_tracker
 tests_check_tracker_SOURCES = tests/check_tracker.c tests/check_run.h
-tests_check_tracker_CFLAGS = $(TEST_CFLAGS)
-tests_check_tracker_LDADD = $(TEST_LIBS)
 
 EXTRA_PROGRAMS += bench/bench_tracker
 BENCH_PROGS += bench/bench_tracker

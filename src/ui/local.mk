@@ -9,11 +9,7 @@ src_libroutertop_a_SOURCES += src/ui/canvas.c src/ui/canvas.h \
 check_PROGRAMS += tests/check_canvas tests/check_panels
 TESTS += tests/check_canvas tests/check_panels
 tests_check_canvas_SOURCES = tests/check_canvas.c tests/check_run.h
-tests_check_canvas_CFLAGS = $(TEST_CFLAGS)
-tests_check_canvas_LDADD = $(TEST_LIBS)
 tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h
-tests_check_panels_CFLAGS = $(TEST_CFLAGS)
-tests_check_panels_LDADD = $(TEST_LIBS)
 
 TESTS += tests/e2e_ui.sh
 BENCH_SHELL += bench/idle_cpu.sh
