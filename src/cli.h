@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "output.h"
-#include "serve.h"
-#include "source.h"
+#include "serve/serve.h"
+#include "source/source.h"
 #include "targets.h"
 #include "ui/ui.h"
 

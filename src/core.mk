@@ -1,7 +1,7 @@
-# Core: shared helpers, the source interface, the command line.
-src_libroutertop_a_SOURCES += src/util.c src/util.h src/source.c src/source.h src/stopsig.c src/stopsig.h \
-	src/metrics.h src/history.h src/targets.h src/monitor.h src/record.h \
-	src/output.h src/serve.h src/ui/ui.h
+# Build fragment; see Makefile.am.
+# Core: shared helpers (allocation, clocks, text) and the stop signals, plus
+# the command line, which only the program and its test compile.
+src_libroutertop_a_SOURCES += src/util.c src/util.h src/stopsig.c src/stopsig.h
 
 check_PROGRAMS += tests/check_util
 TESTS += tests/check_util
@@ -11,5 +11,5 @@ check_PROGRAMS += tests/check_cli
 TESTS += tests/check_cli
 tests_check_cli_SOURCES = tests/check_cli.c tests/check_run.h src/cli.c src/cli.h
 
-TESTS += tests/e2e_cli.sh
-EXTRA_DIST += tests/e2e_cli.sh
+TESTS += tests/e2e_cli.sh tests/headers.sh
+EXTRA_DIST += tests/e2e_cli.sh tests/headers.sh

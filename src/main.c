@@ -5,9 +5,9 @@
 
 #include "cli.h"
 #include "output.h"
-#include "record.h"
-#include "serve.h"
-#include "source.h"
+#include "record/writer.h"
+#include "serve/serve.h"
+#include "source/source.h"
 #include "ui/ui.h"
 
 static struct source *make_source(const struct cli_config *cfg, char *err, size_t errlen)

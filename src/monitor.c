@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "record.h"
+#include "record/writer.h"
 #include "util.h"
 
 static void monitor_eval_unknown(struct evaluation *e)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "history.h"
-#include "source.h"
+#include "source/source.h"
 #include "targets.h"
 
 struct recorder;

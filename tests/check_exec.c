@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
-#include "source.h"
+#include "source/source.h"
 #include "util.h"
 
 #define WAIT_LIMIT_MS 5000
@@ -276,11 +276,11 @@ START_TEST(test_first_run_at_once_and_pause)
 	int64_t now = clock_monotonic_ms();
 
 	ck_assert_int_le(src->ops->next_wakeup(src->self, now), now);
-	source_set_paused(src, true);
+	source_set_paused(src, true, now);
 	ck_assert_int_eq(src->ops->next_wakeup(src->self, now), SOURCE_NO_WAKEUP);
 	ck_assert_int_eq(source_step(src, now, &ev), 0);
 	ck_assert_int_eq(src->ops->pollfds(src->self, (struct pollfd[4]){ { 0 } }, 4), 0);
-	source_set_paused(src, false);
+	source_set_paused(src, false, now);
 	next_event(src, &ev);
 	ck_assert_str_eq(ev.message, "command printed nothing");
 	ck_assert_int_eq(source_clock(src, 12345), 12345);

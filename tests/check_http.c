@@ -17,8 +17,8 @@
 
 #include "check_run.h"
 #include "fault_http.h"
-#include "source.h"
-#include "source_http.h"
+#include "source/source.h"
+#include "source/http.h"
 #include "util.h"
 
 #define INTERVAL_MS 100
@@ -112,12 +112,12 @@ START_TEST(test_pause_and_interval)
 	ck_assert_int_eq(r.src->interval_ms, 300);
 	next = r.src->ops->next_wakeup(r.src->self, ev.at_ms);
 	ck_assert(next > ev.at_ms + 200 && next <= ev.at_ms + 300);
-	source_set_paused(r.src, true);
+	source_set_paused(r.src, true, ev.at_ms);
 	ck_assert_int_eq(r.src->ops->next_wakeup(r.src->self, ev.at_ms), SOURCE_NO_WAKEUP);
 	far = ev.at_ms + 60000;
 	ck_assert_int_eq(source_step(r.src, far, &ev), 0);
 	ck_assert_uint_eq(fault_server_requests(r.fs), 1);
-	source_set_paused(r.src, false);
+	source_set_paused(r.src, false, far);
 	ck_assert_int_eq(r.src->ops->next_wakeup(r.src->self, far), next);
 	drive(r.src, &ev);
 	ck_assert_int_eq(ev.kind, SOURCE_SNAPSHOT);

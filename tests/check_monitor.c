@@ -8,7 +8,7 @@
 
 #include "check_run.h"
 #include "monitor.h"
-#include "record.h"
+#include "record/writer.h"
 
 /* A source whose clock is whatever the test says; it never produces events itself. */
 struct fake {

@@ -13,7 +13,7 @@
 
 #include "check_run.h"
 #include "output.h"
-#include "record.h"
+#include "record/writer.h"
 
 #define OUT_MAX 8192
 

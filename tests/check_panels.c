@@ -893,7 +893,7 @@ START_TEST(test_jump_to_misses)
 	int passes;
 
 	jump_fx_open(&f, jump_p95, JUMP_N);
-	source_set_paused(f.src, true);
+	source_set_paused(f.src, true, 0);
 	/* From nothing on screen: the first miss, the third snapshot (FAIL). */
 	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_FOUND);
 	ck_assert(jump_fx_p95(&f) == 500);
@@ -922,7 +922,7 @@ START_TEST(test_jump_bounded_passes)
 	int passes;
 
 	jump_fx_open(&f, jump_p95, JUMP_N);
-	source_set_paused(f.src, true);
+	source_set_paused(f.src, true, 0);
 	ck_assert_int_eq(jump_fx_run(&f, 1, &passes), JUMP_FOUND);
 	ck_assert_int_eq(passes, 3);
 	ck_assert_uint_eq(f.m.snapshots, 3);
@@ -941,7 +941,7 @@ START_TEST(test_jump_stopped_and_restarted)
 	int passes;
 
 	jump_fx_open(&f, jump_p95, JUMP_N);
-	source_set_paused(f.src, true);
+	source_set_paused(f.src, true, 0);
 	ck_assert_int_eq(jump_start(&f.j, &f.m, 1000), 0);
 	ck_assert_int_eq(jump_pass(&f.j, &f.m, 1000, 1, &moved), JUMP_RUNNING);
 	ck_assert(moved);
@@ -962,7 +962,7 @@ START_TEST(test_jump_only_misses)
 	int passes;
 
 	jump_fx_open(&f, all_bad, 3);
-	source_set_paused(f.src, true);
+	source_set_paused(f.src, true, 0);
 	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_FOUND);
 	ck_assert_uint_eq(f.m.snapshots, 1);
 	ck_assert_int_eq(jump_fx_run(&f, 100, &passes), JUMP_END);

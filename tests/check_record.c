@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
-#include "record.h"
+#include "record/writer.h"
 
 #define LINE_MAX_LEN 8192
 

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "check_run.h"
-#include "record.h"
-#include "source.h"
+#include "record/writer.h"
+#include "source/source.h"
 #include "util.h"
 
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -670,7 +670,7 @@ START_TEST(test_pause_freezes_the_clock)
 	src = rec_open(&r, 1);
 	ck_assert_int_eq(pass(src, 0, log), 1);
 	ck_assert_int_eq(source_clock(src, 400), T0 + 400);
-	source_set_paused(src, true);
+	source_set_paused(src, true, 400);
 	ck_assert_int_eq(source_clock(src, 5000), T0 + 400);
 	ck_assert_int_eq(pass(src, 5000, log), 0);
 	ck_assert_int_eq(wakeup(src, 5000), SOURCE_NO_WAKEUP);
@@ -681,7 +681,7 @@ START_TEST(test_pause_freezes_the_clock)
 	ck_assert_int_eq(source_clock(src, 9000), T0 + 1000);
 	ck_assert_int_eq(wakeup(src, 9000), SOURCE_NO_WAKEUP);
 	/* Resumed: the clock runs on from where it stood, not from when it was paused. */
-	source_set_paused(src, false);
+	source_set_paused(src, false, 10000);
 	ck_assert_int_eq(source_clock(src, 10000), T0 + 1000);
 	ck_assert_int_eq(source_clock(src, 10600), T0 + 1600);
 	ck_assert_int_eq(wakeup(src, 10600), 11000);
@@ -704,16 +704,16 @@ START_TEST(test_set_speed_does_not_jump)
 	src = rec_open(&r, 1);
 	ck_assert_int_eq(pass(src, 1000, log), 1);
 	ck_assert_int_eq(source_clock(src, 3000), T0 + 2000);
-	ck_assert_int_eq(source_set_speed(src, 4), 0);
+	ck_assert_int_eq(source_set_speed(src, 4, 3000), 0);
 	ck_assert_int_eq(source_clock(src, 3000), T0 + 2000);
 	ck_assert_int_eq(source_clock(src, 4000), T0 + 6000);
 	ck_assert_int_eq(wakeup(src, 4000), 5000);
 	/* Invalid speeds change nothing. */
-	ck_assert_int_eq(source_set_speed(src, -1), 0);
-	ck_assert_int_eq(source_set_speed(src, NAN), 0);
+	ck_assert_int_eq(source_set_speed(src, -1, 4000), 0);
+	ck_assert_int_eq(source_set_speed(src, NAN, 4000), 0);
 	ck_assert_int_eq(source_clock(src, 4500), T0 + 8000);
 	/* Speed 0 from here: the next snapshot at the next pass. */
-	ck_assert_int_eq(source_set_speed(src, 0), 0);
+	ck_assert_int_eq(source_set_speed(src, 0, 4500), 0);
 	ck_assert_int_eq(wakeup(src, 4600), 4600);
 	ck_assert_int_eq(pass(src, 4600, log), 2);
 	assert_snap(&log->ev[1], T0 + 10000, 2);
@@ -765,13 +765,13 @@ START_TEST(test_describe)
 	source_describe(src, desc, sizeof(desc));
 	str_printf(want, sizeof(want), "replay: %s:1 x2 skip 1", name);
 	ck_assert_str_eq(desc, want);
-	source_set_speed(src, 0.5);
+	source_set_speed(src, 0.5, 0);
 	ck_assert_int_eq(source_clock(src, 0), T0);
 	ck_assert_int_eq(pass(src, 2000, log), 2);
 	source_describe(src, desc, sizeof(desc));
 	str_printf(want, sizeof(want), "replay: %s:3 x1/2 skip 1 end", name);
 	ck_assert_str_eq(desc, want);
-	source_set_speed(src, 0);
+	source_set_speed(src, 0, 2000);
 	source_describe(src, desc, sizeof(desc));
 	ck_assert_ptr_nonnull(strstr(desc, " max"));
 	free(log);

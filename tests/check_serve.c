@@ -18,7 +18,7 @@
 
 #include "check_run.h"
 #include "metrics.h"
-#include "serve.h"
+#include "serve/http.h"
 #include "util.h"
 
 static const struct {

@@ -7,7 +7,7 @@
 #include "check_run.h"
 #include "metrics.h"
 #include "sim/sim.h"
-#include "source.h"
+#include "source/source.h"
 #include "util.h"
 
 static struct source *make(const char *scenario, uint64_t seed, double speed, int64_t duration_ms,
@@ -193,30 +193,20 @@ START_TEST(test_real_time)
 }
 END_TEST
 
-static int64_t fake_mono(void *ctx)
-{
-	return *(int64_t *)ctx;
-}
-
 START_TEST(test_pause_and_speed)
 {
 	struct source *src = make("steady", 42, 2, 0, 0);
 	int snaps = 0, notices = 0, ends = 0;
-	int64_t mono = 0;
-
-	source_sim_set_clock(src, fake_mono, &mono);
 	ck_assert_int_eq(src->ops->next_wakeup(src->self, 0), 500);	/* x2 */
 	ck_assert_int_eq(round_at(src, 500, &snaps, &notices, &ends), 1000);
-	mono = 700;
-	source_set_paused(src, true);
+	source_set_paused(src, true, 700);
 	ck_assert_int_eq(source_clock(src, 5000), 1400);
 	ck_assert_int_eq(src->ops->next_wakeup(src->self, 5000), SOURCE_NO_WAKEUP);
 	ck_assert_int_eq(round_at(src, 9000, &snaps, &notices, &ends), -1);
-	mono = 10000;
-	source_set_paused(src, false);
+	source_set_paused(src, false, 10000);
 	ck_assert_int_eq(source_clock(src, 10000), 1400);
 	ck_assert_int_eq(src->ops->next_wakeup(src->self, 10000), 10300);
-	ck_assert_int_eq(source_set_speed(src, 1.0), 0);
+	ck_assert_int_eq(source_set_speed(src, 1.0, 10000), 0);
 	ck_assert_int_eq(src->ops->next_wakeup(src->self, 10000), 10600);
 	ck_assert_int_eq(round_at(src, 10600, &snaps, &notices, &ends), 2000);
 	source_free(src);

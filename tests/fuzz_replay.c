@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "source.h"
+#include "source/source.h"
 
 #define FUZZ_MAX_PASSES 20000
 #define FUZZ_MAX_SEEKS 64

@@ -1,7 +1,7 @@
 /*
  * Scenarios: what the simulated router runs, read from JSON (see
  * data/scenarios/ and the man page for the format). The built-in scenarios
- * are those same files, compiled into the program by src/sim/local.mk, so
+ * are those same files, compiled into the program by src/sim/sim.mk, so
  * data/scenarios/NAME.json is the one source of truth.
  */
 #ifndef RT_SIM_SCENARIO_H

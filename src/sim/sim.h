@@ -70,12 +70,4 @@ uint64_t sim_requests(const struct sim *s);
 /* Sessions created (one per virtual user's first request and per open-loop arrival). */
 uint64_t sim_sessions(const struct sim *s);
 
-struct source;
-/*
- * For tests: the monotonic clock the sim source reads when it is paused,
- * resumed or sped up (those calls carry no time). Default clock_monotonic_ms.
- * src must come from source_sim_new().
- */
-void source_sim_set_clock(struct source *src, int64_t (*now)(void *ctx), void *ctx);
-
 #endif

@@ -13,7 +13,7 @@
 
 #include "history.h"
 #include "metrics.h"
-#include "source.h"
+#include "source/source.h"
 #include "targets.h"
 #include "ui/canvas.h"
 

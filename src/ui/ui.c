@@ -112,7 +112,7 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 {
 	double next = ui_speed_step(u->st.speed, dir);
 
-	if (source_set_speed(u->src, next) != 0) {
+	if (source_set_speed(u->src, next, now) != 0) {
 		ui_notice(u, "no speed to change: only simulations and recordings have one", now);
 		return;
 	}
@@ -182,7 +182,7 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		u->quit = true;
 		break;
 	case UI_ACT_PAUSE:
-		source_set_paused(u->src, u->st.paused);
+		source_set_paused(u->src, u->st.paused, now);
 		break;
 	case UI_ACT_RESET:
 		history_clear(u->mon.hist);

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "source.h"
+#include "source/source.h"
 #include "targets.h"
 
 struct recorder;

@@ -1,11 +1,10 @@
 /*
- * The replay source: plays a recording (JSONL, see record.h) back through the
- * source interface, on the recording's own clock.
+ * The replay source: plays a recording (JSONL, see record/writer.h) back
+ * through the source interface, on the recording's own clock. Reading lines
+ * and parsing them is record/reader.c's; this file keeps only playback.
  *
- * The file is streamed, never loaded: a reader pulls 64 KiB chunks and cuts
- * them into lines of at most REPLAY_LINE_MAX bytes; a longer line is skipped
- * by scanning for its newline without keeping it. What stays in memory is one
- * line, one parsed record of lookahead, and an index of the byte offsets of
+ * The file is streamed, never loaded. What stays in memory is one line, one
+ * parsed record of lookahead, and an index of the byte offsets of
  * the good snapshot lines seen so far, so stepping back can re-read a line.
  * The index costs a little over 8 bytes a snapshot: the line number and time
  * are kept only at every REPLAY_CHECKPOINT-th entry, and stepping back to a
@@ -24,7 +23,7 @@
  * before step() returns 0 (next_wakeup then asks to be called at once), so a
  * region of bad lines or a long fast-forward never stalls key handling.
  */
-#include "source.h"
+#include "source/source.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -36,46 +35,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "record/reader.h"
 #include "util.h"
 
-/* A snapshot may be METRICS_JSON_MAX bytes; the envelope ("t", "source") adds a little. */
-#define REPLAY_LINE_MAX (METRICS_JSON_MAX + 64 * 1024)
-#define REPLAY_CHUNK (64 * 1024)
 /* Bad lines reported one by one; the rest are only counted in describe(). */
 #define REPLAY_ERRORS_SHOWN 5
 #define REPLAY_PASS_LINES 1000
 /* Snapshots looked at to guess the recording interval. */
 #define REPLAY_PRESCAN_SNAPS 9
 #define REPLAY_PRESCAN_LINES 64
-#define REPLAY_BARE_GAP_MS 1000
 #define REPLAY_CHECKPOINT 64
-/* "t" beyond this (year 33658) is garbage, not a time. */
+/* The replay clock never runs past this (year 33658), whatever the speed. */
 #define REPLAY_T_MAX 1e15
-
-struct reader {
-	int fd;
-	char *chunk;		/* REPLAY_CHUNK bytes */
-	size_t pos, len;	/* unread bytes are chunk[pos..len) */
-	int64_t chunk_off;	/* file offset of chunk[0] */
-	bool eof;
-};
-
-enum line_status { LINE_OK, LINE_LONG, LINE_EOF, LINE_IOERR };
-
-struct line {
-	size_t len;
-	int64_t off, end;	/* byte range in the file, newline included */
-	bool terminated;	/* false: the file ends inside this line */
-};
-
-enum record_kind { REC_SNAPSHOT, REC_NOTICE };
-
-struct record {
-	enum record_kind kind;
-	int64_t t, off, line;
-	struct metrics_snapshot snap;
-	char message[SOURCE_MSG_LEN];
-};
 
 /* Where reading starts again when stepping back: the line number and time of an index entry. */
 struct checkpoint {
@@ -89,8 +60,8 @@ enum fill_result { FILL_RECORD, FILL_ERROR, FILL_EOF, FILL_BUDGET };
 struct replay {
 	char *path;
 	const char *name;	/* basename of path, for the header */
-	struct reader rd;
-	char *buf;		/* one line, REPLAY_LINE_MAX + 1 bytes */
+	struct line_reader rd;
+	char *buf;		/* one line, RECORD_LINE_MAX + 1 bytes */
 	int64_t line_no;	/* number of the next line to read, from 1 */
 	int64_t seen_end;	/* bytes read at least once: bad lines before it are counted already */
 	int64_t prev_t;		/* time of the previous good record, for bare lines */
@@ -120,224 +91,6 @@ struct replay {
 	int64_t skipped;
 	int reported;
 };
-
-static void reader_seek(struct reader *rd, int64_t off)
-{
-	/* A failed lseek surfaces as a read error at the next read. */
-	(void)lseek(rd->fd, (off_t)off, SEEK_SET);
-	rd->pos = rd->len = 0;
-	rd->chunk_off = off;
-	rd->eof = false;
-}
-
-/* Refill the chunk. Returns 1 with data, 0 at end of file, -1 on a read error. */
-static int reader_fill(struct reader *rd)
-{
-	ssize_t n;
-
-	rd->chunk_off += (int64_t)rd->len;
-	rd->pos = rd->len = 0;
-	if (rd->eof)
-		return 0;
-	do
-		n = read(rd->fd, rd->chunk, REPLAY_CHUNK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if (n == 0) {
-		rd->eof = true;
-		return 0;
-	}
-	rd->len = (size_t)n;
-	return 1;
-}
-
-/*
- * Read the next line into buf (cap bytes at most, NUL-terminated, without
- * its newline). A longer line is consumed to its end but not stored, and
- * reported as LINE_LONG.
- */
-static enum line_status reader_line(struct reader *rd, char *buf, size_t cap, struct line *ln)
-{
-	size_t total = 0;
-	bool got = false;
-
-	ln->off = rd->chunk_off + (int64_t)rd->pos;
-	ln->terminated = false;
-	for (;;) {
-		const char *start, *nl;
-		size_t n;
-
-		if (rd->pos == rd->len) {
-			int rc = reader_fill(rd);
-
-			if (rc < 0)
-				return LINE_IOERR;
-			if (rc == 0)
-				break;
-		}
-		got = true;
-		start = rd->chunk + rd->pos;
-		nl = memchr(start, '\n', rd->len - rd->pos);
-		n = nl != NULL ? (size_t)(nl - start) : rd->len - rd->pos;
-		if (total + n <= cap)
-			memcpy(buf + total, start, n);
-		total += n;
-		rd->pos += n;
-		if (nl != NULL) {
-			rd->pos++;
-			ln->terminated = true;
-			break;
-		}
-	}
-	ln->end = rd->chunk_off + (int64_t)rd->pos;
-	if (!got)
-		return LINE_EOF;
-	if (total > cap)
-		return LINE_LONG;
-	if (total > 0 && buf[total - 1] == '\r')
-		total--;
-	buf[total] = '\0';
-	ln->len = total;
-	return LINE_OK;
-}
-
-static bool is_blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return false;
-	return true;
-}
-
-static int read_time(const cJSON *item, int64_t *t, char *msg, size_t msglen)
-{
-	if (item == NULL) {
-		str_printf(msg, msglen, "t: missing (ms since the epoch)");
-		return -1;
-	}
-	if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) || item->valuedouble < 0 ||
-	    item->valuedouble > REPLAY_T_MAX) {
-		str_printf(msg, msglen, "t: expected ms since the epoch");
-		return -1;
-	}
-	*t = (int64_t)floor(item->valuedouble);
-	return 0;
-}
-
-static int parse_event(const cJSON *event, struct record *rec, char *msg, size_t msglen)
-{
-	char *text;
-	size_t n;
-
-	if (!cJSON_IsObject(event)) {
-		str_printf(msg, msglen, "event: expected object");
-		return -1;
-	}
-	text = cJSON_PrintUnformatted(event);
-	if (text == NULL)
-		fatal("out of memory printing a recorded event");
-	n = strlen(text);
-	/* Cut JSON is not JSON: an event too long for a notice is a bad line. */
-	if (n >= sizeof(rec->message)) {
-		str_printf(msg, msglen, "event: %zu bytes, over the %zu-byte limit",
-			   n, sizeof(rec->message) - 1);
-		free(text);
-		return -1;
-	}
-	memcpy(rec->message, text, n + 1);
-	free(text);
-	rec->kind = REC_NOTICE;
-	return 0;
-}
-
-/* A recording line {"t":..., "metrics":{...}} or {"t":..., "event":{...}}. */
-static int parse_envelope(const cJSON *root, int64_t t, struct record *rec,
-			  char *msg, size_t msglen)
-{
-	const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(root, "metrics");
-	const cJSON *event = cJSON_GetObjectItemCaseSensitive(root, "event");
-	char err[METRICS_ERR_LEN];
-
-	rec->t = t;
-	if (metrics == NULL)
-		return parse_event(event, rec, msg, msglen);
-	if (!cJSON_IsObject(metrics)) {
-		str_printf(msg, msglen, "metrics: expected object");
-		return -1;
-	}
-	if (metrics_from_cjson(metrics, &rec->snap, err, sizeof(err)) != 0) {
-		str_printf(msg, msglen, "metrics.%s", err);
-		return -1;
-	}
-	rec->kind = REC_SNAPSHOT;
-	return 0;
-}
-
-/*
- * A bare snapshot line (the wire JSON itself): its time is its "timestamp"
- * if it has one, else one second after the previous good record.
- */
-static int parse_bare(const cJSON *root, int64_t prev_t, struct record *rec,
-		      char *msg, size_t msglen)
-{
-	char err[METRICS_ERR_LEN];
-
-	if (cJSON_GetObjectItemCaseSensitive(root, "t") != NULL) {
-		str_printf(msg, msglen, "has \"t\" but neither \"metrics\" nor \"event\"");
-		return -1;
-	}
-	if (metrics_from_cjson(root, &rec->snap, err, sizeof(err)) != 0) {
-		str_printf(msg, msglen, "%s", err);
-		return -1;
-	}
-	rec->kind = REC_SNAPSHOT;
-	rec->t = rec->snap.timestamp_ms != METRICS_NONE ? rec->snap.timestamp_ms
-							: prev_t + REPLAY_BARE_GAP_MS;
-	return 0;
-}
-
-/* Parse one line (NUL-terminated at len) into *rec. Returns 0, or -1 with a message. */
-static int replay_parse(const char *buf, size_t len, int64_t prev_t, struct record *rec,
-			char *msg, size_t msglen)
-{
-	const char *end = NULL;
-	cJSON *root;
-	int rc;
-
-	if (memchr(buf, '\0', len) != NULL) {
-		str_printf(msg, msglen, "NUL byte in the line");
-		return -1;
-	}
-	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-	if (root == NULL) {
-		size_t col = end != NULL && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
-
-		str_printf(msg, msglen, "not JSON (column %zu)", col + 1);
-		return -1;
-	}
-	while (end != NULL && end < buf + len && (*end == ' ' || *end == '\t'))
-		end++;
-	if (end != NULL && end < buf + len) {
-		str_printf(msg, msglen, "text after the JSON value (column %zu)",
-			   (size_t)(end - buf) + 1);
-		rc = -1;
-	} else if (!cJSON_IsObject(root)) {
-		str_printf(msg, msglen, "not a JSON object");
-		rc = -1;
-	} else if (cJSON_GetObjectItemCaseSensitive(root, "metrics") != NULL ||
-		   cJSON_GetObjectItemCaseSensitive(root, "event") != NULL) {
-		int64_t t = 0;
-
-		rc = read_time(cJSON_GetObjectItemCaseSensitive(root, "t"), &t, msg, msglen);
-		if (rc == 0)
-			rc = parse_envelope(root, t, rec, msg, msglen);
-	} else {
-		rc = parse_bare(root, prev_t, rec, msg, msglen);
-	}
-	cJSON_Delete(root);
-	return rc;
-}
 
 /* Position of the index entry at byte offset off, or nidx if there is none. */
 static size_t index_find(const struct replay *r, int64_t off)
@@ -424,7 +177,7 @@ static void event_error(struct source_event *ev, int64_t now, const char *fmt_pa
  * Count a bad line; returns true when it should also be shown (one of the
  * first few, and not a line already counted before a seek back).
  */
-static bool replay_bad_line(struct replay *r, const struct line *ln)
+static bool replay_bad_line(struct replay *r, const struct line_span *ln)
 {
 	if (ln->off < r->seen_end)
 		return false;
@@ -450,12 +203,12 @@ static void replay_bad_message(struct replay *r, int64_t line, const char *msg,
 static enum fill_result replay_fill(struct replay *r, int64_t now, struct source_event *ev)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct line ln;
+	struct line_span ln;
 
 	if (r->eof)
 		return FILL_EOF;
 	while (r->pass_lines < REPLAY_PASS_LINES) {
-		enum line_status st = reader_line(&r->rd, r->buf, REPLAY_LINE_MAX, &ln);
+		enum line_status st = line_reader_next(&r->rd, r->buf, RECORD_LINE_MAX, &ln);
 		int64_t line = r->line_no;
 		bool fresh = ln.off >= r->seen_end;
 		bool show = false;
@@ -474,13 +227,13 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 		if (st == LINE_LONG) {
 			show = replay_bad_line(r, &ln);
 			str_printf(msg, sizeof(msg), "line longer than %zu bytes, skipped",
-				   (size_t)REPLAY_LINE_MAX);
-		} else if (is_blank(r->buf, ln.len)) {
+				   (size_t)RECORD_LINE_MAX);
+		} else if (record_line_blank(r->buf, ln.len)) {
 			/* A blank line carries nothing, so it is not counted as bad. */
-		} else if (replay_parse(r->buf, ln.len, r->prev_t, &r->ahead, msg, sizeof(msg)) == 0) {
+		} else if (record_parse_line(r->buf, ln.len, r->prev_t, &r->ahead, msg, sizeof(msg)) == 0) {
 			r->ahead.off = ln.off;
 			r->ahead.line = line;
-			if (r->ahead.kind == REC_SNAPSHOT)
+			if (r->ahead.kind == RECORD_SNAPSHOT)
 				index_note(r, &r->ahead);
 			r->prev_t = r->ahead.t;
 			r->have_ahead = ln.off >= r->skip_to;
@@ -512,7 +265,7 @@ static bool replay_due(const struct replay *r, int64_t now)
 	if (r->paused)
 		return false;
 	if (r->speed == 0)
-		return r->ahead.kind == REC_NOTICE || r->pass_snaps == 0;
+		return r->ahead.kind == RECORD_EVENT || r->pass_snaps == 0;
 	return r->ahead.t <= now;
 }
 
@@ -526,10 +279,11 @@ static void replay_emit(struct replay *r, int64_t mono, struct source_event *ev)
 	r->have_ahead = false;
 	memset(ev, 0, sizeof(*ev));
 	ev->at_ms = ev->wall_ms = rec->t;
-	if (rec->kind == REC_NOTICE) {
+	if (rec->kind == RECORD_EVENT) {
 		metrics_init(&ev->snap);
 		ev->kind = SOURCE_NOTICE;
-		memcpy(ev->message, rec->message, sizeof(ev->message));
+		_Static_assert(sizeof(ev->message) >= sizeof(rec->event), "an event fits a notice");
+		memcpy(ev->message, rec->event, sizeof(rec->event));
 	} else {
 		enum breaker_state state = rec->snap.breaker.state;
 
@@ -622,7 +376,7 @@ static void replay_reposition(struct replay *r, size_t i)
 {
 	size_t c = i - i % REPLAY_CHECKPOINT;
 
-	reader_seek(&r->rd, r->offs[c]);
+	line_reader_seek(&r->rd, r->offs[c]);
 	r->line_no = r->cps[c / REPLAY_CHECKPOINT].line;
 	r->skip_to = r->offs[i];
 	r->have_ahead = r->eof = r->end_sent = r->ended = false;
@@ -654,31 +408,31 @@ static int replay_seek(void *self, enum source_seek where)
 	return 0;
 }
 
-/* Freeze the clock where it is now; it restarts from there at the next call with a time. */
-static void replay_hold(struct replay *r)
+/* Freeze the clock at mono; it restarts from there at the next call with a time. */
+static void replay_hold(struct replay *r, int64_t mono)
 {
 	if (r->anchored)
-		r->anchor_rec = replay_now(r, r->last_mono);
+		r->anchor_rec = replay_now(r, mono);
 	r->anchored = false;
 }
 
-static void replay_set_paused(void *self, bool paused)
+static void replay_set_paused(void *self, bool paused, int64_t mono_ms)
 {
 	struct replay *r = self;
 
 	if (r->paused == paused)
 		return;
-	replay_hold(r);
+	replay_hold(r, mono_ms);
 	r->paused = paused;
 }
 
-static void replay_set_speed(void *self, double speed)
+static void replay_set_speed(void *self, double speed, int64_t mono_ms)
 {
 	struct replay *r = self;
 
 	if (!isfinite(speed) || speed < 0 || speed == r->speed)
 		return;
-	replay_hold(r);
+	replay_hold(r, mono_ms);
 	r->speed = speed;
 }
 
@@ -705,7 +459,7 @@ static void replay_destroy(void *self)
 		return;
 	if (r->rd.fd >= 0)
 		close(r->rd.fd);
-	free(r->rd.chunk);
+	line_reader_free(&r->rd);
 	free(r->buf);
 	free(r->offs);
 	free(r->cps);
@@ -745,22 +499,22 @@ static int64_t replay_prescan(struct replay *r)
 	bool have_first = false;
 	char msg[SOURCE_MSG_LEN];
 	struct record rec;
-	struct line ln;
+	struct line_span ln;
 
 	while (nt < REPLAY_PRESCAN_SNAPS && lines++ < REPLAY_PRESCAN_LINES) {
-		enum line_status st = reader_line(&r->rd, r->buf, REPLAY_LINE_MAX, &ln);
+		enum line_status st = line_reader_next(&r->rd, r->buf, RECORD_LINE_MAX, &ln);
 
 		if (st == LINE_EOF || st == LINE_IOERR)
 			break;
 		if (st != LINE_OK ||
-		    replay_parse(r->buf, ln.len, prev_t, &rec, msg, sizeof(msg)) != 0)
+		    record_parse_line(r->buf, ln.len, prev_t, &rec, msg, sizeof(msg)) != 0)
 			continue;
 		prev_t = rec.t;
 		if (!have_first) {
 			r->anchor_rec = rec.t;
 			have_first = true;
 		}
-		if (rec.kind == REC_SNAPSHOT)
+		if (rec.kind == RECORD_SNAPSHOT)
 			times[nt++] = rec.t;
 	}
 	for (int i = 1; i < nt; i++)
@@ -770,7 +524,7 @@ static int64_t replay_prescan(struct replay *r)
 		qsort(gaps, (size_t)ng, sizeof(gaps[0]), cmp_i64);
 		interval = gaps[ng / 2];
 	}
-	reader_seek(&r->rd, 0);
+	line_reader_seek(&r->rd, 0);
 	return interval;
 }
 
@@ -821,9 +575,8 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 	r->path = xstrdup(o->path);
 	slash = strrchr(r->path, '/');
 	r->name = slash != NULL && slash[1] != '\0' ? slash + 1 : r->path;
-	r->rd.fd = fd;
-	r->rd.chunk = xmalloc(REPLAY_CHUNK);
-	r->buf = xmalloc(REPLAY_LINE_MAX + 1);
+	line_reader_init(&r->rd, fd);
+	r->buf = xmalloc(RECORD_LINE_MAX + 1);
 	r->speed = o->speed;
 	r->line_no = 1;
 	r->last_emitted_t = INT64_MIN;

@@ -5,7 +5,7 @@
  * wait on. The newest snapshot is rendered to JSON once, when it arrives;
  * each request copies that text.
  */
-#include "serve.h"
+#include "serve/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -21,7 +21,7 @@
 
 #include "sim/scenario.h"
 #include "sim/sim.h"
-#include "source.h"
+#include "source/source.h"
 #include "util.h"
 
 #define NOTICE_CAP 1024		/* notices kept per interval; more are counted */
@@ -53,15 +53,7 @@ struct sim_source {
 	uint64_t dropped;
 	bool snap_ready, end_ready, ended, advanced;
 	enum breaker_force breaker_mode;	/* set by BREAKER_CYCLE */
-	int64_t (*mono_now)(void *ctx);
-	void *mono_ctx;
 };
-
-static int64_t default_mono(void *ctx)
-{
-	(void)ctx;
-	return clock_monotonic_ms();
-}
 
 static void collect_notice(void *ctx, int64_t at_us, const char *json)
 {
@@ -97,10 +89,8 @@ static int64_t target_us(struct sim_source *ss, int64_t mono)
 	return v >= 9.0e18 ? INT64_MAX : (int64_t)v;
 }
 
-static void reanchor(struct sim_source *ss)
+static void reanchor(struct sim_source *ss, int64_t mono)
 {
-	int64_t mono = ss->mono_now(ss->mono_ctx);
-
 	ss->anchor_us = target_us(ss, mono);
 	ss->anchor_mono = mono;
 }
@@ -256,25 +246,25 @@ static void sim_set_interval(void *self, int64_t interval_ms)
 	ss->interval_us = (interval_ms < 1 ? 1 : interval_ms) * 1000;
 }
 
-static void sim_set_paused(void *self, bool paused)
+static void sim_set_paused(void *self, bool paused, int64_t mono_ms)
 {
 	struct sim_source *ss = self;
 
 	if (paused == ss->paused)
 		return;
 	if (ss->anchored)
-		reanchor(ss);
+		reanchor(ss, mono_ms);
 	ss->paused = paused;
 }
 
-static void sim_set_speed(void *self, double speed)
+static void sim_set_speed(void *self, double speed, int64_t mono_ms)
 {
 	struct sim_source *ss = self;
 
 	if (!(speed >= 0) || isinf(speed))
 		return;
 	if (ss->anchored)
-		reanchor(ss);
+		reanchor(ss, mono_ms);
 	if (ss->speed == 0)
 		ss->anchor_us = ss->last_us;	/* max speed kept no wall anchor */
 	ss->speed = speed;
@@ -333,15 +323,6 @@ struct source *source_sim_new(const struct sim_options *o, char *err, size_t err
 	ss->limit_us = o->duration_ms > 0 ? o->duration_ms * 1000 : INT64_MAX;
 	ss->interval_us = interval_ms * 1000;
 	ss->notices = xmalloc(NOTICE_CAP * sizeof(*ss->notices));
-	ss->mono_now = default_mono;
 	sim_set_notice(ss->sim, collect_notice, ss);
 	return source_new(&sim_ops, ss, interval_ms);
-}
-
-void source_sim_set_clock(struct source *src, int64_t (*now)(void *ctx), void *ctx)
-{
-	struct sim_source *ss = src->self;
-
-	ss->mono_now = now;
-	ss->mono_ctx = ctx;
 }

@@ -11,8 +11,8 @@
  * clock() says what time it is now on that clock, so staleness is judged
  * on one clock.
  */
-#ifndef RT_SOURCE_H
-#define RT_SOURCE_H
+#ifndef RT_SOURCE_SOURCE_H
+#define RT_SOURCE_SOURCE_H
 
 #include <poll.h>
 #include <stdbool.h>
@@ -68,13 +68,13 @@ struct source_ops {
 	int (*step)(void *self, int64_t mono_ms, struct source_event *ev);
 	/* Now, on the source's clock. */
 	int64_t (*clock)(void *self, int64_t mono_ms);
-	/* Optional (may be NULL): change the interval, pause or resume. */
+	/* Optional (may be NULL): change the interval, pause or resume at mono_ms. */
 	void (*set_interval)(void *self, int64_t interval_ms);
-	void (*set_paused)(void *self, bool paused);
+	void (*set_paused)(void *self, bool paused, int64_t mono_ms);
 	void (*destroy)(void *self);
 	/* Optional, for recordings: move within them and change the playback speed. */
 	int (*seek)(void *self, enum source_seek where);
-	void (*set_speed)(void *self, double speed);
+	void (*set_speed)(void *self, double speed, int64_t mono_ms);
 	/* Optional, for demonstrations: cause an incident now. 0, or -1 when it cannot. */
 	int (*inject)(void *self, enum source_inject what);
 };
@@ -90,12 +90,12 @@ void source_describe(struct source *src, char *buf, size_t len);
 int source_step(struct source *src, int64_t mono_ms, struct source_event *ev);
 int64_t source_clock(struct source *src, int64_t mono_ms);
 void source_set_interval(struct source *src, int64_t interval_ms);
-void source_set_paused(struct source *src, bool paused);
+void source_set_paused(struct source *src, bool paused, int64_t mono_ms);
 void source_free(struct source *src);	/* NULL is fine */
 /* Returns 0 when the source moved, -1 when it cannot (not a recording, or at an end). */
 int source_seek(struct source *src, enum source_seek where);
-/* Returns 0, or -1 when the source has no playback speed. */
-int source_set_speed(struct source *src, double speed);
+/* Change the playback speed at mono_ms. Returns 0, or -1 when the source has no playback speed. */
+int source_set_speed(struct source *src, double speed, int64_t mono_ms);
 /* Returns 0 when the source acted, -1 when it takes no injections (or has ended). */
 int source_inject(struct source *src, enum source_inject what);
 

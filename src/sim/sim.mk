@@ -1,6 +1,6 @@
 # Build fragment; see Makefile.am.
 # The simulated router: engine (rng, event queue), breaker, limiter, backend,
-# scenarios, the simulation driver, and its source adapter.
+# scenarios and the simulation driver (its source adapter is src/source/sim.c).
 src_libroutertop_a_SOURCES += src/sim/rng.c src/sim/rng.h \
 	src/sim/equeue.c src/sim/equeue.h \
 	src/sim/breaker.c src/sim/breaker.h \
@@ -8,8 +8,7 @@ src_libroutertop_a_SOURCES += src/sim/rng.c src/sim/rng.h \
 	src/sim/backend.c src/sim/backend.h \
 	src/sim/scenario.c src/sim/scenario.h \
 	src/sim/load.c src/sim/load.h \
-	src/sim/sim.c src/sim/sim.h \
-	src/source_sim.c
+	src/sim/sim.c src/sim/sim.h
 
 # The built-in scenarios are the files in data/scenarios, turned into C
 # strings at build time: one source of truth, installed as well.
@@ -19,9 +18,9 @@ SIM_SCENARIOS = data/scenarios/baseline.json data/scenarios/concurrent.json \
 dist_scenarios_DATA += $(SIM_SCENARIOS)
 nodist_src_libroutertop_a_SOURCES = src/sim/scenarios_embed.c
 CLEANFILES += src/sim/scenarios_embed.c
-src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/local.mk
+src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/sim.mk
 	$(AM_V_GEN)$(MKDIR_P) src/sim && { \
-	  echo '/* Generated from data/scenarios/ by src/sim/local.mk: do not edit. */'; \
+	  echo '/* Generated from data/scenarios/ by src/sim/sim.mk: do not edit. */'; \
 	  echo '#include "sim/scenario.h"'; \
 	  echo 'const struct scenario_builtin scenario_builtins[] = {'; \
 	  for f in $(SIM_SCENARIOS); do \
@@ -36,7 +35,7 @@ src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/local.mk
 
 SIM_CHECKS = tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter \
 	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim \
-	tests/check_sim_source tests/check_sim_load
+	tests/check_sim_load
 check_PROGRAMS += $(SIM_CHECKS)
 TESTS += $(SIM_CHECKS)
 tests_check_sim_rng_SOURCES = tests/check_sim_rng.c tests/check_run.h
@@ -45,7 +44,6 @@ tests_check_sim_limiter_SOURCES = tests/check_sim_limiter.c tests/check_run.h
 tests_check_sim_backend_SOURCES = tests/check_sim_backend.c tests/check_run.h
 tests_check_sim_scenario_SOURCES = tests/check_sim_scenario.c tests/check_run.h
 tests_check_sim_sim_SOURCES = tests/check_sim_sim.c tests/check_run.h
-tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
 tests_check_sim_load_SOURCES = tests/check_sim_load.c tests/check_run.h
 
 EXTRA_PROGRAMS += bench/bench_sim

@@ -1,9 +1,14 @@
-# Metrics model: snapshot struct and its JSON form.
-src_libroutertop_a_SOURCES += src/metrics.c
+# Build fragment; see Makefile.am.
+# The model: the metrics snapshot and its JSON, the history of snapshots,
+# and the targets they are evaluated against.
+src_libroutertop_a_SOURCES += src/metrics.c src/metrics.h \
+	src/history.c src/history.h src/targets.c src/targets.h
 
-check_PROGRAMS += tests/check_metrics
-TESTS += tests/check_metrics
+check_PROGRAMS += tests/check_metrics tests/check_history tests/check_targets
+TESTS += tests/check_metrics tests/check_history tests/check_targets
 tests_check_metrics_SOURCES = tests/check_metrics.c tests/check_run.h
+tests_check_history_SOURCES = tests/check_history.c tests/check_run.h
+tests_check_targets_SOURCES = tests/check_targets.c tests/check_run.h
 
 dist_samples_DATA += data/samples/seed-open-breaker.json
 dist_samples_DATA += data/samples/healthy.json

@@ -12,7 +12,8 @@
  * mutex would also work, but it would be the only thread in the program and
  * every request would take the lock for nothing.)
  */
-#include "serve.h"
+#include "serve/serve.h"
+#include "serve/http.h"
 
 #include <errno.h>
 #include <signal.h>

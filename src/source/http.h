@@ -1,5 +1,5 @@
 /*
- * Internals of the HTTP source (source_http.c) that its tests reach
+ * Internals of the HTTP source (source/http.c) that its tests reach
  * directly: the poll schedule with backoff, the fault messages, and the
  * header file reader. Everything else goes through source_http_new().
  */

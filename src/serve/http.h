@@ -1,26 +1,16 @@
-/* `routertop serve`: the simulated router's metrics over HTTP. */
-#ifndef RT_SERVE_H
-#define RT_SERVE_H
+/*
+ * The HTTP side of `routertop serve`: the listen address, the answer to
+ * each request, and libmicrohttpd in external mode. serve.c drives these
+ * from its one loop; nothing here starts a thread or knows about the loop.
+ */
+#ifndef RT_SERVE_HTTP_H
+#define RT_SERVE_HTTP_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
 #include "metrics.h"
-#include "source.h"
-
-struct serve_options {
-	const char *listen;	/* "ADDR:PORT"; port 0 picks a free port and prints it */
-};
-
-/* Serve GET/HEAD /metrics and /healthz until SIGINT/SIGTERM. Returns the exit status. */
-int serve_run(const struct serve_options *o, const struct sim_options *sim);
-
-/*
- * The pieces of serve_run, exposed for tests. serve_run drives them from
- * one loop; nothing here starts a thread.
- */
-#define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
 
 /*
  * Parse "ADDR:PORT" (IPv4, "[IPv6]:PORT", or "localhost:PORT") into *addr.

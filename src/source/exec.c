@@ -12,7 +12,7 @@
  * The child is reaped with WNOHANG from step(), polled every
  * EXEC_REAP_POLL_MS, so the loop never blocks and no zombie is left.
  */
-#include "source.h"
+#include "source/source.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -397,10 +397,11 @@ static void exec_set_interval(void *self, int64_t interval_ms)
 	x->interval_ms = interval_ms;
 }
 
-static void exec_set_paused(void *self, bool paused)
+static void exec_set_paused(void *self, bool paused, int64_t mono_ms)
 {
 	struct exec_source *x = self;
 
+	(void)mono_ms;
 	x->paused = paused;
 }
 

@@ -4,7 +4,7 @@
 src_libroutertop_a_SOURCES += src/ui/canvas.c src/ui/canvas.h \
 	src/ui/panels.c src/ui/panels.h src/ui/input.c src/ui/input.h \
 	src/ui/jump.c src/ui/jump.h \
-	src/ui/view.c src/ui/view.h src/ui/term.c src/ui/term.h src/ui/ui.c
+	src/ui/view.c src/ui/view.h src/ui/term.c src/ui/term.h src/ui/ui.c src/ui/ui.h
 
 check_PROGRAMS += tests/check_canvas tests/check_panels
 TESTS += tests/check_canvas tests/check_panels

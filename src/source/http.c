@@ -13,7 +13,7 @@
  */
 #include "config.h"
 
-#include "source_http.h"
+#include "source/http.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "metrics.h"
-#include "source.h"
+#include "source/source.h"
 #include "util.h"
 
 #define HTTP_SOCKS_MAX 16
@@ -504,10 +504,11 @@ static void http_set_interval(void *self, int64_t interval_ms)
 		h->next_poll_ms = h->started_ms + interval_ms;
 }
 
-static void http_set_paused(void *self, bool paused)
+static void http_set_paused(void *self, bool paused, int64_t mono_ms)
 {
 	struct http_source *h = self;
 
+	(void)mono_ms;
 	h->paused = paused;
 }
 

@@ -1,11 +1,11 @@
 /*
  * Recordings: JSONL, one object a line, opened for append and never
- * truncated; each line is written whole and flushed.
+ * truncated; each line is written whole and flushed. record/reader.h reads them.
  *   {"t": <ms since epoch>, "source": "sim", "metrics": {...snapshot...}}
  *   {"t": <ms since epoch>, "event": {...}}
  */
-#ifndef RT_RECORD_H
-#define RT_RECORD_H
+#ifndef RT_RECORD_WRITER_H
+#define RT_RECORD_WRITER_H
 
 #include <stddef.h>
 #include <stdint.h>

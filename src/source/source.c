@@ -1,5 +1,5 @@
 /* Dispatch helpers for the source interface, and the wait at the heart of the loop. */
-#include "source.h"
+#include "source/source.h"
 
 #include <stdlib.h>
 
@@ -42,10 +42,10 @@ void source_set_interval(struct source *src, int64_t interval_ms)
 		src->ops->set_interval(src->self, interval_ms);
 }
 
-void source_set_paused(struct source *src, bool paused)
+void source_set_paused(struct source *src, bool paused, int64_t mono_ms)
 {
 	if (src->ops->set_paused != NULL)
-		src->ops->set_paused(src->self, paused);
+		src->ops->set_paused(src->self, paused, mono_ms);
 }
 
 void source_free(struct source *src)
@@ -62,11 +62,11 @@ int source_seek(struct source *src, enum source_seek where)
 	return src->ops->seek != NULL ? src->ops->seek(src->self, where) : -1;
 }
 
-int source_set_speed(struct source *src, double speed)
+int source_set_speed(struct source *src, double speed, int64_t mono_ms)
 {
 	if (src->ops->set_speed == NULL)
 		return -1;
-	src->ops->set_speed(src->self, speed);
+	src->ops->set_speed(src->self, speed, mono_ms);
 	return 0;
 }
 

@@ -1,11 +1,11 @@
 /*
- * The recorder: an append-only JSONL file (see record.h). Each line is built
+ * The recorder: an append-only JSONL file (see writer.h). Each line is built
  * in memory and handed to the kernel with one write() on a descriptor opened
  * with O_APPEND, so a line is never interleaved with another writer's and a
  * crash leaves whole lines behind. Nothing is buffered in user space, so
  * every line is "flushed" as soon as the call returns; we do not fsync.
  */
-#include "record.h"
+#include "record/writer.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

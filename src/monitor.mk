@@ -1,0 +1,10 @@
+# Build fragment; see Makefile.am.
+# The front ends' common part: the monitor (source -> history, evaluation,
+# recording) and batch output in every format.
+src_libroutertop_a_SOURCES += src/monitor.c src/monitor.h \
+	src/output.c src/output.h src/batch.c
+
+check_PROGRAMS += tests/check_monitor tests/check_output
+TESTS += tests/check_monitor tests/check_output
+tests_check_monitor_SOURCES = tests/check_monitor.c tests/check_run.h
+tests_check_output_SOURCES = tests/check_output.c tests/check_run.h

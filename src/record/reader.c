@@ -1,0 +1,247 @@
+/*
+ * Reading recordings: the chunked line reader and the parser of one line.
+ * A recording is streamed, never loaded: the reader pulls LINE_READER_CHUNK
+ * bytes at a time and cuts them into lines of at most the caller's cap; a
+ * longer line is skipped by scanning for its newline without keeping it.
+ */
+#include "record/reader.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define LINE_READER_CHUNK (64 * 1024)
+/* "t" beyond this (year 33658) is garbage, not a time. */
+#define RECORD_T_MAX 1e15
+
+void line_reader_init(struct line_reader *rd, int fd)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->fd = fd;
+	rd->chunk = xmalloc(LINE_READER_CHUNK);
+}
+
+void line_reader_free(struct line_reader *rd)
+{
+	free(rd->chunk);
+	rd->chunk = NULL;
+}
+
+void line_reader_seek(struct line_reader *rd, int64_t off)
+{
+	/* A failed lseek surfaces as a read error at the next read. */
+	(void)lseek(rd->fd, (off_t)off, SEEK_SET);
+	rd->pos = rd->len = 0;
+	rd->chunk_off = off;
+	rd->eof = false;
+}
+
+/* Refill the chunk. Returns 1 with data, 0 at end of file, -1 on a read error. */
+static int reader_fill(struct line_reader *rd)
+{
+	ssize_t n;
+
+	rd->chunk_off += (int64_t)rd->len;
+	rd->pos = rd->len = 0;
+	if (rd->eof)
+		return 0;
+	do
+		n = read(rd->fd, rd->chunk, LINE_READER_CHUNK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		rd->eof = true;
+		return 0;
+	}
+	rd->len = (size_t)n;
+	return 1;
+}
+
+enum line_status line_reader_next(struct line_reader *rd, char *buf, size_t cap,
+				  struct line_span *ln)
+{
+	size_t total = 0;
+	bool got = false;
+
+	ln->off = rd->chunk_off + (int64_t)rd->pos;
+	ln->terminated = false;
+	for (;;) {
+		const char *start, *nl;
+		size_t n;
+
+		if (rd->pos == rd->len) {
+			int rc = reader_fill(rd);
+
+			if (rc < 0)
+				return LINE_IOERR;
+			if (rc == 0)
+				break;
+		}
+		got = true;
+		start = rd->chunk + rd->pos;
+		nl = memchr(start, '\n', rd->len - rd->pos);
+		n = nl != NULL ? (size_t)(nl - start) : rd->len - rd->pos;
+		if (total + n <= cap)
+			memcpy(buf + total, start, n);
+		total += n;
+		rd->pos += n;
+		if (nl != NULL) {
+			rd->pos++;
+			ln->terminated = true;
+			break;
+		}
+	}
+	ln->end = rd->chunk_off + (int64_t)rd->pos;
+	if (!got)
+		return LINE_EOF;
+	if (total > cap)
+		return LINE_LONG;
+	if (total > 0 && buf[total - 1] == '\r')
+		total--;
+	buf[total] = '\0';
+	ln->len = total;
+	return LINE_OK;
+}
+
+bool record_line_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+static int read_time(const cJSON *item, int64_t *t, char *msg, size_t msglen)
+{
+	if (item == NULL) {
+		str_printf(msg, msglen, "t: missing (ms since the epoch)");
+		return -1;
+	}
+	if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) || item->valuedouble < 0 ||
+	    item->valuedouble > RECORD_T_MAX) {
+		str_printf(msg, msglen, "t: expected ms since the epoch");
+		return -1;
+	}
+	*t = (int64_t)floor(item->valuedouble);
+	return 0;
+}
+
+static int parse_event(const cJSON *event, struct record *rec, char *msg, size_t msglen)
+{
+	char *text;
+	size_t n;
+
+	if (!cJSON_IsObject(event)) {
+		str_printf(msg, msglen, "event: expected object");
+		return -1;
+	}
+	text = cJSON_PrintUnformatted(event);
+	if (text == NULL)
+		fatal("out of memory printing a recorded event");
+	n = strlen(text);
+	/* Cut JSON is not JSON: an event too long for a notice is a bad line. */
+	if (n >= sizeof(rec->event)) {
+		str_printf(msg, msglen, "event: %zu bytes, over the %zu-byte limit",
+			   n, sizeof(rec->event) - 1);
+		free(text);
+		return -1;
+	}
+	memcpy(rec->event, text, n + 1);
+	free(text);
+	rec->kind = RECORD_EVENT;
+	return 0;
+}
+
+/* A recording line {"t":..., "metrics":{...}} or {"t":..., "event":{...}}. */
+static int parse_envelope(const cJSON *root, int64_t t, struct record *rec,
+			  char *msg, size_t msglen)
+{
+	const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(root, "metrics");
+	const cJSON *event = cJSON_GetObjectItemCaseSensitive(root, "event");
+	char err[METRICS_ERR_LEN];
+
+	rec->t = t;
+	if (metrics == NULL)
+		return parse_event(event, rec, msg, msglen);
+	if (!cJSON_IsObject(metrics)) {
+		str_printf(msg, msglen, "metrics: expected object");
+		return -1;
+	}
+	if (metrics_from_cjson(metrics, &rec->snap, err, sizeof(err)) != 0) {
+		str_printf(msg, msglen, "metrics.%s", err);
+		return -1;
+	}
+	rec->kind = RECORD_SNAPSHOT;
+	return 0;
+}
+
+/*
+ * A bare snapshot line (the wire JSON itself): its time is its "timestamp"
+ * if it has one, else one second after the previous good record.
+ */
+static int parse_bare(const cJSON *root, int64_t prev_t, struct record *rec,
+		      char *msg, size_t msglen)
+{
+	char err[METRICS_ERR_LEN];
+
+	if (cJSON_GetObjectItemCaseSensitive(root, "t") != NULL) {
+		str_printf(msg, msglen, "has \"t\" but neither \"metrics\" nor \"event\"");
+		return -1;
+	}
+	if (metrics_from_cjson(root, &rec->snap, err, sizeof(err)) != 0) {
+		str_printf(msg, msglen, "%s", err);
+		return -1;
+	}
+	rec->kind = RECORD_SNAPSHOT;
+	rec->t = rec->snap.timestamp_ms != METRICS_NONE ? rec->snap.timestamp_ms
+							: prev_t + RECORD_BARE_GAP_MS;
+	return 0;
+}
+
+int record_parse_line(const char *buf, size_t len, int64_t prev_t, struct record *rec,
+		      char *msg, size_t msglen)
+{
+	const char *end = NULL;
+	cJSON *root;
+	int rc;
+
+	if (memchr(buf, '\0', len) != NULL) {
+		str_printf(msg, msglen, "NUL byte in the line");
+		return -1;
+	}
+	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (root == NULL) {
+		size_t col = end != NULL && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
+
+		str_printf(msg, msglen, "not JSON (column %zu)", col + 1);
+		return -1;
+	}
+	while (end != NULL && end < buf + len && (*end == ' ' || *end == '\t'))
+		end++;
+	if (end != NULL && end < buf + len) {
+		str_printf(msg, msglen, "text after the JSON value (column %zu)",
+			   (size_t)(end - buf) + 1);
+		rc = -1;
+	} else if (!cJSON_IsObject(root)) {
+		str_printf(msg, msglen, "not a JSON object");
+		rc = -1;
+	} else if (cJSON_GetObjectItemCaseSensitive(root, "metrics") != NULL ||
+		   cJSON_GetObjectItemCaseSensitive(root, "event") != NULL) {
+		int64_t t = 0;
+
+		rc = read_time(cJSON_GetObjectItemCaseSensitive(root, "t"), &t, msg, msglen);
+		if (rc == 0)
+			rc = parse_envelope(root, t, rec, msg, msglen);
+	} else {
+		rc = parse_bare(root, prev_t, rec, msg, msglen);
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+

@@ -1,0 +1,78 @@
+/*
+ * Reading recordings (see record/writer.h for what a line holds): a line
+ * reader that streams a file in chunks and cuts it into bounded lines, and
+ * the parser of one line into a record. Playback (clock, seeking, speed)
+ * lives in the replay source; this module only reads.
+ */
+#ifndef RT_RECORD_READER_H
+#define RT_RECORD_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+
+/* A snapshot may be METRICS_JSON_MAX bytes; the envelope ("t", "source") adds a little. */
+#define RECORD_LINE_MAX (METRICS_JSON_MAX + 64 * 1024)
+/* Longest event object kept, as compact JSON with its NUL. */
+#define RECORD_EVENT_MAX 512
+/* A bare snapshot line without "timestamp" comes this long after the line before. */
+#define RECORD_BARE_GAP_MS 1000
+
+/* Streams a descriptor in fixed chunks; never holds more than one chunk. */
+struct line_reader {
+	int fd;
+	char *chunk;		/* LINE_READER_CHUNK bytes */
+	size_t pos, len;	/* unread bytes are chunk[pos..len) */
+	int64_t chunk_off;	/* file offset of chunk[0] */
+	bool eof;
+};
+
+enum line_status { LINE_OK, LINE_LONG, LINE_EOF, LINE_IOERR };
+
+/* Where a line lies in the file. */
+struct line_span {
+	size_t len;		/* bytes stored, without the newline (or a trailing CR) */
+	int64_t off, end;	/* byte range in the file, newline included */
+	bool terminated;	/* false: the file ends inside this line */
+};
+
+/* Read fd from its current offset (counted as 0 until line_reader_seek). The reader does not own fd. */
+void line_reader_init(struct line_reader *rd, int fd);
+void line_reader_free(struct line_reader *rd);
+/* Continue at byte offset off; a failed lseek shows as LINE_IOERR at the next read. */
+void line_reader_seek(struct line_reader *rd, int64_t off);
+/*
+ * Read the next line into buf (cap bytes at most, NUL-terminated, without
+ * its newline). A longer line is consumed to its end but not stored, and
+ * reported as LINE_LONG; LINE_EOF when nothing is left, LINE_IOERR when
+ * read() failed.
+ */
+enum line_status line_reader_next(struct line_reader *rd, char *buf, size_t cap,
+				  struct line_span *ln);
+
+/* Whether the line holds only blanks (skipped, never counted as bad). */
+bool record_line_blank(const char *s, size_t len);
+
+enum record_kind { RECORD_SNAPSHOT, RECORD_EVENT };
+
+struct record {
+	enum record_kind kind;
+	int64_t t;		/* ms since the epoch */
+	int64_t off, line;	/* where it was read; the caller fills these */
+	struct metrics_snapshot snap;		/* RECORD_SNAPSHOT */
+	char event[RECORD_EVENT_MAX];		/* RECORD_EVENT: the event object as compact JSON */
+};
+
+/*
+ * Parse one recording line (len bytes, NUL-terminated at len) into *rec:
+ * {"t":..,"metrics":{..}}, {"t":..,"event":{..}} or a bare snapshot, whose
+ * time is its "timestamp", else prev_t + RECORD_BARE_GAP_MS. Returns 0, or
+ * -1 with a one-line message naming the field or column in msg; *rec is
+ * then unspecified.
+ */
+int record_parse_line(const char *buf, size_t len, int64_t prev_t, struct record *rec,
+		      char *msg, size_t msglen);
+
+#endif

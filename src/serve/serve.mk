@@ -1,0 +1,11 @@
+# Build fragment; see Makefile.am.
+# `routertop serve`: the run loop (serve.c) and its HTTP side (http.c).
+src_libroutertop_a_SOURCES += src/serve/serve.c src/serve/serve.h \
+	src/serve/http.c src/serve/http.h
+
+check_PROGRAMS += tests/check_serve
+TESTS += tests/check_serve
+tests_check_serve_SOURCES = tests/check_serve.c tests/check_run.h
+
+TESTS += tests/e2e_serve.sh
+EXTRA_DIST += tests/e2e_serve.sh
