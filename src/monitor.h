@@ -27,7 +27,9 @@ struct monitor {
 	int64_t last_good_wall_ms;	/* its wall_ms (recorded time for replay, start + virtual time for sim) */
 	uint64_t snapshots, errors;	/* counts since start; stepping a recording back takes snapshots back */
 	bool ended;			/* the source sent SOURCE_END */
-	int64_t start_ms;		/* source clock at monitor_init(): batch lines count from here */
+	int64_t start_ms;		/* source clock at monitor_init() (or at the first record, when
+					 * the clock was not known then): batch lines count from here */
+	bool start_known;
 };
 
 /* Set up *m; history keeps history_capacity snapshots. rec may be NULL. */
