@@ -19,3 +19,10 @@ EXTRA_DIST += tests/e2e_cli.sh tests/headers.sh
 check_PROGRAMS += tests/check_sanitize
 TESTS += tests/check_sanitize
 tests_check_sanitize_SOURCES = tests/check_sanitize.c tests/check_run.h
+
+# The funnel end to end: a hostile router, command, recording and command
+# line, each in a script of its own sharing tests/hostile_lib.sh.
+E2E_HOSTILE = tests/e2e_hostile_batch.sh tests/e2e_hostile_screen.sh \
+	tests/e2e_hostile_exec.sh tests/e2e_hostile_replay.sh tests/e2e_hostile_names.sh
+TESTS += $(E2E_HOSTILE)
+EXTRA_DIST += $(E2E_HOSTILE) tests/hostile_lib.sh
