@@ -58,12 +58,16 @@ wait_lines() {
 
 # start_hostile SEQUENCE: (re)start the fault server in hostile mode with
 # these answers (tests/fault_server.c), then good ones; $url is its /metrics.
+fault_n=0
 start_hostile() {
 	[ -n "$fault_pid" ] && kill "$fault_pid" 2>/dev/null && wait "$fault_pid" 2>/dev/null
-	"$RT_BUILDDIR/tests/fault_server" --max-seconds 300 "$1" >"$e2e_tmp/fs" 2>"$e2e_tmp/fs.err" &
+	# A log of its own each time: the previous one says "listening" already.
+	fault_n=$((fault_n + 1))
+	fault_log="$e2e_tmp/fs.$fault_n"
+	"$RT_BUILDDIR/tests/fault_server" --max-seconds 300 "$1" >"$fault_log" 2>"$fault_log.err" &
 	fault_pid=$!
-	wait_lines "$e2e_tmp/fs" '^listening$' 1 || bail_out "the fault server did not start"
-	url="http://127.0.0.1:$(sed -n 's/^port //p' "$e2e_tmp/fs")/metrics"
+	wait_lines "$fault_log" '^listening$' 1 || bail_out "the fault server did not start"
+	url="http://127.0.0.1:$(sed -n 's/^port //p' "$fault_log")/metrics"
 }
 
 title() { T display-message -p -t "$cur" '#{pane_title}'; }
