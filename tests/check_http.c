@@ -483,9 +483,13 @@ START_TEST(test_hostile_answers)
 		      "got '%s'", ev.message);
 	ck_assert_msg(sanitize_is_clean(ev.message, 0), "message not clean: '%s'", ev.message);
 	ck_assert(sanitize_is_clean(ev.snap.breaker.recommendation, 0));
-	if (hostile_cases[_i].kind == FAULT_HOSTILE_JSON)
+	if (hostile_cases[_i].kind == FAULT_HOSTILE_JSON) {
 		ck_assert_str_eq(ev.snap.breaker.recommendation,
 				 " ]0;PWNED  [31mred [0m 31m 0;PWNED ??desrever  | fake_perf=0;1;2");
+		ck_assert_uint_eq(ev.snap.nrows, 1);
+		ck_assert(sanitize_is_clean(ev.snap.rows[0].name, 0));
+		ck_assert_ptr_nonnull(strstr(ev.snap.rows[0].name, " ]0;PWNED "));
+	}
 	if (hostile_cases[_i].kind == FAULT_HOSTILE_REDIRECT)
 		ck_assert_ptr_nonnull(strstr(ev.message, "(redirected to http://127.0.0.1:"));
 	source_free(src);

@@ -17,7 +17,7 @@
 
 #define FAULT_TEXT_LEN 128
 #define FAULT_REQUEST_MAX 16384
-#define FAULT_JSON_LEN 2048
+#define FAULT_JSON_LEN 4096
 
 struct fault_server {
 	struct MHD_Daemon *mhd;		/* NULL in hostile mode */
@@ -61,24 +61,37 @@ int fault_kind_parse(const char *name, enum fault_kind *out)
 	return -1;
 }
 
-/* A snapshot whose counters grow with n, so each answer differs; state and recommendation as given (JSON text). */
-static int fault_json(char *buf, size_t len, unsigned n, const char *state, const char *recommendation)
+/*
+ * A snapshot whose counters grow with n, so each answer differs; state and
+ * recommendation as given (JSON string content); with a row name, one row.
+ */
+static int fault_json(char *buf, size_t len, unsigned n, const char *state, const char *recommendation,
+		      const char *row)
 {
-	return snprintf(buf, len,
-		"{\"latency\":{\"p50\":45.2,\"p90\":89.3,\"p95\":125.7,\"p99\":234.1,"
+	static const char objects[] =
+		"\"latency\":{\"p50\":45.2,\"p90\":89.3,\"p95\":125.7,\"p99\":234.1,"
 		"\"max\":456.2,\"min\":3.1,\"avg\":67.8,\"count\":%u},"
 		"\"throughput\":{\"requestsPerSecond\":156.3,\"requestsPerMinute\":9378.0},"
 		"\"errorRates\":{\"circuitBreakerTrips\":0,\"rateLimitViolations\":2,"
 		"\"timeouts\":1,\"failures\":%u},"
 		"\"circuitBreakerStatus\":{\"state\":\"%s\",\"isHealthy\":true,"
 		"\"failureRate\":0.002,\"avgResponseTime\":67.8,"
-		"\"recommendation\":\"%s\"}}\n", 1000 + n, n, state, recommendation);
+		"\"recommendation\":\"%s\"}";
+	int at = snprintf(buf, len, "{");
+
+	at += snprintf(buf + at, len - (size_t)at, objects, 1000 + n, n, state, recommendation);
+	if (row != NULL) {
+		at += snprintf(buf + at, len - (size_t)at, ",\"upstreams\":[{\"name\":\"%s\",", row);
+		at += snprintf(buf + at, len - (size_t)at, objects, 1000 + n, n, "closed", "");
+		at += snprintf(buf + at, len - (size_t)at, "}]");
+	}
+	return at + snprintf(buf + at, len - (size_t)at, "}\n");
 }
 
 /* A valid snapshot whose counters grow with n. */
 static int fault_good_json(char *buf, size_t len, unsigned n)
 {
-	return fault_json(buf, len, n, "closed", "Service healthy");
+	return fault_json(buf, len, n, "closed", "Service healthy", NULL);
 }
 
 static enum MHD_Result fault_queue(struct MHD_Connection *c, unsigned status,
@@ -420,10 +433,10 @@ static void raw_serve_kind(int fd, enum fault_kind kind, unsigned n)
 	fault_good_json(json, sizeof(json), n);
 	switch (kind) {
 	case FAULT_HOSTILE_JSON:
-		fault_json(json, sizeof(json), n, "closed", esc);
+		fault_json(json, sizeof(json), n, "closed", esc, esc);
 		break;
 	case FAULT_HOSTILE_STATE:
-		fault_json(json, sizeof(json), n, esc, "Service healthy");
+		fault_json(json, sizeof(json), n, esc, "Service healthy", NULL);
 		break;
 	case FAULT_HOSTILE_REASON:
 		raw_answer(fd, "503 " FAULT_HOSTILE_TEXT, "Content-Type: text/plain\r\n", "oops\n");

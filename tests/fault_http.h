@@ -31,7 +31,7 @@ enum fault_kind {
 	FAULT_REDIRECT_LOOP,	/* /metrics -> /loop -> /loop ... */
 	FAULT_REFUSED,		/* only in a standalone sequence: not listening yet */
 	/* Hostile answers: only a hostile-mode server sends them (others answer 501). */
-	FAULT_HOSTILE_JSON,	/* good snapshot, recommendation = the hostile text */
+	FAULT_HOSTILE_JSON,	/* good snapshot; recommendation and a row's name = the hostile text */
 	FAULT_HOSTILE_STATE,	/* circuitBreakerStatus.state = the hostile text */
 	FAULT_HOSTILE_REASON,	/* "HTTP/1.1 503 <hostile text>" */
 	FAULT_HOSTILE_HEADER,	/* good snapshot; Content-Type and X-Hostile carry the text */
