@@ -24,7 +24,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "metrics.h"
+#include "sanitize.h"
 #include "util.h"
 
 #define RSTREAM_IN_CAP (64 * 1024)
@@ -515,7 +515,7 @@ struct rstream *rstream_open(const char *path, const struct rstream_options *o,
 	s = xcalloc(1, sizeof(*s));
 	s->saved_flags = -1;
 	s->follow = o->follow;
-	metrics_copy_text(s->name, sizeof(s->name), is_stdin ? "standard input" : path);
+	sanitize_copy(s->name, sizeof(s->name), is_stdin ? "standard input" : path, 0);
 	/* O_NONBLOCK: a FIFO without a writer would otherwise hang open() itself. */
 	s->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	s->own_fd = !is_stdin;

@@ -42,6 +42,7 @@
 
 #include "record/reader.h"
 #include "record/stream.h"
+#include "sanitize.h"
 #include "util.h"
 
 /* Bad lines reported one by one; the rest are only counted in describe(). */
@@ -619,7 +620,8 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 	r = xcalloc(1, sizeof(*r));
 	r->in = in;
 	r->ring = so.ring_bytes;
-	metrics_copy_text(r->path, sizeof(r->path), strcmp(o->path, "-") == 0 ? "stdin" : o->path);
+	/* Kept only for messages and the header, so it passes the funnel once, here. */
+	sanitize_copy(r->path, sizeof(r->path), strcmp(o->path, "-") == 0 ? "stdin" : o->path, 0);
 	slash = strrchr(r->path, '/');
 	r->name = slash != NULL && slash[1] != '\0' ? slash + 1 : r->path;
 	r->follow = r->catching_up = o->follow;

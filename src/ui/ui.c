@@ -33,6 +33,7 @@
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
+#include "sanitize.h"
 #include "stopsig.h"
 #include "util.h"
 
@@ -339,7 +340,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 		if (keys != stdin)
 			fclose(keys);
 		stopsig_restore(&u.stop);
-		fprintf(stderr, "routertop: %s\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
 		return 3;
 	}
 	fatal_set_cleanup(term_restore);
