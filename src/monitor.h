@@ -55,7 +55,9 @@ struct monitor {
 	bool have_latest;
 	struct monitor_row *rows;	/* one per row of latest, in its order */
 	size_t nrows, rows_cap;
-	int64_t start_ms;		/* source clock at monitor_init(): batch lines count from here */
+	int64_t start_ms;		/* source clock at monitor_init() (or at the first record, when
+					 * the clock was not known then): batch lines count from here */
+	bool start_known;
 };
 
 /* Set up *m; history keeps history_capacity snapshots. rec may be NULL. */

@@ -12,18 +12,27 @@
  * csv (the router's line has an empty row column), and in nagios the
  * failing rows in the message and perfdata per row. The status reported
  * everywhere is monitor_status(): the worst of the router and its rows.
+ *
+ * Every text from outside (a router's words and row names, the source's
+ * description with a URL or file name in it) leaves through the sanitising
+ * funnel (sanitize.h); the nagios line's text without '|', its perfdata
+ * labels quoted as the monitoring-plugin guidelines say.
  */
 #include "output.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 #define NUM_LEN 32
+#define NAGIOS_TEXT_LEN 1024
+#define NAGIOS_LABEL_LEN 128
 /* Widest name column of the text table; longer names overflow it. */
 #define NAME_COL_MAX 24
 /* Rows a nagios message names before it only counts the rest. */
@@ -183,8 +192,10 @@ static void output_rows_table(FILE *out, const struct monitor *m, const char *in
 	for (size_t i = 0; i < n; i++) {
 		const struct monitor_row *r = monitor_row(m, i);
 		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN], e[NUM_LEN], f[NUM_LEN];
+		char name[METRICS_NAME_LEN];
 
-		fprintf(out, "%s%-*s  %-9s %6s %8s %8s %8s %8s %6s  %s\n", indent, w, r->name,
+		sanitize_copy(name, sizeof(name), r->name, 0);
+		fprintf(out, "%s%-*s  %-9s %6s %8s %8s %8s %8s %6s  %s\n", indent, w, name,
 			breaker_state_name(r->state), fmt_age(a, r->state_age_s),
 			fmt_human(b, r->rps, "n/a"), fmt_human(c, r->p50, "n/a"),
 			fmt_human(d, r->p95, "n/a"), fmt_human(e, r->p99, "n/a"),
@@ -216,15 +227,19 @@ static void output_text_report(FILE *out, const struct monitor *m)
 	struct metrics_snapshot copy;
 	int64_t t;
 	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
-	char desc[128], a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN], e[NUM_LEN];
+	char desc[128], rec[METRICS_TEXT_LEN], a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN],
+		e[NUM_LEN];
 
 	source_describe(m->src, desc, sizeof(desc));
+	sanitize_in_place(desc, 0);
 	fprintf(out, "source      %s  (at %+.1fs)\n", desc, (double)t / 1000.0);
 	fprintf(out, "breaker     %s", breaker_state_name(s->breaker.state));
 	if (s->breaker.healthy >= 0)
 		fprintf(out, ", %s", s->breaker.healthy ? "healthy" : "unhealthy");
-	if (s->breaker.recommendation[0] != '\0')
-		fprintf(out, ", \"%s\"", s->breaker.recommendation);
+	if (s->breaker.recommendation[0] != '\0') {
+		sanitize_copy(rec, sizeof(rec), s->breaker.recommendation, 0);
+		fprintf(out, ", \"%s\"", rec);
+	}
 	fprintf(out, "\nlatency     P50 %s  P95 %s  P99 %s ms\n", fmt_human(a, s->latency.p50, "n/a"),
 		fmt_human(b, s->latency.p95, "n/a"), fmt_human(c, s->latency.p99, "n/a"));
 	fprintf(out, "throughput  %s req/s\n", fmt_human(a, s->throughput.per_second, "n/a"));
@@ -313,6 +328,7 @@ static void output_json(FILE *out, const struct monitor *m)
 	cJSON_AddItemToObject(root, "targets", json_targets(&m->eval, m->targets->limit));
 	cJSON_AddStringToObject(root, "status", target_status_name(monitor_status(m)));
 	json_rows(root, m);
+	sanitize_cjson(root);
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (text == NULL)
@@ -322,8 +338,11 @@ static void output_json(FILE *out, const struct monitor *m)
 }
 
 /* A csv field: as is, or quoted (quotes doubled) when it holds a comma, quote or space. */
-static void csv_field(FILE *out, const char *text)
+static void csv_field(FILE *out, const char *raw)
 {
+	char text[METRICS_NAME_LEN];
+
+	sanitize_copy(text, sizeof(text), raw, 0);
 	if (strpbrk(text, ",\" ") == NULL) {
 		fputs(text, out);
 		return;
@@ -401,12 +420,28 @@ static const char *nagios_word(enum target_status st)
 	return "UNKNOWN";
 }
 
+/* Append to the NUL-terminated text in buf (len bytes in all); a cut is harmless here. */
+static void text_append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void text_append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
 /*
  * The targets of one evaluation (the router's, or a row's with its name
  * before each) whose status is st, e.g. "search p99 1000.0 ms (limit < 500)".
  * Returns how many were written after the shown ones before.
  */
-static int nagios_targets(FILE *out, const char *row, const struct evaluation *ev,
+static int nagios_targets(char *out, size_t len, const char *row, const struct evaluation *ev,
 			  enum target_status st, int shown)
 {
 	char num[NUM_LEN], lim[NUM_LEN];
@@ -418,14 +453,15 @@ static int nagios_targets(FILE *out, const char *row, const struct evaluation *e
 
 		if (r->status != st)
 			continue;
-		fprintf(out, "%s%s%s%s ", shown + n++ ? ", " : "", row != NULL ? row : "",
-			row != NULL ? " " : "", target_key(id));
+		text_append(out, len, "%s%s%s%s ", shown + n++ ? ", " : "", row != NULL ? row : "",
+			    row != NULL ? " " : "", target_key(id));
 		if (isnan(r->value))
-			fprintf(out, "n/a (%s)", r->note != NULL ? r->note : "no data");
+			text_append(out, len, "n/a (%s)", r->note != NULL ? r->note : "no data");
 		else
-			fprintf(out, "%s%s%s (limit %s %s)", fmt_human(num, r->value, "n/a"),
-				target_unit_sep(id), target_unit(id),
-				target_is_upper_bound(id) ? "<" : ">", fmt_exact(lim, ev->limits.limit[id]));
+			text_append(out, len, "%s%s%s (limit %s %s)", fmt_human(num, r->value, "n/a"),
+				    target_unit_sep(id), target_unit(id),
+				    target_is_upper_bound(id) ? "<" : ">",
+				    fmt_exact(lim, ev->limits.limit[id]));
 	}
 	return n;
 }
@@ -435,7 +471,7 @@ static int nagios_targets(FILE *out, const char *row, const struct evaluation *e
  * of the first few rows in it (the rest counted), e.g. "throughput 0.032
  * req/s (limit > 100), search p99 1000.0 ms (limit < 500)".
  */
-static void nagios_summary(FILE *out, const struct monitor *m)
+static void nagios_summary(char *out, size_t len, const struct monitor *m)
 {
 	enum target_status st = monitor_status(m);
 	struct evaluation router = m->eval;
@@ -445,7 +481,7 @@ static void nagios_summary(FILE *out, const struct monitor *m)
 	/* The router's limits are the target set's (hand-made evaluations carry none). */
 	memcpy(router.limits.limit, m->targets->limit, sizeof(router.limits.limit));
 	if (st != STATUS_OK)
-		shown += nagios_targets(out, NULL, &router, st, shown);
+		shown += nagios_targets(out, len, NULL, &router, st, shown);
 	for (size_t i = 0; st != STATUS_OK && i < monitor_rows(m); i++) {
 		const struct monitor_row *r = monitor_row(m, i);
 
@@ -456,12 +492,12 @@ static void nagios_summary(FILE *out, const struct monitor *m)
 			continue;
 		}
 		rows_named++;
-		shown += nagios_targets(out, r->name, &r->eval, st, shown);
+		shown += nagios_targets(out, len, r->name, &r->eval, st, shown);
 	}
 	if (rows_more > 0)
-		fprintf(out, ", and %zu more row%s", rows_more, rows_more > 1 ? "s" : "");
+		text_append(out, len, ", and %zu more row%s", rows_more, rows_more > 1 ? "s" : "");
 	if (shown == 0)
-		fputs(st == STATUS_OK ? "all targets met" : "no data", out);
+		text_append(out, len, "%s", st == STATUS_OK ? "all targets met" : "no data");
 }
 
 /*
@@ -478,22 +514,27 @@ static const struct {
 };
 
 /*
- * A perfdata label: bare for the router ("p95"), quoted for a row ("'search
- * p95'"), with a quote doubled and '=' (which the format cannot hold) as '_'.
+ * A perfdata label as the plugin guidelines write it: in single quotes, a
+ * quote inside doubled, no '=' (it ends the label) and nothing the funnel
+ * would not pass in plugin output: "'p95'" for the router, "'search p95'"
+ * for a row. Row names from routers come through here.
  */
-static void nagios_label(FILE *out, const char *row, const char *label)
+static const char *nagios_label(char *buf, size_t len, const char *row, const char *label)
 {
-	if (row == NULL) {
-		fputs(label, out);
-		return;
-	}
-	fputc('\'', out);
-	for (const char *p = row; *p != '\0'; p++) {
+	char clean[NAGIOS_LABEL_LEN], text[NAGIOS_LABEL_LEN + 16];
+	size_t out = 0;
+
+	sanitize_copy(clean, sizeof(clean), row != NULL ? row : "", SANITIZE_PLUGIN);
+	str_printf(text, sizeof(text), "%s%s%s", clean, row != NULL ? " " : "", label);
+	buf[out++] = '\'';
+	for (const char *p = text; *p != '\0' && out + 3 < len; p++) {
 		if (*p == '\'')
-			fputc('\'', out);
-		fputc(*p == '=' ? '_' : *p, out);
+			buf[out++] = '\'';
+		buf[out++] = *p == '=' ? '_' : *p;
 	}
-	fprintf(out, " %s'", label);
+	buf[out++] = '\'';
+	buf[out] = '\0';
+	return buf;
 }
 
 /* The perfdata of one evaluation; *sep is " |" before the first item, "" after. */
@@ -505,13 +546,12 @@ static void nagios_perf_items(FILE *out, const char *row, const struct evaluatio
 		double v = ev->t[id].value, lim = limit[id];
 		bool upper = target_is_upper_bound(id);
 		double warn = upper ? lim * (1.0 - band) : lim * (1.0 + band);
-		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN];
+		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lab[2 * NAGIOS_LABEL_LEN + 40];
 
 		if (isnan(v) || isinf(v))
 			continue;
-		fprintf(out, "%s ", *sep);
-		nagios_label(out, row, nagios_perf[i].label);
-		fprintf(out, "=%s%s", fmt_exact(a, v), nagios_perf[i].uom);
+		fprintf(out, "%s %s=%s%s", *sep, nagios_label(lab, sizeof(lab), row, nagios_perf[i].label),
+			fmt_exact(a, v), nagios_perf[i].uom);
 		/* No target, no thresholds. */
 		if (!isnan(lim))
 			fprintf(out, ";%s%s;%s%s", fmt_exact(b, warn), upper ? "" : ":",
@@ -538,10 +578,13 @@ static void output_nagios(FILE *out, const struct monitor *m)
 	struct metrics_snapshot copy;
 	int64_t t;
 	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
+	char text[NAGIOS_TEXT_LEN] = "";
 
-	fprintf(out, "ROUTERTOP %s - ", nagios_word(monitor_status(m)));
-	nagios_summary(out, m);
-	fprintf(out, "; breaker %s", breaker_state_name(s->breaker.state));
+	nagios_summary(text, sizeof(text), m);
+	text_append(text, sizeof(text), "; breaker %s", breaker_state_name(s->breaker.state));
+	/* Everything before the '|' is text; none of it may hold one. */
+	sanitize_in_place(text, SANITIZE_PLUGIN);
+	fprintf(out, "ROUTERTOP %s - %s", nagios_word(monitor_status(m)), text);
 	nagios_perfdata(out, m);
 	fputc('\n', out);
 }
