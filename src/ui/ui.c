@@ -56,8 +56,6 @@ struct ui {
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
 	int64_t notice_until_ms;
-	bool incident;			/* f turned a manual incident on */
-	unsigned breaker_presses;	/* b presses the source took */
 	struct stopsig stop;
 };
 
@@ -119,33 +117,13 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
-/*
- * f and b: the source acts or refuses. The screen keeps count of what it
- * asked for, so the notice can say what happened and what the next press
- * does; the header (the source's description) shows the state meanwhile.
- */
+/* f and b: the source acts or refuses, and says which in its own words. */
 static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
-	static const char *const breaker_msgs[] = {
-		"breaker forced open: calls fail fast (b: force it closed)",
-		"breaker forced closed: no protection (b: back to automatic)",
-		"breaker automatic again: reset to closed",
-	};
+	char msg[SOURCE_MSG_LEN];
 
-	if (source_inject(u->src, what) != 0) {
-		ui_notice(u, u->src->ops->inject == NULL
-			     ? "no faults to inject: only the simulated router takes them"
-			     : "no faults to inject: the simulation has ended", now);
-		return;
-	}
-	if (what == SOURCE_INJECT_INCIDENT_TOGGLE) {
-		u->incident = !u->incident;
-		ui_notice(u, u->incident ? "incident: 40 % timeouts, 10 % failures (f ends it)"
-					 : "incident over: the scenario's faults are back", now);
-	} else {
-		ui_notice(u, breaker_msgs[u->breaker_presses % 3], now);
-		u->breaker_presses++;
-	}
+	source_inject(u->src, what, msg, sizeof(msg));
+	ui_notice(u, msg, now);
 }
 
 /* m: start the search (see jump.h for where it stops). */
