@@ -30,6 +30,7 @@
 #include "ui/canvas.h"
 #include "ui/input.h"
 #include "ui/jump.h"
+#include "ui/keys.h"
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
@@ -169,6 +170,7 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		source_set_interval(u->src, u->st.interval_ms);
 		break;
 	case UI_ACT_REDRAW:
+	case UI_ACT_HELP:
 		term_invalidate(u->term);
 		break;
 	case UI_ACT_SEEK_BACK:
@@ -201,6 +203,16 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	u->dirty = true;
 }
 
+/* Which keys apply (keys.h): what the source can do. */
+static unsigned ui_key_modes(const struct ui *u)
+{
+	const struct source_ops *ops = u->src->ops;
+
+	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
+	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
+	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u);
+}
+
 static void ui_pump_keys(struct ui *u, int64_t now)
 {
 	int key;
@@ -226,6 +238,7 @@ static void ui_render(struct ui *u, int64_t now)
 		.program = PACKAGE_NAME " " PACKAGE_VERSION,
 		.utf8 = u->utf8,
 		.help = u->st.help,
+		.key_modes = u->st.modes,
 		.paused = u->st.paused,
 		.mono_ms = now,
 		.wall_ms = clock_wall_ms(),
@@ -298,6 +311,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
 	u.st.speed = o->speed;
+	u.st.modes = ui_key_modes(&u);
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
 	if (stopsig_install(&u.stop) < 0) {
