@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "sanitize.h"
 #include "util.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -584,31 +584,7 @@ static int fail_at(const char *text, const char *pos, const char *what, char *er
 
 void metrics_copy_text(char *dst, size_t size, const char *src)
 {
-	const char *p = src;
-	size_t used = 0;
-
-	if (size == 0)
-		return;
-	while (*p != '\0') {
-		uint32_t cp;
-		size_t n = utf8_decode(p, UTF8_MAX, &cp);
-		const char *put = p;
-		size_t width = n;
-
-		/* A byte that is not UTF-8 shows as '?', a control character as a space. */
-		if (cp == UTF8_BAD) {
-			put = "?";
-		} else if (utf8_is_control(cp)) {
-			put = " ";
-			width = 1;
-		}
-		if (used + width > size - 1)
-			break;
-		memcpy(dst + used, put, width);
-		used += width;
-		p += n;
-	}
-	dst[used] = '\0';
+	sanitize_copy(dst, size, src, 0);
 }
 
 /* "group.key", or "key" at the top level, after prefix ("" or "upstreams[2]."). */

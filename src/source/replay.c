@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "record/reader.h"
+#include "sanitize.h"
 #include "util.h"
 
 /* Bad lines reported one by one; the rest are only counted in describe(). */
@@ -586,6 +587,8 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(o->path);
+	/* Kept only for messages and the header, so it passes the funnel once, here. */
+	sanitize_in_place(r->path, 0);
 	slash = strrchr(r->path, '/');
 	r->name = slash != NULL && slash[1] != '\0' ? slash + 1 : r->path;
 	line_reader_init(&r->rd, fd);

@@ -101,14 +101,14 @@ static size_t glyph_next(const char *text, char out[CANVAS_GLYPH], size_t *outle
 	uint32_t cp;
 	size_t n = utf8_decode(text, UTF8_MAX, &cp);
 
-	/* A bad byte, or a character of unknown width, is stored as '?'. */
-	if (cp == UTF8_BAD || !codepoint_narrow(cp)) {
+	/* A byte that is not UTF-8, or a glyph of unknown width: store '?', not its bytes. */
+	if (n == 0 || !codepoint_narrow(cp)) {
 		out[0] = '?';
 		*outlen = 1;
-	} else {
-		memcpy(out, text, n);
-		*outlen = n;
+		return n == 0 ? 1 : n;
 	}
+	memcpy(out, text, n);
+	*outlen = n;
 	return n;
 }
 

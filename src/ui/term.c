@@ -186,9 +186,10 @@ static chtype line_char(enum canvas_line line)
 }
 
 /*
- * One glyph, decoded here rather than by the C library, so that curses gets
- * a character, never bytes. Outside a UTF-8 locale anything beyond ASCII
- * would print as several cells: '?' instead.
+ * One glyph, decoded here (utf8.h) rather than by the C library, so that
+ * curses gets a character, never bytes. The canvas holds only printable
+ * glyphs of one column; outside a UTF-8 locale anything beyond ASCII would
+ * print as several cells: '?' instead.
  */
 static void glyph_put(const struct term *t, int x, int y, const char *glyph, attr_t a)
 {
@@ -196,11 +197,10 @@ static void glyph_put(const struct term *t, int x, int y, const char *glyph, att
 	wchar_t wch[2] = { 0, 0 };
 	cchar_t wc;
 
-	utf8_decode(glyph, CANVAS_GLYPH, &cp);
-	if (utf8_is_control(cp))
-		cp = ' ';
-	else if (cp == UTF8_BAD || (!t->utf8 && cp >= 0x80))
+	if (utf8_decode(glyph, CANVAS_GLYPH, &cp) == 0 || (!t->utf8 && cp >= 0x80))
 		cp = '?';
+	else if (cp < 0x20)
+		cp = ' ';
 	if (cp < 0x80) {
 		mvaddch(y, x, (chtype)cp | a);
 		return;
