@@ -12,5 +12,5 @@ tests_check_canvas_SOURCES = tests/check_canvas.c tests/check_run.h
 tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h
 
 TESTS += tests/e2e_ui.sh
-BENCH_SHELL += bench/idle_cpu.sh
-EXTRA_DIST += tests/e2e_ui.sh bench/idle_cpu.sh
+BENCH_SHELL += bench/screen.sh
+EXTRA_DIST += tests/e2e_ui.sh bench/screen.sh
