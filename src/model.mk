@@ -12,6 +12,7 @@ tests_check_targets_SOURCES = tests/check_targets.c tests/check_run.h
 
 dist_samples_DATA += data/samples/seed-open-breaker.json
 dist_samples_DATA += data/samples/healthy.json
+dist_samples_DATA += data/samples/upstreams.json
 
 # libFuzzer target for metrics_parse. clang only, so never part of `make
 # check`: `make fuzz-metrics && ./fuzz-metrics -max_total_time=60 DIR`.

@@ -211,6 +211,7 @@ int record_parse_line(const char *buf, size_t len, int64_t prev_t, struct record
 	cJSON *root;
 	int rc;
 
+	metrics_init(&rec->snap);
 	if (memchr(buf, '\0', len) != NULL) {
 		str_printf(msg, msglen, "NUL byte in the line");
 		return -1;
@@ -245,3 +246,8 @@ int record_parse_line(const char *buf, size_t len, int64_t prev_t, struct record
 	return rc;
 }
 
+
+void record_free(struct record *rec)
+{
+	metrics_free(&rec->snap);
+}

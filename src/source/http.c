@@ -30,7 +30,6 @@
 #define HTTP_URL_LEN 512
 #define HTTP_DEFAULT_INTERVAL_MS 5000
 #define HTTP_DEFAULT_TIMEOUT_MS 4000
-#define HTTP_DEFAULT_MAX_BODY ((size_t)1 << 20)
 #define HTTP_FAILURES_MAX 1000
 
 struct http_sock {
@@ -376,6 +375,8 @@ static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 	ev->at_ms = now;
 	ev->wall_ms = clock_wall_ms();
 	ev->message[0] = '\0';
+	/* The snapshot lent out last time (see source.h) is no longer anyone's. */
+	metrics_free(&ev->snap);
 	fault = http_fault_message(&o, ev->message, sizeof(ev->message));
 	if (!fault && metrics_parse(h->body != NULL ? h->body : "", h->body_len, &ev->snap,
 				    perr, sizeof(perr)) != 0) {
@@ -421,6 +422,7 @@ static void http_start(struct http_source *h, int64_t now)
 		h->ev.kind = SOURCE_ERROR;
 		h->ev.at_ms = now;
 		h->ev.wall_ms = clock_wall_ms();
+		metrics_free(&h->ev.snap);
 		metrics_init(&h->ev.snap);
 		str_printf(h->ev.message, sizeof(h->ev.message), "cannot start a request to %s: %s",
 			   h->shown_url, curl_multi_strerror(rc));
@@ -450,6 +452,7 @@ static int http_step(void *self, int64_t now, struct source_event *ev)
 	}
 	if (!h->pending)
 		return 0;
+	/* A shallow copy: the rows stay h->ev's, lent until the next step. */
 	*ev = h->ev;
 	h->pending = false;
 	return 1;
@@ -523,6 +526,7 @@ static void http_destroy(void *self)
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
 	curl_slist_free_all(h->headers);
+	metrics_free(&h->ev.snap);
 	free(h->body);
 	free(h->url);
 	free(h);
@@ -612,7 +616,7 @@ struct source *source_http_new(const struct http_options *o, char *err, size_t e
 	h = xcalloc(1, sizeof(*h));
 	h->interval_ms = o->interval_ms > 0 ? o->interval_ms : HTTP_DEFAULT_INTERVAL_MS;
 	h->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
-	h->max_body = o->max_body > 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
+	h->max_body = o->max_body > 0 ? o->max_body : METRICS_BODY_DEFAULT;
 	h->insecure = o->insecure;
 	h->url = xstrdup(o->url);
 	h->next_poll_ms = INT64_MIN / 2;	/* the first poll is due at once */
