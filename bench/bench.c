@@ -32,12 +32,22 @@ void bench_consume(double v)
 	bench_sink += v;
 }
 
-double bench_now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double bench_now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+double bench_cpu_s(void)
+{
+	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -58,12 +68,12 @@ static double median_sorting(double *v, size_t n)
  * The cost of one clock read: the median gap between two back-to-back reads
  * (so preemption in one sample does not count), in nanoseconds.
  */
-static double measure_clock_ns(void)
+static double measure_clock_ns(double (*now)(void))
 {
 	static double gaps[CLOCK_SAMPLES];
 
 	for (size_t i = 0; i < CLOCK_SAMPLES; i++) {
-		double a = bench_now_s(), c = bench_now_s();
+		double a = now(), c = now();
 
 		gaps[i] = (c - a) * 1e9;
 	}
@@ -111,7 +121,8 @@ void bench_init(struct bench *b, const char *program)
 	b->filter = f != NULL && *f != '\0' ? f : NULL;
 	b->rounds = env_int("BENCH_ROUNDS", BENCH_MIN_ROUNDS, BENCH_MIN_ROUNDS, MAX_ROUNDS);
 	b->round_s = env_double("BENCH_ROUND_S", BENCH_MIN_ROUND_S, BENCH_MIN_ROUND_S, 60.0);
-	b->clock_ns = measure_clock_ns();
+	b->cpu_clock_ns = measure_clock_ns(bench_cpu_s);
+	b->wall_clock_ns = measure_clock_ns(bench_now_s);
 }
 
 bool bench_wanted(const struct bench *b, const char *name)
@@ -132,24 +143,30 @@ static void empty_loop(uint64_t n)
 		BENCH_BARRIER();
 }
 
+/* The figure's clock, in seconds: the thread's CPU time unless it asks for the wall. */
+static double spec_now(const struct bench_spec *s)
+{
+	return s->wall_clock ? bench_now_s() : bench_cpu_s();
+}
+
 /* Seconds that run(n) takes; *work receives what it returned. */
 static double time_run(const struct bench_spec *s, uint64_t n, uint64_t *work)
 {
-	double t0 = bench_now_s();
+	double t0 = spec_now(s);
 
 	*work = s->run(s->ctx, n);
-	return bench_now_s() - t0;
+	return spec_now(s) - t0;
 }
 
 static double time_baseline(const struct bench_spec *s, uint64_t n)
 {
-	double t0 = bench_now_s();
+	double t0 = spec_now(s);
 
 	if (s->baseline != NULL)
 		s->baseline(s->ctx, n);
 	else
 		empty_loop(n);
-	return bench_now_s() - t0;
+	return spec_now(s) - t0;
 }
 
 /* The n that makes one run last about round_s; 0 if the work reports none. */
@@ -242,11 +259,13 @@ int bench_report(struct bench *b, const char *name, const char *unit, const doub
 int bench_measure(struct bench *b, const struct bench_spec *s, struct bench_stats *out)
 {
 	double figures[MAX_ROUNDS], base_ns = 0;
+	double clock_ns;
 	uint64_t n, work;
 	struct bench_stats st;
 
 	if (!bench_wanted(b, s->name))
 		return 0;
+	clock_ns = s->wall_clock ? b->wall_clock_ns : b->cpu_clock_ns;
 	n = calibrate(b, s);
 	if (n == 0)
 		return bench_fail(b, s->name, "the work reported nothing done");
@@ -254,7 +273,7 @@ int bench_measure(struct bench *b, const struct bench_spec *s, struct bench_stat
 		return bench_fail(b, s->name, "the warm-up round did nothing");
 	for (int r = 0; r < b->rounds; r++) {
 		double t = time_run(s, n, &work), base = time_baseline(s, n);
-		double net = t - base - b->clock_ns * 1e-9;
+		double net = t - base - clock_ns * 1e-9;
 
 		if (work == 0)
 			return bench_fail(b, s->name, "a round reported nothing done");
@@ -263,8 +282,9 @@ int bench_measure(struct bench *b, const struct bench_spec *s, struct bench_stat
 		figures[r] = figure_of(s->kind, work, net);
 		base_ns += base * 1e9 / (double)n;
 	}
-	fprintf(stderr, "# %s: %d rounds of %llu ops, baseline %.3g ns/op, clock %.3g ns\n",
-		s->name, b->rounds, (unsigned long long)n, base_ns / b->rounds, b->clock_ns);
+	fprintf(stderr, "# %s: %d rounds of %llu ops, baseline %.3g ns/op, %s clock %.3g ns\n",
+		s->name, b->rounds, (unsigned long long)n, base_ns / b->rounds,
+		s->wall_clock ? "wall" : "cpu", clock_ns);
 	st.median = median_sorting(figures, (size_t)b->rounds);
 	st.min = figures[0];
 	st.max = figures[b->rounds - 1];

@@ -11,6 +11,11 @@
  * subtracts it and the cost of one clock read: what is left is the work
  * alone. min and max beside the median show how noisy the machine was.
  *
+ * The clock is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID): the machine
+ * is shared, and time the scheduler gives to other programs is not the
+ * work's cost. A figure that waits for other processes (bench_cmd's runs of
+ * a command) asks for the wall clock instead.
+ *
  * A figure that cannot be measured (no work done, or the baseline costs as
  * much as the work) prints a line on stderr and makes bench_finish() return
  * non-zero, so `make bench` fails instead of printing a made-up number.
@@ -54,6 +59,7 @@ struct bench_spec {
 	 */
 	void (*baseline)(void *ctx, uint64_t n);
 	void *ctx;
+	bool wall_clock;	/* time on CLOCK_MONOTONIC, not the thread's CPU time */
 };
 
 /* The statistics of one figure, in its printed unit. */
@@ -67,7 +73,8 @@ struct bench {
 	const char *filter;	/* BENCH_FILTER, or NULL */
 	int rounds;
 	double round_s;
-	double clock_ns;	/* the cost of one clock read, measured by bench_init */
+	double cpu_clock_ns;	/* the cost of one clock read, measured by bench_init */
+	double wall_clock_ns;
 	int failed;		/* figures that could not be measured */
 	int measured;
 };
@@ -101,6 +108,8 @@ int bench_finish(const struct bench *b);
 
 /* Seconds on CLOCK_MONOTONIC, for bench programs that time something themselves. */
 double bench_now_s(void);
+/* Seconds of CPU time this thread has used. */
+double bench_cpu_s(void);
 
 /* Keeps the compiler from dropping a computation whose result is otherwise unused. */
 void bench_consume(double v);

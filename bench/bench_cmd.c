@@ -109,7 +109,7 @@ static int usage(void)
 static int cmd_time(struct bench *b, int argc, char **argv)
 {
 	struct cmd_ctx c = { 0 };
-	struct bench_spec s = { .run = run_cmd, .baseline = base_cmd, .ctx = &c };
+	struct bench_spec s = { .run = run_cmd, .baseline = base_cmd, .ctx = &c, .wall_clock = true };
 	char *end;
 	int i = 6;
 
