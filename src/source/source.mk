@@ -2,10 +2,17 @@
 # Sources: the one interface (source.h) and one file per source.
 src_libroutertop_a_SOURCES += src/source/source.c src/source/source.h \
 	src/source/sim.c src/source/http.c src/source/http.h \
-	src/source/exec.c src/source/replay.c
+	src/source/exec.c src/source/replay.c \
+	src/source/tail.c src/source/follow.c src/source/follow.h \
+	src/source/tally.c src/source/tally.h
 
-check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source
-TESTS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source
+check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
+	tests/check_follow tests/check_tally tests/check_tail
+TESTS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
+	tests/check_follow tests/check_tally tests/check_tail
+tests_check_follow_SOURCES = tests/check_follow.c tests/check_run.h
+tests_check_tally_SOURCES = tests/check_tally.c tests/check_run.h
+tests_check_tail_SOURCES = tests/check_tail.c tests/check_run.h
 tests_check_exec_SOURCES = tests/check_exec.c tests/check_run.h
 tests_check_http_SOURCES = tests/check_http.c tests/check_run.h \
 	tests/fault_http.c tests/fault_http.h
