@@ -52,3 +52,7 @@ fuzz-replay: $(srcdir)/tests/fuzz_replay.c $(srcdir)/src/source/replay.c $(srcdi
 
 TESTS += tests/e2e_replay_inputs.sh
 EXTRA_DIST += tests/e2e_replay_inputs.sh
+
+# `make bench`: routertop tail beside GoAccess on one generated nginx log.
+BENCH_SHELL += bench/tail.sh
+EXTRA_DIST += bench/tail.sh bench/nginx_log.awk
