@@ -35,16 +35,17 @@ if bench_need goaccess goaccess_lines_per_s; then
 		--date-format=%d/%b/%Y --time-format=%T -o "$dir/goaccess.json"
 fi
 
-# Peak RSS of whole runs, from the kernel's accounting of a waited child.
-if bench_wanted tail_rss_kb && bench_need python3 tail_rss_kb; then
+# Peak RSS of whole runs, as GNU time reads it from the kernel (wait4).
+if bench_wanted tail_rss_kb && bench_need /usr/bin/time tail_rss_kb; then
 	rss=""
 	i=0
 	while [ $i -lt "${BENCH_ROUNDS:-5}" ]; do
-		kb=$(python3 -c 'import resource, subprocess, sys
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else "failed")' \
-			"$RT_BIN" tail "$log" --once --log-format nginx-timed)
-		rss="$rss $kb"
+		if /usr/bin/time -f %M -o "$dir/rss" "$RT_BIN" tail "$log" --once \
+			--log-format nginx-timed >/dev/null; then
+			rss="$rss $(cat "$dir/rss")"
+		else
+			rss="$rss failed"
+		fi
 		i=$((i + 1))
 	done
 	# shellcheck disable=SC2086
