@@ -102,7 +102,7 @@ START_TEST(test_breaker_inferred)
 
 	metrics_init(&s);
 	tally_add(t, "bad", 3, S(1), 100, ALOG_FAILURE);
-	tally_add(t, "bad", 3, S(1), 100, ALOG_TIMEOUT);
+	tally_add(t, "bad", 3, S(1) + 500000, 100, ALOG_TIMEOUT);
 	tally_add(t, "ok", 2, S(1), 100, ALOG_OK);
 	tally_add(t, "ok", 2, S(1), 100, ALOG_FAILURE);
 	tally_snapshot(t, S(2), true, &s);
@@ -115,12 +115,12 @@ START_TEST(test_breaker_inferred)
 	/* No request: the state holds, and its age grows. */
 	tally_snapshot(t, S(5), true, &s);
 	ck_assert_int_eq(row(&s, "bad")->snap.breaker.state, BREAKER_OPEN);
-	ck_assert_int_eq(row(&s, "bad")->snap.breaker.state_since_ms, 3000);
+	ck_assert_int_eq(row(&s, "bad")->snap.breaker.state_since_ms, 4000);	/* since its first failure */
 	/* One success closes it. */
 	tally_add(t, "bad", 3, S(6), 100, ALOG_OK);
 	tally_snapshot(t, S(7), true, &s);
 	ck_assert_int_eq(row(&s, "bad")->snap.breaker.state, BREAKER_CLOSED);
-	ck_assert_int_eq(row(&s, "bad")->snap.breaker.state_since_ms, 0);
+	ck_assert_int_eq(row(&s, "bad")->snap.breaker.state_since_ms, 1000);	/* since the success */
 	ck_assert_int_eq(s.breaker.state, BREAKER_CLOSED);
 	metrics_free(&s);
 	tally_free(t);

@@ -20,13 +20,19 @@ tests_check_replay_SOURCES = tests/check_replay.c tests/check_run.h
 tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
 
 # Helpers for the end-to-end tests: built by `make check`, not tests themselves.
-check_PROGRAMS += tests/fault_server tests/http_probe
+check_PROGRAMS += tests/fault_server tests/http_probe tests/http_load
 tests_fault_server_SOURCES = tests/fault_server.c tests/fault_http.c tests/fault_http.h
 tests_fault_server_CFLAGS = $(AM_CFLAGS) -pthread
 tests_fault_server_LDADD = $(MHD_LIBS)
 tests_fault_server_LDFLAGS = $(AM_LDFLAGS) -pthread
 tests_http_probe_SOURCES = tests/http_probe.c
 tests_http_probe_LDADD = $(CURL_LIBS)
+tests_http_load_SOURCES = tests/http_load.c
+tests_http_load_LDADD = $(CURL_LIBS)
+
+# routertop tail against a real nginx (nginx-light), which the tests start themselves.
+TESTS += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh
+EXTRA_DIST += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/nginx_lib.sh
 
 TESTS += tests/e2e_watch_faults.sh
 EXTRA_DIST += tests/e2e_watch_faults.sh

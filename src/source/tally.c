@@ -30,6 +30,9 @@ struct row {
 	struct twin tw;
 	enum breaker_state state;
 	int64_t state_since_us;
+	/* When the current run of failures began, and when the last success ended one (or the first request). */
+	int64_t failing_since_us, ok_since_us;
+	bool failing, seen;
 	uint64_t seen_total, seen_failed;	/* counters at the last snapshot */
 	double failure_rate;
 };
@@ -249,10 +252,25 @@ static void count_outcome(struct tracker *tr, enum alog_outcome outcome)
 	tracker_count(tr, TRACKER_FAILED);
 }
 
+/* The runs of failures and successes, so an inferred state knows when it began. */
+static void note_run(struct row *r, int64_t now_us, bool ok)
+{
+	if (!r->seen) {
+		r->seen = true;
+		r->ok_since_us = now_us;
+	}
+	if (ok && r->failing)
+		r->ok_since_us = now_us;
+	else if (!ok && !r->failing)
+		r->failing_since_us = now_us;
+	r->failing = !ok;
+}
+
 static void row_add(struct tally *t, struct row *r, int64_t now_us, int64_t latency_us,
 		    enum alog_outcome outcome)
 {
 	count_outcome(r->tr, outcome);
+	note_run(r, now_us, outcome == ALOG_OK);
 	if (latency_us < 0 && !t->o.no_latency)
 		return;
 	if (latency_us < 0)
@@ -274,8 +292,12 @@ void tally_add(struct tally *t, const char *key, size_t len, int64_t now_us, int
 	row_add(t, row_find(t, key, len), now_us, latency_us, outcome);
 }
 
-/* Open when every request since the last snapshot failed; closed when one succeeded. */
-static void infer_breaker(struct row *r, int64_t now_us)
+/*
+ * Open when every request since the last snapshot failed; closed when one
+ * succeeded. An open state dates from the first failure of its run, a
+ * closed one from the success that ended the last run of failures.
+ */
+static void infer_breaker(struct row *r)
 {
 	uint64_t total = tracker_counter(r->tr, TRACKER_REQUESTS);
 	uint64_t failed = tracker_counter(r->tr, TRACKER_FAILED);
@@ -290,7 +312,7 @@ static void infer_breaker(struct row *r, int64_t now_us)
 	st = df == dt ? BREAKER_OPEN : BREAKER_CLOSED;
 	if (st != r->state) {
 		r->state = st;
-		r->state_since_us = now_us;
+		r->state_since_us = st == BREAKER_OPEN ? r->failing_since_us : r->ok_since_us;
 	}
 }
 
@@ -308,7 +330,7 @@ static void row_fill(const struct tally *t, struct row *r, int64_t now_us, bool 
 		twin_expire(&r->tw, now_us - t->o.window_us);
 		twin_refill(r);
 	}
-	infer_breaker(r, now_us);
+	infer_breaker(r);
 	tracker_stats(r->tr, &st);
 	s->latency = (struct metrics_latency){
 		.p50 = ms(st.p50), .p90 = ms(st.p90), .p95 = ms(st.p95), .p99 = ms(st.p99),

@@ -16,7 +16,9 @@
  * Breaker. A log has no breaker, so a row's state is inferred from its
  * outcomes between two snapshots: open when every request of the row failed
  * (timeouts, failures, rate limits, rejections), closed when one succeeded,
- * unchanged when it had none. failureRate is that interval's share.
+ * unchanged when it had none. failureRate is that interval's share. The
+ * state dates from the log: open since the first failure of the run that
+ * opened it, closed since the success that ended the last such run.
  *
  * Times are microseconds on the log's clock, passed in; nothing here reads
  * a clock.
