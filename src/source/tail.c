@@ -229,9 +229,16 @@ static void tail_tick(struct tail *t, int64_t mono_ms)
 	t->clock_mono = mono_ms;
 }
 
+/*
+ * Before the first timestamp: the wall clock while following (a live log's
+ * times are near it); 0 with --once, where the log may be of any day and
+ * its start could not be peeked at (standard input).
+ */
 static int64_t tail_now_us(const struct tail *t)
 {
-	return t->clock_set ? t->clock_us : clock_wall_ms() * 1000;
+	if (t->clock_set)
+		return t->clock_us;
+	return t->o.once ? 0 : clock_wall_ms() * 1000;
 }
 
 static int tail_snapshot(struct tail *t, struct source_event *ev)
