@@ -25,7 +25,7 @@ for target in "$@"; do
 		"$out/corpus" "$srcdir/$target-corpus" >"$out/log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ] && [ -z "$(ls -A "$out/crashes")" ]; then
-		grep -E "^#[0-9]+ +(INITED|DONE)|^stat::(number_of_executed_units|new_units_added|peak_rss_mb)" "$out/log"
+		grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::(number_of_executed_units|new_units_added|peak_rss_mb)" "$out/log"
 	else
 		failed="$failed $name"
 		tail -n 60 "$out/log"
