@@ -117,8 +117,8 @@ static const char usage_text[] =
 	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
-	"Targets:     --targets FILE  --target KEY=VALUE (p95 p99 throughput\n"
-	"             error-rate recovery warn)\n"
+	"Targets:     --targets FILE  --target [ROW:]KEY=VALUE (p95 p99 throughput\n"
+	"             error-rate recovery warn; ROW: for that upstream only)\n"
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";
 /* Then the screen's keys, from the key table (ui/keys.h), then the rest. */
 static const char usage_tail[] =
