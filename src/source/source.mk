@@ -16,6 +16,8 @@ tests_check_tail_SOURCES = tests/check_tail.c tests/check_run.h
 tests_check_exec_SOURCES = tests/check_exec.c tests/check_run.h
 tests_check_http_SOURCES = tests/check_http.c tests/check_run.h \
 	tests/fault_http.c tests/fault_http.h
+# The test's own server (fault_http.c) links libmicrohttpd; the source loads libcurl.
+tests_check_http_LDADD = $(LDADD) $(MHD_LIBS)
 tests_check_replay_SOURCES = tests/check_replay.c tests/check_run.h
 tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
 
