@@ -86,6 +86,13 @@ struct source_ops {
 	void (*set_speed)(void *self, double speed, int64_t mono_ms);
 	/* Optional, for demonstrations: cause an incident now. 0, or -1 when it cannot. */
 	int (*inject)(void *self, enum source_inject what);
+	/*
+	 * Optional: what one of the snapshot's rows is, a lower-case noun in
+	 * the singular ("upstream", "cluster", "backend", "breaker",
+	 * "instance"); the screen's list heads its names with it. NULL, or a
+	 * NULL answer, means "upstream". The string outlives the source.
+	 */
+	const char *(*row_noun)(void *self);
 };
 
 struct source {
@@ -107,6 +114,9 @@ int source_seek(struct source *src, enum source_seek where);
 int source_set_speed(struct source *src, double speed, int64_t mono_ms);
 /* Returns 0 when the source acted, -1 when it takes no injections (or has ended). */
 int source_inject(struct source *src, enum source_inject what);
+
+/* What a row is, for the list's header: the source's row_noun, else "upstream". */
+const char *source_row_noun(const struct source *src);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is

@@ -46,14 +46,91 @@ static enum ui_action set_interval(struct ui_state *st, int dir)
 	return UI_ACT_INTERVAL;
 }
 
+#define CTRL_L 12
+
+/* The selection's move for a key, or 0 for a key that does not move it. */
+static int32_t select_delta(int key)
+{
+	switch (key) {
+	case UI_KEY_UP: return -1;
+	case UI_KEY_DOWN: return 1;
+	case UI_KEY_PGUP: return LIST_PAGE_UP;
+	case UI_KEY_PGDN: return LIST_PAGE_DOWN;
+	case UI_KEY_HOME: return LIST_HOME;
+	case UI_KEY_END: return LIST_END;
+	default: return 0;
+	}
+}
+
+static bool key_is_enter(int key)
+{
+	return key == '\r' || key == '\n' || key == UI_KEY_ENTER;
+}
+
+/* Typing a filter: the keys are text, but for those that end it or move the selection. */
+static enum ui_action filter_key(struct list *l, int key)
+{
+	int32_t d = select_delta(key);
+
+	if (d != 0)
+		return list_move(l, d) ? UI_ACT_SELECT : UI_ACT_NONE;
+	if (key_is_enter(key)) {
+		list_filter_done(l);
+		return UI_ACT_FILTER;
+	}
+	if (key == UI_KEY_ESC) {
+		list_filter_clear(l);
+		return UI_ACT_FILTER;
+	}
+	if (key == UI_KEY_BACKSPACE || key == 127 || key == 8)
+		return list_filter_erase(l) ? UI_ACT_FILTER : UI_ACT_NONE;
+	if (key == CTRL_L)
+		return UI_ACT_REDRAW;
+	return list_filter_type(l, key) ? UI_ACT_FILTER : UI_ACT_NONE;
+}
+
+/* The list's keys; *a is what to do, and false means the key is not the list's. */
+static bool list_key(struct list *l, int key, enum ui_action *a)
+{
+	int32_t d = select_delta(key);
+
+	if (l->editing) {
+		*a = filter_key(l, key);
+		return true;
+	}
+	if (d != 0) {
+		*a = list_move(l, d) ? UI_ACT_SELECT : UI_ACT_NONE;
+	} else if (key_is_enter(key)) {
+		*a = list_zoom(l) ? UI_ACT_ZOOM : UI_ACT_NONE;
+	} else if (key == UI_KEY_ESC) {
+		*a = list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
+	} else if (key == 'o') {
+		list_sort_next(l);
+		*a = UI_ACT_SORT;
+	} else if (key == 'O') {
+		list_sort_reverse(l);
+		*a = UI_ACT_SORT;
+	} else if (key == '/') {
+		list_filter_start(l);
+		*a = UI_ACT_FILTER;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 enum ui_action ui_state_key(struct ui_state *st, int key)
 {
+	enum ui_action a;
+
 	if (key == UI_KEY_RESIZE)
 		return UI_ACT_REDRAW;
 	if (st->help) {
 		st->help = false;
 		return UI_ACT_REDRAW;
 	}
+	if (st->list.nrows > 0 && list_key(&st->list, key, &a))
+		return a;
 	switch (key) {
 	case 'q':
 	case 'Q':
@@ -100,7 +177,7 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case 'b':
 	case 'B':
 		return UI_ACT_BREAKER;
-	case 12:	/* Ctrl-L: repaint, as in every curses program */
+	case CTRL_L:	/* repaint, as in every curses program */
 		return UI_ACT_REDRAW;
 	default:
 		return UI_ACT_NONE;

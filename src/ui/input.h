@@ -9,10 +9,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ui/list.h"
+
 /* Key codes beyond plain characters, as the backend reports them. */
 #define UI_KEY_RESIZE 0x110000
 #define UI_KEY_LEFT 0x110001
 #define UI_KEY_RIGHT 0x110002
+#define UI_KEY_UP 0x110003
+#define UI_KEY_DOWN 0x110004
+#define UI_KEY_PGUP 0x110005
+#define UI_KEY_PGDN 0x110006
+#define UI_KEY_HOME 0x110007
+#define UI_KEY_END 0x110008
+#define UI_KEY_ENTER 0x110009	/* the keypad's Enter; Return is '\r' (or '\n') */
+#define UI_KEY_BACKSPACE 0x11000a	/* also 127 (DEL) and 8 (Ctrl-H) */
+#define UI_KEY_ESC 27
 
 /* The refresh interval's bounds; + and - step through a fixed ladder between them. */
 #define UI_INTERVAL_MIN_MS 250
@@ -37,6 +48,12 @@ enum ui_action {
 	UI_ACT_SPEED_UP,	/* double the playback speed */
 	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */
 	UI_ACT_BREAKER,		/* simulation: breaker automatic -> forced open -> forced closed */
+	/* The row list (st->list changed; only the screen must follow). */
+	UI_ACT_SELECT,		/* the selection moved */
+	UI_ACT_ZOOM,		/* Enter: the panels show the selected row */
+	UI_ACT_BACK,		/* Esc: back to the whole router, or the filter cleared */
+	UI_ACT_SORT,		/* o: the next sort column, or O: the other direction */
+	UI_ACT_FILTER,		/* /: the filter is being typed, changed, kept or cleared */
 };
 
 struct ui_state {
@@ -44,11 +61,19 @@ struct ui_state {
 	bool help;		/* the help overlay is open */
 	int64_t interval_ms;
 	double speed;		/* playback speed as last set, 0 = max; ui.c keeps it */
+	/*
+	 * The row list; its keys apply while it has rows (view.c fills it).
+	 * Zeroed is valid; ui.c frees it (list_free).
+	 */
+	struct list list;
 };
 
 /*
  * Apply key to st and say what the caller must do. While the help overlay
- * is open any key (but a resize) only closes it.
+ * is open any key (but a resize) only closes it. While the list has rows,
+ * Up, Down, PgUp, PgDn, Home, End, Enter, Esc, o, O and / are the list's;
+ * while its filter is typed, every key but those that move the selection
+ * and Ctrl-L types into it (Enter keeps it, Esc clears it).
  */
 enum ui_action ui_state_key(struct ui_state *st, int key);
 

@@ -1,13 +1,17 @@
 # Build fragment; see Makefile.am.
 # The screen: canvas (cells), panels (view -> canvas), view (monitor -> view),
-# input (keys -> actions), term (the only ncurses file), ui (the loop).
+# input (keys -> actions), term (the only ncurses file), ui (the loop);
+# list (the row list's sort, filter and selection) and listpanel (list -> canvas).
 src_libroutertop_a_SOURCES += src/ui/canvas.c src/ui/canvas.h \
 	src/ui/panels.c src/ui/panels.h src/ui/input.c src/ui/input.h \
-	src/ui/jump.c src/ui/jump.h \
+	src/ui/jump.c src/ui/jump.h src/ui/list.c src/ui/list.h \
+	src/ui/listpanel.c src/ui/listpanel.h \
 	src/ui/view.c src/ui/view.h src/ui/term.c src/ui/term.h src/ui/ui.c src/ui/ui.h
 
-check_PROGRAMS += tests/check_canvas tests/check_panels
-TESTS += tests/check_canvas tests/check_panels
+check_PROGRAMS += tests/check_canvas tests/check_panels tests/check_list tests/check_listpanel
+TESTS += tests/check_canvas tests/check_panels tests/check_list tests/check_listpanel
+tests_check_listpanel_SOURCES = tests/check_listpanel.c tests/check_run.h
+tests_check_list_SOURCES = tests/check_list.c tests/check_run.h
 tests_check_canvas_SOURCES = tests/check_canvas.c tests/check_run.h
 tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h
 

@@ -65,6 +65,87 @@ static int64_t view_clock_ms(const struct monitor *m, int64_t src_now, int64_t w
 	return m->last_good_wall_ms + (src_now - m->last_good_at_ms);
 }
 
+/* A row's figures for the list, straight from its snapshot. */
+static void view_row_fill(struct list_row *r, const struct metrics_snapshot *s, double since_s)
+{
+	struct metrics_latency l = s->latency;
+
+	metrics_latency_mask(&l);
+	r->breaker = s->breaker.state;
+	if (s->breaker.state_since_ms >= 0 && !isnan(since_s))
+		r->breaker_age_s = (double)s->breaker.state_since_ms / 1000.0 + since_s;
+	r->rps = s->throughput.per_second;
+	r->p50 = l.p50;
+	r->p90 = l.p90;
+	r->p95 = l.p95;
+	r->p99 = l.p99;
+	r->p999 = l.p999;
+	r->max = l.max;
+	r->avg = l.avg;
+	r->err_pct = s->breaker.failure_rate * 100.0;
+	r->in_flight = s->requests.pending;
+}
+
+/* Refill the list from the newest snapshot's rows and show it. */
+static void view_list(struct view *v, const struct monitor *m, const struct view_input *in,
+		      struct list *l)
+{
+	const struct metrics_snapshot *s = monitor_latest(m);
+	double since_s = age_s(v->src_now_ms, m->last_good_at_ms);
+	struct view_list *vl = &v->list;
+
+	list_begin(l);
+	if (s == NULL || s->nrows == 0) {
+		list_end(l);
+		return;
+	}
+	for (size_t i = 0; i < s->nrows; i++)
+		view_row_fill(list_add(l, s->rows[i].name), &s->rows[i].snap, since_s);
+	list_end(l);
+	list_set_page(l, panels_list_page(in->width, in->height, l->nrows));
+	vl->on = true;
+	str_printf(vl->noun, sizeof(vl->noun), "%s", source_row_noun(m->src));
+	vl->rows = l->shown;
+	vl->nrows = l->nshown;
+	vl->total = l->nrows;
+	vl->sel = l->sel;
+	vl->top = l->top;
+	vl->sort = l->sort;
+	vl->reverse = l->reverse;
+	vl->editing = l->editing;
+	str_printf(vl->filter, sizeof(vl->filter), "%s", l->filter);
+}
+
+/*
+ * Zoomed: the panels show the selected row's own snapshot. Its history
+ * and its evaluation are not kept yet, so its targets read n/a, never the
+ * whole router's.
+ */
+static void view_zoom(struct view *v, const struct monitor *m, const struct list *l)
+{
+	const struct metrics_snapshot *s = monitor_latest(m);
+	const struct list_row *sel = list_selected(l);
+	ptrdiff_t i;
+
+	if (!l->zoomed || sel == NULL || s == NULL)
+		return;
+	i = metrics_row_index(s, sel->name);
+	if (i < 0)
+		return;
+	str_printf(v->zoom, sizeof(v->zoom), "%s", sel->name);
+	v->snap = s->rows[i].snap;
+	metrics_latency_mask(&v->snap.latency);
+	for (int t = 0; t < TARGET_COUNT; t++)
+		v->targets[t].r = (struct target_result){ STATUS_UNKNOWN, NAN, "no data" };
+	v->overall = STATUS_UNKNOWN;
+	memset(&v->deltas, 0, sizeof(v->deltas));
+	v->deltas.requests_total = v->deltas.requests_failed = METRICS_NONE;
+	v->state_age_s = sel->breaker_age_s;
+	v->last_recovery_s = NAN;
+	v->ntrans = 0;
+	v->p95_n = v->rps_n = 0;
+}
+
 void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 {
 	const struct history_entry *newest = history_get(m->hist, 0);
@@ -95,6 +176,10 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	str_printf(v->last_error, sizeof(v->last_error), "%s", m->last_error);
 	v->error_age_s = m->last_error[0] != '\0' ? age_s(src_now, m->last_error_at_ms) : NAN;
 	v->marker = view_marker_for(v, m, in->paused);
+	if (in->list != NULL) {
+		view_list(v, m, in, in->list);
+		view_zoom(v, m, in->list);
+	}
 	if (in->notice != NULL)
 		str_printf(v->notice, sizeof(v->notice), "%s", in->notice);
 }
