@@ -28,7 +28,7 @@ enum {
 	OPT_SCENARIO = 256, OPT_SEED, OPT_SPEED, OPT_DURATION, OPT_INTERVAL,
 	OPT_TIMEOUT, OPT_HEADER_FILE, OPT_INSECURE, OPT_MAX_BODY, OPT_EXEC,
 	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
-	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION,
+	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION, OPT_FOLLOW,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +53,7 @@ static const struct option long_options[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -79,6 +80,7 @@ static const unsigned option_scope[] = {
 	[OPT_THEME - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_HELP - OPT_SCENARIO] = FOR_ALL,
 	[OPT_VERSION - OPT_SCENARIO] = FOR_ALL,
+	[OPT_FOLLOW - OPT_SCENARIO] = FOR_REPLAY,
 };
 
 /* What each option with a checked value accepts, for the error message. */
@@ -102,7 +104,7 @@ static const char usage_text[] =
 	"       routertop watch URL [OPTION]...    poll a router's JSON metrics\n"
 	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read JSON\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
-	"       routertop replay FILE [--speed X|max] [OPTION]...  play a recording\n"
+	"       routertop replay FILE|- [--speed X|max] [--follow] [OPTION]...\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
 	"Watch:       --interval D (5s)  --timeout D (4s)  --header-file FILE\n"
@@ -325,6 +327,9 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		break;
 	case OPT_NO_COLOR:
 		cfg->no_color = true;
+		break;
+	case OPT_FOLLOW:
+		cfg->replay.follow = true;
 		break;
 	case OPT_THEME:
 		if (strcmp(arg, "default") == 0)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -581,77 +582,9 @@ static int fail_at(const char *text, const char *pos, const char *what, char *er
 	return fail(err, errlen, "line %zu, column %zu: %s", line, column, what);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms,
- * no surrogates, nothing past U+10FFFF), or 0 if p does not start one. Stops
- * at the first bad byte, so it never reads past a terminating NUL.
- */
-static size_t utf8_sequence_length(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-/* C0 controls, DEL and C1 controls (U+0080..U+009F, where CSI lives). */
-static int utf8_is_control(const unsigned char *p, size_t n)
-{
-	if (n == 1)
-		return p[0] < 0x20 || p[0] == 0x7f;
-	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
-}
-
 void metrics_copy_text(char *dst, size_t size, const char *src)
 {
-	const unsigned char *p = (const unsigned char *)src;
-	size_t used = 0;
-
-	if (size == 0)
-		return;
-	while (*p != '\0') {
-		size_t n = utf8_sequence_length(p);
-		const char *put = (const char *)p;
-		size_t width = n;
-
-		/* A byte that is not UTF-8 shows as '?', a control character as a space. */
-		if (n == 0) {
-			put = "?";
-			n = width = 1;
-		} else if (utf8_is_control(p, n)) {
-			put = " ";
-			width = 1;
-		}
-		if (used + width > size - 1)
-			break;
-		memcpy(dst + used, put, width);
-		used += width;
-		p += n;
-	}
-	dst[used] = '\0';
+	sanitize_copy(dst, size, src, 0);
 }
 
 /* "group.key", or "key" at the top level, after prefix ("" or "upstreams[2]."). */

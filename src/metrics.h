@@ -247,10 +247,9 @@ int breaker_state_parse(const char *text, enum breaker_state *out);
 int metrics_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b);
 
 /*
- * Copy NUL-terminated src into dst (size bytes, size > 0) so it is safe to
- * draw on a terminal: at most size-1 bytes, never cutting a UTF-8 sequence,
- * control characters (C0, DEL, C1) replaced by spaces and bytes that are not
- * well-formed UTF-8 by '?'. dst is always terminated.
+ * Copy NUL-terminated src into dst (size bytes, size > 0) through the
+ * sanitising funnel (sanitize_copy in sanitize.h, which says what it does):
+ * every text field of a snapshot, row names included, is stored this way.
  */
 void metrics_copy_text(char *dst, size_t size, const char *src);
 

@@ -20,7 +20,9 @@ FUZZ_METRICS_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-re
 EXTRA_DIST += tests/fuzz_metrics.c
 CLEANFILES += fuzz-metrics
 fuzz-metrics: $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/metrics.h \
-		$(srcdir)/src/util.c $(srcdir)/src/util.h
+		$(srcdir)/src/util.c $(srcdir)/src/util.h \
+		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c
 	clang $(FUZZ_METRICS_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
 		-o $@ $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
+		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c \
 		$(CJSON_LIBS) -lm

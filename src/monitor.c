@@ -36,6 +36,7 @@ void monitor_init(struct monitor *m, struct source *src, const struct target_set
 	m->last_error_at_ms = -1;
 	m->last_good_at_ms = -1;
 	m->start_ms = source_clock(src, clock_monotonic_ms());
+	m->start_known = source_clock_known(src);
 }
 
 void monitor_free(struct monitor *m)
@@ -72,6 +73,10 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 {
 	char err[SOURCE_MSG_LEN];
 
+	if (!m->start_known && (ev->kind == SOURCE_SNAPSHOT || ev->kind == SOURCE_NOTICE)) {
+		m->start_ms = ev->at_ms;
+		m->start_known = true;
+	}
 	switch (ev->kind) {
 	case SOURCE_SNAPSHOT:
 		/* A recording stepped back: what came after this snapshot has not happened yet. */

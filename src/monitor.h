@@ -29,7 +29,9 @@ struct monitor {
 	bool ended;			/* the source sent SOURCE_END */
 	struct metrics_snapshot latest;	/* the newest snapshot, rows included; owned */
 	bool have_latest;
-	int64_t start_ms;		/* source clock at monitor_init(): batch lines count from here */
+	int64_t start_ms;		/* source clock at monitor_init() (or at the first record, when
+					 * the clock was not known then): batch lines count from here */
+	bool start_known;
 };
 
 /* Set up *m; history keeps history_capacity snapshots. rec may be NULL. */

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 #define EXEC_REAP_POLL_MS 10
@@ -223,7 +224,7 @@ static void exec_read_err(struct exec_source *x)
 
 /*
  * ": first line of stderr", or "" when the command said nothing there. The
- * line ends up on the screen, so it is made safe to draw.
+ * line ends up on the screen and in messages, so it passes the funnel.
  */
 static void exec_stderr_suffix(const struct exec_source *x, char *buf, size_t len)
 {
@@ -236,7 +237,7 @@ static void exec_stderr_suffix(const struct exec_source *x, char *buf, size_t le
 	}
 	memcpy(line, x->errtext, n);
 	line[n] = '\0';
-	metrics_copy_text(safe, sizeof(safe), line);
+	sanitize_copy(safe, sizeof(safe), line, 0);
 	str_printf(buf, len, ": %s", safe);
 }
 
@@ -384,10 +385,10 @@ static void exec_describe(void *self, char *buf, size_t len)
 	char cmd[EXEC_DESCRIBE_MAX + 1];
 
 	if (strlen(x->command) > EXEC_DESCRIBE_MAX) {
-		metrics_copy_text(cmd, EXEC_DESCRIBE_MAX - 3 + 1, x->command);
+		sanitize_copy(cmd, EXEC_DESCRIBE_MAX - 3 + 1, x->command, 0);
 		str_printf(buf, len, "exec: %s...", cmd);
 	} else {
-		metrics_copy_text(cmd, sizeof(cmd), x->command);
+		sanitize_copy(cmd, sizeof(cmd), x->command, 0);
 		str_printf(buf, len, "exec: %s", cmd);
 	}
 }

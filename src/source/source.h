@@ -77,6 +77,8 @@ struct source_ops {
 	int (*step)(void *self, int64_t mono_ms, struct source_event *ev);
 	/* Now, on the source's clock. */
 	int64_t (*clock)(void *self, int64_t mono_ms);
+	/* Optional: false while the clock is not known yet (a piped recording before its first line). */
+	bool (*clock_known)(void *self);
 	/* Optional (may be NULL): change the interval, pause or resume at mono_ms. */
 	void (*set_interval)(void *self, int64_t interval_ms);
 	void (*set_paused)(void *self, bool paused, int64_t mono_ms);
@@ -105,6 +107,8 @@ struct source {
 void source_describe(struct source *src, char *buf, size_t len);
 int source_step(struct source *src, int64_t mono_ms, struct source_event *ev);
 int64_t source_clock(struct source *src, int64_t mono_ms);
+/* Whether source_clock means anything yet; true for every source but a recording still to arrive. */
+bool source_clock_known(struct source *src);
 void source_set_interval(struct source *src, int64_t interval_ms);
 void source_set_paused(struct source *src, bool paused, int64_t mono_ms);
 void source_free(struct source *src);	/* NULL is fine */
@@ -156,8 +160,10 @@ struct exec_options {
 struct source *source_exec_new(const struct exec_options *o, char *err, size_t errlen);
 
 struct replay_options {
-	const char *path;	/* a recording (JSONL) */
+	const char *path;	/* a recording (JSONL; plain, gzip or zstd); "-": standard input */
 	double speed;		/* recorded seconds per wall second; 0 = as fast as possible */
+	bool follow;		/* the file is still being written: wait at its end, like tail -f */
+	size_t ring_bytes;	/* kept for stepping back in a pipe or compressed file; 0: the default */
 };
 struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen);
 

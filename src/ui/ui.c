@@ -33,6 +33,7 @@
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
+#include "sanitize.h"
 #include "stopsig.h"
 #include "util.h"
 
@@ -59,6 +60,7 @@ struct ui {
 	bool incident;			/* f turned a manual incident on */
 	unsigned breaker_presses;	/* b presses the source took */
 	struct stopsig stop;
+	int key_fd;		/* the terminal the keys come from */
 };
 
 /* Whether glyphs beyond ASCII can be shown: the locale's codeset is UTF-8. */
@@ -308,7 +310,7 @@ static void ui_loop(struct ui *u)
 			u->dirty = true;
 		if (u->dirty)
 			ui_render(u, now);
-		source_wait(u->src, STDIN_FILENO, ui_wait_ms(u, clock_monotonic_ms()));
+		source_wait(u->src, u->key_fd, ui_wait_ms(u, clock_monotonic_ms()));
 	}
 }
 
@@ -318,8 +320,14 @@ int ui_run(struct source *src, const struct ui_options *o)
 	struct term_options to;
 	struct target_set defaults;
 	char err[256];
+	FILE *keys = stdin;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	/* A recording piped in (replay -) leaves the keys to the terminal itself, as less does. */
+	if (isatty(STDOUT_FILENO) && !isatty(STDIN_FILENO))
+		keys = fopen("/dev/tty", "r");
+	if (keys == NULL || !isatty(fileno(keys)) || !isatty(STDOUT_FILENO)) {
+		if (keys != NULL && keys != stdin)
+			fclose(keys);
 		fputs("routertop: no terminal; use --batch\n", stderr);
 		return 3;
 	}
@@ -335,10 +343,13 @@ int ui_run(struct source *src, const struct ui_options *o)
 		fprintf(stderr, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		return 3;
 	}
-	u.term = term_open(&to, err, sizeof(err));
+	u.key_fd = fileno(keys);
+	u.term = term_open_files(&to, stdout, keys, err, sizeof(err));
 	if (u.term == NULL) {
+		if (keys != stdin)
+			fclose(keys);
 		stopsig_restore(&u.stop);
-		fprintf(stderr, "routertop: %s\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
 		return 3;
 	}
 	fatal_set_cleanup(term_restore);
@@ -349,6 +360,8 @@ int ui_run(struct source *src, const struct ui_options *o)
 	ui_loop(&u);
 	fatal_set_cleanup(NULL);
 	term_close(u.term);
+	if (keys != stdin)
+		fclose(keys);
 	stopsig_restore(&u.stop);
 	canvas_free(u.canvas);
 	list_free(&u.st.list);

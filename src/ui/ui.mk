@@ -23,5 +23,5 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 	tests/e2e_ui_refuse.sh tests/e2e_ui_speed.sh tests/e2e_ui_inject.sh \
 	tests/e2e_ui_replay.sh tests/e2e_ui_signals.sh
 TESTS += $(E2E_UI)
-BENCH_SHELL += bench/idle_cpu.sh
-EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/idle_cpu.sh
+BENCH_SHELL += bench/screen.sh
+EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/screen.sh
