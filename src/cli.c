@@ -117,6 +117,7 @@ static const char usage_text[] =
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n"
 	"             keys: q quit, space pause, r reset, +/- interval, </> speed,\n"
 	"             [ ] step, n next transition, m next miss, f/b faults, ? help\n"
+	"             list: Up/Down select, Enter zoom, Esc back, o/O sort, / filter\n"
 	"Durations: 500ms, 5s, 2m, 1h; a bare number is seconds.\n"
 	"Exit status: 0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or bad usage.\n"
 	"  --help  --version              see routertop(1) for the rest\n";

@@ -465,6 +465,10 @@ START_TEST(test_key_line)
 	ck_assert_int_eq(line_of(c, "↑↓ select  ⏎ zoom  o sort  / filter  q quit"), c->h - 1);
 	ck_assert(contains(c, "? help"));
 	ck_assert(contains(c, "space pause"));
+	/* Zoomed, the line says how to go back. */
+	snprintf(v.zoom, sizeof(v.zoom), "search");
+	panels_draw(c, &v);
+	ck_assert_int_eq(line_of(c, "↑↓ select  Esc back  o sort  / filter  q quit"), c->h - 1);
 	/* Without rows, today's key line. */
 	base_view(&v, true);
 	panels_draw(c, &v);

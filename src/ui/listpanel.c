@@ -51,12 +51,14 @@ static int longest_name(const struct view_list *l)
 {
 	int m = 0;
 
-	for (size_t i = 0; i < l->nrows; i++) {
-		int n = canvas_text_width(l->rows[i]->name);
+	/* A name takes at most as many columns as it has bytes: most need no decoding. */
+	for (size_t i = 0; i < l->nrows; i++)
+		if (strlen(l->rows[i]->name) > (size_t)m) {
+			int n = canvas_text_width(l->rows[i]->name);
 
-		if (n > m)
-			m = n;
-	}
+			if (n > m)
+				m = n;
+		}
 	return m;
 }
 

@@ -683,13 +683,15 @@ static void draw_keys(struct canvas *c, const struct view *v, int y)
 		{ "↑↓", "Up/Dn", "select", 0 }, { "⏎", "Enter", "zoom", 0 }, { "o", NULL, "sort", 0 },
 		{ "/", NULL, "filter", 0 },
 	};
+	/* Zoomed, Enter has nothing more to do: the line says how to go back. */
+	static const struct key_hint back = { "Esc", NULL, "back", 0 };
 	const struct key_hint *all[16];
 	size_t n = 0;
 	int x = 1, maxprio = 3;
 
 	if (v->list.on)
 		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-			all[n++] = &rows[i];
+			all[n++] = i == 1 && v->zoom[0] != '\0' ? &back : &rows[i];
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		all[n++] = &plain[i];
 	while (maxprio > 0 && 1 + hints_width(v, all, n, maxprio) > c->w)

@@ -21,7 +21,15 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 	tests/e2e_ui_pause.sh tests/e2e_ui_interval.sh tests/e2e_ui_resize.sh \
 	tests/e2e_ui_color.sh tests/e2e_ui_locale.sh tests/e2e_ui_stale.sh \
 	tests/e2e_ui_refuse.sh tests/e2e_ui_speed.sh tests/e2e_ui_inject.sh \
-	tests/e2e_ui_replay.sh tests/e2e_ui_signals.sh
+	tests/e2e_ui_replay.sh tests/e2e_ui_signals.sh \
+	tests/e2e_list_show.sh tests/e2e_list_worst.sh tests/e2e_list_zoom.sh \
+	tests/e2e_list_sort.sh tests/e2e_list_filter.sh tests/e2e_list_color.sh
 TESTS += $(E2E_UI)
 BENCH_SHELL += bench/screen.sh
 EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/screen.sh
+
+# One frame of the list screen with 1,000 rows: render_list_1000_rows_us.
+check_PROGRAMS += bench/bench_render
+BENCH_PROGS += bench/bench_render
+bench_bench_render_SOURCES = bench/bench_render.c
+bench_bench_render_LDADD = $(BENCH_LDADD)
