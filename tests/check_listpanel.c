@@ -225,7 +225,7 @@ START_TEST(test_rows_by_height)
 	struct view v;
 	size_t total = height_cases[_i].total, page = height_cases[_i].page;
 	struct canvas *c = canvas_new(height_cases[_i].w, height_cases[_i].h);
-	char name[16];
+	char name[48];
 
 	base_view(&v, true);
 	for (size_t i = 0; i < total; i++) {
