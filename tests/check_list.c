@@ -10,6 +10,7 @@
 
 #include "check_run.h"
 #include "ui/input.h"
+#include "ui/keys.h"
 #include "ui/list.h"
 
 struct spec {
@@ -440,6 +441,7 @@ START_TEST(test_keys_with_rows)
 	ck_assert_int_eq(ui_state_key(&st, UI_KEY_ESC), UI_ACT_NONE);
 	ck_assert(!st.list.editing);
 	fill(&st.list, four, 4);
+	st.modes = KEY_MODE_ROWS;	/* as ui.c sets it when the snapshot has rows */
 	list_set_page(&st.list, 2);
 	ck_assert_int_eq(ui_state_key(&st, UI_KEY_UP), UI_ACT_NONE);
 	ck_assert_int_eq(ui_state_key(&st, UI_KEY_DOWN), UI_ACT_SELECT);
@@ -471,7 +473,7 @@ END_TEST
 
 START_TEST(test_keys_typing_a_filter)
 {
-	struct ui_state st = { .interval_ms = 1000 };
+	struct ui_state st = { .interval_ms = 1000, .modes = KEY_MODE_ROWS };
 
 	fill(&st.list, four, 4);
 	ck_assert_int_eq(ui_state_key(&st, '/'), UI_ACT_FILTER);
@@ -509,7 +511,7 @@ END_TEST
 
 START_TEST(test_keys_help_first)
 {
-	struct ui_state st = { .interval_ms = 1000 };
+	struct ui_state st = { .interval_ms = 1000, .modes = KEY_MODE_ROWS };
 
 	fill(&st.list, four, 4);
 	ck_assert_int_eq(ui_state_key(&st, '?'), UI_ACT_REDRAW);

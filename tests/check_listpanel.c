@@ -13,6 +13,7 @@
 #include "check_run.h"
 #include "monitor.h"
 #include "ui/canvas.h"
+#include "ui/keys.h"
 #include "ui/list.h"
 #include "ui/listpanel.h"
 #include "ui/panels.h"
@@ -150,6 +151,7 @@ static void list_view(struct view *v, bool utf8)
 	snprintf(v->list.noun, sizeof(v->list.noun), "upstream");
 	v->list.rows = four_order;
 	v->list.nrows = v->list.total = 4;
+	v->key_modes = KEY_MODE_ROWS;	/* as ui.c sets it for a source with rows */
 }
 
 START_TEST(test_list_shown)
@@ -426,7 +428,7 @@ START_TEST(test_list_ascii)
 	ck_assert(contains(c, "* OPEN"));
 	ck_assert(contains(c, "vSTATUS"));
 	ck_assert(contains(c, " a-very-long-up~ "));
-	ck_assert(contains(c, "Up/Dn select  Enter zoom"));
+	ck_assert(contains(c, " Up/Down select  Enter zoom  o/O sort  / filter  q quit"));
 	for (int y = 0; y < c->h; y++)
 		for (const char *p = row(c, y); *p; p++)
 			if ((unsigned char)*p >= 0x80) {
@@ -462,40 +464,55 @@ START_TEST(test_key_line)
 
 	list_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert_int_eq(line_of(c, "↑↓ select  ⏎ zoom  o sort  / filter  q quit"), c->h - 1);
+	ck_assert_int_eq(line_of(c, " Up/Down select  Enter zoom  o/O sort  / filter  q quit  space pause"),
+			 c->h - 1);
 	ck_assert(contains(c, "? help"));
-	ck_assert(contains(c, "space pause"));
-	/* Zoomed, the line says how to go back. */
+	/* Zoomed, the status line says how to go back. */
 	snprintf(v.zoom, sizeof(v.zoom), "search");
 	panels_draw(c, &v);
-	ck_assert_int_eq(line_of(c, "↑↓ select  Esc back  o sort  / filter  q quit"), c->h - 1);
+	ck_assert_int_eq(line_of(c, "upstream 1 of 4, zoomed (Esc: the whole router)"), c->h - 2);
 	/* Without rows, today's key line. */
 	base_view(&v, true);
 	panels_draw(c, &v);
 	ck_assert(!contains(c, "select"));
-	ck_assert(contains(c, "q quit  space pause  r reset  +/- interval  </> speed  f/b faults  ? help"));
+	ck_assert(contains(c, " q quit  space pause  r reset  +/- interval  ? help"));
 	canvas_free(c);
 }
 END_TEST
 
+/* The help overlay lists the list's keys, and fits 80x24 with every other key that applies. */
+static const unsigned help_modes[] = {
+	KEY_MODE_ROWS, KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT,
+	KEY_MODE_ROWS | KEY_MODE_STEP | KEY_MODE_SPEED,
+};
+
 START_TEST(test_help_with_rows)
 {
 	static const char *const lines[] = {
-		"Up, Down   select a row (PgUp, PgDn, Home, End)", "Enter      zoom the panels to the row",
-		"Esc        whole router again; clears a filter", "o, O       next sort column; reverse the order",
+		"Up, Down   select the row above or below", "PgUp, PgDn move the selection a screenful",
+		"Home, End  select the first or the last row", "Enter      zoom the panels to the selected row",
+		"Esc        whole router again; clears a filter", "o, O       sort by the next column; O reverses",
 		"/          filter rows by name (Esc clears)", "q          quit", "?          this help",
 		"any key closes this help",
 	};
 	struct view v;
-	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	struct canvas *c = canvas_new(80, 24);
+	int top, bottom = -1;
 
 	list_view(&v, true);
+	v.key_modes = help_modes[_i];
 	v.help = true;
 	panels_draw(c, &v);
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		ck_assert_msg(contains(c, lines[i]), "'%s' missing", lines[i]);
-	ck_assert(contains(c, "┌ Keys"));
-	ck_assert(line_of(c, "any key closes") < c->h - 1);
+		ck_assert_msg(contains(c, lines[i]), "modes %#x: '%s' missing", help_modes[_i], lines[i]);
+	/* The whole box on the screen: its top, every line, its bottom. */
+	top = line_of(c, "┌ Keys");
+	for (int y = top + 1; y < c->h; y++)
+		if (strstr(row(c, y), "└──────") != NULL && canvas_cell(c, 12, y)->line == LINE_LL) {
+			bottom = y;
+			break;
+		}
+	ck_assert_msg(bottom > line_of(c, "any key closes"), "modes %#x: no bottom under the help", help_modes[_i]);
 	/* Without rows, no list keys. */
 	base_view(&v, true);
 	v.help = true;
@@ -651,22 +668,35 @@ START_TEST(test_view_rows)
 	ck_assert_uint_eq(f.v.list.total, 4);
 	ck_assert_uint_eq(f.v.list.nrows, 4);
 	ck_assert_uint_eq(f.list.page, 4);
-	/* No evaluation per row yet: every status n/a, so the slowest P99 leads. */
+	/* Each row evaluated against the router's targets: FAIL, WARN, OK, OK. */
 	r = f.v.list.rows[0];
 	ck_assert_str_eq(r->name, "search");
-	ck_assert_int_eq(r->status, STATUS_UNKNOWN);
+	ck_assert_int_eq(r->status, STATUS_FAIL);
+	ck_assert_int_eq(r->st_p95, STATUS_FAIL);
+	ck_assert_int_eq(r->st_err, STATUS_FAIL);
+	/* A row has no throughput target unless one is set for it: no colour. */
+	ck_assert_int_eq(r->st_rps, STATUS_UNKNOWN);
+	ck_assert_int_eq(f.v.list.rows[1]->status, STATUS_WARN);
+	ck_assert_int_eq(f.v.list.rows[2]->status, STATUS_OK);
+	ck_assert_int_eq(f.v.list.rows[3]->status, STATUS_OK);
 	ck_assert_int_eq(r->breaker, BREAKER_OPEN);
 	ck_assert(fabs(r->p95 - 980) < 1e-9 && fabs(r->p99 - 1000) < 1e-9 && fabs(r->rps - 48) < 1e-9);
 	ck_assert(fabs(r->err_pct - 41.2) < 1e-9);
 	/* stateSinceMs 12 s at the snapshot, 2 s before now. */
 	ck_assert(fabs(r->breaker_age_s - 14) < 1e-9);
 	ck_assert_str_eq(f.v.list.rows[1]->name, "chat");
+	ck_assert_str_eq(f.v.list.rows[2]->name, "embeddings");
 	ck_assert_str_eq(f.v.list.rows[3]->name, "moderation");
 	ck_assert_str_eq(f.v.zoom, "");
+	/* The router's overall status is the worst of it and its rows. */
+	ck_assert_int_eq(f.v.overall, STATUS_FAIL);
 	/* The panels show the whole router until Enter. */
 	ck_assert(fabs(f.v.snap.latency.p95 - 240.3) < 1e-9);
 	panels_draw(c, &f.v);
 	ck_assert_int_eq(line_of(c, "▸search"), 2);
+	ck_assert(strstr(row(c, 2), " FAIL") != NULL);
+	ck_assert(strstr(row(c, 3), " WARN") != NULL);
+	ck_assert(strstr(row(c, 4), " OK") != NULL);
 	ck_assert(contains(c, "┌ Latency ms"));
 	canvas_free(c);
 	fixture_free(&f);
@@ -691,15 +721,19 @@ START_TEST(test_view_zoom)
 	ck_assert_int_eq(f.v.snap.errors.failures, 3);
 	ck_assert_int_eq(f.v.snap.breaker.state, BREAKER_CLOSED);
 	ck_assert(fabs(f.v.state_age_s - 3600) < 1e-9);
-	/* The whole router's evaluation and history are not shown as the row's. */
-	for (int i = 0; i < TARGET_COUNT; i++)
-		ck_assert_int_eq(f.v.targets[i].r.status, STATUS_UNKNOWN);
-	ck_assert_int_eq(f.v.overall, STATUS_UNKNOWN);
-	ck_assert_uint_eq(f.v.p95_n, 0);
+	/* The row's own evaluation and history, not the whole router's. */
+	ck_assert_int_eq(f.v.targets[TARGET_P95].r.status, STATUS_WARN);
+	ck_assert(fabs(f.v.targets[TARGET_P95].r.value - 125.7) < 1e-9);
+	ck_assert_int_eq(f.v.targets[TARGET_P99].r.status, STATUS_OK);
+	ck_assert(isnan(f.v.targets[TARGET_THROUGHPUT].limit));
+	ck_assert_int_eq(f.v.overall, STATUS_WARN);
+	ck_assert_uint_eq(f.v.p95_n, 1);
+	ck_assert(fabs(f.v.p95[0] - 125.7) < 1e-3);	/* a row's series keeps floats */
 	ck_assert_uint_eq(f.v.ntrans, 0);
 	panels_draw(c, &f.v);
 	ck_assert(contains(c, "┌ chat · Latency ms · last 7,218"));
-	ck_assert(contains(c, "P95  125.7"));
+	ck_assert(contains(c, "P95  125.7!"));
+	ck_assert(contains(c, "Throughput  120.3  req/s no target"));
 	ck_assert(contains(c, "chat · Circuit breaker"));
 	ck_assert(contains(c, "CLUSTER"));
 	/* The selection moves, the zoom with it; Esc goes back to the router. */
@@ -758,7 +792,7 @@ int main(void)
 	tcase_add_test(tc, test_list_ascii);
 	tcase_add_test(tc, test_noun);
 	tcase_add_loop_test(tc, test_key_line, 0, NSIZES);
-	tcase_add_loop_test(tc, test_help_with_rows, 0, NSIZES);
+	tcase_add_loop_test(tc, test_help_with_rows, 0, (int)(sizeof(help_modes) / sizeof(help_modes[0])));
 	tcase_add_test(tc, test_no_rows_is_todays_screen);
 	tcase_add_test(tc, test_fmt_age);
 	tcase_add_test(tc, test_view_rows);

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "ui/keys.h"
+
 static const int64_t interval_ladder[] = {
 	250, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000,
 };
@@ -67,7 +69,10 @@ static bool key_is_enter(int key)
 	return key == '\r' || key == '\n' || key == UI_KEY_ENTER;
 }
 
-/* Typing a filter: the keys are text, but for those that end it or move the selection. */
+/*
+ * Typing a filter: the keys are text, but for those that end it, erase,
+ * move the selection or repaint.
+ */
 static enum ui_action filter_key(struct list *l, int key)
 {
 	int32_t d = select_delta(key);
@@ -89,39 +94,33 @@ static enum ui_action filter_key(struct list *l, int key)
 	return list_filter_type(l, key) ? UI_ACT_FILTER : UI_ACT_NONE;
 }
 
-/* The list's keys; *a is what to do, and false means the key is not the list's. */
-static bool list_key(struct list *l, int key, enum ui_action *a)
+/* The list's bindings (KEY_MODE_ROWS); NONE when the key changed nothing. */
+static enum ui_action list_action(struct list *l, const struct key_binding *k, int key)
 {
-	int32_t d = select_delta(key);
-
-	if (l->editing) {
-		*a = filter_key(l, key);
-		return true;
-	}
-	if (d != 0) {
-		*a = list_move(l, d) ? UI_ACT_SELECT : UI_ACT_NONE;
-	} else if (key_is_enter(key)) {
-		*a = list_zoom(l) ? UI_ACT_ZOOM : UI_ACT_NONE;
-	} else if (key == UI_KEY_ESC) {
-		*a = list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
-	} else if (key == 'o') {
-		list_sort_next(l);
-		*a = UI_ACT_SORT;
-	} else if (key == 'O') {
-		list_sort_reverse(l);
-		*a = UI_ACT_SORT;
-	} else if (key == '/') {
+	switch (k->action) {
+	case UI_ACT_SELECT:
+		return list_move(l, select_delta(key)) ? UI_ACT_SELECT : UI_ACT_NONE;
+	case UI_ACT_ZOOM:
+		return list_zoom(l) ? UI_ACT_ZOOM : UI_ACT_NONE;
+	case UI_ACT_BACK:
+		return list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
+	case UI_ACT_SORT:
+		if (key == 'O')
+			list_sort_reverse(l);
+		else
+			list_sort_next(l);
+		return UI_ACT_SORT;
+	case UI_ACT_FILTER:
 		list_filter_start(l);
-		*a = UI_ACT_FILTER;
-	} else {
-		return false;
+		return UI_ACT_FILTER;
+	default:
+		return k->action;
 	}
-	return true;
 }
 
 enum ui_action ui_state_key(struct ui_state *st, int key)
 {
-	enum ui_action a;
+	const struct key_binding *k;
 
 	if (key == UI_KEY_RESIZE)
 		return UI_ACT_REDRAW;
@@ -129,57 +128,29 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 		st->help = false;
 		return UI_ACT_REDRAW;
 	}
-	if (st->list.nrows > 0 && list_key(&st->list, key, &a))
-		return a;
-	switch (key) {
-	case 'q':
-	case 'Q':
-		return UI_ACT_QUIT;
-	case ' ':
-	case 'p':
-	case 'P':
+	if (st->list.editing)
+		return filter_key(&st->list, key);
+	k = keys_find(key, st->modes);
+	/* The list's keys, without rows, do nothing (and need no excuse). */
+	if (k == NULL || (!keys_apply(k, st->modes) && (k->modes & KEY_MODE_ROWS)))
+		return UI_ACT_NONE;
+	switch (k->action) {
+	case UI_ACT_PAUSE:
 		st->paused = !st->paused;
-		return UI_ACT_PAUSE;
-	case 'r':
-	case 'R':
-		return UI_ACT_RESET;
-	case '+':
-	case '=':
-		return set_interval(st, 1);
-	case '-':
-	case '_':
-		return set_interval(st, -1);
-	case '?':
-	case 'h':
+		break;
+	case UI_ACT_INTERVAL:
+		return set_interval(st, k->step);
+	case UI_ACT_HELP:
 		st->help = true;
 		return UI_ACT_REDRAW;
-	case '[':
-	case UI_KEY_LEFT:
-		return UI_ACT_SEEK_BACK;
-	case ']':
-	case UI_KEY_RIGHT:
-		return UI_ACT_SEEK_FORWARD;
-	case 'n':
-	case 'N':
-		return UI_ACT_SEEK_TRANSITION;
-	case 'm':
-	case 'M':
-		return UI_ACT_SEEK_MISS;
-	case '<':
-	case ',':
-		return UI_ACT_SPEED_DOWN;
-	case '>':
-	case '.':
-		return UI_ACT_SPEED_UP;
-	case 'f':
-	case 'F':
-		return UI_ACT_INCIDENT;
-	case 'b':
-	case 'B':
-		return UI_ACT_BREAKER;
-	case CTRL_L:	/* repaint, as in every curses program */
-		return UI_ACT_REDRAW;
+	case UI_ACT_SELECT:
+	case UI_ACT_ZOOM:
+	case UI_ACT_BACK:
+	case UI_ACT_SORT:
+	case UI_ACT_FILTER:
+		return list_action(&st->list, k, key);
 	default:
-		return UI_ACT_NONE;
+		break;
 	}
+	return k->action;
 }

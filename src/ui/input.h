@@ -1,7 +1,8 @@
 /*
  * Keys: what each key does to the screen's state, apart from the terminal
- * and the source, so Check can press keys. ui.c applies the returned action
- * to the source and the monitor.
+ * and the source, so Check can press keys. Which key does what is the
+ * table in keys.h; ui.c applies the returned action to the source and the
+ * monitor.
  */
 #ifndef RT_UI_INPUT_H
 #define RT_UI_INPUT_H
@@ -48,11 +49,12 @@ enum ui_action {
 	UI_ACT_SPEED_UP,	/* double the playback speed */
 	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */
 	UI_ACT_BREAKER,		/* simulation: breaker automatic -> forced open -> forced closed */
-	/* The row list (st->list changed; only the screen must follow). */
+	UI_ACT_HELP,		/* the key table's "open the help"; ui_state_key returns REDRAW */
+	/* The row list (keys.h: KEY_MODE_ROWS); st->list changed, the screen follows. */
 	UI_ACT_SELECT,		/* the selection moved */
 	UI_ACT_ZOOM,		/* Enter: the panels show the selected row */
 	UI_ACT_BACK,		/* Esc: back to the whole router, or the filter cleared */
-	UI_ACT_SORT,		/* o: the next sort column, or O: the other direction */
+	UI_ACT_SORT,		/* o: the next sort column; O: the other direction */
 	UI_ACT_FILTER,		/* /: the filter is being typed, changed, kept or cleared */
 };
 
@@ -61,19 +63,20 @@ struct ui_state {
 	bool help;		/* the help overlay is open */
 	int64_t interval_ms;
 	double speed;		/* playback speed as last set, 0 = max; ui.c keeps it */
+	unsigned modes;		/* KEY_MODE_* bits (keys.h) of the source now; ui.c keeps it */
 	/*
-	 * The row list; its keys apply while it has rows (view.c fills it).
-	 * Zeroed is valid; ui.c frees it (list_free).
+	 * The row list; its keys apply while the source has rows
+	 * (KEY_MODE_ROWS; view.c fills it). Zeroed is valid; ui.c frees it.
 	 */
 	struct list list;
 };
 
 /*
- * Apply key to st and say what the caller must do. While the help overlay
- * is open any key (but a resize) only closes it. While the list has rows,
- * Up, Down, PgUp, PgDn, Home, End, Enter, Esc, o, O and / are the list's;
- * while its filter is typed, every key but those that move the selection
- * and Ctrl-L types into it (Enter keeps it, Esc clears it).
+ * Apply key to st and say what the caller must do, as keys_find(key,
+ * st->modes) binds it. While the help overlay is open any key (but a
+ * resize) only closes it. While the list's filter is typed (after /),
+ * every key but those that move the selection, Ctrl-L, Backspace, Enter
+ * (keeps it) and Esc (clears it) types into it.
  */
 enum ui_action ui_state_key(struct ui_state *st, int key);
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ui/keys.h"
 #include "ui/listpanel.h"
 #include "util.h"
 
@@ -29,6 +30,7 @@
 #define SHORT_PANELS_H 14
 /* A list over the full panels shows at least this many rows; else the short set. */
 #define LIST_MIN_ROWS_FULL 10
+#define HELP_W 56	/* the help overlay's width */
 
 struct rect {
 	int x, y, w, h;
@@ -327,6 +329,11 @@ static void draw_target_line(struct canvas *c, const struct view *v, int x, int 
 	char lim[24];
 	enum canvas_role role = panels_status_role(t->r.status);
 
+	/* No limit (a row's throughput unless one is set for it): nothing to grade. */
+	if (isnan(t->limit)) {
+		canvas_printf(c, x, y, right - x, ROLE_DIM, ATTR_NONE, "%s(no target)", lead);
+		return;
+	}
 	panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
 	canvas_printf(c, x, y, right - x, ROLE_DIM, ATTR_NONE, "%s(%s %s %s)", lead,
 		      t->upper ? "<" : ">", lim, t->unit);
@@ -488,16 +495,21 @@ static void draw_targets(struct canvas *c, const struct view *v, struct rect r)
 	panel_box(c, v, r, "Targets", 0);
 	for (int i = 0; i < TARGET_COUNT && y < r.y + r.h - 2; i++, y++) {
 		const struct view_target *t = &v->targets[i];
-		enum canvas_role role = panels_status_role(t->r.status);
+		bool none = isnan(t->limit);	/* no target: the value alone, ungraded */
+		enum canvas_role role = none ? ROLE_NORMAL : panels_status_role(t->r.status);
 		char val[24], lim[24];
 
 		panels_fmt_num(val, sizeof(val), t->r.value, 1);
 		panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
 		canvas_text(c, x, y, 10, ROLE_NORMAL, ATTR_NONE, t->label);
 		canvas_text_right(c, x + 17, y, isnan(t->r.value) ? ROLE_UNKNOWN : role, ATTR_BOLD, val);
-		if (status_missed(t->r.status))
+		if (!none && status_missed(t->r.status))
 			canvas_text(c, x + 17, y, 1, role, ATTR_BOLD, "!");
 		canvas_text(c, x + 19, y, 5, ROLE_DIM, ATTR_NONE, t->unit);
+		if (none) {
+			canvas_text(c, x + 25, y, right - (x + 25), ROLE_DIM, ATTR_NONE, "no target");
+			continue;
+		}
 		canvas_printf(c, x + 25, y, right - 5 - (x + 25), ROLE_DIM, ATTR_NONE, "%s %s",
 			      t->upper ? "<" : ">", lim);
 		canvas_text_right(c, right, y, role, ATTR_BOLD, panels_status_word(t->r.status));
@@ -586,17 +598,22 @@ static void draw_header(struct canvas *c, const struct view *v)
 		canvas_printf(c, n + 2, 0, rx - n - 3, ROLE_DIM, ATTR_NONE, "[%s]", v->mode);
 }
 
-/* "   upstream 3 of 40", or "   2 of 40 upstreams match /sea"; "" without a list. */
+/*
+ * "   upstream 3 of 40", or "   2 of 40 upstreams match /sea"; zoomed, how
+ * to go back after it; "" without a list.
+ */
 static void list_position(const struct view *v, char *buf, size_t len)
 {
 	const struct view_list *l = &v->list;
+	const char *zoomed = v->zoom[0] != '\0' ? ", zoomed (Esc: the whole router)" : "";
 
 	if (!l->on)
 		str_printf(buf, len, "%s", "");
 	else if (l->filter[0] != '\0')
-		str_printf(buf, len, "   %zu of %zu %ss match /%s", l->nrows, l->total, l->noun, l->filter);
+		str_printf(buf, len, "   %zu of %zu %ss match /%s%s", l->nrows, l->total, l->noun, l->filter,
+			   zoomed);
 	else
-		str_printf(buf, len, "   %s %zu of %zu", l->noun, l->sel + 1, l->total);
+		str_printf(buf, len, "   %s %zu of %zu%s", l->noun, l->sel + 1, l->total, zoomed);
 }
 
 /* While a filter is typed, the status line says how it works and what it matches. */
@@ -650,111 +667,56 @@ static void draw_status(struct canvas *c, const struct view *v, int y)
 	}
 }
 
-struct key_hint {
-	const char *keys, *ascii, *what;	/* ascii: the keys without UTF-8, NULL if the same */
-	int prio;				/* 0 first; hints that do not fit go, highest prio first */
-};
-
-static const char *hint_keys(const struct view *v, const struct key_hint *k)
+/*
+ * The key line: the table's entries that apply to the source now, the
+ * list's first, as many as the width holds (keys_line).
+ */
+static void draw_keys(struct canvas *c, int y, unsigned modes)
 {
-	return !v->utf8 && k->ascii != NULL ? k->ascii : k->keys;
-}
+	const struct key_binding *shown[KEYS_LINE_MAX];
+	size_t n = keys_line(modes, c->w, shown, KEYS_LINE_MAX);
+	int x = 1;
 
-/* Columns the hints up to priority maxprio take. */
-static int hints_width(const struct view *v, const struct key_hint *const *h, size_t n, int maxprio)
-{
-	int width = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (h[i]->prio <= maxprio)
-			width += canvas_text_width(hint_keys(v, h[i])) + 1 + (int)strlen(h[i]->what) + 2;
-	return width;
-}
-
-/* The key line: the list's keys first when it shows; what does not fit is left out. */
-static void draw_keys(struct canvas *c, const struct view *v, int y)
-{
-	static const struct key_hint plain[] = {
-		{ "q", NULL, "quit", 0 }, { "space", NULL, "pause", 1 }, { "r", NULL, "reset", 3 },
-		{ "+/-", NULL, "interval", 3 }, { "</>", NULL, "speed", 2 }, { "f/b", NULL, "faults", 2 },
-		{ "?", NULL, "help", 0 },
-	};
-	static const struct key_hint rows[] = {
-		{ "↑↓", "Up/Dn", "select", 0 }, { "⏎", "Enter", "zoom", 0 }, { "o", NULL, "sort", 0 },
-		{ "/", NULL, "filter", 0 },
-	};
-	/* Zoomed, Enter has nothing more to do: the line says how to go back. */
-	static const struct key_hint back = { "Esc", NULL, "back", 0 };
-	const struct key_hint *all[16];
-	size_t n = 0;
-	int x = 1, maxprio = 3;
-
-	if (v->list.on)
-		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-			all[n++] = i == 1 && v->zoom[0] != '\0' ? &back : &rows[i];
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		all[n++] = &plain[i];
-	while (maxprio > 0 && 1 + hints_width(v, all, n, maxprio) > c->w)
-		maxprio--;
 	for (size_t i = 0; i < n; i++) {
-		if (all[i]->prio > maxprio)
-			continue;
-		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, hint_keys(v, all[i]));
-		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", all[i]->what);
+		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, shown[i]->brief_keys);
+		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", shown[i]->brief);
 	}
 }
 
-static void draw_help(struct canvas *c, const struct view *v)
+/*
+ * The help overlay: every key that applies to the source now, from the
+ * table. On a screen too short for it the box loses its inner margins,
+ * then the blank line before "any key closes this help".
+ */
+static void draw_help(struct canvas *c, unsigned modes)
 {
-	static const char *const rows[] = {
-		"Up, Down   select a row (PgUp, PgDn, Home, End)",
-		"Enter      zoom the panels to the row",
-		"Esc        whole router again; clears a filter",
-		"o, O       next sort column; reverse the order",
-		"/          filter rows by name (Esc clears)",
-	};
-	static const char *const lines[] = {
-		"q          quit",
-		"space, p   pause or resume the source",
-		"r          reset the history (charts, deltas)",
-		"+          longer refresh interval (max 60 s)",
-		"-          shorter refresh interval (min 0.25 s)",
-		"[ or left  step back      (recordings)",
-		"] or right step forward   (recordings)",
-		"n          next breaker transition (recordings)",
-		"m          next target miss (recordings)",
-		"           skips a miss on screen; any key stops",
-		"< or ,     halve the speed (to x1/16; sim, replay)",
-		"> or .     double the speed (x64 max; sim, replay)",
-		"f          incident on/off: 40 % timeouts (sim)",
-		"b          breaker forced open, closed, auto (sim)",
-		"Ctrl-L     repaint the screen",
-		"?          this help",
-		"",
-		"any key closes this help",
-	};
-	const char *all[sizeof(rows) / sizeof(rows[0]) + sizeof(lines) / sizeof(lines[0])];
-	int n = 0, pad = 1, w = 56, h, x, y;
+	char line[HELP_W];
+	int n = 0, w = HELP_W, h, x, y, i = 0, pad = 1, blank = 1;
 
-	if (v->list.on)
-		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-			all[n++] = rows[i];
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		all[n++] = lines[i];
-	/* On a short screen the box loses its padding, then the blank line. */
-	if (n + 4 > c->h)
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++)
+		if (keys_apply(k, modes))
+			n += k->help_more != NULL ? 2 : 1;
+	if (n + 2 + 4 > c->h)
 		pad = 0;
-	if (n + 2 > c->h) {
-		all[n - 2] = all[n - 1];
-		n--;
-	}
-	h = n + 2 + 2 * pad;
+	if (n + 2 + 2 > c->h)
+		blank = 0;
+	h = n + blank + 1 + 2 + 2 * pad;
 	x = (c->w - w) / 2;
 	y = (c->h - h) / 2;
 	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
 	canvas_box(c, x, y, w, h, ROLE_TITLE, "Keys", ROLE_TITLE);
-	for (int i = 0; i < n; i++)
-		canvas_text(c, x + 3, y + 1 + pad + i, w - 6, ROLE_NORMAL, ATTR_NONE, all[i]);
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		if (!keys_apply(k, modes))
+			continue;
+		keys_help_line(k, false, line, sizeof(line));
+		canvas_text(c, x + 3, y + 1 + pad + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
+		if (k->help_more == NULL)
+			continue;
+		keys_help_line(k, true, line, sizeof(line));
+		canvas_text(c, x + 3, y + 1 + pad + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
+	}
+	canvas_text(c, x + 3, y + 1 + pad + i + blank, w - 6, ROLE_NORMAL, ATTR_NONE,
+		    "any key closes this help");
 }
 
 static void draw_too_small(struct canvas *c)
@@ -871,7 +833,7 @@ void panels_draw(struct canvas *c, const struct view *v)
 		draw_full(c, v, 1, c->h - 3);
 	}
 	draw_status(c, v, c->h - 2);
-	draw_keys(c, v, c->h - 1);
+	draw_keys(c, c->h - 1, v->key_modes);
 	if (v->help)
-		draw_help(c, v);
+		draw_help(c, v->key_modes);
 }

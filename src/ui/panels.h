@@ -71,6 +71,7 @@ struct view {
 	enum view_marker marker;
 	bool utf8;		/* block sparklines and marks, or ASCII */
 	bool help;		/* the help overlay is open */
+	unsigned key_modes;	/* KEY_MODE_* bits (keys.h): the key line and help show what applies */
 
 	/* The row list, when the source has rows. */
 	struct view_list list;

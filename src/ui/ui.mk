@@ -4,16 +4,26 @@
 # list (the row list's sort, filter and selection) and listpanel (list -> canvas).
 src_libroutertop_a_SOURCES += src/ui/canvas.c src/ui/canvas.h \
 	src/ui/panels.c src/ui/panels.h src/ui/input.c src/ui/input.h \
+	src/ui/keys.c src/ui/keys.h \
 	src/ui/jump.c src/ui/jump.h src/ui/list.c src/ui/list.h \
 	src/ui/listpanel.c src/ui/listpanel.h \
 	src/ui/view.c src/ui/view.h src/ui/term.c src/ui/term.h src/ui/ui.c src/ui/ui.h
 
-check_PROGRAMS += tests/check_canvas tests/check_panels tests/check_list tests/check_listpanel
-TESTS += tests/check_canvas tests/check_panels tests/check_list tests/check_listpanel
+check_PROGRAMS += tests/check_canvas tests/check_panels tests/check_keys tests/check_list \
+	tests/check_listpanel
+TESTS += tests/check_canvas tests/check_panels tests/check_keys tests/check_list \
+	tests/check_listpanel
 tests_check_listpanel_SOURCES = tests/check_listpanel.c tests/check_run.h
 tests_check_list_SOURCES = tests/check_list.c tests/check_run.h
 tests_check_canvas_SOURCES = tests/check_canvas.c tests/check_run.h
 tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h
+tests_check_keys_SOURCES = tests/check_keys.c tests/check_run.h
+
+# The key table for the shell tests; the man page's KEYS section is checked against it.
+check_PROGRAMS += tests/keys_dump
+tests_keys_dump_SOURCES = tests/keys_dump.c
+TESTS += tests/man_keys.sh
+EXTRA_DIST += tests/man_keys.sh
 
 # The screen end to end: one script per feature, each in a tmux server of
 # its own, sharing tests/e2e_lib.sh (tmux's regress/ style).

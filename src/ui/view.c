@@ -7,7 +7,9 @@
 
 #include "util.h"
 
-static void view_targets(struct view *v, const struct monitor *m)
+/* The targets panel's rows: each target's metadata, limit and result from an evaluation. */
+static void view_targets(struct view *v, const struct target_limits *lim, const struct evaluation *e,
+			 enum target_status overall)
 {
 	for (int i = 0; i < TARGET_COUNT; i++) {
 		struct view_target *t = &v->targets[i];
@@ -15,10 +17,10 @@ static void view_targets(struct view *v, const struct monitor *m)
 		str_printf(t->label, sizeof(t->label), "%s", target_label((enum target_id)i));
 		str_printf(t->unit, sizeof(t->unit), "%s", target_unit((enum target_id)i));
 		t->upper = target_is_upper_bound((enum target_id)i);
-		t->limit = m->targets->limit[i];
-		t->r = m->eval.t[i];
+		t->limit = lim->limit[i];
+		t->r = e->t[i];
 	}
-	v->overall = m->eval.overall;
+	v->overall = overall;
 }
 
 static void view_history(struct view *v, const struct history *h, int64_t src_now)
@@ -65,43 +67,53 @@ static int64_t view_clock_ms(const struct monitor *m, int64_t src_now, int64_t w
 	return m->last_good_wall_ms + (src_now - m->last_good_at_ms);
 }
 
-/* A row's figures for the list, straight from its snapshot. */
-static void view_row_fill(struct list_row *r, const struct metrics_snapshot *s, double since_s)
+/* A value's status for its colour: none (plain) where the row has no such target. */
+static enum target_status value_status(const struct evaluation *e, enum target_id id)
 {
-	struct metrics_latency l = s->latency;
+	return isnan(e->limits.limit[id]) ? STATUS_UNKNOWN : e->t[id].status;
+}
+
+/* A row's figures for the list: the monitor's columns and evaluation, the rest from its snapshot. */
+static void view_row_fill(struct list_row *r, const struct monitor_row *mr)
+{
+	struct metrics_latency l = mr->snap->latency;
 
 	metrics_latency_mask(&l);
-	r->breaker = s->breaker.state;
-	if (s->breaker.state_since_ms >= 0 && !isnan(since_s))
-		r->breaker_age_s = (double)s->breaker.state_since_ms / 1000.0 + since_s;
-	r->rps = s->throughput.per_second;
-	r->p50 = l.p50;
+	r->breaker = mr->state;
+	r->breaker_age_s = mr->state_age_s;
+	r->rps = mr->rps;
+	r->p50 = mr->p50;
 	r->p90 = l.p90;
-	r->p95 = l.p95;
-	r->p99 = l.p99;
+	r->p95 = mr->p95;
+	r->p99 = mr->p99;
 	r->p999 = l.p999;
 	r->max = l.max;
 	r->avg = l.avg;
-	r->err_pct = s->breaker.failure_rate * 100.0;
-	r->in_flight = s->requests.pending;
+	r->err_pct = mr->error_pct;
+	r->in_flight = mr->snap->requests.pending;
+	r->status = mr->status;
+	r->st_rps = value_status(&mr->eval, TARGET_THROUGHPUT);
+	r->st_p95 = value_status(&mr->eval, TARGET_P95);
+	r->st_p99 = value_status(&mr->eval, TARGET_P99);
+	r->st_err = value_status(&mr->eval, TARGET_ERROR_RATE);
 }
 
-/* Refill the list from the newest snapshot's rows and show it. */
+/* Refill the list from the monitor's rows and show it. */
 static void view_list(struct view *v, const struct monitor *m, const struct view_input *in,
 		      struct list *l)
 {
-	const struct metrics_snapshot *s = monitor_latest(m);
-	double since_s = age_s(v->src_now_ms, m->last_good_at_ms);
+	size_t n = monitor_rows(m);
 	struct view_list *vl = &v->list;
 
 	list_begin(l);
-	if (s == NULL || s->nrows == 0) {
-		list_end(l);
-		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct monitor_row *mr = monitor_row(m, i);
+
+		view_row_fill(list_add(l, mr->name), mr);
 	}
-	for (size_t i = 0; i < s->nrows; i++)
-		view_row_fill(list_add(l, s->rows[i].name), &s->rows[i].snap, since_s);
 	list_end(l);
+	if (n == 0)
+		return;
 	list_set_page(l, panels_list_page(in->width, in->height, l->nrows));
 	vl->on = true;
 	str_printf(vl->noun, sizeof(vl->noun), "%s", source_row_noun(m->src));
@@ -116,34 +128,24 @@ static void view_list(struct view *v, const struct monitor *m, const struct view
 	str_printf(vl->filter, sizeof(vl->filter), "%s", l->filter);
 }
 
-/*
- * Zoomed: the panels show the selected row's own snapshot. Its history
- * and its evaluation are not kept yet, so its targets read n/a, never the
- * whole router's.
- */
-static void view_zoom(struct view *v, const struct monitor *m, const struct list *l)
+/* Zoomed: the panels show the selected row, its own snapshot, history and evaluation. */
+static void view_zoom(struct view *v, const struct monitor *m, const struct list *l, int64_t src_now)
 {
-	const struct metrics_snapshot *s = monitor_latest(m);
 	const struct list_row *sel = list_selected(l);
+	const struct monitor_row *mr;
 	ptrdiff_t i;
 
-	if (!l->zoomed || sel == NULL || s == NULL)
+	if (!l->zoomed || sel == NULL)
 		return;
-	i = metrics_row_index(s, sel->name);
+	i = monitor_row_find(m, sel->name);
 	if (i < 0)
 		return;
-	str_printf(v->zoom, sizeof(v->zoom), "%s", sel->name);
-	v->snap = s->rows[i].snap;
+	mr = monitor_row(m, (size_t)i);
+	str_printf(v->zoom, sizeof(v->zoom), "%s", mr->name);
+	v->snap = *mr->snap;	/* a row's snapshot has no rows: a plain copy */
 	metrics_latency_mask(&v->snap.latency);
-	for (int t = 0; t < TARGET_COUNT; t++)
-		v->targets[t].r = (struct target_result){ STATUS_UNKNOWN, NAN, "no data" };
-	v->overall = STATUS_UNKNOWN;
-	memset(&v->deltas, 0, sizeof(v->deltas));
-	v->deltas.requests_total = v->deltas.requests_failed = METRICS_NONE;
-	v->state_age_s = sel->breaker_age_s;
-	v->last_recovery_s = NAN;
-	v->ntrans = 0;
-	v->p95_n = v->rps_n = 0;
+	view_targets(v, &mr->eval.limits, &mr->eval, mr->eval.overall);
+	view_history(v, mr->hist, src_now);
 }
 
 void view_update(struct view *v, struct monitor *m, const struct view_input *in)
@@ -151,6 +153,7 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	const struct history_entry *newest = history_get(m->hist, 0);
 	int64_t src_now = source_clock(m->src, in->mono_ms);
 	time_t wall = (time_t)(view_clock_ms(m, src_now, in->wall_ms) / 1000);
+	struct target_limits lim;
 	struct tm tm;
 
 	view_init(v);
@@ -162,6 +165,7 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	v->interval_ms = m->src->interval_ms;
 	v->utf8 = in->utf8;
 	v->help = in->help;
+	v->key_modes = in->key_modes;
 	v->src_now_ms = src_now;
 	v->has_data = newest != NULL;
 	if (newest != NULL) {
@@ -169,7 +173,8 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 		metrics_latency_mask(&v->snap.latency);
 	}
 	v->stale = v->has_data && m->eval.stale;
-	view_targets(v, m);
+	targets_limits(m->targets, NULL, &lim);
+	view_targets(v, &lim, &m->eval, monitor_status(m));
 	view_history(v, m->hist, src_now);
 	v->snapshots = m->snapshots;
 	v->update_age_s = age_s(src_now, m->last_good_at_ms);
@@ -178,7 +183,7 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	v->marker = view_marker_for(v, m, in->paused);
 	if (in->list != NULL) {
 		view_list(v, m, in, in->list);
-		view_zoom(v, m, in->list);
+		view_zoom(v, m, in->list, src_now);
 	}
 	if (in->notice != NULL)
 		str_printf(v->notice, sizeof(v->notice), "%s", in->notice);
