@@ -1,124 +1,150 @@
 /*
- * One full frame of the screen with the row list, as the loop draws it
- * minus the terminal: view_update (the list refilled from a snapshot of
- * 1,000 rows, filtered, sorted worst first, the selection found again by
- * name) and panels_draw into a 200x60 canvas. Goal: at most 1,000 us.
- * Prints `render_list_1000_rows_us`.
+ * render_250x80_us: one full frame of the screen at 250x80, drawn into the
+ * canvas (panels_draw) and out through the ncurses backend's diff
+ * (term_draw, refresh) to /dev/null. Goal: at most 100 us.
+ *
+ * The views come from the steady simulation (the demo's upstreams and
+ * incidents), one snapshot a virtual second after 600 s of warm-up so the
+ * charts are full. Successive frames cycle through VIEWS consecutive
+ * snapshots, so each frame's diff has what a live frame has to write: new
+ * numbers, shifted charts, a new clock. Building the views (the monitor,
+ * view_update) is set-up, not timed.
+ *
+ * The terminal: term_open_files on /dev/null with TERM=xterm-256color and
+ * LINES/COLUMNS set, so ncurses lays out a 250x80 screen and does all of
+ * its work, the escape sequences included, as it would on a tty.
  */
+#include "config.h"
+
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "monitor.h"
+#include "source/source.h"
+#include "targets.h"
 #include "ui/canvas.h"
-#include "ui/list.h"
 #include "ui/panels.h"
+#include "ui/term.h"
 #include "ui/view.h"
-#include "util.h"
 
-#define ROWS 1000
-
-static void quiet_describe(void *self, char *buf, size_t len)
-{
-	(void)self;
-	str_printf(buf, len, "bench: 1,000 rows");
-}
-
-static int quiet_step(void *self, int64_t mono_ms, struct source_event *ev)
-{
-	(void)self;
-	(void)mono_ms;
-	(void)ev;
-	return 0;
-}
-
-static const struct source_ops quiet_ops = {
-	.name = "bench", .describe = quiet_describe, .step = quiet_step,
-};
+#define WIDTH 250
+#define HEIGHT 80
+#define VIEWS 64
+#define WARMUP_SNAPSHOTS 600
+#define MAX_EVENTS 100000000
 
 struct render_ctx {
-	struct monitor *m;
-	struct list list;
-	struct view view;
-	struct canvas *c;
-	struct view_input in;
+	struct term *term;
+	struct canvas *canvas;
+	struct view *views;
+	unsigned next;
 };
-
-/* A snapshot of ROWS upstreams with varied figures (a fixed pseudo-random walk). */
-static void make_snapshot(struct metrics_snapshot *s)
-{
-	uint32_t x = 12345;
-
-	metrics_init(s);
-	for (int i = 0; i < ROWS; i++) {
-		char name[32];
-		struct metrics_row *r;
-		double p50;
-
-		x = x * 1103515245u + 12345u;
-		str_printf(name, sizeof(name), "svc-%04d.mesh.local", i);
-		r = metrics_row_add(s, name);
-		p50 = 5 + (double)(x >> 16 & 0xff);
-		r->snap.latency = (struct metrics_latency){ .p50 = p50, .p90 = p50 * 2, .p95 = p50 * 3,
-			.p99 = p50 * 5, .p999 = p50 * 8, .max = p50 * 9, .min = 1, .avg = p50 * 1.2,
-			.count = 1000 };
-		r->snap.throughput.per_second = (double)(x >> 8 & 0x3ff) / 3;
-		r->snap.throughput.per_minute = r->snap.throughput.per_second * 60;
-		r->snap.errors = (struct metrics_errors){ 0, 1, 2, 3, METRICS_NONE };
-		r->snap.breaker.state = (x >> 24) % 16 == 0 ? BREAKER_OPEN : BREAKER_CLOSED;
-		r->snap.breaker.failure_rate = (double)(x >> 4 & 0xff) / 2550;
-		r->snap.breaker.state_since_ms = (int64_t)(x >> 12 & 0xfffff);
-		r->snap.requests = (struct metrics_requests){ 1000, 990, 10, (int64_t)(x & 0x1f) };
-	}
-	metrics_aggregate_derive(s);
-}
 
 static uint64_t run_render(void *ctx, uint64_t n)
 {
-	struct render_ctx *r = ctx;
+	struct render_ctx *c = ctx;
 
 	for (uint64_t i = 0; i < n; i++) {
-		view_update(&r->view, r->m, &r->in);
-		panels_draw(r->c, &r->view);
+		panels_draw(c->canvas, &c->views[c->next++ % VIEWS]);
+		term_draw(c->term, c->canvas);
 	}
-	/* A frame without the list measures something else: no figure. */
-	return r->view.list.on && r->view.list.total == ROWS ? n : 0;
+	return n;
+}
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "bench_render: %s\n", msg);
+	exit(1);
+}
+
+/* VIEWS views of consecutive snapshots of the steady simulation. */
+static struct view *build_views(void)
+{
+	struct sim_options so = { .scenario = "steady", .seed = 42, .speed = 0, .interval_ms = 1000 };
+	struct view *views = calloc(VIEWS, sizeof(*views));
+	struct target_set targets;
+	struct source_event ev;
+	struct monitor mon;
+	struct source *src;
+	char err[256];
+	int snaps = 0;
+
+	if (views == NULL)
+		die("out of memory");
+	src = source_sim_new(&so, err, sizeof(err));
+	if (src == NULL)
+		die(err);
+	targets_defaults(&targets);
+	monitor_init(&mon, src, &targets, NULL, VIEW_SERIES);
+	for (long e = 0; e < MAX_EVENTS && snaps < WARMUP_SNAPSHOTS + VIEWS; e++) {
+		struct view_input in = {
+			.program = PACKAGE_NAME " " PACKAGE_VERSION, .utf8 = true,
+			.mono_ms = 1000 * (int64_t)snaps, .wall_ms = 1700000000000 + 1000 * (int64_t)snaps,
+		};
+
+		if (source_step(src, in.mono_ms, &ev) != 1)
+			continue;
+		if (monitor_handle(&mon, &ev) != SOURCE_SNAPSHOT)
+			continue;
+		if (snaps >= WARMUP_SNAPSHOTS) {
+			monitor_update(&mon, in.mono_ms);
+			view_update(&views[snaps - WARMUP_SNAPSHOTS], &mon, &in);
+		}
+		snaps++;
+	}
+	if (snaps < WARMUP_SNAPSHOTS + VIEWS)
+		die("the simulation gave too few snapshots");
+	monitor_free(&mon);
+	source_free(src);
+	return views;
 }
 
 int main(void)
 {
 	struct bench b;
-	static struct monitor m;
-	static struct render_ctx r;
-	struct target_set ts;
-	struct source *src;
-	struct source_event ev = { .kind = SOURCE_SNAPSHOT, .at_ms = 1000, .wall_ms = 1000 };
-	struct bench_spec spec = {
-		.name = "render_list_1000_rows_us", .unit = "us", .kind = BENCH_US_PER_OP,
-		.run = run_render, .ctx = &r,
+	struct render_ctx c = { 0 };
+	struct term_options to = { .color = true, .theme = UI_THEME_DEFAULT, .utf8 = true };
+	struct bench_spec s = {
+		.name = "render_250x80_us", .unit = "us", .kind = BENCH_US_PER_OP,
+		.run = run_render, .ctx = &c,
 	};
+	FILE *out, *in;
+	char err[256];
+	int w, h;
 
 	bench_init(&b, "bench_render");
-	if (!bench_wanted(&b, spec.name))
+	if (!bench_wanted(&b, s.name))
 		return 0;
-	targets_defaults(&ts);
-	src = source_new(&quiet_ops, NULL, 1000);
-	monitor_init(&m, src, &ts, NULL, VIEW_SERIES);
-	make_snapshot(&ev.snap);
-	monitor_handle(&m, &ev);
-	metrics_free(&ev.snap);
-	monitor_update(&m, 1500);
-	r.m = &m;
-	r.c = canvas_new(200, 60);
-	r.in = (struct view_input){ .program = "routertop bench", .utf8 = true, .mono_ms = 1500,
-		.wall_ms = 1500, .width = 200, .height = 60, .list = &r.list };
-	/* The selection in the middle of the list, so it is looked up, not found first. */
-	view_update(&r.view, &m, &r.in);
-	list_move(&r.list, ROWS / 2);
-	bench_measure(&b, &spec, NULL);
-	canvas_free(r.c);
-	list_free(&r.list);
-	monitor_free(&m);
-	source_free(src);
+	/* What the screen runs with: a UTF-8 locale (charts, boxes) and a colour terminal. */
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		die("no C.UTF-8 locale");
+	setenv("TERM", "xterm-256color", 1);
+	setenv("LINES", "80", 1);
+	setenv("COLUMNS", "250", 1);
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	if (out == NULL || in == NULL)
+		die("cannot open /dev/null");
+	c.views = build_views();
+	c.term = term_open_files(&to, out, in, err, sizeof(err));
+	if (c.term == NULL)
+		die(err);
+	term_size(c.term, &w, &h);
+	if (w != WIDTH || h != HEIGHT) {
+		term_close(c.term);
+		bench_fail(&b, s.name, "ncurses did not lay out a 250x80 screen");
+		return bench_finish(&b);
+	}
+	c.canvas = canvas_new(WIDTH, HEIGHT);
+	bench_measure(&b, &s, NULL);
+	fprintf(stderr, "# render: %zu cells written by the last frame\n", term_cells_drawn(c.term));
+	term_close(c.term);
+	canvas_free(c.canvas);
+	free(c.views);
+	fclose(out);
+	fclose(in);
 	return bench_finish(&b);
 }

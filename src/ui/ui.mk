@@ -38,8 +38,13 @@ TESTS += $(E2E_UI)
 BENCH_SHELL += bench/screen.sh
 EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/screen.sh
 
-# One frame of the list screen with 1,000 rows: render_list_1000_rows_us.
 check_PROGRAMS += bench/bench_render
 BENCH_PROGS += bench/bench_render
 bench_bench_render_SOURCES = bench/bench_render.c
 bench_bench_render_LDADD = $(BENCH_LDADD)
+
+# One frame of the list screen with 1,000 rows: render_list_1000_rows_us.
+check_PROGRAMS += bench/bench_list
+BENCH_PROGS += bench/bench_list
+bench_bench_list_SOURCES = bench/bench_list.c
+bench_bench_list_LDADD = $(BENCH_LDADD)
