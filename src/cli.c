@@ -448,6 +448,15 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 		str_printf(err, errlen, "--speed max does not apply to 'serve'");
 		return CLI_ERROR;
 	}
+	if (cfg->command == CMD_REPLAY && cfg->once &&
+	    (cfg->format != FORMAT_TEXT && cfg->format != FORMAT_JSON)) {
+		str_printf(err, errlen, "replay --once (the summary) prints text or json only");
+		return CLI_ERROR;
+	}
+	if (cfg->command == CMD_REPLAY && cfg->once && (cfg->replay.follow || cfg->record_path != NULL)) {
+		str_printf(err, errlen, "replay --once (the summary) takes neither --follow nor --record");
+		return CLI_ERROR;
+	}
 	if (apply_targets(cfg, &pt, err, errlen) != 0)
 		return CLI_ERROR;
 	return CLI_RUN;

@@ -1,7 +1,7 @@
 # Build fragment; see Makefile.am.
 # The model: the metrics snapshot and its JSON, the history of snapshots,
 # and the targets they are evaluated against.
-src_libroutertop_a_SOURCES += src/metrics.c src/metrics.h \
+src_libroutertop_a_SOURCES += src/metrics.c src/metrics.h src/jscan.c src/jscan.h \
 	src/history.c src/history.h src/targets.c src/targets.h
 
 check_PROGRAMS += tests/check_metrics tests/check_history tests/check_targets
@@ -19,10 +19,10 @@ dist_samples_DATA += data/samples/upstreams.json
 FUZZ_METRICS_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 EXTRA_DIST += tests/fuzz_metrics.c
 CLEANFILES += fuzz-metrics
-fuzz-metrics: $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/metrics.h \
+fuzz-metrics: $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/metrics.h $(srcdir)/src/jscan.c \
 		$(srcdir)/src/util.c $(srcdir)/src/util.h \
 		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c
 	clang $(FUZZ_METRICS_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
-		-o $@ $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
+		-o $@ $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/jscan.c $(srcdir)/src/util.c \
 		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c \
 		$(CJSON_LIBS) -lm

@@ -19,10 +19,14 @@ EXTRA_DIST += tests/fuzz_stream.c
 CLEANFILES += fuzz-stream
 fuzz-stream: $(srcdir)/tests/fuzz_stream.c $(srcdir)/src/record/stream.c $(srcdir)/src/record/stream.h \
 		$(srcdir)/src/record/reader.c $(srcdir)/src/record/reader.h \
-		$(srcdir)/src/metrics.c $(srcdir)/src/metrics.h $(srcdir)/src/util.c $(srcdir)/src/util.h \
+		$(srcdir)/src/metrics.c $(srcdir)/src/metrics.h $(srcdir)/src/jscan.c $(srcdir)/src/util.c $(srcdir)/src/util.h \
 		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c
 	clang $(FUZZ_STREAM_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
 		-o $@ $(srcdir)/tests/fuzz_stream.c $(srcdir)/src/record/stream.c \
-		$(srcdir)/src/record/reader.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
+		$(srcdir)/src/record/reader.c $(srcdir)/src/metrics.c $(srcdir)/src/jscan.c $(srcdir)/src/util.c \
 		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c \
 		$(CJSON_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) -lm
+
+check_PROGRAMS += tests/check_skim
+TESTS += tests/check_skim
+tests_check_skim_SOURCES = tests/check_skim.c tests/check_run.h
