@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/keys.h"
 #include "util.h"
 
 #define FOR_SIM (1u << CMD_SIM)
@@ -99,6 +100,10 @@ static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
 };
 
+/* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
+#define USAGE_WIDTH 79
+#define USAGE_INDENT 13
+
 static const char usage_text[] =
 	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
 	"       routertop watch URL [OPTION]...    poll a router's JSON metrics\n"
@@ -114,9 +119,9 @@ static const char usage_text[] =
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
 	"Targets:     --targets FILE  --target KEY=VALUE (p95 p99 throughput\n"
 	"             error-rate recovery warn)\n"
-	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n"
-	"             keys: q quit, space pause, r reset, +/- interval, </> speed,\n"
-	"             [ ] step, n next transition, m next miss, f/b faults, ? help\n"
+	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";
+/* Then the screen's keys, from the key table (ui/keys.h), then the rest. */
+static const char usage_tail[] =
 	"Durations: 500ms, 5s, 2m, 1h; a bare number is seconds.\n"
 	"Exit status: 0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or bad usage.\n"
 	"  --help  --version              see routertop(1) for the rest\n";
@@ -434,7 +439,12 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 			return CLI_ERROR;
 	}
 	if (help) {
+		char keys[512];
+
+		keys_format_brief(keys, sizeof(keys), USAGE_INDENT, USAGE_WIDTH);
 		fputs(usage_text, out);
+		fputs(keys, out);
+		fputs(usage_tail, out);
 		return CLI_EXIT_OK;
 	}
 	if (version) {

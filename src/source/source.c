@@ -75,9 +75,12 @@ int source_set_speed(struct source *src, double speed, int64_t mono_ms)
 	return 0;
 }
 
-int source_inject(struct source *src, enum source_inject what)
+int source_inject(struct source *src, enum source_inject what, char *msg, size_t len)
 {
-	return src->ops->inject != NULL ? src->ops->inject(src->self, what) : -1;
+	if (src->ops->inject != NULL)
+		return src->ops->inject(src->self, what, msg, len);
+	str_printf(msg, len, "no faults to inject: only the simulated router takes them");
+	return -1;
 }
 
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)

@@ -86,8 +86,12 @@ struct source_ops {
 	/* Optional, for recordings: move within them and change the playback speed. */
 	int (*seek)(void *self, enum source_seek where);
 	void (*set_speed)(void *self, double speed, int64_t mono_ms);
-	/* Optional, for demonstrations: cause an incident now. 0, or -1 when it cannot. */
-	int (*inject)(void *self, enum source_inject what);
+	/*
+	 * Optional, for demonstrations: cause an incident now. 0, or -1 when
+	 * it cannot; either way msg holds the line the screen shows (what
+	 * happened and what the next one does, or why nothing did).
+	 */
+	int (*inject)(void *self, enum source_inject what, char *msg, size_t len);
 };
 
 struct source {
@@ -109,8 +113,12 @@ void source_free(struct source *src);	/* NULL is fine */
 int source_seek(struct source *src, enum source_seek where);
 /* Change the playback speed at mono_ms. Returns 0, or -1 when the source has no playback speed. */
 int source_set_speed(struct source *src, double speed, int64_t mono_ms);
-/* Returns 0 when the source acted, -1 when it takes no injections (or has ended). */
-int source_inject(struct source *src, enum source_inject what);
+/*
+ * Returns 0 when the source acted, -1 when it takes no injections (or has
+ * ended). Either way msg (len bytes, at least 1) gets one line for the
+ * screen: the source's own account of what it did, or why it did nothing.
+ */
+int source_inject(struct source *src, enum source_inject what, char *msg, size_t len);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is

@@ -81,6 +81,7 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	v->interval_ms = m->src->interval_ms;
 	v->utf8 = in->utf8;
 	v->help = in->help;
+	v->key_modes = in->key_modes;
 	v->src_now_ms = src_now;
 	v->has_data = newest != NULL;
 	if (newest != NULL) {
