@@ -117,6 +117,7 @@ static const char usage_text[] =
 	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
+	"             replay FILE --once: summary of the whole recording (text|json)\n"
 	"Targets:     --targets FILE  --target KEY=VALUE (p95 p99 throughput\n"
 	"             error-rate recovery warn)\n"
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";

@@ -12,3 +12,9 @@ tests_check_output_SOURCES = tests/check_output.c tests/check_run.h
 check_PROGRAMS += tests/check_summary
 TESTS += tests/check_summary
 tests_check_summary_SOURCES = tests/check_summary.c tests/check_run.h
+
+BENCH_SHELL += bench/replay.sh
+EXTRA_DIST += bench/replay.sh
+
+TESTS += tests/e2e_replay_summary.sh
+EXTRA_DIST += tests/e2e_replay_summary.sh
