@@ -118,8 +118,8 @@ static const char usage_text[] =
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
 	"             replay FILE --once: summary of the whole recording (text|json)\n"
-	"Targets:     --targets FILE  --target KEY=VALUE (p95 p99 throughput\n"
-	"             error-rate recovery warn)\n"
+	"Targets:     --targets FILE  --target [ROW:]KEY=VALUE (p95 p99 throughput\n"
+	"             error-rate recovery warn; ROW: for that upstream only)\n"
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";
 /* Then the screen's keys, from the key table (ui/keys.h), then the rest. */
 static const char usage_tail[] =

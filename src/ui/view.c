@@ -18,7 +18,7 @@ static void view_targets(struct view *v, const struct monitor *m)
 		t->limit = m->targets->limit[i];
 		t->r = m->eval.t[i];
 	}
-	v->overall = m->eval.overall;
+	v->overall = monitor_status(m);
 }
 
 static void view_history(struct view *v, const struct history *h, int64_t src_now)
