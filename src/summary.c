@@ -62,14 +62,6 @@ void summary_free(struct summary *s)
 	s->nrows = 0;
 }
 
-/* FAIL > WARN > UNKNOWN > OK, as the overall status of an evaluation. */
-static int status_rank(enum target_status st)
-{
-	static const int rank[] = { [STATUS_OK] = 0, [STATUS_UNKNOWN] = 1, [STATUS_WARN] = 2,
-				    [STATUS_FAIL] = 3 };
-
-	return rank[st];
-}
 
 static void subject_trip_start(struct summary_subject *j, int64_t t, enum breaker_state st)
 {
@@ -109,10 +101,18 @@ static void subject_add(struct summary_subject *j, const struct metrics_snapshot
 			j->status_ms[i][j->prev_eval.t[i].status] += d;
 		j->overall_ms[j->prev_eval.overall] += d;
 	}
-	history_push(j->hist, snap, t);
-	targets_evaluate(ts, j->hist, t, j->have_prev && t > j->prev_ms ? t - j->prev_ms : 0, &ev);
-	if (status_rank(ev.overall) > status_rank(j->worst_status))
-		j->worst_status = ev.overall;
+	int64_t interval = j->have_prev && t > j->prev_ms ? t - j->prev_ms : 0;
+	/* The router's history keeps no rows: each row is a subject with a history of its own. */
+	struct metrics_snapshot agg = *snap;
+
+	agg.rows = NULL;
+	agg.nrows = agg.rows_cap = 0;
+	history_push(j->hist, &agg, t);
+	if (j->name[0] != '\0')
+		targets_evaluate_row(ts, j->name, j->hist, t, interval, &ev);
+	else
+		targets_evaluate(ts, j->hist, t, interval, &ev);
+	j->worst_status = target_status_worst(j->worst_status, ev.overall);
 	if (metrics_latency_known(&snap->latency))
 		for (int i = 0; i < 2; i++)
 			if (!isnan(pct[i]) && (isnan(j->worst[i]) || pct[i] > j->worst[i])) {
@@ -190,8 +190,7 @@ int summary_exit_code(const struct summary *s)
 	if (s->snapshots == 0)
 		return 3;
 	for (size_t i = 0; i < s->nrows; i++)
-		if (status_rank(s->rows[i]->worst_status) > status_rank(worst))
-			worst = s->rows[i]->worst_status;
+		worst = target_status_worst(worst, s->rows[i]->worst_status);
 	return target_status_exit_code(worst);
 }
 
