@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check_run.h"
 #include "metrics.h"
@@ -15,32 +14,9 @@
  * The steady scenario as it was before it had upstreams, in the
  * single-backend format that files may still use: the injection tests run
  * on it (one breaker, one backend, messages without an upstream's name),
- * and it proves the old format still runs. Written to LEGACY at start.
+ * and it proves the old format still runs.
  */
-static const char legacy_steady_json[] =
-	"{\n"
-	"  \"name\": \"steady\",\n"
-	"  \"description\": \"The endless demo: healthy most of the time, a traffic spike that meets the rate limiter, and an incident that trips the breaker and recovers, every two minutes.\",\n"
-	"  \"repeat\": true,\n"
-	"  \"window\": 10000,\n"
-	"  \"backend\": {\"median_ms\": 35, \"p99_ms\": 150, \"concurrency\": 64, \"timeout_ms\": 1000},\n"
-	"  \"limiter\": {\"rate\": 250, \"burst\": 50},\n"
-	"  \"breaker\": {\"failures\": 5, \"failure_rate\": 0.5, \"window\": 20, \"min_calls\": 10,\n"
-	"              \"open_ms\": 8000, \"half_open_calls\": 3, \"successes\": 3},\n"
-	"  \"phases\": [\n"
-	"    {\"name\": \"normal\", \"duration_ms\": 40000, \"users\": 30, \"think_ms\": 100,\n"
-	"     \"faults\": {\"failure\": 0.0005, \"validation\": 0.0005}},\n"
-	"    {\"name\": \"traffic spike\", \"duration_ms\": 5000, \"users\": 30, \"think_ms\": 100, \"rate\": 300,\n"
-	"     \"faults\": {\"failure\": 0.0005, \"validation\": 0.0005}},\n"
-	"    {\"name\": \"normal\", \"duration_ms\": 15000, \"users\": 30, \"think_ms\": 100,\n"
-	"     \"faults\": {\"failure\": 0.0005, \"validation\": 0.0005}},\n"
-	"    {\"name\": \"incident\", \"duration_ms\": 12000, \"users\": 30, \"think_ms\": 100,\n"
-	"     \"faults\": {\"failure\": 0.1, \"timeout\": 0.4, \"validation\": 0.002}},\n"
-	"    {\"name\": \"normal\", \"duration_ms\": 48000, \"users\": 30, \"think_ms\": 100,\n"
-	"     \"faults\": {\"failure\": 0.0005, \"validation\": 0.0005}}\n"
-	"  ]\n"
-	"}\n";
-static char LEGACY[64];
+#define LEGACY RT_SRCDIR "/tests/scenario_norows.json"
 
 static struct source *make(const char *scenario, uint64_t seed, double speed, int64_t duration_ms,
 			   int64_t interval_ms)
@@ -841,7 +817,6 @@ END_TEST
 
 int main(void)
 {
-	int fd, rc;
 	Suite *s = suite_create("sim_source");
 	TCase *tc = tcase_create("source");
 
@@ -870,12 +845,5 @@ int main(void)
 	tcase_add_test(tc, test_upstream_breaker_and_names);
 	tcase_add_loop_test(tc, test_bad_options, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);
-	str_printf(LEGACY, sizeof(LEGACY), "/tmp/check_sim_source.XXXXXX");
-	fd = mkstemp(LEGACY);
-	if (fd < 0 || write(fd, legacy_steady_json, strlen(legacy_steady_json)) < 0)
-		return 99;
-	close(fd);
-	rc = check_run_suite(s);
-	unlink(LEGACY);
-	return rc;
+	return check_run_suite(s);
 }
