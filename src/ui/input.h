@@ -14,6 +14,8 @@
 #define UI_KEY_RESIZE 0x110000
 #define UI_KEY_LEFT 0x110001
 #define UI_KEY_RIGHT 0x110002
+#define UI_KEY_HOME 0x110003
+#define UI_KEY_END 0x110004
 
 /* The refresh interval's bounds; + and - step through a fixed ladder between them. */
 #define UI_INTERVAL_MIN_MS 250
@@ -34,6 +36,8 @@ enum ui_action {
 	UI_ACT_SEEK_FORWARD,	/* recordings: the next snapshot now */
 	UI_ACT_SEEK_TRANSITION,	/* recordings: the next breaker transition */
 	UI_ACT_SEEK_MISS,	/* recordings: play forward to the next target miss */
+	UI_ACT_SEEK_START,	/* recordings: the first snapshot (Home) */
+	UI_ACT_SEEK_END,	/* recordings: the last snapshot (End) */
 	UI_ACT_SPEED_DOWN,	/* halve the playback speed (see ui_speed_step) */
 	UI_ACT_SPEED_UP,	/* double the playback speed */
 	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */

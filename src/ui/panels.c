@@ -47,6 +47,7 @@ void view_init(struct view *v)
 	metrics_init(&v->snap);
 	v->marker = MARK_WAITING;
 	v->overall = STATUS_UNKNOWN;
+	v->cursor = NAN;
 	v->state_age_s = NAN;
 	v->last_recovery_s = NAN;
 	v->update_age_s = NAN;
@@ -622,16 +623,81 @@ static void draw_too_small(struct canvas *c)
 	canvas_text(c, (c->w - canvas_text_width(need)) / 2, c->h / 2, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, need);
 }
 
+/*
+ * The timeline bar across row y: each cell is the stretch of the file its
+ * bins cover, marked by the most telling thing in it (a breaker changing
+ * state, then a FAIL, then a WARN; a plain line where all was well, blank
+ * where the file is still being read), and the cell of the snapshot on
+ * screen in reverse video. Every mark has its own glyph, not only a colour.
+ */
+static void draw_timeline(struct canvas *c, const struct view *v, int y)
+{
+	int x0 = 1, w = c->w - 2, at = -1;
+
+	if (!isnan(v->cursor))
+		at = (int)(v->cursor * (w - 1) + 0.5);
+	for (int i = 0; i < w; i++) {
+		size_t from = (size_t)i * TIMELINE_BINS / (size_t)w;
+		size_t to = (size_t)(i + 1) * TIMELINE_BINS / (size_t)w;
+		unsigned bits = 0, all = TIMELINE_SCANNED;
+		const char *glyph;
+		enum canvas_role role;
+
+		if (to <= from)
+			to = from + 1;
+		for (size_t b = from; b < to && b < TIMELINE_BINS; b++) {
+			bits |= v->timeline[b];
+			all &= v->timeline[b];
+		}
+		if (bits & TIMELINE_TRANSITION) {
+			glyph = v->utf8 ? "┃" : "|";
+			role = ROLE_BREAKER_OPEN;
+		} else if (bits & TIMELINE_FAIL) {
+			glyph = v->utf8 ? "█" : "#";
+			role = ROLE_FAIL;
+		} else if (bits & TIMELINE_WARN) {
+			glyph = v->utf8 ? "▄" : "+";
+			role = ROLE_WARN;
+		} else if (all & TIMELINE_SCANNED) {
+			glyph = v->utf8 ? "─" : "-";
+			role = ROLE_DIM;
+		} else {
+			glyph = " ";
+			role = ROLE_DIM;
+		}
+		if (i == at) {
+			/* Where the screen is: a mark of its own, so it shows without colour too. */
+			glyph = v->utf8 ? "▲" : "^";
+			role = ROLE_TITLE;
+		}
+		canvas_text(c, x0 + i, y, 1, role, i == at ? ATTR_REVERSE | ATTR_BOLD : ATTR_NONE, glyph);
+	}
+}
+
+/* The position line on the status row, right-aligned, when nothing more urgent is there. */
+static void draw_position(struct canvas *c, const struct view *v, int y)
+{
+	int w = canvas_text_width(v->position);
+
+	if (!v->replay || v->position[0] == '\0' || v->notice[0] != '\0' || v->last_error[0] != '\0' ||
+	    w > c->w - 24)
+		return;
+	canvas_fill(c, c->w - 2 - w, y, w + 1, 1, ROLE_NORMAL);
+	canvas_text_right(c, c->w - 2, y, ROLE_TITLE, ATTR_NONE, v->position);
+}
+
 void panels_draw(struct canvas *c, const struct view *v)
 {
 	int lw = c->w / 2, rw = c->w - lw, extra, chart_h, mid_extra, y;
+	/* A recording's timeline takes a row of its own where there is one to spare. */
+	int tl_rows = v->has_timeline && c->h > PANELS_MIN_H ? 1 : 0;
 
 	canvas_clear(c);
 	if (c->w < PANELS_MIN_W || c->h < PANELS_MIN_H) {
 		draw_too_small(c);
 		return;
 	}
-	extra = c->h - PANELS_MIN_H;
+	extra = c->h - PANELS_MIN_H - tl_rows;
 	chart_h = 1 + (extra / 2 < CHART_MAX_ROWS - 1 ? extra / 2 : CHART_MAX_ROWS - 1);
 	mid_extra = extra - (chart_h - 1);
 	if (mid_extra > VIEW_TRANSITIONS - 2)
@@ -647,6 +713,10 @@ void panels_draw(struct canvas *c, const struct view *v)
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_system(c, v, (struct rect){ lw, y, rw, 8 });
 	draw_status(c, v, c->h - 2);
+	draw_position(c, v, c->h - 2);
+	/* At the smallest size the bar lies over the bottom border of the last panels. */
+	if (v->has_timeline)
+		draw_timeline(c, v, c->h - 3);
 	draw_keys(c, c->h - 1, v->key_modes);
 	if (v->help)
 		draw_help(c, v->key_modes);

@@ -91,6 +91,16 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/*
+	 * Home and End as VT220-style terminals (tmux, screen, the Linux
+	 * console) and rxvt send them, whatever TERM's terminfo says.
+	 */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[7~", KEY_HOME);
+	define_key("\033[8~", KEY_END);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033[F", KEY_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
@@ -139,6 +149,11 @@ int term_key(struct term *t)
 		return UI_KEY_LEFT;
 	if (ch == KEY_RIGHT)
 		return UI_KEY_RIGHT;
+	/* VT220-style terminals (tmux, screen) send Home and End as what xterm's terminfo calls Find and Select. */
+	if (ch == KEY_HOME || ch == KEY_FIND)
+		return UI_KEY_HOME;
+	if (ch == KEY_END || ch == KEY_SELECT)
+		return UI_KEY_END;
 	return ch;
 }
 
