@@ -67,7 +67,6 @@ static int64_t view_clock_ms(const struct monitor *m, int64_t src_now, int64_t w
 	return m->last_good_wall_ms + (src_now - m->last_good_at_ms);
 }
 
-<<<<<<< HEAD
 /* "1,234,567" */
 static void view_count(char *buf, size_t len, int64_t n)
 {
@@ -120,7 +119,8 @@ static void view_position(struct view *v, struct monitor *m, const struct view_i
 		str_printf(v->position, sizeof(v->position), "%s  line %s  %s%.0f%%", when, line,
 			   exact ? "" : "~", v->cursor * 100);
 	}
-=======
+}
+
 /* A value's status for its colour: none (plain) where the row has no such target. */
 static enum target_status value_status(const struct evaluation *e, enum target_id id)
 {
@@ -200,7 +200,6 @@ static void view_zoom(struct view *v, const struct monitor *m, const struct list
 	metrics_latency_mask(&v->snap.latency);
 	view_targets(v, &mr->eval.limits, &mr->eval, mr->eval.overall);
 	view_history(v, mr->hist, src_now);
->>>>>>> main
 }
 
 void view_update(struct view *v, struct monitor *m, const struct view_input *in)
