@@ -695,7 +695,7 @@ static void draw_help(struct canvas *c, unsigned modes)
 	int n = 0, w = HELP_W, h, x, y, i = 0, pad = 1, blank = 1;
 
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++)
-		if (keys_apply(k, modes))
+		if (keys_apply(k, modes) && !keys_shadowed(k, modes))
 			n += k->help_more != NULL ? 2 : 1;
 	if (n + 2 + 4 > c->h)
 		pad = 0;
@@ -707,7 +707,7 @@ static void draw_help(struct canvas *c, unsigned modes)
 	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
 	canvas_box(c, x, y, w, h, ROLE_TITLE, "Keys", ROLE_TITLE);
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
-		if (!keys_apply(k, modes))
+		if (!keys_apply(k, modes) || keys_shadowed(k, modes))
 			continue;
 		keys_help_line(k, false, line, sizeof(line));
 		canvas_text(c, x + 3, y + 1 + pad + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
