@@ -12,6 +12,8 @@ tests_check_http_SOURCES = tests/check_http.c tests/check_run.h \
 # The test's own server (fault_http.c) links libmicrohttpd; the source loads libcurl.
 tests_check_http_LDADD = $(LDADD) $(MHD_LIBS)
 tests_check_replay_SOURCES = tests/check_replay.c tests/check_run.h
+# The test compresses its own recordings; the source loads the libraries itself.
+tests_check_replay_LDADD = $(LDADD) $(ZLIB_LIBS) $(ZSTD_LIBS)
 tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
 
 # Helpers for the end-to-end tests: built by `make check`, not tests themselves.
