@@ -11,6 +11,8 @@ check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/che
 TESTS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
 	tests/check_follow tests/check_tally tests/check_tail
 tests_check_follow_SOURCES = tests/check_follow.c tests/check_run.h
+# The test gzips its own logs; the source under test loads zlib itself.
+tests_check_follow_LDADD = $(LDADD) $(ZLIB_LIBS)
 tests_check_tally_SOURCES = tests/check_tally.c tests/check_run.h
 tests_check_tail_SOURCES = tests/check_tail.c tests/check_run.h
 tests_check_exec_SOURCES = tests/check_exec.c tests/check_run.h
