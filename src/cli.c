@@ -135,6 +135,7 @@ static const char usage_text[] =
 	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
+	"             replay FILE --once: summary of the whole recording (text|json)\n"
 	"Targets:     --targets FILE  --target [ROW:]KEY=VALUE (p95 p99 throughput\n"
 	"             error-rate recovery warn; ROW: for that upstream only)\n"
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";
@@ -558,6 +559,15 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 	if (cfg->command == CMD_SERVE && cfg->sim.speed == 0) {
 		/* A server answers in real time; max speed would only burn a core. */
 		str_printf(err, errlen, "--speed max does not apply to 'serve'");
+		return CLI_ERROR;
+	}
+	if (cfg->command == CMD_REPLAY && cfg->once &&
+	    (cfg->format != FORMAT_TEXT && cfg->format != FORMAT_JSON)) {
+		str_printf(err, errlen, "replay --once (the summary) prints text or json only");
+		return CLI_ERROR;
+	}
+	if (cfg->command == CMD_REPLAY && cfg->once && (cfg->replay.follow || cfg->record_path != NULL)) {
+		str_printf(err, errlen, "replay --once (the summary) takes neither --follow nor --record");
 		return CLI_ERROR;
 	}
 	if (apply_targets(cfg, &pt, err, errlen) != 0)

@@ -13,6 +13,14 @@ tests_check_stream_SOURCES = tests/check_stream.c tests/check_run.h
 # The test compresses its own data; the reader under test loads the libraries itself.
 tests_check_stream_LDADD = $(LDADD) $(ZLIB_LIBS) $(ZSTD_LIBS)
 
+check_PROGRAMS += tests/check_skim
+TESTS += tests/check_skim
+tests_check_skim_SOURCES = tests/check_skim.c tests/check_run.h
+
 # The fuzz target for the decompressing reader and the line reader.
 FUZZ_TARGETS += tests/fuzz/stream
 tests_fuzz_stream_LDADD = $(FUZZ_LDADD)
+
+# The fuzz target for the lean reader: it agrees with the full one.
+FUZZ_TARGETS += tests/fuzz/skim
+tests_fuzz_skim_LDADD = $(FUZZ_LDADD)

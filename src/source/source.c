@@ -83,6 +83,13 @@ int source_inject(struct source *src, enum source_inject what, char *msg, size_t
 	return -1;
 }
 
+const char *source_row_noun(const struct source *src)
+{
+	const char *noun = src->ops->row_noun != NULL ? src->ops->row_noun(src->self) : NULL;
+
+	return noun != NULL && noun[0] != '\0' ? noun : "upstream";
+}
+
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
 {
 	struct pollfd fds[SOURCE_MAX_FDS];
