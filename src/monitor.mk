@@ -2,7 +2,7 @@
 # The front ends' common part: the monitor (source -> history, evaluation,
 # recording) and batch output in every format.
 src_libroutertop_a_SOURCES += src/monitor.c src/monitor.h \
-	src/output.c src/output.h src/batch.c src/summary.c src/summary.h
+	src/output.c src/output.h src/batch.c src/summary.c src/summary.h src/timeline.c src/timeline.h
 
 check_PROGRAMS += tests/check_monitor tests/check_output
 TESTS += tests/check_monitor tests/check_output
