@@ -4,8 +4,9 @@
  * step it until nothing is pending, feed each event to the monitor and print
  * a record per snapshot.
  *
- * SIGINT and SIGTERM stop the loop between events (stopsig.h: the wait
- * watches its self-pipe, so a signal just before poll() still wakes it).
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGUSR1 stop the loop between events
+ * (stopsig.h: the wait watches its self-pipe, so a signal just before
+ * poll() still wakes it).
  */
 #include "output.h"
 
@@ -98,7 +99,7 @@ int batch_run(struct source *src, const struct batch_options *o)
 		targets_defaults(&defaults);
 		ts = &defaults;
 	}
-	if (stopsig_install(&c.stop) < 0) {
+	if (stopsig_install(&c.stop, 0) < 0) {
 		fprintf(c.err, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		return 3;
 	}

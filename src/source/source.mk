@@ -21,8 +21,8 @@ tests_fault_server_LDFLAGS = $(AM_LDFLAGS) -pthread
 tests_http_probe_SOURCES = tests/http_probe.c
 tests_http_probe_LDADD = $(CURL_LIBS)
 
-TESTS += tests/e2e_watch_faults.sh
-EXTRA_DIST += tests/e2e_watch_faults.sh
+TESTS += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh
+EXTRA_DIST += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh
 
 # libFuzzer target for the replay source (line reader, parser, index, seeks).
 # clang only, so never part of `make check`:
