@@ -1,8 +1,16 @@
 # Build fragment; see Makefile.am.
 # Recordings: the writer (--record) and the reader (lines, parser) side by side.
 src_libroutertop_a_SOURCES += src/record/writer.c src/record/writer.h \
-	src/record/reader.c src/record/reader.h
+	src/record/reader.c src/record/reader.h src/record/stream.c src/record/stream.h
 
 check_PROGRAMS += tests/check_record
 TESTS += tests/check_record
 tests_check_record_SOURCES = tests/check_record.c tests/check_run.h
+
+check_PROGRAMS += tests/check_stream
+TESTS += tests/check_stream
+tests_check_stream_SOURCES = tests/check_stream.c tests/check_run.h
+
+# The fuzz target for the decompressing reader and the line reader.
+FUZZ_TARGETS += tests/fuzz/stream
+tests_fuzz_stream_LDADD = $(FUZZ_LDADD)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ui/input.h"
+#include "utf8.h"
 #include "util.h"
 
 struct role_style {
@@ -206,6 +207,31 @@ static chtype line_char(enum canvas_line line)
 	return ' ';
 }
 
+/*
+ * One glyph, decoded here (utf8.h) rather than by the C library, so that
+ * curses gets a character, never bytes. The canvas holds only printable
+ * glyphs of one column; outside a UTF-8 locale anything beyond ASCII would
+ * print as several cells: '?' instead.
+ */
+static void glyph_put(const struct term *t, int x, int y, const char *glyph, attr_t a)
+{
+	uint32_t cp;
+	wchar_t wch[2] = { 0, 0 };
+	cchar_t wc;
+
+	if (utf8_decode(glyph, CANVAS_GLYPH, &cp) == 0 || (!t->utf8 && cp >= 0x80))
+		cp = '?';
+	else if (cp < 0x20)
+		cp = ' ';
+	if (cp < 0x80) {
+		mvaddch(y, x, (chtype)cp | a);
+		return;
+	}
+	wch[0] = (wchar_t)cp;
+	setcchar(&wc, wch, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+	mvadd_wch(y, x, &wc);
+}
+
 static void cell_put(const struct term *t, int x, int y, const struct cell *k)
 {
 	attr_t a = cell_attr(t, k);
@@ -225,13 +251,7 @@ static void cell_put(const struct term *t, int x, int y, const struct cell *k)
 		mvaddch(y, x, line_char((enum canvas_line)k->line) | a);
 		return;
 	}
-	attrset(a);
-	/* Outside a UTF-8 locale a multi-byte glyph would print as several cells. */
-	if (!t->utf8 && (unsigned char)k->glyph[0] >= 0x80)
-		mvaddstr(y, x, "?");
-	else
-		mvaddstr(y, x, k->glyph);
-	attrset(A_NORMAL);
+	glyph_put(t, x, y, k->glyph, a);
 }
 
 void term_invalidate(struct term *t)
@@ -240,9 +260,15 @@ void term_invalidate(struct term *t)
 	t->prev = NULL;
 }
 
+/*
+ * The diff runs row by row: a row that has not changed since the last frame
+ * (most of them) is skipped with one memcmp; in the others, each changed
+ * cell goes to curses. Cells compare byte for byte (see cell_equal).
+ */
 void term_draw(struct term *t, const struct canvas *c)
 {
 	bool full = t->prev == NULL || t->prev->w != c->w || t->prev->h != c->h;
+	size_t w = (size_t)c->w;
 
 	if (full) {
 		canvas_free(t->prev);
@@ -251,17 +277,20 @@ void term_draw(struct term *t, const struct canvas *c)
 		erase();
 	}
 	t->drawn = 0;
-	for (int y = 0; y < c->h; y++)
-		for (int x = 0; x < c->w; x++) {
-			const struct cell *k = canvas_cell(c, x, y);
-			struct cell *p = (struct cell *)canvas_cell(t->prev, x, y);
+	for (int y = 0; y < c->h; y++) {
+		const struct cell *row = &c->cells[(size_t)y * w];
+		struct cell *shown = &t->prev->cells[(size_t)y * w];
 
-			if (!full && cell_equal(k, p))
+		if (!full && memcmp(row, shown, w * sizeof(*row)) == 0)
+			continue;
+		for (size_t x = 0; x < w; x++) {
+			if (!full && cell_equal(&row[x], &shown[x]))
 				continue;
-			cell_put(t, x, y, k);
-			*p = *k;
+			cell_put(t, (int)x, y, &row[x]);
+			shown[x] = row[x];
 			t->drawn++;
 		}
+	}
 	refresh();
 }
 

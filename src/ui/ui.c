@@ -32,6 +32,7 @@
 #include "ui/canvas.h"
 #include "ui/input.h"
 #include "ui/jump.h"
+#include "ui/keys.h"
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
@@ -59,9 +60,8 @@ struct ui {
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
 	int64_t notice_until_ms;
-	bool incident;			/* f turned a manual incident on */
-	unsigned breaker_presses;	/* b presses the source took */
 	struct stopsig stop;
+	int key_fd;		/* the terminal the keys come from */
 };
 
 /* Whether glyphs beyond ASCII can be shown: the locale's codeset is UTF-8. */
@@ -122,33 +122,13 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
-/*
- * f and b: the source acts or refuses. The screen keeps count of what it
- * asked for, so the notice can say what happened and what the next press
- * does; the header (the source's description) shows the state meanwhile.
- */
+/* f and b: the source acts or refuses, and says which in its own words. */
 static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
-	static const char *const breaker_msgs[] = {
-		"breaker forced open: calls fail fast (b: force it closed)",
-		"breaker forced closed: no protection (b: back to automatic)",
-		"breaker automatic again: reset to closed",
-	};
+	char msg[SOURCE_MSG_LEN];
 
-	if (source_inject(u->src, what) != 0) {
-		ui_notice(u, u->src->ops->inject == NULL
-			     ? "no faults to inject: only the simulated router takes them"
-			     : "no faults to inject: the simulation has ended", now);
-		return;
-	}
-	if (what == SOURCE_INJECT_INCIDENT_TOGGLE) {
-		u->incident = !u->incident;
-		ui_notice(u, u->incident ? "incident: 40 % timeouts, 10 % failures (f ends it)"
-					 : "incident over: the scenario's faults are back", now);
-	} else {
-		ui_notice(u, breaker_msgs[u->breaker_presses % 3], now);
-		u->breaker_presses++;
-	}
+	source_inject(u->src, what, msg, sizeof(msg));
+	ui_notice(u, msg, now);
 }
 
 /* m: start the search (see jump.h for where it stops). */
@@ -194,6 +174,7 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		source_set_interval(u->src, u->st.interval_ms);
 		break;
 	case UI_ACT_REDRAW:
+	case UI_ACT_HELP:
 		term_invalidate(u->term);
 		break;
 	case UI_ACT_SEEK_BACK:
@@ -226,12 +207,27 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	u->dirty = true;
 }
 
+/* Which keys apply (keys.h): what the source can do, and whether its data has rows. */
+static unsigned ui_key_modes(const struct ui *u)
+{
+	const struct source_ops *ops = u->src->ops;
+	const struct metrics_snapshot *latest = monitor_latest(&u->mon);
+
+	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
+	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
+	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u) |
+	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u);
+}
+
 static void ui_pump_keys(struct ui *u, int64_t now)
 {
 	int key;
 
 	while (!u->quit && (key = term_key(u->term)) >= 0) {
-		enum ui_action a = ui_state_key(&u->st, key);
+		enum ui_action a;
+
+		u->st.modes = ui_key_modes(u);
+		a = ui_state_key(&u->st, key);
 
 		/* Any key stops a search; m only stops it, other keys then do their job. */
 		if (u->jump.active && key != UI_KEY_RESIZE) {
@@ -258,6 +254,7 @@ static void ui_render(struct ui *u, int64_t now)
 	};
 	int w, h;
 
+	in.key_modes = u->st.modes = ui_key_modes(u);
 	term_size(u->term, &w, &h);
 	if (w != u->canvas->w || h != u->canvas->h)
 		canvas_resize(u->canvas, w, h);
@@ -296,7 +293,7 @@ static void ui_job_control(struct ui *u)
 
 static void ui_loop(struct ui *u)
 {
-	int fds[2] = { STDIN_FILENO, stopsig_fd(&u->stop) };
+	int fds[2] = { u->key_fd, stopsig_fd(&u->stop) };
 
 	while (!u->quit && !stopsig_caught()) {
 		int64_t now;
@@ -330,8 +327,14 @@ int ui_run(struct source *src, const struct ui_options *o)
 	struct term_options to;
 	struct target_set defaults;
 	char err[256];
+	FILE *keys = stdin;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	/* A recording piped in (replay -) leaves the keys to the terminal itself, as less does. */
+	if (isatty(STDOUT_FILENO) && !isatty(STDIN_FILENO))
+		keys = fopen("/dev/tty", "r");
+	if (keys == NULL || !isatty(fileno(keys)) || !isatty(STDOUT_FILENO)) {
+		if (keys != NULL && keys != stdin)
+			fclose(keys);
 		fputs("routertop: no terminal; use --batch\n", stderr);
 		return 3;
 	}
@@ -347,8 +350,11 @@ int ui_run(struct source *src, const struct ui_options *o)
 		fprintf(stderr, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		return 3;
 	}
-	u.term = term_open(&to, err, sizeof(err));
+	u.key_fd = fileno(keys);
+	u.term = term_open_files(&to, stdout, keys, err, sizeof(err));
 	if (u.term == NULL) {
+		if (keys != stdin)
+			fclose(keys);
 		stopsig_restore(&u.stop);
 		sanitize_line(stderr, 0, "routertop: %s", err);
 		return 3;
@@ -361,6 +367,8 @@ int ui_run(struct source *src, const struct ui_options *o)
 	ui_loop(&u);
 	fatal_set_cleanup(NULL);
 	term_close(u.term);
+	if (keys != stdin)
+		fclose(keys);
 	stopsig_restore(&u.stop);
 	canvas_free(u.canvas);
 	monitor_free(&u.mon);
