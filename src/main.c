@@ -13,6 +13,7 @@
 #include "sanitize.h"
 #include "serve/serve.h"
 #include "source/source.h"
+#include "summary.h"
 #include "ui/ui.h"
 
 static struct source *make_source(const struct cli_config *cfg, char *err, size_t errlen)
@@ -21,6 +22,8 @@ static struct source *make_source(const struct cli_config *cfg, char *err, size_
 		return source_sim_new(&cfg->sim, err, errlen);
 	if (cfg->command == CMD_REPLAY)
 		return source_replay_new(&cfg->replay, err, errlen);
+	if (cfg->command == CMD_TAIL)
+		return source_tail_new(&cfg->tail, err, errlen);
 	if (cfg->exec.command != NULL)
 		return source_exec_new(&cfg->exec, err, errlen);
 	return source_http_new(&cfg->http, err, errlen);
@@ -65,6 +68,9 @@ int main(int argc, char **argv)
 	}
 	if (cfg.command == CMD_SERVE)
 		return serve_run(&cfg.serve, &cfg.sim);
+	/* A recording's --once is the summary of all of it, read by the lean path, not one evaluation. */
+	if (cfg.command == CMD_REPLAY && cfg.once)
+		return summary_run(cfg.replay.path, cfg.format, &cfg.targets, stdout, stderr);
 	src = make_source(&cfg, err, sizeof(err));
 	if (src == NULL) {
 		sanitize_line(stderr, 0, "routertop: %s", err);
