@@ -517,10 +517,10 @@ int summary_run(const char *path, enum output_format fmt, const struct target_se
 
 	in = rstream_open(path, &so, msg, sizeof(msg));
 	if (in == NULL) {
-		fprintf(err, "routertop: %s\n", msg);
+		sanitize_line(err, 0, "routertop: %s", msg);
 		return 3;
 	}
-	if (stopsig_install(&stop) < 0) {
+	if (stopsig_install(&stop, 0) < 0) {
 		fprintf(err, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		rstream_close(in);
 		return 3;
@@ -533,7 +533,7 @@ int summary_run(const char *path, enum output_format fmt, const struct target_se
 	summary_write(out, fmt, &s);
 	rc = summary_exit_code(&s);
 	if (s.error[0] != '\0') {
-		fprintf(err, "routertop: %s: %s\n", s.source, s.error);
+		sanitize_line(err, 0, "routertop: %s: %s", s.source, s.error);
 		rc = 3;
 	}
 	summary_free(&s);
