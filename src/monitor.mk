@@ -18,3 +18,6 @@ EXTRA_DIST += bench/replay.sh
 
 TESTS += tests/e2e_replay_summary.sh
 EXTRA_DIST += tests/e2e_replay_summary.sh
+
+TESTS += tests/e2e_output_lost.sh
+EXTRA_DIST += tests/e2e_output_lost.sh

@@ -513,7 +513,7 @@ int summary_run(const char *path, enum output_format fmt, const struct target_se
 	struct stopsig stop;
 	struct rstream *in;
 	char msg[512];
-	int rc;
+	int rc, werr;
 
 	in = rstream_open(path, &so, msg, sizeof(msg));
 	if (in == NULL) {
@@ -530,8 +530,12 @@ int summary_run(const char *path, enum output_format fmt, const struct target_se
 	summary_finish(&s);
 	rstream_close(in);
 	stopsig_restore(&stop);
+	errno = 0;	/* a write that fails inside leaves its reason here */
 	summary_write(out, fmt, &s);
 	rc = summary_exit_code(&s);
+	werr = fflush(out) != 0 ? errno : ferror(out) ? (errno != 0 ? errno : EIO) : 0;
+	if (werr != 0)
+		rc = output_write_failed(err, werr);
 	if (s.error[0] != '\0') {
 		sanitize_line(err, 0, "routertop: %s: %s", s.source, s.error);
 		rc = 3;
