@@ -63,7 +63,7 @@ static void serve_loop(struct serve_http *s, struct source *src, int wait_fd)
 	struct source_event ev;
 
 	while (!stopsig_caught()) {
-		source_wait(src, wait_fd, serve_http_timeout_ms(s));
+		source_wait(src, wait_fd, serve_http_timeout_ms(s, clock_monotonic_ms()));
 		if (stopsig_caught())
 			return;
 		for (int i = 0; i < SERVE_STEPS_PER_PASS; i++) {
@@ -71,7 +71,7 @@ static void serve_loop(struct serve_http *s, struct source *src, int wait_fd)
 				break;
 			serve_handle(s, &ev);
 		}
-		serve_http_run(s);
+		serve_http_run(s, clock_monotonic_ms());
 	}
 }
 
