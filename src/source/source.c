@@ -83,6 +83,13 @@ int source_inject(struct source *src, enum source_inject what, char *msg, size_t
 	return -1;
 }
 
+const char *source_row_noun(const struct source *src)
+{
+	const char *noun = src->ops->row_noun != NULL ? src->ops->row_noun(src->self) : NULL;
+
+	return noun != NULL && noun[0] != '\0' ? noun : "upstream";
+}
+
 bool source_speed_ok(double speed)
 {
 	return speed == 0 || (speed >= SOURCE_SPEED_MIN && speed <= SOURCE_SPEED_MAX);

@@ -102,6 +102,13 @@ struct source_ops {
 	 * happened and what the next one does, or why nothing did).
 	 */
 	int (*inject)(void *self, enum source_inject what, char *msg, size_t len);
+	/*
+	 * Optional: what one of the snapshot's rows is, a lower-case noun in
+	 * the singular ("upstream", "cluster", "backend", "breaker",
+	 * "instance"); the screen's list heads its names with it. NULL, or a
+	 * NULL answer, means "upstream". The string outlives the source.
+	 */
+	const char *(*row_noun)(void *self);
 };
 
 struct source {
@@ -129,6 +136,9 @@ int source_set_speed(struct source *src, double speed, int64_t mono_ms);
  * screen: the source's own account of what it did, or why it did nothing.
  */
 int source_inject(struct source *src, enum source_inject what, char *msg, size_t len);
+
+/* What a row is, for the list's header: the source's row_noun, else "upstream". */
+const char *source_row_noun(const struct source *src);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is

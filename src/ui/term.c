@@ -155,13 +155,20 @@ int term_key(struct term *t)
 	(void)t;
 	if (ch == ERR)
 		return -1;
-	if (ch == KEY_RESIZE)
-		return UI_KEY_RESIZE;
-	if (ch == KEY_LEFT)
-		return UI_KEY_LEFT;
-	if (ch == KEY_RIGHT)
-		return UI_KEY_RIGHT;
-	return ch;
+	switch (ch) {
+	case KEY_RESIZE: return UI_KEY_RESIZE;
+	case KEY_LEFT: return UI_KEY_LEFT;
+	case KEY_RIGHT: return UI_KEY_RIGHT;
+	case KEY_UP: return UI_KEY_UP;
+	case KEY_DOWN: return UI_KEY_DOWN;
+	case KEY_PPAGE: return UI_KEY_PGUP;
+	case KEY_NPAGE: return UI_KEY_PGDN;
+	case KEY_HOME: return UI_KEY_HOME;
+	case KEY_END: return UI_KEY_END;
+	case KEY_ENTER: return UI_KEY_ENTER;
+	case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+	default: return ch;
+	}
 }
 
 static attr_t cell_attr(const struct term *t, const struct cell *k)

@@ -201,6 +201,12 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_BREAKER:
 		ui_inject(u, SOURCE_INJECT_BREAKER_CYCLE, now);
 		break;
+	case UI_ACT_SELECT:
+	case UI_ACT_ZOOM:
+	case UI_ACT_BACK:
+	case UI_ACT_SORT:
+	case UI_ACT_FILTER:
+		break;	/* the list changed; the next frame shows it */
 	case UI_ACT_NONE:
 		return;
 	}
@@ -258,6 +264,9 @@ static void ui_render(struct ui *u, int64_t now)
 	term_size(u->term, &w, &h);
 	if (w != u->canvas->w || h != u->canvas->h)
 		canvas_resize(u->canvas, w, h);
+	in.width = u->canvas->w;
+	in.height = u->canvas->h;
+	in.list = &u->st.list;
 	monitor_update(&u->mon, now);
 	view_update(&u->view, &u->mon, &in);
 	panels_draw(u->canvas, &u->view);
@@ -371,6 +380,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 		fclose(keys);
 	stopsig_restore(&u.stop);
 	canvas_free(u.canvas);
+	list_free(&u.st.list);
 	monitor_free(&u.mon);
 	return 0;
 }
