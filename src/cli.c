@@ -126,7 +126,7 @@ static const char usage_text[] =
 	"       routertop watch URL [OPTION]...    poll a router's JSON metrics\n"
 	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read JSON\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
-	"       routertop replay FILE|- [--speed X|max] [--follow] [OPTION]...\n"
+	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
@@ -135,7 +135,6 @@ static const char usage_text[] =
 	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
-	"             replay FILE --once: summary of the whole recording (text|json)\n"
 	"Targets:     --targets FILE  --target [ROW:]KEY=VALUE (p95 p99 throughput\n"
 	"             error-rate recovery warn; ROW: for that upstream only)\n"
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";

@@ -43,6 +43,7 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 		.targets = &cfg->targets, .rec = rec,
 		.no_color = cfg->no_color, .theme = cfg->theme,
 		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed : cfg->sim.speed,
+		.timeline_path = cfg->command == CMD_REPLAY ? cfg->replay.path : NULL,
 	};
 
 	return ui_run(src, &uo);

@@ -47,6 +47,7 @@ void summary_init(struct summary *s, const char *source, const struct target_set
 	sanitize_copy(s->source, sizeof(s->source), source, 0);
 	s->targets = ts;
 	s->first_ms = s->last_ms = -1;
+	s->scratch = xcalloc(1, sizeof(*s->scratch));
 	subject_init(&s->router, "");
 }
 
@@ -58,6 +59,8 @@ void summary_free(struct summary *s)
 		free(s->rows[i]);
 	}
 	free(s->rows);
+	free(s->scratch);
+	s->scratch = NULL;
 	s->rows = NULL;
 	s->nrows = 0;
 }
@@ -85,9 +88,9 @@ static void subject_trip_note(struct summary_subject *j, int64_t t, enum breaker
 	}
 }
 
-/* One snapshot of one subject at t. */
+/* One snapshot of one subject at t; what it showed goes into *step. */
 static void subject_add(struct summary_subject *j, const struct metrics_snapshot *snap,
-			int64_t t, const struct target_set *ts)
+			int64_t t, const struct target_set *ts, struct summary_step *step)
 {
 	const double pct[2] = { snap->latency.p95, snap->latency.p99 };
 	enum breaker_state st = snap->breaker.state;
@@ -113,6 +116,9 @@ static void subject_add(struct summary_subject *j, const struct metrics_snapshot
 	else
 		targets_evaluate(ts, j->hist, t, interval, &ev);
 	j->worst_status = target_status_worst(j->worst_status, ev.overall);
+	step->worst = target_status_worst(step->worst, ev.overall);
+	if (st != BREAKER_UNKNOWN && j->known_state != BREAKER_UNKNOWN && st != j->known_state)
+		step->transition = true;
 	if (metrics_latency_known(&snap->latency))
 		for (int i = 0; i < 2; i++)
 			if (!isnan(pct[i]) && (isnan(j->worst[i]) || pct[i] > j->worst[i])) {
@@ -161,19 +167,26 @@ static struct summary_subject *summary_row(struct summary *s, const char *name, 
 	return j;
 }
 
-void summary_add(struct summary *s, const struct metrics_snapshot *snap, int64_t t_ms)
+void summary_add(struct summary *s, const struct metrics_snapshot *snap, int64_t t_ms,
+		 struct summary_step *step)
 {
+	struct summary_step dummy;
+
+	if (step == NULL)
+		step = &dummy;
+	step->worst = STATUS_OK;
+	step->transition = false;
 	s->snapshots++;
 	if (s->first_ms < 0 || t_ms < s->first_ms)
 		s->first_ms = t_ms;
 	if (t_ms > s->last_ms)
 		s->last_ms = t_ms;
-	subject_add(&s->router, snap, t_ms, s->targets);
+	subject_add(&s->router, snap, t_ms, s->targets, step);
 	for (size_t i = 0; i < snap->nrows; i++) {
 		struct summary_subject *j = summary_row(s, snap->rows[i].name, i);
 
 		if (j != NULL)
-			subject_add(j, &snap->rows[i].snap, t_ms, s->targets);
+			subject_add(j, &snap->rows[i].snap, t_ms, s->targets, step);
 	}
 }
 
@@ -451,33 +464,36 @@ static bool summary_wait(struct rstream *in, const struct stopsig *stop)
 }
 
 /* One line: the lean reader first, the full one for what it leaves. */
-static void summary_line(struct summary *s, const char *buf, size_t len, int64_t *prev_t,
-			 struct record *rec)
+int summary_line(struct summary *s, const char *buf, size_t len, struct summary_step *step)
 {
+	struct record *rec = s->scratch;
 	char msg[256];
+	int took = 0;
 
+	s->lines++;
 	if (record_line_blank(buf, len))
-		return;
-	if (record_skim_line(buf, len, *prev_t, rec) != 0 &&
-	    record_parse_line(buf, len, *prev_t, rec, msg, sizeof(msg)) != 0) {
+		return 0;
+	if (record_skim_line(buf, len, s->prev_t, rec) != 0 &&
+	    record_parse_line(buf, len, s->prev_t, rec, msg, sizeof(msg)) != 0) {
 		s->bad_lines++;
-		return;
+		return 0;
 	}
-	*prev_t = rec->t;
-	if (rec->kind == RECORD_EVENT)
+	s->prev_t = rec->t;
+	if (rec->kind == RECORD_EVENT) {
 		s->events++;
-	else
-		summary_add(s, &rec->snap, rec->t);
+	} else {
+		summary_add(s, &rec->snap, rec->t, step);
+		took = 1;
+	}
 	record_free(rec);
+	return took;
 }
 
 static void summary_read(struct summary *s, struct rstream *in, const struct stopsig *stop)
 {
 	struct line_reader rd;
 	struct line_span ln;
-	struct record *rec = xcalloc(1, sizeof(*rec));
 	char *buf = xmalloc(RECORD_LINE_MAX + 1);
-	int64_t prev_t = 0;
 
 	line_reader_init(&rd, in);
 	for (;;) {
@@ -494,15 +510,15 @@ static void summary_read(struct summary *s, struct rstream *in, const struct sto
 				break;
 			continue;
 		}
-		s->lines++;
-		if (st == LINE_LONG)
+		if (st == LINE_LONG) {
+			s->lines++;
 			s->bad_lines++;
-		else
-			summary_line(s, buf, ln.len, &prev_t, rec);
+		} else {
+			summary_line(s, buf, ln.len, NULL);
+		}
 	}
 	line_reader_free(&rd);
 	free(buf);
-	free(rec);
 }
 
 int summary_run(const char *path, enum output_format fmt, const struct target_set *ts,

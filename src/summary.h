@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "metrics.h"
+#include "record/reader.h"
 #include "output.h"
 #include "targets.h"
 
@@ -57,14 +58,30 @@ struct summary {
 	size_t nrows, rows_cap, rows_dropped;
 	const struct target_set *targets;
 	char error[256];		/* a read error that ended the summary early; "" if none */
+	int64_t prev_t;			/* time of the last good record, for bare lines */
+	struct record *scratch;		/* the line being read */
 };
 
 /* Start an empty summary of the recording named source against ts (kept, not copied). */
 void summary_init(struct summary *s, const char *source, const struct target_set *ts);
 void summary_free(struct summary *s);
 
-/* Take one good snapshot recorded at t_ms (ms since the epoch). */
-void summary_add(struct summary *s, const struct metrics_snapshot *snap, int64_t t_ms);
+/* What one snapshot showed (for a timeline): the worst status of the router and its rows, and whether a breaker changed state. */
+struct summary_step {
+	enum target_status worst;
+	bool transition;
+};
+
+/* Take one good snapshot recorded at t_ms (ms since the epoch); step (may be NULL) gets what it showed. */
+void summary_add(struct summary *s, const struct metrics_snapshot *snap, int64_t t_ms,
+		 struct summary_step *step);
+
+/*
+ * Take one line of a recording (len bytes, NUL-terminated): counted, and
+ * a snapshot is added (summary_add, step filled when not NULL). Returns 1
+ * for a snapshot, 0 for anything else (blank, event, bad line).
+ */
+int summary_line(struct summary *s, const char *buf, size_t len, struct summary_step *step);
 
 /* Close open trips at the last snapshot; call once after the last summary_add. */
 void summary_finish(struct summary *s);

@@ -503,8 +503,15 @@ START_TEST(test_help_with_rows)
 	v.key_modes = help_modes[_i];
 	v.help = true;
 	panels_draw(c, &v);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		/* In a recording Home and End go to its ends: the help says that instead. */
+		if ((help_modes[_i] & KEY_MODE_STEP) && strncmp(lines[i], "Home, End", 9) == 0) {
+			ck_assert(contains(c, "Home, End  the first or the last snapshot (g, G)"));
+			ck_assert(!contains(c, lines[i]));
+			continue;
+		}
 		ck_assert_msg(contains(c, lines[i]), "modes %#x: '%s' missing", help_modes[_i], lines[i]);
+	}
 	/* The whole box on the screen: its top, every line, its bottom. */
 	top = line_of(c, "┌ Keys");
 	for (int y = top + 1; y < c->h; y++)

@@ -13,6 +13,7 @@
 
 #include "check_run.h"
 #include "summary.h"
+#include "timeline.h"
 #include "util.h"
 
 #define T0 INT64_C(1764064800000)
@@ -48,7 +49,7 @@ START_TEST(test_router_trip_and_shares)
 	summary_init(&s, "rec.jsonl", &ts);
 	for (int i = 0; i < 10; i++) {
 		snap_set(&snap, states[i], p95[i], 150);
-		summary_add(&s, &snap, T0 + i * 1000);
+		summary_add(&s, &snap, T0 + i * 1000, NULL);
 	}
 	summary_finish(&s);
 	ck_assert_uint_eq(s.snapshots, 10);
@@ -87,7 +88,7 @@ START_TEST(test_trip_open_at_the_end)
 	summary_init(&s, "rec.jsonl", &ts);
 	for (int i = 0; i < 4; i++) {
 		snap_set(&snap, i < 2 ? BREAKER_CLOSED : BREAKER_OPEN, 50, 150);
-		summary_add(&s, &snap, T0 + i * 1000);
+		summary_add(&s, &snap, T0 + i * 1000, NULL);
 	}
 	summary_finish(&s);
 	ck_assert_uint_eq(s.router.ntrips, 1);
@@ -123,7 +124,7 @@ START_TEST(test_rows)
 			a->snap.latency.p95 = 140;
 		else
 			b->snap.latency.p95 = 140;
-		summary_add(&s, &snap, T0 + i * 1000);
+		summary_add(&s, &snap, T0 + i * 1000, NULL);
 		metrics_free(&snap);
 	}
 	ck_assert_uint_eq(s.nrows, 2);
@@ -219,6 +220,60 @@ START_TEST(test_run_missing_file)
 }
 END_TEST
 
+/* The timeline of a recording: bins with the trip's transitions and misses, all read in the end. */
+START_TEST(test_timeline)
+{
+	char path[128];
+	struct target_set ts;
+	struct timeline *tl;
+	uint8_t bins[TIMELINE_BINS];
+	char err[256];
+	bool exact;
+	int steps = 0, fail = 0, trans = 0;
+	FILE *fp;
+
+	str_printf(path, sizeof(path), "/tmp/check_timeline.%ld.jsonl", (long)getpid());
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	/* 100 snapshots; the breaker is open from the 60th to the 69th. */
+	for (int i = 0; i < 100; i++)
+		fprintf(fp, "{\"t\":%d,\"metrics\":{\"latency\":{\"p95\":%d,\"p99\":200,\"count\":5},"
+			"\"throughput\":{\"requestsPerSecond\":150},\"errorRates\":{},"
+			"\"circuitBreakerStatus\":{\"state\":\"%s\",\"failureRate\":0}}}\n",
+			1000 + i * 1000, i >= 60 && i < 70 ? 900 : 50, i >= 60 && i < 70 ? "open" : "closed");
+	ck_assert_int_eq(fclose(fp), 0);
+	targets_defaults(&ts);
+	tl = timeline_open(path, &ts, err, sizeof(err));
+	ck_assert_msg(tl != NULL, "%s", err);
+	while (timeline_step(tl, 7))
+		ck_assert_int_lt(++steps, 100);
+	ck_assert_int_gt(steps, 10);
+	timeline_render(tl, bins, &exact);
+	ck_assert(exact);
+	for (size_t i = 0; i < TIMELINE_BINS; i++) {
+		ck_assert(bins[i] & TIMELINE_SCANNED);
+		if (bins[i] & TIMELINE_FAIL) {
+			fail++;
+			/* The misses lie in the seventh tenth of the file. */
+			ck_assert_uint_ge(i, TIMELINE_BINS * 59 / 100);
+			ck_assert_uint_le(i, TIMELINE_BINS * 71 / 100);
+		}
+		if (bins[i] & TIMELINE_TRANSITION) {
+			trans++;
+			ck_assert_uint_ge(i, TIMELINE_BINS * 59 / 100);
+			ck_assert_uint_le(i, TIMELINE_BINS * 71 / 100);
+		}
+	}
+	ck_assert_int_gt(fail, 0);
+	/* Two transitions; a bin of the file may reach into a neighbouring bin of the bar. */
+	ck_assert_int_ge(trans, 2);
+	ck_assert_int_le(trans, 8);
+	timeline_free(tl);
+	unlink(path);
+	ck_assert_ptr_null(timeline_open("-", &ts, err, sizeof(err)));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("summary");
@@ -230,6 +285,7 @@ int main(void)
 	tcase_add_test(tc, test_nothing_is_unknown);
 	tcase_add_test(tc, test_run_on_file);
 	tcase_add_test(tc, test_run_missing_file);
+	tcase_add_test(tc, test_timeline);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

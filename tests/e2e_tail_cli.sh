@@ -113,8 +113,11 @@ check "HAProxy fixture by server, --latency upstream takes Tr" haproxy_upstream_
 gz_once() {
 	gzip -c "$RT_SRCDIR/tests/tail_haproxy.log" >"$tmp/old.log.gz"
 	"$RT_BIN" tail "$tmp/old.log.gz" --once --format csv >"$tmp/gz.csv"
-	[ $? -eq 2 ] && cmp -s "$tmp/gz.csv" "$tmp/ha.csv"
+	[ $? -eq 2 ] && cmp -s "$tmp/gz.csv" "$tmp/ha.csv" &&
+	"$RT_BIN" tail - --once --format csv <"$tmp/old.log.gz" >"$tmp/gzin.csv"
+	# Times count from the log's start for a file, from the epoch for standard input.
+	[ $? -eq 2 ] && [ "$(cut -d, -f2- "$tmp/gzin.csv")" = "$(cut -d, -f2- "$tmp/ha.csv")" ]
 }
-check "a gzip log reads like the plain one" gz_once
+check "a gzip log reads like the plain one, named or on standard input" gz_once
 
 done_testing

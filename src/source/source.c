@@ -35,6 +35,11 @@ int64_t source_clock(struct source *src, int64_t mono_ms)
 	return src->ops->clock != NULL ? src->ops->clock(src->self, mono_ms) : mono_ms;
 }
 
+int source_position(struct source *src, struct source_position *out)
+{
+	return src->ops->position != NULL ? src->ops->position(src->self, out) : -1;
+}
+
 bool source_clock_known(struct source *src)
 {
 	return src->ops->clock_known == NULL || src->ops->clock_known(src->self);

@@ -22,7 +22,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "dl/zlib.h"
 
 #include "formats/accesslog.h"
 #include "sanitize.h"
@@ -367,7 +367,7 @@ static void tail_describe(void *self, char *buf, size_t len)
 {
 	struct tail *t = self;
 	char more[16] = "", lines[16], bad[32] = "";
-	const char *waiting = follow_present(t->files[0]) ? "" : " (waiting)";
+	const char *name, *waiting = follow_present(t->files[0]) ? "" : " (waiting)";
 
 	if (t->nfiles > 1)
 		str_printf(more, sizeof(more), "+%d", t->nfiles - 1);
@@ -378,7 +378,10 @@ static void tail_describe(void *self, char *buf, size_t len)
 		human_count(n, sizeof(n), t->bad);
 		str_printf(bad, sizeof(bad), ", %s bad", n);
 	}
-	str_printf(buf, len, "tail:%s%s%s %s %s lines%s", follow_name(t->files[0]), more, waiting,
+	/* The file's own name: the header has no room for its directory. */
+	name = strrchr(follow_name(t->files[0]), '/');
+	name = name != NULL && name[1] != '\0' ? name + 1 : follow_name(t->files[0]);
+	str_printf(buf, len, "tail:%s%s%s %s %s lines%s", name, more, waiting,
 		   t->fmt != NULL ? t->fmt_name : "auto", lines, bad);
 }
 

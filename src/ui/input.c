@@ -143,6 +143,8 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case UI_ACT_HELP:
 		st->help = true;
 		return UI_ACT_REDRAW;
+	case UI_ACT_SEEK_START:
+		return key == UI_KEY_END || key == 'G' ? UI_ACT_SEEK_END : UI_ACT_SEEK_START;
 	case UI_ACT_SELECT:
 	case UI_ACT_ZOOM:
 	case UI_ACT_BACK:

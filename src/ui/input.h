@@ -45,6 +45,8 @@ enum ui_action {
 	UI_ACT_SEEK_FORWARD,	/* recordings: the next snapshot now */
 	UI_ACT_SEEK_TRANSITION,	/* recordings: the next breaker transition */
 	UI_ACT_SEEK_MISS,	/* recordings: play forward to the next target miss */
+	UI_ACT_SEEK_START,	/* recordings: the first snapshot (Home) */
+	UI_ACT_SEEK_END,	/* recordings: the last snapshot (End) */
 	UI_ACT_SPEED_DOWN,	/* halve the playback speed (see ui_speed_step) */
 	UI_ACT_SPEED_UP,	/* double the playback speed */
 	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */

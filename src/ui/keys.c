@@ -30,6 +30,10 @@ const struct key_binding keys_table[] = {
 	{ .codes = { 'n', 'N' }, .name = "n", .help = "next breaker transition",
 	  .brief_keys = "n", .brief = "next transition",
 	  .action = UI_ACT_SEEK_TRANSITION, .modes = KEY_MODE_STEP },
+	/* One row for both ends (ui_state_key tells them apart), so the help fits beside the rows' keys. */
+	{ .codes = { UI_KEY_HOME, UI_KEY_END, 'g', 'G' }, .name = "Home, End",
+	  .help = "the first or the last snapshot (g, G)", .brief_keys = "Home/End", .brief = "ends",
+	  .action = UI_ACT_SEEK_START, .modes = KEY_MODE_STEP },
 	{ .codes = { 'm', 'M' }, .name = "m", .help = "next target miss",
 	  .help_more = "skips a miss on screen; any key stops",
 	  .brief_keys = "m", .brief = "next miss", .action = UI_ACT_SEEK_MISS, .modes = KEY_MODE_STEP },
@@ -70,6 +74,14 @@ const struct key_binding keys_table[] = {
 bool keys_apply(const struct key_binding *k, unsigned modes)
 {
 	return (k->modes & modes) == k->modes;
+}
+
+bool keys_shadowed(const struct key_binding *k, unsigned modes)
+{
+	for (int i = 0; i < KEY_CODES_MAX && k->codes[i] != 0; i++)
+		if (keys_find(k->codes[i], modes) == k)
+			return false;
+	return k->codes[0] != 0;
 }
 
 static bool keys_has_code(const struct key_binding *k, int code)

@@ -52,6 +52,12 @@ struct key_binding {
 /* The table, in the order the help and the man page list it; ends with a NULL name. */
 extern const struct key_binding keys_table[];
 
+/*
+ * Whether every key of k does something else in modes (a recording's Home
+ * and End go to its ends, not to the first and last row): then the help
+ * does not list it.
+ */
+bool keys_shadowed(const struct key_binding *k, unsigned modes);
 /* Whether k applies in modes (KEY_MODE_* bits). */
 bool keys_apply(const struct key_binding *k, unsigned modes);
 

@@ -55,6 +55,7 @@ void view_init(struct view *v)
 	metrics_init(&v->snap);
 	v->marker = MARK_WAITING;
 	v->overall = STATUS_UNKNOWN;
+	v->cursor = NAN;
 	v->state_age_s = NAN;
 	v->last_recovery_s = NAN;
 	v->update_age_s = NAN;
@@ -694,7 +695,7 @@ static void draw_help(struct canvas *c, unsigned modes)
 	int n = 0, w = HELP_W, h, x, y, i = 0, pad = 1, blank = 1;
 
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++)
-		if (keys_apply(k, modes))
+		if (keys_apply(k, modes) && !keys_shadowed(k, modes))
 			n += k->help_more != NULL ? 2 : 1;
 	if (n + 2 + 4 > c->h)
 		pad = 0;
@@ -706,7 +707,7 @@ static void draw_help(struct canvas *c, unsigned modes)
 	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
 	canvas_box(c, x, y, w, h, ROLE_TITLE, "Keys", ROLE_TITLE);
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
-		if (!keys_apply(k, modes))
+		if (!keys_apply(k, modes) || keys_shadowed(k, modes))
 			continue;
 		keys_help_line(k, false, line, sizeof(line));
 		canvas_text(c, x + 3, y + 1 + pad + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
@@ -731,6 +732,69 @@ static void draw_too_small(struct canvas *c)
 	}
 	canvas_text(c, (c->w - 19) / 2, c->h / 2 - 1, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, "terminal too small:");
 	canvas_text(c, (c->w - canvas_text_width(need)) / 2, c->h / 2, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, need);
+}
+
+/*
+ * The timeline bar across row y: each cell is the stretch of the file its
+ * bins cover, marked by the most telling thing in it (a breaker changing
+ * state, then a FAIL, then a WARN; a plain line where all was well, blank
+ * where the file is still being read), and the cell of the snapshot on
+ * screen in reverse video. Every mark has its own glyph, not only a colour.
+ */
+static void draw_timeline(struct canvas *c, const struct view *v, int y)
+{
+	int x0 = 1, w = c->w - 2, at = -1;
+
+	if (!isnan(v->cursor))
+		at = (int)(v->cursor * (w - 1) + 0.5);
+	for (int i = 0; i < w; i++) {
+		size_t from = (size_t)i * TIMELINE_BINS / (size_t)w;
+		size_t to = (size_t)(i + 1) * TIMELINE_BINS / (size_t)w;
+		unsigned bits = 0, all = TIMELINE_SCANNED;
+		const char *glyph;
+		enum canvas_role role;
+
+		if (to <= from)
+			to = from + 1;
+		for (size_t b = from; b < to && b < TIMELINE_BINS; b++) {
+			bits |= v->timeline[b];
+			all &= v->timeline[b];
+		}
+		if (bits & TIMELINE_TRANSITION) {
+			glyph = v->utf8 ? "┃" : "|";
+			role = ROLE_BREAKER_OPEN;
+		} else if (bits & TIMELINE_FAIL) {
+			glyph = v->utf8 ? "█" : "#";
+			role = ROLE_FAIL;
+		} else if (bits & TIMELINE_WARN) {
+			glyph = v->utf8 ? "▄" : "+";
+			role = ROLE_WARN;
+		} else if (all & TIMELINE_SCANNED) {
+			glyph = v->utf8 ? "─" : "-";
+			role = ROLE_DIM;
+		} else {
+			glyph = " ";
+			role = ROLE_DIM;
+		}
+		if (i == at) {
+			/* Where the screen is: a mark of its own, so it shows without colour too. */
+			glyph = v->utf8 ? "▲" : "^";
+			role = ROLE_TITLE;
+		}
+		canvas_text(c, x0 + i, y, 1, role, i == at ? ATTR_REVERSE | ATTR_BOLD : ATTR_NONE, glyph);
+	}
+}
+
+/* The position line on the status row, right-aligned, when nothing more urgent is there. */
+static void draw_position(struct canvas *c, const struct view *v, int y)
+{
+	int w = canvas_text_width(v->position);
+
+	if (!v->replay || v->position[0] == '\0' || v->notice[0] != '\0' || v->last_error[0] != '\0' ||
+	    w > c->w - 24)
+		return;
+	canvas_fill(c, c->w - 2 - w, y, w + 1, 1, ROLE_NORMAL);
+	canvas_text_right(c, c->w - 2, y, ROLE_TITLE, ATTR_NONE, v->position);
 }
 
 /*
@@ -815,6 +879,9 @@ size_t panels_list_page(int w, int h, size_t total)
 
 void panels_draw(struct canvas *c, const struct view *v)
 {
+	/* A recording's timeline takes a row of its own where there is one to spare. */
+	int tl_rows = v->has_timeline && c->h > PANELS_MIN_H ? 1 : 0, h = c->h - tl_rows;
+
 	canvas_clear(c);
 	if (c->w < PANELS_MIN_W || c->h < PANELS_MIN_H) {
 		draw_too_small(c);
@@ -822,7 +889,7 @@ void panels_draw(struct canvas *c, const struct view *v)
 	}
 	draw_header(c, v);
 	if (v->list.on) {
-		struct rows_layout lo = rows_layout(c->h, v->list.total);
+		struct rows_layout lo = rows_layout(h, v->list.total);
 
 		listpanel_draw(c, v, 1, lo.list_h);
 		if (lo.full)
@@ -830,9 +897,13 @@ void panels_draw(struct canvas *c, const struct view *v)
 		else
 			draw_short(c, v, 1 + lo.list_h, lo.panels_h);
 	} else {
-		draw_full(c, v, 1, c->h - 3);
+		draw_full(c, v, 1, h - 3);
 	}
 	draw_status(c, v, c->h - 2);
+	draw_position(c, v, c->h - 2);
+	/* At the smallest size the bar lies over the bottom border of the last panels. */
+	if (v->has_timeline)
+		draw_timeline(c, v, c->h - 3);
 	draw_keys(c, c->h - 1, v->key_modes);
 	if (v->help)
 		draw_help(c, v->key_modes);

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "source/source.h"
 #include "targets.h"
+#include "timeline.h"
 #include "ui/canvas.h"
 #include "ui/list.h"
 
@@ -99,6 +100,13 @@ struct view {
 	char last_error[SOURCE_MSG_LEN];	/* "" when the last poll succeeded */
 	double error_age_s;		/* since last_error, NAN when none */
 	char notice[128];		/* answer to a key that could not act, "" for none */
+
+	/* Recordings: the position line and the timeline bar. */
+	bool replay;			/* the source said where it is (source_position) */
+	char position[96];		/* "2026-11-27 10:04:31  line 1,234  37%" */
+	bool has_timeline;
+	uint8_t timeline[TIMELINE_BINS];	/* TIMELINE_* bits (timeline.h) */
+	double cursor;			/* 0..1: the snapshot on screen within the file; NAN unknown */
 };
 
 /* A view with nothing known: every value unknown, marker WAITING. */

@@ -91,6 +91,16 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/*
+	 * Home and End as VT220-style terminals (tmux, screen, the Linux
+	 * console) and rxvt send them, whatever TERM's terminfo says.
+	 */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[7~", KEY_HOME);
+	define_key("\033[8~", KEY_END);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033[F", KEY_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
@@ -163,8 +173,9 @@ int term_key(struct term *t)
 	case KEY_DOWN: return UI_KEY_DOWN;
 	case KEY_PPAGE: return UI_KEY_PGUP;
 	case KEY_NPAGE: return UI_KEY_PGDN;
-	case KEY_HOME: return UI_KEY_HOME;
-	case KEY_END: return UI_KEY_END;
+	/* VT220-style terminals send Home and End as what xterm's terminfo calls Find and Select. */
+	case KEY_HOME: case KEY_FIND: return UI_KEY_HOME;
+	case KEY_END: case KEY_SELECT: return UI_KEY_END;
 	case KEY_ENTER: return UI_KEY_ENTER;
 	case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
 	default: return ch;

@@ -67,6 +67,60 @@ static int64_t view_clock_ms(const struct monitor *m, int64_t src_now, int64_t w
 	return m->last_good_wall_ms + (src_now - m->last_good_at_ms);
 }
 
+/* "1,234,567" */
+static void view_count(char *buf, size_t len, int64_t n)
+{
+	char digits[32];
+	size_t nd, o = 0;
+
+	str_printf(digits, sizeof(digits), "%lld", (long long)n);
+	nd = strlen(digits);
+	for (size_t i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+/* A recording's position line and timeline: where the snapshot on screen is. */
+static void view_position(struct view *v, struct monitor *m, const struct view_input *in)
+{
+	struct source_position pos;
+	char when[32] = "", line[32], read[32];
+	time_t t = (time_t)(m->last_good_wall_ms / 1000);
+	struct tm tm;
+
+	v->cursor = NAN;
+	if (source_position(m->src, &pos) != 0)
+		return;
+	v->replay = true;
+	if (m->snapshots > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	view_count(line, sizeof(line), pos.line);
+	if (pos.pipe) {
+		view_count(read, sizeof(read), pos.lines_read);
+		str_printf(v->position, sizeof(v->position), "%s  line %s of %s read (pipe)", when, line,
+			   read);
+	} else if (pos.size > 0) {
+		bool exact = !pos.compressed;
+
+		/* The timeline knows the text's length (a compressed file's, once it is read through). */
+		if (in->timeline != NULL) {
+			int64_t total = timeline_render(in->timeline, v->timeline, &exact);
+
+			v->has_timeline = true;
+			v->cursor = (double)pos.off / (double)total;
+		} else {
+			v->cursor = (double)pos.done / (double)pos.size;
+		}
+		if (v->cursor > 1)
+			v->cursor = 1;
+		str_printf(v->position, sizeof(v->position), "%s  line %s  %s%.0f%%", when, line,
+			   exact ? "" : "~", v->cursor * 100);
+	}
+}
+
 /* A value's status for its colour: none (plain) where the row has no such target. */
 static enum target_status value_status(const struct evaluation *e, enum target_id id)
 {
@@ -187,4 +241,5 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	}
 	if (in->notice != NULL)
 		str_printf(v->notice, sizeof(v->notice), "%s", in->notice);
+	view_position(v, m, in);
 }

@@ -23,6 +23,7 @@ struct view_input {
 	int64_t mono_ms;	/* now, CLOCK_MONOTONIC */
 	int64_t wall_ms;	/* now, ms since the epoch, for the header clock */
 	const char *notice;	/* a short message for the status line, or NULL */
+	const struct timeline *timeline;	/* a recording's timeline, or NULL */
 	int width, height;	/* the screen's size, for the list's page */
 	/*
 	 * The row list: view_update refills it from the newest snapshot's rows
