@@ -23,7 +23,8 @@
 #define FOR_SERVE (1u << CMD_SERVE)
 #define FOR_REPLAY (1u << CMD_REPLAY)
 #define FOR_TAIL (1u << CMD_TAIL)
-#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL)
+#define FOR_COMPARE (1u << CMD_COMPARE)
+#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL | FOR_COMPARE)
 #define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL)	/* commands with a screen or batch output */
 #define MAX_TARGET_FLAGS 32
 
@@ -32,7 +33,7 @@ enum {
 	OPT_TIMEOUT, OPT_HEADER_FILE, OPT_INSECURE, OPT_MAX_BODY, OPT_EXEC,
 	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
 	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION, OPT_FOLLOW,
-	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START,
+	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START, OPT_TOLERANCE,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +64,7 @@ static const struct option long_options[] = {
 	{ "latency", required_argument, NULL, OPT_LATENCY },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "from-start", no_argument, NULL, OPT_FROM_START },
+	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -82,9 +84,9 @@ static const unsigned option_scope[] = {
 	[OPT_RECORD - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_BATCH - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_ONCE - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
+	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
+	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
 	[OPT_NO_COLOR - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_THEME - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_HELP - OPT_SCENARIO] = FOR_ALL,
@@ -95,14 +97,15 @@ static const unsigned option_scope[] = {
 	[OPT_LATENCY - OPT_SCENARIO] = FOR_TAIL,
 	[OPT_WINDOW - OPT_SCENARIO] = FOR_TAIL,
 	[OPT_FROM_START - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_TOLERANCE - OPT_SCENARIO] = FOR_COMPARE,
 };
 
 /* What each option with a checked value accepts, for the error message. */
 static const char *const option_expects[] = {
 	[OPT_SEED - OPT_SCENARIO] = "a whole number, 0 or more",
-	[OPT_SPEED - OPT_SCENARIO] = "a number above 0, up to 1000000, or max",
+	[OPT_SPEED - OPT_SCENARIO] = "a number from 0.001 to 1000000, or max",
 	[OPT_DURATION - OPT_SCENARIO] = "a duration such as 90s, 10m or 1h",
-	[OPT_INTERVAL - OPT_SCENARIO] = "a duration of at least 100ms, e.g. 5s",
+	[OPT_INTERVAL - OPT_SCENARIO] = "a duration from 100ms to 24h, e.g. 5s",
 	[OPT_TIMEOUT - OPT_SCENARIO] = "a duration such as 500ms or 4s",
 	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 8M, e.g. 512K",
 	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv or nagios",
@@ -110,11 +113,12 @@ static const char *const option_expects[] = {
 	[OPT_BY - OPT_SCENARIO] = "upstream, host, path, status or a field name",
 	[OPT_LATENCY - OPT_SCENARIO] = "request or upstream",
 	[OPT_WINDOW - OPT_SCENARIO] = "a count of requests such as 10000, or a time such as 60s",
+	[OPT_TOLERANCE - OPT_SCENARIO] = "a percentage above 0, e.g. 10 or 5%",
 };
 
 static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
-	[CMD_TAIL] = "tail",
+	[CMD_TAIL] = "tail", [CMD_COMPARE] = "compare",
 };
 
 /* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
@@ -123,10 +127,10 @@ static const char *const command_names[] = {
 
 static const char usage_text[] =
 	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
-	"       routertop watch URL [OPTION]...    poll a router's JSON metrics\n"
-	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read JSON\n"
+	"       routertop watch URL|--exec CMD [OPTION]...  poll a router, or run CMD\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
 	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
+	"       routertop compare A B [--tolerance PCT]  two recordings (a CI gate)\n"
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
@@ -180,6 +184,7 @@ static void cli_defaults(struct cli_config *cfg)
 					   .max_body = METRICS_BODY_DEFAULT };
 	cfg->serve.listen = "127.0.0.1:8080";
 	cfg->replay.speed = 1.0;
+	cfg->compare.tolerance = 0.10;
 	cfg->tail.interval_ms = 1000;
 	targets_defaults(&cfg->targets);
 	cfg->format = FORMAT_TEXT;
@@ -225,6 +230,24 @@ static int parse_size(const char *text, size_t *out)
 	return 0;
 }
 
+/* "10", "10%", "2.5 %": percent, above 0 and at most 1000; stored as a fraction. */
+static int parse_tolerance(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	while (*end == ' ')
+		end++;
+	if (*end == '%')
+		end++;
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1000)
+		return -1;
+	*out = v / 100.0;
+	return 0;
+}
+
 static int parse_speed(const char *text, double *out)
 {
 	char *end;
@@ -236,7 +259,9 @@ static int parse_speed(const char *text, double *out)
 	}
 	errno = 0;
 	v = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1e6)
+	/* A tiny speed would spin in float-to-integer overflow; a huge one means nothing. */
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v == 0 ||
+	    !source_speed_ok(v))
 		return -1;
 	*out = v;
 	return 0;
@@ -342,7 +367,8 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		cfg->sim.duration_ms = ms;
 		break;
 	case OPT_INTERVAL:
-		if (parse_duration_ms(arg, &ms) != 0 || ms < 100)
+		if (parse_duration_ms(arg, &ms) != 0 || ms < SOURCE_INTERVAL_MIN_MS ||
+		    ms > SOURCE_INTERVAL_MAX_MS)
 			goto bad;
 		cfg->sim.interval_ms = cfg->http.interval_ms = cfg->exec.interval_ms = ms;
 		cfg->tail.interval_ms = ms;
@@ -397,6 +423,10 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		break;
 	case OPT_FOLLOW:
 		cfg->replay.follow = true;
+		break;
+	case OPT_TOLERANCE:
+		if (parse_tolerance(arg, &cfg->compare.tolerance) != 0)
+			goto bad;
 		break;
 	case OPT_LOG_FORMAT:
 		cfg->tail.format = arg;
@@ -458,12 +488,23 @@ static int check_operands(struct cli_config *cfg, int argc, char **argv, const c
 			cfg->tail.paths[cfg->tail.npaths++] = argv[i];
 			continue;
 		}
+		if (cfg->command == CMD_COMPARE && argv[i][0] != '\0' && cfg->compare.b == NULL) {
+			*(cfg->compare.a == NULL ? &cfg->compare.a : &cfg->compare.b) = argv[i];
+			continue;
+		}
 		if (wants_operand && url == NULL) {
 			url = argv[i];
 			continue;
 		}
 		str_printf(err, errlen, "unexpected argument '%s'", argv[i]);
 		return -1;
+	}
+	if (cfg->command == CMD_COMPARE) {
+		if (cfg->compare.b == NULL) {
+			str_printf(err, errlen, "compare: give two recordings, A and B (or FILE@FROM..TO twice)");
+			return -1;
+		}
+		return 0;
 	}
 	if (cfg->command == CMD_TAIL) {
 		if (cfg->tail.npaths == 0) {

@@ -67,7 +67,8 @@ check "a log with no good line: the first bad one quoted and sanitised, exit 3" 
 some_bad() {
 	{ echo "garbage"; printf '%s\n' '10.0.0.1 - - [01/Mar/2024:10:00:00 +0000] "GET /a HTTP/1.1" 200 5 "-" "c" 0.010 0.009 u:1'; } >"$tmp/some.log"
 	"$RT_BIN" tail "$tmp/some.log" --log-format nginx-timed --once >"$tmp/out" 2>"$tmp/err"
-	[ $? -le 2 ] && grep -q "^source .*2 lines, 1 bad" "$tmp/out" && [ ! -s "$tmp/err" ]
+	[ $? -le 2 ] && grep -q "^source .*2 lines, 1 bad (nginx-timed), first bad at some.log:1 " "$tmp/out" &&
+	[ ! -s "$tmp/err" ]
 }
 check "a bad line among good ones is counted, never fatal" some_bad
 
