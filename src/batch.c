@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "stopsig.h"
 #include "util.h"
 
@@ -40,23 +41,25 @@ static void batch_snapshot(struct batch_ctx *c)
 	c->first = false;
 	/* A snapshot clears the last fault, so anything left is the recorder failing. */
 	if (c->m.last_error[0] != '\0') {
-		fprintf(c->err, "routertop: %s\n", c->m.last_error);
+		sanitize_line(c->err, 0, "routertop: %s", c->m.last_error);
 		fflush(c->err);
 	}
 }
 
 /*
  * A fault is one line on stderr. With --once the run is over (UNKNOWN), and
- * for nagios the reason also goes to stdout: a monitoring system reads only that.
+ * for nagios the reason also goes to stdout: a monitoring system reads only
+ * that. The message quotes the peer, so both lines leave through the funnel,
+ * the nagios one without '|' (it would start forged performance data).
  */
 static void batch_fault(struct batch_ctx *c, const char *msg)
 {
-	fprintf(c->err, "routertop: %s\n", msg);
+	sanitize_line(c->err, 0, "routertop: %s", msg);
 	fflush(c->err);
 	if (!c->o->once)
 		return;
 	if (c->o->format == FORMAT_NAGIOS) {
-		fprintf(c->out, "ROUTERTOP UNKNOWN - %s\n", msg);
+		sanitize_line(c->out, SANITIZE_PLUGIN, "ROUTERTOP UNKNOWN - %s", msg);
 		fflush(c->out);
 	}
 	c->status = 3;

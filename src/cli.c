@@ -88,7 +88,7 @@ static const char *const option_expects[] = {
 	[OPT_DURATION - OPT_SCENARIO] = "a duration such as 90s, 10m or 1h",
 	[OPT_INTERVAL - OPT_SCENARIO] = "a duration of at least 100ms, e.g. 5s",
 	[OPT_TIMEOUT - OPT_SCENARIO] = "a duration such as 500ms or 4s",
-	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 1M, e.g. 512K",
+	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 8M, e.g. 512K",
 	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv or nagios",
 	[OPT_THEME - OPT_SCENARIO] = "default or cb",
 };
@@ -126,9 +126,9 @@ static void cli_defaults(struct cli_config *cfg)
 	cfg->sim = (struct sim_options){ .scenario = "steady", .seed = 42, .speed = 1.0,
 					 .interval_ms = 1000 };
 	cfg->http = (struct http_options){ .interval_ms = 5000, .timeout_ms = 4000,
-					   .max_body = METRICS_JSON_MAX };
+					   .max_body = METRICS_BODY_DEFAULT };
 	cfg->exec = (struct exec_options){ .interval_ms = 5000, .timeout_ms = 4000,
-					   .max_body = METRICS_JSON_MAX };
+					   .max_body = METRICS_BODY_DEFAULT };
 	cfg->serve.listen = "127.0.0.1:8080";
 	cfg->replay.speed = 1.0;
 	targets_defaults(&cfg->targets);

@@ -195,6 +195,9 @@ void history_push(struct history *h, const struct metrics_snapshot *s, int64_t a
 	/* Transitions look at the previous entry, so observe before storing. */
 	breaker_observe(h, s, at_ms);
 	h->ring[h->head] = (struct history_entry){ .snap = *s, .at_ms = at_ms };
+	/* The entry must not share s's rows, which are not ours to keep. */
+	h->ring[h->head].snap.rows = NULL;
+	h->ring[h->head].snap.nrows = h->ring[h->head].snap.rows_cap = 0;
 	h->head = (h->head + 1) % h->capacity;
 	if (h->len < h->capacity)
 		h->len++;

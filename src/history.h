@@ -17,7 +17,7 @@
 #define HISTORY_TRANSITIONS 16
 
 struct history_entry {
-	struct metrics_snapshot snap;
+	struct metrics_snapshot snap;	/* the aggregate only: never has rows */
 	int64_t at_ms;		/* arrival time on the source's clock */
 };
 
@@ -46,7 +46,11 @@ struct history;
 struct history *history_new(size_t capacity);
 void history_free(struct history *h);
 
-/* Append a snapshot that arrived at at_ms; the oldest falls out when full. */
+/*
+ * Append a snapshot that arrived at at_ms; the oldest falls out when full.
+ * Only the aggregate is kept (a ring of full copies of a 1,000-row
+ * snapshot would hold half a million rows); *s is not retained.
+ */
 void history_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
 /* Forget all snapshots and transitions (the UI's reset key). */
 void history_clear(struct history *h);

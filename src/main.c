@@ -1,4 +1,8 @@
-/* routertop: command line -> source + output. Nothing else lives here. */
+/*
+ * routertop: command line -> source + output. Nothing else lives here.
+ * Error messages quote what the user typed (file names, URLs), so they
+ * leave through the sanitising funnel like text from a router.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,6 +10,7 @@
 #include "cli.h"
 #include "output.h"
 #include "record/writer.h"
+#include "sanitize.h"
 #include "serve/serve.h"
 #include "source/source.h"
 #include "ui/ui.h"
@@ -52,7 +57,8 @@ int main(int argc, char **argv)
 	case CLI_EXIT_OK:
 		return 0;
 	case CLI_ERROR:
-		fprintf(stderr, "routertop: %s\nTry 'routertop --help'.\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
+		fputs("Try 'routertop --help'.\n", stderr);
 		return 3;
 	case CLI_RUN:
 		break;
@@ -61,13 +67,13 @@ int main(int argc, char **argv)
 		return serve_run(&cfg.serve, &cfg.sim);
 	src = make_source(&cfg, err, sizeof(err));
 	if (src == NULL) {
-		fprintf(stderr, "routertop: %s\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
 		return 3;
 	}
 	if (cfg.record_path != NULL) {
 		rec = recorder_open(cfg.record_path, err, sizeof(err));
 		if (rec == NULL) {
-			fprintf(stderr, "routertop: %s\n", err);
+			sanitize_line(stderr, 0, "routertop: %s", err);
 			source_free(src);
 			return 3;
 		}

@@ -13,7 +13,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "util.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Write the error message (if the caller gave a buffer) and return -1. */
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
 
 void metrics_init(struct metrics_snapshot *s)
 {
@@ -39,6 +56,279 @@ void metrics_init(struct metrics_snapshot *s)
 	s->timestamp_ms = METRICS_NONE;
 	s->active_users = METRICS_NONE;
 	s->uptime_s = NAN;
+}
+
+void metrics_clear(struct metrics_snapshot *s)
+{
+	struct metrics_row *rows = s->rows;
+	size_t cap = s->rows_cap;
+
+	metrics_init(s);
+	s->rows = rows;
+	s->rows_cap = cap;
+}
+
+void metrics_free(struct metrics_snapshot *s)
+{
+	free(s->rows);
+	s->rows = NULL;
+	s->nrows = s->rows_cap = 0;
+}
+
+/*
+ * A row's own snapshot never has rows, so rows copy with memcpy and free
+ * with one free(): nothing below a row is heap memory.
+ */
+void metrics_copy(struct metrics_snapshot *dst, const struct metrics_snapshot *src)
+{
+	struct metrics_row *rows = dst->rows;
+	size_t cap = dst->rows_cap;
+
+	if (dst == src)
+		return;
+	if (src->nrows > cap) {
+		free(rows);
+		rows = xmalloc(src->nrows * sizeof(*rows));
+		cap = src->nrows;
+	}
+	*dst = *src;
+	dst->rows = rows;
+	dst->rows_cap = cap;
+	if (src->nrows > 0)
+		memcpy(rows, src->rows, src->nrows * sizeof(*rows));
+}
+
+void metrics_move(struct metrics_snapshot *dst, struct metrics_snapshot *src)
+{
+	if (dst == src)
+		return;
+	metrics_free(dst);
+	*dst = *src;
+	src->rows = NULL;
+	src->nrows = src->rows_cap = 0;
+}
+
+struct metrics_row *metrics_row_add(struct metrics_snapshot *s, const char *name)
+{
+	struct metrics_row *row;
+
+	if (s->nrows >= METRICS_ROWS_MAX)
+		return NULL;
+	if (s->nrows == s->rows_cap) {
+		size_t cap = s->rows_cap < 8 ? 8 : s->rows_cap * 2;
+
+		if (cap > METRICS_ROWS_MAX)
+			cap = METRICS_ROWS_MAX;
+		s->rows = xrealloc(s->rows, cap * sizeof(*s->rows));
+		s->rows_cap = cap;
+	}
+	row = &s->rows[s->nrows++];
+	metrics_copy_text(row->name, sizeof(row->name), name != NULL ? name : "");
+	metrics_init(&row->snap);
+	return row;
+}
+
+ptrdiff_t metrics_row_index(const struct metrics_snapshot *s, const char *name)
+{
+	for (size_t i = 0; i < s->nrows; i++)
+		if (strcmp(s->rows[i].name, name) == 0)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+size_t metrics_rows_open(const struct metrics_snapshot *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nrows; i++)
+		n += s->rows[i].snap.breaker.state == BREAKER_OPEN;
+	return n;
+}
+
+struct name_ref {
+	const char *name;
+	size_t index;
+};
+
+static int name_ref_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+int metrics_rows_check(const struct metrics_snapshot *s, char *err, size_t errlen)
+{
+	struct name_ref *refs;
+	size_t dup = SIZE_MAX, first = 0;
+
+	for (size_t i = 0; i < s->nrows; i++)
+		if (s->rows[i].name[0] == '\0')
+			return fail(err, errlen, "upstreams[%zu].name: empty", i);
+	if (s->nrows < 2)
+		return 0;
+	/* Sorted by name then position, a repeat sits right after its first use. */
+	refs = xmalloc(s->nrows * sizeof(*refs));
+	for (size_t i = 0; i < s->nrows; i++)
+		refs[i] = (struct name_ref){ s->rows[i].name, i };
+	qsort(refs, s->nrows, sizeof(*refs), name_ref_cmp);
+	for (size_t i = 1; i < s->nrows; i++) {
+		/* Report the repeat that comes first in the input. */
+		if (strcmp(refs[i].name, refs[i - 1].name) == 0 && refs[i].index < dup) {
+			dup = refs[i].index;
+			first = refs[i - 1].index;
+		}
+	}
+	free(refs);
+	if (dup == SIZE_MAX)
+		return 0;
+	return fail(err, errlen, "upstreams[%zu].name: duplicate \"%s\" (as upstreams[%zu])", dup,
+		    s->rows[dup].name, first);
+}
+
+/*
+ * The derived aggregate (see metrics.h). Sums and extremes are strict: one
+ * unknown term makes the result unknown. A row that served nothing (count
+ * or rate 0) adds nothing to a weighted average, whatever its average says.
+ */
+static int64_t sum_count(int64_t acc, int64_t v)
+{
+	return acc < 0 || v < 0 ? METRICS_NONE : acc + v;
+}
+
+struct weighted {
+	double sum, weight;
+	bool unknown;
+};
+
+static void weighted_add(struct weighted *w, double value, double weight)
+{
+	if (weight == 0)
+		return;
+	if (isnan(value) || isnan(weight) || weight < 0) {
+		w->unknown = true;
+		return;
+	}
+	w->sum += value * weight;
+	w->weight += weight;
+}
+
+static double weighted_mean(const struct weighted *w)
+{
+	return w->unknown || w->weight <= 0 ? NAN : w->sum / w->weight;
+}
+
+static void derive_latency(struct metrics_snapshot *s)
+{
+	struct metrics_latency *l = &s->latency;
+	struct weighted avg = { 0 };
+	double lo = HUGE_VAL, hi = -HUGE_VAL;
+	bool unknown_extreme = false;
+
+	l->count = 0;
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct metrics_latency *r = &s->rows[i].snap.latency;
+
+		l->count = sum_count(l->count, r->count);
+		weighted_add(&avg, r->avg, r->count < 0 ? NAN : (double)r->count);
+		if (r->count == 0)
+			continue;
+		if (isnan(r->min) || isnan(r->max))
+			unknown_extreme = true;
+		lo = fmin(lo, r->min);
+		hi = fmax(hi, r->max);
+	}
+	l->avg = weighted_mean(&avg);
+	l->min = unknown_extreme || isinf(lo) ? NAN : lo;
+	l->max = unknown_extreme || isinf(hi) ? NAN : hi;
+	l->p50 = l->p90 = l->p95 = l->p99 = l->p999 = NAN;
+}
+
+static void derive_counters(struct metrics_snapshot *s)
+{
+	struct metrics_errors *e = &s->errors;
+	struct metrics_requests *q = &s->requests;
+
+	s->throughput.per_second = s->throughput.per_minute = 0;
+	*e = (struct metrics_errors){ 0 };
+	*q = (struct metrics_requests){ 0 };
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct metrics_snapshot *r = &s->rows[i].snap;
+
+		s->throughput.per_second += r->throughput.per_second;
+		s->throughput.per_minute += r->throughput.per_minute;
+		e->breaker_trips = sum_count(e->breaker_trips, r->errors.breaker_trips);
+		e->rate_limited = sum_count(e->rate_limited, r->errors.rate_limited);
+		e->timeouts = sum_count(e->timeouts, r->errors.timeouts);
+		e->failures = sum_count(e->failures, r->errors.failures);
+		e->validation = sum_count(e->validation, r->errors.validation);
+		q->total = sum_count(q->total, r->requests.total);
+		q->succeeded = sum_count(q->succeeded, r->requests.succeeded);
+		q->failed = sum_count(q->failed, r->requests.failed);
+		q->pending = sum_count(q->pending, r->requests.pending);
+	}
+}
+
+static void derive_breaker(struct metrics_snapshot *s)
+{
+	struct metrics_breaker *b = &s->breaker;
+	struct weighted rate = { 0 }, response = { 0 };
+	size_t open = metrics_rows_open(s);
+	bool all_healthy = true, unhealthy = open > 0;
+
+	b->state = BREAKER_UNKNOWN;
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct metrics_snapshot *r = &s->rows[i].snap;
+
+		/* The enum runs unknown < closed < half-open < open: worse is greater. */
+		if (r->breaker.state > b->state)
+			b->state = r->breaker.state;
+		unhealthy |= r->breaker.healthy == 0;
+		all_healthy &= r->breaker.healthy == 1;
+		weighted_add(&rate, r->breaker.failure_rate, r->throughput.per_second);
+		weighted_add(&response, r->breaker.avg_response_ms,
+			     r->latency.count < 0 ? NAN : (double)r->latency.count);
+	}
+	b->state_since_ms = b->state == BREAKER_UNKNOWN ? METRICS_NONE : 0;
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct metrics_breaker *r = &s->rows[i].snap.breaker;
+
+		if (r->state != b->state)
+			continue;
+		if (r->state_since_ms < 0 || b->state_since_ms < 0)
+			b->state_since_ms = METRICS_NONE;
+		else if (r->state_since_ms > b->state_since_ms)
+			b->state_since_ms = r->state_since_ms;
+	}
+	b->healthy = unhealthy ? 0 : (all_healthy ? 1 : -1);
+	b->failure_rate = weighted_mean(&rate);
+	b->avg_response_ms = weighted_mean(&response);
+	if (open > 0)
+		snprintf(b->recommendation, sizeof(b->recommendation), "%zu of %zu rows open", open,
+			 s->nrows);
+	else
+		b->recommendation[0] = '\0';
+}
+
+void metrics_aggregate_derive(struct metrics_snapshot *s)
+{
+	struct metrics_snapshot blank;
+
+	if (s->nrows == 0) {
+		metrics_init(&blank);
+		s->latency = blank.latency;
+		s->throughput = blank.throughput;
+		s->errors = blank.errors;
+		s->breaker = blank.breaker;
+		s->requests = blank.requests;
+		return;
+	}
+	derive_latency(s);
+	derive_counters(s);
+	derive_breaker(s);
 }
 
 bool metrics_latency_known(const struct metrics_latency *l)
@@ -249,34 +539,31 @@ static int field_equal(const struct metrics_snapshot *a, const struct metrics_sn
 	return 0;
 }
 
-int metrics_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b)
+static int groups_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b,
+			size_t first)
 {
-	for (size_t i = 0; i < NGROUPS; i++)
+	for (size_t i = first; i < NGROUPS; i++)
 		for (size_t j = 0; j < groups[i].nfields; j++)
 			if (!field_equal(a, b, &groups[i].fields[j]))
 				return 0;
 	return 1;
 }
 
+int metrics_equal(const struct metrics_snapshot *a, const struct metrics_snapshot *b)
+{
+	if (!groups_equal(a, b, 0) || a->nrows != b->nrows)
+		return 0;
+	/* A row carries only the row objects (group 0 is the snapshot's own). */
+	for (size_t i = 0; i < a->nrows; i++)
+		if (strcmp(a->rows[i].name, b->rows[i].name) != 0 ||
+		    !groups_equal(&a->rows[i].snap, &b->rows[i].snap, 1))
+			return 0;
+	return 1;
+}
+
 static void field_set(struct metrics_snapshot *s, const struct field *f, const void *v, size_t n)
 {
 	memcpy((char *)s + f->offset, v, n);
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Write the error message (if the caller gave a buffer) and return -1. */
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
 }
 
 /* An error located in the raw text: "line L, column C: what" (1-based, bytes). */
@@ -295,86 +582,19 @@ static int fail_at(const char *text, const char *pos, const char *what, char *er
 	return fail(err, errlen, "line %zu, column %zu: %s", line, column, what);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms,
- * no surrogates, nothing past U+10FFFF), or 0 if p does not start one. Stops
- * at the first bad byte, so it never reads past a terminating NUL.
- */
-static size_t utf8_sequence_length(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-/* C0 controls, DEL and C1 controls (U+0080..U+009F, where CSI lives). */
-static int utf8_is_control(const unsigned char *p, size_t n)
-{
-	if (n == 1)
-		return p[0] < 0x20 || p[0] == 0x7f;
-	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
-}
-
 void metrics_copy_text(char *dst, size_t size, const char *src)
 {
-	const unsigned char *p = (const unsigned char *)src;
-	size_t used = 0;
-
-	if (size == 0)
-		return;
-	while (*p != '\0') {
-		size_t n = utf8_sequence_length(p);
-		const char *put = (const char *)p;
-		size_t width = n;
-
-		/* A byte that is not UTF-8 shows as '?', a control character as a space. */
-		if (n == 0) {
-			put = "?";
-			n = width = 1;
-		} else if (utf8_is_control(p, n)) {
-			put = " ";
-			width = 1;
-		}
-		if (used + width > size - 1)
-			break;
-		memcpy(dst + used, put, width);
-		used += width;
-		p += n;
-	}
-	dst[used] = '\0';
+	sanitize_copy(dst, size, src, 0);
 }
 
-/* "group.key", or "key" at the top level. */
-static void field_place(char *buf, size_t len, const struct group *g, const struct field *f)
+/* "group.key", or "key" at the top level, after prefix ("" or "upstreams[2]."). */
+static void field_place(char *buf, size_t len, const char *prefix, const struct group *g,
+			const struct field *f)
 {
 	if (g->name != NULL)
-		snprintf(buf, len, "%s.%s", g->name, f->key);
+		snprintf(buf, len, "%s%s.%s", prefix, g->name, f->key);
 	else
-		snprintf(buf, len, "%s", f->key);
+		snprintf(buf, len, "%s%s", prefix, f->key);
 }
 
 /* Shortest of %.15g and %.17g that reads back as v, so messages show what was sent. */
@@ -445,17 +665,20 @@ static int read_state(const cJSON *item, const char *place, enum breaker_state *
 	return fail(err, errlen, "%s: unknown state \"%s\"", place, quoted);
 }
 
-static int read_field(const cJSON *item, const struct group *g, const struct field *f,
-		      struct metrics_snapshot *out, char *err, size_t errlen)
+/* Room for "upstreams[4095].circuitBreakerStatus.recommendation". */
+#define PLACE_LEN 96
+
+static int read_field(const cJSON *item, const char *prefix, const struct group *g,
+		      const struct field *f, struct metrics_snapshot *out, char *err, size_t errlen)
 {
-	char place[64];
+	char place[PLACE_LEN];
 	char text[METRICS_TEXT_LEN];
 	double v;
 	int64_t count;
 	int flag;
 	enum breaker_state state;
 
-	field_place(place, sizeof(place), g, f);
+	field_place(place, sizeof(place), prefix, g, f);
 	switch (f->kind) {
 	case FIELD_AMOUNT:
 	case FIELD_FRACTION:
@@ -490,19 +713,24 @@ static int read_field(const cJSON *item, const struct group *g, const struct fie
 	return fail(err, errlen, "%s: unhandled field kind", place);
 }
 
-static int read_group(const cJSON *root, const struct group *g,
+/*
+ * Read group g of root into out. required: whether a missing object is an
+ * error (the aggregate's four, unless it is derived from rows; nothing in
+ * a row is required).
+ */
+static int read_group(const cJSON *root, const char *prefix, const struct group *g, int required,
 		      struct metrics_snapshot *out, char *err, size_t errlen)
 {
 	const cJSON *obj = root;
 
 	if (g->name != NULL) {
 		obj = cJSON_GetObjectItemCaseSensitive(root, g->name);
-		if (obj == NULL && g->required)
-			return fail(err, errlen, "%s: missing object", g->name);
-		if (obj == NULL || (cJSON_IsNull(obj) && !g->required))
+		if (obj == NULL && required)
+			return fail(err, errlen, "%s%s: missing object", prefix, g->name);
+		if (obj == NULL || (cJSON_IsNull(obj) && !required))
 			return 0;
 		if (!cJSON_IsObject(obj))
-			return fail(err, errlen, "%s: expected object", g->name);
+			return fail(err, errlen, "%s%s: expected object", prefix, g->name);
 	}
 	for (size_t i = 0; i < g->nfields; i++) {
 		const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, g->fields[i].key);
@@ -510,9 +738,86 @@ static int read_group(const cJSON *root, const struct group *g,
 		/* Absent or null: the field stays unknown, never zero. */
 		if (item == NULL || cJSON_IsNull(item))
 			continue;
-		if (read_field(item, g, &g->fields[i], out, err, errlen) != 0)
+		if (read_field(item, prefix, g, &g->fields[i], out, err, errlen) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* One element of "upstreams": a named row with the aggregate's objects, all optional. */
+static int read_row(const cJSON *item, size_t i, struct metrics_snapshot *out,
+		    char *err, size_t errlen)
+{
+	char prefix[32];
+	const cJSON *name;
+	struct metrics_row *row;
+
+	snprintf(prefix, sizeof(prefix), "upstreams[%zu].", i);
+	if (!cJSON_IsObject(item))
+		return fail(err, errlen, "upstreams[%zu]: expected object", i);
+	name = cJSON_GetObjectItemCaseSensitive(item, "name");
+	if (name == NULL || cJSON_IsNull(name))
+		return fail(err, errlen, "%sname: missing", prefix);
+	if (!cJSON_IsString(name))
+		return fail(err, errlen, "%sname: expected string", prefix);
+	if (name->valuestring[0] == '\0')
+		return fail(err, errlen, "%sname: empty", prefix);
+	row = metrics_row_add(out, name->valuestring);
+	/* Only the row objects: timestamp and the like belong to the snapshot. */
+	for (size_t g = 1; g < NGROUPS; g++)
+		if (read_group(item, prefix, &groups[g], 0, &row->snap, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+static int read_rows(const cJSON *arr, struct metrics_snapshot *out, char *err, size_t errlen)
+{
+	size_t n = 0, i = 0;
+	const cJSON *item;
+
+	if (arr == NULL || cJSON_IsNull(arr))
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return fail(err, errlen, "upstreams: expected array");
+	cJSON_ArrayForEach(item, arr)
+		n++;
+	if (n > METRICS_ROWS_MAX)
+		return fail(err, errlen, "upstreams: %zu rows, over the %d-row limit", n,
+			    METRICS_ROWS_MAX);
+	cJSON_ArrayForEach(item, arr)
+		if (read_row(item, i++, out, err, errlen) != 0)
+			return -1;
+	return metrics_rows_check(out, err, errlen);
+}
+
+/* Whether root has rows and none of the aggregate's objects: then the aggregate is derived. */
+static int aggregate_absent(const cJSON *root, const cJSON *rows)
+{
+	if (!cJSON_IsArray(rows) || cJSON_GetArraySize(rows) == 0)
+		return 0;
+	for (size_t g = 1; g < NGROUPS; g++)
+		if (cJSON_GetObjectItemCaseSensitive(root, groups[g].name) != NULL)
+			return 0;
+	return 1;
+}
+
+static int read_snapshot(const cJSON *obj, struct metrics_snapshot *out, char *err, size_t errlen)
+{
+	const cJSON *rows;
+	int derive;
+
+	if (!cJSON_IsObject(obj))
+		return fail(err, errlen, "expected a JSON object");
+	rows = cJSON_GetObjectItemCaseSensitive(obj, "upstreams");
+	derive = aggregate_absent(obj, rows);
+	for (size_t i = 0; i < NGROUPS; i++)
+		if (read_group(obj, "", &groups[i], groups[i].required && !derive, out,
+			       err, errlen) != 0)
+			return -1;
+	if (read_rows(rows, out, err, errlen) != 0)
+		return -1;
+	if (derive)
+		metrics_aggregate_derive(out);
 	return 0;
 }
 
@@ -520,12 +825,11 @@ int metrics_from_cjson(const struct cJSON *obj, struct metrics_snapshot *out,
 		       char *err, size_t errlen)
 {
 	metrics_init(out);
-	if (!cJSON_IsObject(obj))
-		return fail(err, errlen, "expected a JSON object");
-	for (size_t i = 0; i < NGROUPS; i++)
-		if (read_group(obj, &groups[i], out, err, errlen) != 0)
-			return -1;
-	return 0;
+	if (read_snapshot(obj, out, err, errlen) == 0)
+		return 0;
+	/* A failed parse owns nothing, so callers need not clean up after an error. */
+	metrics_free(out);
+	return -1;
 }
 
 static int is_json_space(char c)
@@ -654,12 +958,10 @@ static int write_field(cJSON *obj, const struct metrics_snapshot *s, const struc
 	return 0;
 }
 
-struct cJSON *metrics_to_cjson(const struct metrics_snapshot *s)
+/* Write groups first.. of s into root; the required ones even when empty, so the output parses. */
+static void write_groups(cJSON *root, const struct metrics_snapshot *s, size_t first)
 {
-	cJSON *root = cJSON_CreateObject();
-
-	check_alloc(root);
-	for (size_t i = 0; i < NGROUPS; i++) {
+	for (size_t i = first; i < NGROUPS; i++) {
 		const struct group *g = &groups[i];
 		cJSON *obj = root;
 		int written = 0;
@@ -678,6 +980,34 @@ struct cJSON *metrics_to_cjson(const struct metrics_snapshot *s)
 		else if (!cJSON_AddItemToObject(root, g->name, obj))
 			fatal("out of memory building metrics JSON");
 	}
+}
+
+static void write_rows(cJSON *root, const struct metrics_snapshot *s)
+{
+	cJSON *arr;
+
+	if (s->nrows == 0)
+		return;
+	arr = cJSON_AddArrayToObject(root, "upstreams");
+	check_alloc(arr);
+	for (size_t i = 0; i < s->nrows; i++) {
+		cJSON *row = cJSON_CreateObject();
+
+		check_alloc(row);
+		check_alloc(cJSON_AddStringToObject(row, "name", s->rows[i].name));
+		write_groups(row, &s->rows[i].snap, 1);
+		if (!cJSON_AddItemToArray(arr, row))
+			fatal("out of memory building metrics JSON");
+	}
+}
+
+struct cJSON *metrics_to_cjson(const struct metrics_snapshot *s)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	check_alloc(root);
+	write_groups(root, s, 0);
+	write_rows(root, s);
 	return root;
 }
 

@@ -12,6 +12,7 @@ tests_check_targets_SOURCES = tests/check_targets.c tests/check_run.h
 
 dist_samples_DATA += data/samples/seed-open-breaker.json
 dist_samples_DATA += data/samples/healthy.json
+dist_samples_DATA += data/samples/upstreams.json
 
 # libFuzzer target for metrics_parse. clang only, so never part of `make
 # check`: `make fuzz-metrics && ./fuzz-metrics -max_total_time=60 DIR`.
@@ -19,7 +20,9 @@ FUZZ_METRICS_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-re
 EXTRA_DIST += tests/fuzz_metrics.c
 CLEANFILES += fuzz-metrics
 fuzz-metrics: $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/metrics.h \
-		$(srcdir)/src/util.c $(srcdir)/src/util.h
+		$(srcdir)/src/util.c $(srcdir)/src/util.h \
+		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c
 	clang $(FUZZ_METRICS_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
 		-o $@ $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
+		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c \
 		$(CJSON_LIBS) -lm

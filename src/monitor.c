@@ -27,6 +27,7 @@ void monitor_init(struct monitor *m, struct source *src, const struct target_set
 		  struct recorder *rec, size_t history_capacity)
 {
 	memset(m, 0, sizeof(*m));
+	metrics_init(&m->latest);
 	m->src = src;
 	m->targets = targets;
 	m->rec = rec;
@@ -41,6 +42,8 @@ void monitor_free(struct monitor *m)
 {
 	history_free(m->hist);
 	m->hist = NULL;
+	metrics_free(&m->latest);
+	m->have_latest = false;
 }
 
 /* A failed recording write is a fault the user must see, not a reason to stop watching. */
@@ -75,6 +78,9 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 		if (history_len(m->hist) > 0 && ev->at_ms < history_get(m->hist, 0)->at_ms)
 			m->snapshots -= history_rewind(m->hist, ev->at_ms);
 		history_push(m->hist, &ev->snap, ev->at_ms);
+		/* The event's snapshot is only lent until the source's next step. */
+		metrics_copy(&m->latest, &ev->snap);
+		m->have_latest = true;
 		m->snapshots++;
 		m->last_good_at_ms = ev->at_ms;
 		m->last_good_wall_ms = ev->wall_ms;
@@ -104,4 +110,9 @@ void monitor_update(struct monitor *m, int64_t mono_ms)
 {
 	targets_evaluate(m->targets, m->hist, source_clock(m->src, mono_ms),
 			 m->src->interval_ms, &m->eval);
+}
+
+const struct metrics_snapshot *monitor_latest(const struct monitor *m)
+{
+	return m->have_latest ? &m->latest : NULL;
 }

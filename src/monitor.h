@@ -27,6 +27,8 @@ struct monitor {
 	int64_t last_good_wall_ms;	/* its wall_ms (recorded time for replay, start + virtual time for sim) */
 	uint64_t snapshots, errors;	/* counts since start; stepping a recording back takes snapshots back */
 	bool ended;			/* the source sent SOURCE_END */
+	struct metrics_snapshot latest;	/* the newest snapshot, rows included; owned */
+	bool have_latest;
 	int64_t start_ms;		/* source clock at monitor_init(): batch lines count from here */
 };
 
@@ -44,5 +46,12 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 
 /* Re-evaluate targets at mono_ms (stale data turns UNKNOWN). */
 void monitor_update(struct monitor *m, int64_t mono_ms);
+
+/*
+ * The newest snapshot with its rows, or NULL before the first. It belongs
+ * to the monitor and stays valid until the next monitor_handle() of a
+ * snapshot or monitor_free().
+ */
+const struct metrics_snapshot *monitor_latest(const struct monitor *m);
 
 #endif

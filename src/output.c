@@ -6,17 +6,26 @@
  *
  * Unknown values are n/a in text, null in json, empty in csv and left out of
  * nagios perfdata; never zero.
+ *
+ * Every text from outside (a router's words, the source's description with
+ * a URL or file name in it) leaves through the sanitising funnel
+ * (sanitize.h); the nagios line's text without '|', its perfdata labels
+ * quoted as the monitoring-plugin guidelines say.
  */
 #include "output.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 #define NUM_LEN 32
+#define NAGIOS_TEXT_LEN 1024
+#define NAGIOS_LABEL_LEN 128
 
 int output_format_parse(const char *name, enum output_format *out)
 {
@@ -158,15 +167,19 @@ static void output_text_report(FILE *out, const struct monitor *m)
 	struct metrics_snapshot copy;
 	int64_t t;
 	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
-	char desc[128], a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN], e[NUM_LEN];
+	char desc[128], rec[METRICS_TEXT_LEN], a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN],
+		e[NUM_LEN];
 
 	source_describe(m->src, desc, sizeof(desc));
+	sanitize_in_place(desc, 0);
 	fprintf(out, "source      %s  (at %+.1fs)\n", desc, (double)t / 1000.0);
 	fprintf(out, "breaker     %s", breaker_state_name(s->breaker.state));
 	if (s->breaker.healthy >= 0)
 		fprintf(out, ", %s", s->breaker.healthy ? "healthy" : "unhealthy");
-	if (s->breaker.recommendation[0] != '\0')
-		fprintf(out, ", \"%s\"", s->breaker.recommendation);
+	if (s->breaker.recommendation[0] != '\0') {
+		sanitize_copy(rec, sizeof(rec), s->breaker.recommendation, 0);
+		fprintf(out, ", \"%s\"", rec);
+	}
 	fprintf(out, "\nlatency     P50 %s  P95 %s  P99 %s ms\n", fmt_human(a, s->latency.p50, "n/a"),
 		fmt_human(b, s->latency.p95, "n/a"), fmt_human(c, s->latency.p99, "n/a"));
 	fprintf(out, "throughput  %s req/s\n", fmt_human(a, s->throughput.per_second, "n/a"));
@@ -212,6 +225,7 @@ static void output_json(FILE *out, const struct monitor *m)
 	}
 	cJSON_AddItemToObject(root, "targets", targets);
 	cJSON_AddStringToObject(root, "status", target_status_name(m->eval.overall));
+	sanitize_cjson(root);
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (text == NULL)
@@ -267,8 +281,24 @@ static const char *nagios_word(enum target_status st)
 	return "UNKNOWN";
 }
 
+/* Append to the NUL-terminated text in buf (len bytes in all); a cut is harmless here. */
+static void text_append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void text_append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
 /* The targets that decided the overall status, e.g. "throughput 0.032 req/s (limit > 100)". */
-static void nagios_summary(FILE *out, const struct monitor *m)
+static void nagios_summary(char *buf, size_t len, const struct monitor *m)
 {
 	int shown = 0;
 	char num[NUM_LEN], lim[NUM_LEN];
@@ -279,16 +309,39 @@ static void nagios_summary(FILE *out, const struct monitor *m)
 
 		if (m->eval.overall == STATUS_OK || r->status != m->eval.overall)
 			continue;
-		fprintf(out, "%s%s ", shown++ ? ", " : "", target_key(id));
+		text_append(buf, len, "%s%s ", shown++ ? ", " : "", target_key(id));
 		if (isnan(r->value))
-			fprintf(out, "n/a (%s)", r->note != NULL ? r->note : "no data");
+			text_append(buf, len, "n/a (%s)", r->note != NULL ? r->note : "no data");
 		else
-			fprintf(out, "%s%s%s (limit %s %s)", fmt_human(num, r->value, "n/a"),
-				target_unit_sep(id), target_unit(id),
-				target_is_upper_bound(id) ? "<" : ">", fmt_exact(lim, m->targets->limit[id]));
+			text_append(buf, len, "%s%s%s (limit %s %s)", fmt_human(num, r->value, "n/a"),
+				    target_unit_sep(id), target_unit(id),
+				    target_is_upper_bound(id) ? "<" : ">",
+				    fmt_exact(lim, m->targets->limit[id]));
 	}
 	if (shown == 0)
-		fputs(m->eval.overall == STATUS_OK ? "all targets met" : "no data", out);
+		text_append(buf, len, "%s", m->eval.overall == STATUS_OK ? "all targets met" : "no data");
+}
+
+/*
+ * A perfdata label as the plugin guidelines write it: in single quotes, a
+ * quote inside doubled, no '=' (it ends the label) and nothing the funnel
+ * would not pass in plugin output. Row names from routers come through here.
+ */
+static const char *nagios_label(char *buf, size_t len, const char *text)
+{
+	char clean[NAGIOS_LABEL_LEN];
+	size_t out = 0;
+
+	sanitize_copy(clean, sizeof(clean), text, SANITIZE_PLUGIN);
+	buf[out++] = '\'';
+	for (const char *p = clean; *p != '\0' && out + 3 < len; p++) {
+		if (*p == '\'')
+			buf[out++] = '\'';
+		buf[out++] = *p == '=' ? '_' : *p;
+	}
+	buf[out++] = '\'';
+	buf[out] = '\0';
+	return buf;
 }
 
 /*
@@ -312,11 +365,12 @@ static void nagios_perfdata(FILE *out, const struct monitor *m)
 		double v = m->eval.t[id].value, lim = m->targets->limit[id];
 		bool upper = target_is_upper_bound(id);
 		double warn = upper ? lim * (1.0 - m->targets->warn_band) : lim * (1.0 + m->targets->warn_band);
-		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN];
+		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], label[NAGIOS_LABEL_LEN + 8];
 
 		if (isnan(v) || isinf(v))
 			continue;
-		fprintf(out, "%s %s=%s%s;%s%s;%s%s", sep, perf[i].label, fmt_exact(a, v), perf[i].uom,
+		fprintf(out, "%s %s=%s%s;%s%s;%s%s", sep, nagios_label(label, sizeof(label), perf[i].label),
+			fmt_exact(a, v), perf[i].uom,
 			fmt_exact(b, warn), upper ? "" : ":", fmt_exact(c, lim), upper ? "" : ":");
 		sep = "";
 	}
@@ -327,10 +381,13 @@ static void output_nagios(FILE *out, const struct monitor *m)
 	struct metrics_snapshot copy;
 	int64_t t;
 	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
+	char text[NAGIOS_TEXT_LEN] = "";
 
-	fprintf(out, "ROUTERTOP %s - ", nagios_word(m->eval.overall));
-	nagios_summary(out, m);
-	fprintf(out, "; breaker %s", breaker_state_name(s->breaker.state));
+	nagios_summary(text, sizeof(text), m);
+	text_append(text, sizeof(text), "; breaker %s", breaker_state_name(s->breaker.state));
+	/* Everything before the '|' is text; none of it may hold one. */
+	sanitize_in_place(text, SANITIZE_PLUGIN);
+	fprintf(out, "ROUTERTOP %s - %s", nagios_word(m->eval.overall), text);
 	nagios_perfdata(out, m);
 	fputc('\n', out);
 }

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "sanitize.h"
+
+#define FATAL_MSG_LEN 1024
+
 /* The one piece of process-wide state: who restores the terminal on fatal(). */
 static void (*fatal_cleanup)(void);
 
@@ -18,6 +22,7 @@ void fatal_set_cleanup(void (*cleanup)(void))
 
 void fatal(const char *fmt, ...)
 {
+	char msg[FATAL_MSG_LEN];
 	va_list ap;
 
 	if (fatal_cleanup != NULL) {
@@ -26,11 +31,11 @@ void fatal(const char *fmt, ...)
 		fatal_cleanup = NULL; /* a failure inside cleanup must not loop */
 		cleanup();
 	}
-	fputs("routertop: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* The message may name a file or quote a peer: it leaves through the funnel. */
+	sanitize_line(stderr, 0, "routertop: %s", msg);
 	exit(3);
 }
 

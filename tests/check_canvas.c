@@ -98,12 +98,12 @@ static const struct {
 	{ "a\x1b[31mb", "a?[31mb" },
 	{ "\xff", "?" },
 	{ "\xc3", "?" },		/* truncated sequence */
-	{ "\xc0\xaf", "?" },		/* overlong '/' */
+	{ "\xc0\xaf", "??" },		/* overlong '/': each byte is bad (Unicode's maximal subparts) */
 	{ "\xe4\xb8\xad", "?" },	/* CJK: two columns wide */
 	{ "e\xcc\x81", "e?" },		/* combining accent */
 	{ "\xe2\x80\x8b", "?" },	/* zero-width space */
 	{ "█▁→●─", "█▁→●─" },
-	{ "\xed\xa0\x80", "?" },	/* UTF-16 surrogate */
+	{ "\xed\xa0\x80", "???" },	/* UTF-16 surrogate: three bad bytes */
 };
 
 START_TEST(test_text_sanitised)

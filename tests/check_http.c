@@ -17,6 +17,7 @@
 
 #include "check_run.h"
 #include "fault_http.h"
+#include "sanitize.h"
 #include "source/source.h"
 #include "source/http.h"
 #include "util.h"
@@ -412,6 +413,12 @@ static const struct {
 	  "body over 1048576 bytes from http://r/m" },
 	{ CURLE_GOT_NOTHING, 0, 0, false, "", "Empty reply from server", true,
 	  "Empty reply from server from http://r/m" },
+	/* The peer's words pass the funnel; '|' stays (only plugin output replaces it). */
+	{ CURLE_OK, 503, 0, false, "\x1b]0;PWNED\x07no\xc2\x9b\xe2\x80\xae|", "", true,
+	  "HTTP 503  ]0;PWNED no | from http://r/m" },
+	{ CURLE_RECV_ERROR, 0, 0, false, "", "bad \x1b[2J\xff", true, "bad  [2J? from http://r/m" },
+	/* libcurl 7.88 says "Out of memory" for a response header line over its limit. */
+	{ CURLE_OUT_OF_MEMORY, 0, 0, false, "", "", true, "response header too large from http://r/m" },
 };
 
 START_TEST(test_fault_messages)
@@ -426,6 +433,67 @@ START_TEST(test_fault_messages)
 
 	ck_assert_int_eq(http_fault_message(&o, buf, sizeof(buf)), outcome_cases[_i].fault);
 	ck_assert_str_eq(buf, outcome_cases[_i].message);
+}
+END_TEST
+
+START_TEST(test_redirect_named)
+{
+	struct http_outcome o = {
+		.code = CURLE_OK, .status = 404, .reason = "Not Found", .detail = "",
+		.url = "http://r/m", .redirected = "http://r/x\x1b]0;t\x07", .max_body = 1,
+	};
+	char buf[SOURCE_MSG_LEN];
+
+	ck_assert(http_fault_message(&o, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "HTTP 404 Not Found from http://r/m (redirected to http://r/x ]0;t )");
+	o.redirected = "http://r/m";	/* no redirect: not named */
+	ck_assert(http_fault_message(&o, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "HTTP 404 Not Found from http://r/m");
+}
+END_TEST
+
+static const struct {
+	enum fault_kind kind;
+	enum source_event_kind event;
+	const char *start;	/* of the message, for a fault */
+} hostile_cases[] = {
+	{ FAULT_HOSTILE_JSON, SOURCE_SNAPSHOT, "" },
+	{ FAULT_HOSTILE_STATE, SOURCE_ERROR, "bad metrics: circuitBreakerStatus.state: unknown state" },
+	{ FAULT_HOSTILE_REASON, SOURCE_ERROR, "HTTP 503  ]0;PWNED  [31mred" },
+	{ FAULT_HOSTILE_HEADER, SOURCE_SNAPSHOT, "" },
+	{ FAULT_HOSTILE_REDIRECT, SOURCE_ERROR, "HTTP 404  ]0;PWNED" },
+	{ FAULT_HOSTILE_BIG_HEADER, SOURCE_ERROR, "response header too large from " },
+};
+
+/* Whatever path the hostile text takes, what the source hands on is clean. */
+START_TEST(test_hostile_answers)
+{
+	struct fault_server *fs = fault_server_start_hostile(-1);
+	struct source_event ev;
+	struct source *src;
+	char url[128];
+
+	ck_assert_ptr_nonnull(fs);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/metrics", fault_server_port(fs));
+	src = rig_source(url, NULL, false);
+	fault_server_set(fs, hostile_cases[_i].kind);
+	drive(src, &ev);
+	ck_assert_int_eq(ev.kind, hostile_cases[_i].event);
+	ck_assert_msg(strncmp(ev.message, hostile_cases[_i].start, strlen(hostile_cases[_i].start)) == 0,
+		      "got '%s'", ev.message);
+	ck_assert_msg(sanitize_is_clean(ev.message, 0), "message not clean: '%s'", ev.message);
+	ck_assert(sanitize_is_clean(ev.snap.breaker.recommendation, 0));
+	if (hostile_cases[_i].kind == FAULT_HOSTILE_JSON) {
+		ck_assert_str_eq(ev.snap.breaker.recommendation,
+				 " ]0;PWNED  [31mred [0m 31m 0;PWNED ??desrever  | fake_perf=0;1;2");
+		ck_assert_uint_eq(ev.snap.nrows, 1);
+		ck_assert(sanitize_is_clean(ev.snap.rows[0].name, 0));
+		ck_assert_ptr_nonnull(strstr(ev.snap.rows[0].name, " ]0;PWNED "));
+	}
+	if (hostile_cases[_i].kind == FAULT_HOSTILE_REDIRECT)
+		ck_assert_ptr_nonnull(strstr(ev.message, "(redirected to http://127.0.0.1:"));
+	source_free(src);
+	fault_server_stop(fs);
 }
 END_TEST
 
@@ -444,12 +512,14 @@ static Suite *http_suite(void)
 	tcase_add_test(live, test_refused_then_recovery);
 	tcase_add_test(live, test_loop_never_blocks);
 	tcase_add_test(live, test_header_file_sent);
+	tcase_add_loop_test(live, test_hostile_answers, 0, N_OF(hostile_cases));
 	tcase_add_loop_test(unit, test_header_file_errors, 0, N_OF(header_file_cases));
 	tcase_add_test(unit, test_header_file_limits);
 	tcase_add_loop_test(unit, test_bad_url, 0, N_OF(bad_urls));
 	tcase_add_test(unit, test_describe);
 	tcase_add_test(unit, test_backoff_schedule);
 	tcase_add_loop_test(unit, test_fault_messages, 0, N_OF(outcome_cases));
+	tcase_add_test(unit, test_redirect_named);
 	suite_add_tcase(s, live);
 	suite_add_tcase(s, unit);
 	return s;

@@ -457,7 +457,7 @@ START_TEST(test_body_too_large)
 	ck_assert_int_eq(metrics_parse(big, len, &s, err, sizeof(err)), -1);
 	/* Refused on its size alone: no parse, so this takes microseconds. */
 	ck_assert_int_lt(clock_monotonic_ms() - start, 500);
-	ck_assert_str_eq(err, "body is 10485760 bytes, over the 1048576-byte limit");
+	ck_assert_str_eq(err, "body is 10485760 bytes, over the 8388608-byte limit");
 	free(big);
 }
 END_TEST
@@ -474,7 +474,7 @@ START_TEST(test_body_at_limit)
 	memset(body + sample, ' ', METRICS_JSON_MAX + 1 - sample);
 	ck_assert_msg(metrics_parse(body, METRICS_JSON_MAX, &s, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(metrics_parse(body, METRICS_JSON_MAX + 1, &s, err, sizeof(err)), -1);
-	ck_assert_str_eq(err, "body is 1048577 bytes, over the 1048576-byte limit");
+	ck_assert_str_eq(err, "body is 8388609 bytes, over the 8388608-byte limit");
 	free(body);
 }
 END_TEST
@@ -788,6 +788,462 @@ START_TEST(test_sample_healthy)
 }
 END_TEST
 
+/*
+ * Rows ("upstreams"). Rejections put one "upstreams" value into the design
+ * sample and expect one exact, located message.
+ */
+struct row_case {
+	const char *rows;	/* JSON text of "upstreams" */
+	const char *error;
+};
+
+static const struct row_case row_reject_cases[] = {
+	{ "5", "upstreams: expected array" },
+	{ "{\"name\":\"a\"}", "upstreams: expected array" },
+	{ "[5]", "upstreams[0]: expected object" },
+	{ "[{\"name\":\"a\"},{\"latency\":{}}]", "upstreams[1].name: missing" },
+	{ "[{\"name\":\"a\"},{\"name\":null}]", "upstreams[1].name: missing" },
+	{ "[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":7}]", "upstreams[2].name: expected string" },
+	{ "[{\"name\":[\"a\"]}]", "upstreams[0].name: expected string" },
+	{ "[{\"name\":\"\"}]", "upstreams[0].name: empty" },
+	{ "[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"a\"}]",
+	  "upstreams[2].name: duplicate \"a\" (as upstreams[0])" },
+	{ "[{\"name\":\"b\"},{\"name\":\"a\"},{\"name\":\"a\"},{\"name\":\"b\"}]",
+	  "upstreams[2].name: duplicate \"a\" (as upstreams[1])" },
+	/* Names are compared as shown: a bell and a space look the same. */
+	{ "[{\"name\":\"x\\u0007\"},{\"name\":\"x \"}]",
+	  "upstreams[1].name: duplicate \"x \" (as upstreams[0])" },
+	{ "[{\"name\":\"a\",\"latency\":[]}]", "upstreams[0].latency: expected object" },
+	{ "[{\"name\":\"a\",\"requests\":7}]", "upstreams[0].requests: expected object" },
+	{ "[{\"name\":\"a\",\"latency\":{\"p95\":\"x\"}}]",
+	  "upstreams[0].latency.p95: expected number" },
+	{ "[{\"name\":\"a\"},{\"name\":\"b\",\"circuitBreakerStatus\":{\"state\":\"shut\"}}]",
+	  "upstreams[1].circuitBreakerStatus.state: unknown state \"shut\"" },
+	{ "[{\"name\":\"a\",\"requests\":{\"total\":-1}}]", "upstreams[0].requests.total: -1 is negative" },
+	{ "[{\"name\":\"a\",\"errorRates\":{\"timeouts\":1.5}}]",
+	  "upstreams[0].errorRates.timeouts: 1.5 is not a whole number" },
+};
+
+START_TEST(test_rows_reject)
+{
+	const struct row_case *c = &row_reject_cases[_i];
+	cJSON *root = sample_mutated("upstreams", c->rows);
+	char *text = cJSON_PrintUnformatted(root);
+	struct metrics_snapshot s;
+	char err[METRICS_ERR_LEN] = "";
+
+	ck_assert_int_eq(metrics_from_cjson(root, &s, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, c->error);
+	/* A failed parse owns nothing. */
+	ck_assert_ptr_null(s.rows);
+	ck_assert_int_eq(parse_text(text, &s, err), -1);
+	ck_assert_str_eq(err, c->error);
+	free(text);
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_rows_parse)
+{
+	cJSON *root = sample_mutated("upstreams",
+		"[{\"name\":\"chat\",\"latency\":{\"p95\":125.7,\"count\":10},"
+		"\"requests\":{\"total\":40,\"failed\":1},\"ignored\":true},"
+		"{\"name\":\"search\",\"circuitBreakerStatus\":{\"state\":\"OPEN\","
+		"\"recommendation\":\"x\\u001by\"},\"timestamp\":5}]");
+	struct metrics_snapshot s;
+	char err[METRICS_ERR_LEN] = "";
+
+	ck_assert_msg(metrics_from_cjson(root, &s, err, sizeof(err)) == 0, "%s", err);
+	/* The aggregate is the router's own, untouched by the rows. */
+	ck_assert_double_eq(s.latency.p95, 125.7);
+	ck_assert_double_eq(s.throughput.per_second, 156.3);
+	ck_assert_uint_eq(s.nrows, 2);
+	ck_assert_str_eq(s.rows[0].name, "chat");
+	ck_assert_double_eq(s.rows[0].snap.latency.p95, 125.7);
+	ck_assert_int_eq(s.rows[0].snap.latency.count, 10);
+	ck_assert(isnan(s.rows[0].snap.latency.p99));
+	ck_assert_int_eq(s.rows[0].snap.requests.total, 40);
+	ck_assert_int_eq(s.rows[0].snap.requests.succeeded, METRICS_NONE);
+	ck_assert(isnan(s.rows[0].snap.throughput.per_second));
+	ck_assert_int_eq(s.rows[0].snap.breaker.state, BREAKER_UNKNOWN);
+	ck_assert_str_eq(s.rows[1].name, "search");
+	ck_assert_int_eq(s.rows[1].snap.breaker.state, BREAKER_OPEN);
+	ck_assert_str_eq(s.rows[1].snap.breaker.recommendation, "x y");
+	/* A row's timestamp is not read: it belongs to the snapshot. */
+	ck_assert_int_eq(s.rows[1].snap.timestamp_ms, METRICS_NONE);
+	ck_assert_ptr_null(s.rows[1].snap.rows);
+	ck_assert_int_eq(metrics_row_index(&s, "search"), 1);
+	ck_assert_int_eq(metrics_row_index(&s, "nope"), -1);
+	ck_assert_uint_eq(metrics_rows_open(&s), 1);
+	metrics_free(&s);
+	cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_rows_none)
+{
+	struct metrics_snapshot s;
+
+	/* null and [] are no rows, as is leaving the member out. */
+	const char *values[] = { "null", "[]" };
+
+	for (size_t i = 0; i < 2; i++) {
+		cJSON *root = sample_mutated("upstreams", values[i]);
+		char err[METRICS_ERR_LEN] = "";
+
+		ck_assert_msg(metrics_from_cjson(root, &s, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_uint_eq(s.nrows, 0);
+		ck_assert_ptr_null(s.rows);
+		cJSON_Delete(root);
+	}
+}
+END_TEST
+
+/* A "upstreams" array of n rows with names r0, r1, ... and nothing else. */
+static char *rows_json(size_t n)
+{
+	size_t cap = 64 + n * 24, len = 0;
+	char *text = xmalloc(cap);
+
+	len += (size_t)snprintf(text, cap, "{\"upstreams\":[");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s{\"name\":\"r%zu\"}",
+					i > 0 ? "," : "", i);
+	snprintf(text + len, cap - len, "]}");
+	return text;
+}
+
+START_TEST(test_rows_cap)
+{
+	char *at_cap = rows_json(METRICS_ROWS_MAX), *over = rows_json(METRICS_ROWS_MAX + 1);
+	struct metrics_snapshot s;
+	char err[METRICS_ERR_LEN] = "";
+
+	ck_assert_msg(parse_text(at_cap, &s, err) == 0, "%s", err);
+	ck_assert_uint_eq(s.nrows, METRICS_ROWS_MAX);
+	ck_assert_str_eq(s.rows[METRICS_ROWS_MAX - 1].name, "r4095");
+	/* Building past the cap is refused the same way. */
+	ck_assert_ptr_null(metrics_row_add(&s, "one more"));
+	ck_assert_uint_eq(s.nrows, METRICS_ROWS_MAX);
+	metrics_free(&s);
+
+	ck_assert_int_eq(parse_text(over, &s, err), -1);
+	ck_assert_str_eq(err, "upstreams: 4097 rows, over the 4096-row limit");
+	free(at_cap);
+	free(over);
+}
+END_TEST
+
+START_TEST(test_rows_names)
+{
+	struct metrics_snapshot s;
+	char longname[300];
+	struct metrics_row *r;
+	char err[METRICS_ERR_LEN] = "";
+
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	metrics_init(&s);
+	r = metrics_row_add(&s, "a\x1b[2Jb\xff");
+	ck_assert_str_eq(r->name, "a [2Jb?");
+	r = metrics_row_add(&s, longname);
+	ck_assert_uint_eq(strlen(r->name), METRICS_NAME_LEN - 1);
+	ck_assert_int_eq(metrics_rows_check(&s, err, sizeof(err)), 0);
+	metrics_row_add(&s, "");
+	ck_assert_int_eq(metrics_rows_check(&s, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "upstreams[2].name: empty");
+	metrics_free(&s);
+}
+END_TEST
+
+/* The design sample's values on a row, and a row with little known. */
+static void snapshot_rows(struct metrics_snapshot *s)
+{
+	struct metrics_snapshot full;
+	struct metrics_row *r;
+
+	snapshot_full(s);
+	snapshot_full(&full);
+	r = metrics_row_add(s, "chat");
+	r->snap = full;
+	r->snap.timestamp_ms = METRICS_NONE;
+	r->snap.active_users = METRICS_NONE;
+	r->snap.uptime_s = NAN;
+	r = metrics_row_add(s, "search \xe2\x80\x94 eu");
+	r->snap.breaker.state = BREAKER_OPEN;
+	r->snap.latency.p99 = 0.1 + 0.2;
+	metrics_row_add(s, "empty");
+}
+
+START_TEST(test_rows_round_trip)
+{
+	struct metrics_snapshot s, back, other;
+	char err[METRICS_ERR_LEN] = "";
+	char *text;
+
+	snapshot_rows(&s);
+	text = metrics_to_json(&s);
+	ck_assert_ptr_null(strchr(text, '\n'));
+	ck_assert_msg(parse_text(text, &back, err) == 0, "%s: %s", text, err);
+	ck_assert_msg(metrics_equal(&s, &back), "round trip changed %s", text);
+	ck_assert_uint_eq(back.nrows, 3);
+	free(text);
+
+	/* metrics_equal sees a row's name, a row's value and the number of rows. */
+	metrics_init(&other);
+	metrics_copy(&other, &back);
+	ck_assert(metrics_equal(&s, &other));
+	strcpy(other.rows[2].name, "Empty");
+	ck_assert(!metrics_equal(&s, &other));
+	metrics_copy(&other, &back);
+	other.rows[1].snap.breaker.state = BREAKER_HALF_OPEN;
+	ck_assert(!metrics_equal(&s, &other));
+	metrics_copy(&other, &back);
+	other.nrows = 2;
+	ck_assert(!metrics_equal(&s, &other));
+	metrics_free(&other);
+	metrics_free(&back);
+	metrics_free(&s);
+}
+END_TEST
+
+START_TEST(test_rows_json_shape)
+{
+	struct metrics_snapshot s;
+	char *text;
+
+	metrics_init(&s);
+	metrics_row_add(&s, "a")->snap.latency.p95 = 12.5;
+	metrics_row_add(&s, "b")->snap.requests.total = 3;
+	text = metrics_to_json(&s);
+	/* Rows come last, each with the required objects; no rows, no member. */
+	ck_assert_str_eq(text, "{\"latency\":{},\"throughput\":{},\"errorRates\":{},"
+			       "\"circuitBreakerStatus\":{},\"upstreams\":["
+			       "{\"name\":\"a\",\"latency\":{\"p95\":12.5},\"throughput\":{},"
+			       "\"errorRates\":{},\"circuitBreakerStatus\":{}},"
+			       "{\"name\":\"b\",\"latency\":{},\"throughput\":{},"
+			       "\"errorRates\":{},\"circuitBreakerStatus\":{},"
+			       "\"requests\":{\"total\":3}}]}");
+	free(text);
+	metrics_free(&s);
+}
+END_TEST
+
+START_TEST(test_rows_ownership)
+{
+	struct metrics_snapshot a, b, c;
+	struct metrics_row *r;
+
+	metrics_init(&a);
+	metrics_init(&b);
+	metrics_init(&c);
+	for (int i = 0; i < 20; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "row%d", i);
+		r = metrics_row_add(&a, name);
+		r->snap.latency.p99 = i;
+	}
+	a.latency.p50 = 7;
+	/* A deep copy: changing the original leaves it alone. */
+	metrics_copy(&b, &a);
+	a.rows[3].snap.latency.p99 = 1000;
+	ck_assert_double_eq(b.rows[3].snap.latency.p99, 3);
+	ck_assert_double_eq(b.latency.p50, 7);
+	ck_assert_ptr_ne(a.rows, b.rows);
+	/* Copying a smaller snapshot keeps the storage; onto itself is nothing. */
+	metrics_init(&c);
+	metrics_row_add(&c, "only");
+	{
+		struct metrics_row *before = b.rows;
+
+		metrics_copy(&b, &c);
+		ck_assert_ptr_eq(b.rows, before);
+		ck_assert_uint_eq(b.nrows, 1);
+		metrics_copy(&b, &b);
+		ck_assert_str_eq(b.rows[0].name, "only");
+	}
+	/* A move hands the rows over; the source keeps its aggregate. */
+	metrics_move(&c, &a);
+	ck_assert_uint_eq(c.nrows, 20);
+	ck_assert_double_eq(c.rows[3].snap.latency.p99, 1000);
+	ck_assert_ptr_null(a.rows);
+	ck_assert_uint_eq(a.nrows, 0);
+	ck_assert_double_eq(a.latency.p50, 7);
+	/* Clear forgets everything but keeps room for as many rows. */
+	{
+		struct metrics_row *before = c.rows;
+		size_t cap = c.rows_cap;
+
+		metrics_clear(&c);
+		ck_assert_uint_eq(c.nrows, 0);
+		ck_assert(isnan(c.latency.p50));
+		ck_assert_ptr_eq(c.rows, before);
+		ck_assert_uint_eq(c.rows_cap, cap);
+		for (int i = 0; i < 20; i++)
+			ck_assert_ptr_nonnull(metrics_row_add(&c, "x"));
+		ck_assert_ptr_eq(c.rows, before);
+	}
+	metrics_free(&a);
+	metrics_free(&b);
+	metrics_free(&c);
+	metrics_free(&c);
+}
+END_TEST
+
+START_TEST(test_rows_derive_wire)
+{
+	static const char text[] =
+		"{\"timestamp\":1000,\"upstreams\":["
+		"{\"name\":\"chat\",\"latency\":{\"p50\":40,\"p95\":120,\"p99\":200,\"min\":3,"
+		"\"max\":450,\"avg\":60,\"count\":300},"
+		"\"throughput\":{\"requestsPerSecond\":120.5,\"requestsPerMinute\":7230},"
+		"\"errorRates\":{\"circuitBreakerTrips\":0,\"rateLimitViolations\":2,"
+		"\"timeouts\":1,\"failures\":3},"
+		"\"circuitBreakerStatus\":{\"state\":\"closed\",\"isHealthy\":true,"
+		"\"failureRate\":0.01,\"avgResponseTime\":60,\"stateSinceMs\":90000},"
+		"\"requests\":{\"total\":300,\"succeeded\":296,\"failed\":3,\"pending\":1}},"
+		"{\"name\":\"search\",\"latency\":{\"p50\":30,\"p95\":980,\"p99\":1000,\"min\":4,"
+		"\"max\":1000,\"avg\":300,\"count\":100},"
+		"\"throughput\":{\"requestsPerSecond\":40,\"requestsPerMinute\":2400},"
+		"\"errorRates\":{\"circuitBreakerTrips\":57,\"rateLimitViolations\":0,"
+		"\"timeouts\":30,\"failures\":9},"
+		"\"circuitBreakerStatus\":{\"state\":\"open\",\"isHealthy\":false,"
+		"\"failureRate\":0.4,\"avgResponseTime\":300,\"stateSinceMs\":12000},"
+		"\"requests\":{\"total\":100,\"succeeded\":91,\"failed\":9,\"pending\":0}},"
+		"{\"name\":\"idle\",\"latency\":{\"count\":0},"
+		"\"throughput\":{\"requestsPerSecond\":0,\"requestsPerMinute\":0},"
+		"\"errorRates\":{\"circuitBreakerTrips\":0,\"rateLimitViolations\":0,"
+		"\"timeouts\":0,\"failures\":0},"
+		"\"circuitBreakerStatus\":{\"state\":\"closed\",\"isHealthy\":true,"
+		"\"failureRate\":0},"
+		"\"requests\":{\"total\":0,\"succeeded\":0,\"failed\":0,\"pending\":0}}]}";
+	struct metrics_snapshot s;
+	char err[METRICS_ERR_LEN] = "";
+
+	ck_assert_msg(parse_text(text, &s, err) == 0, "%s", err);
+	ck_assert_uint_eq(s.nrows, 3);
+	ck_assert_int_eq(s.timestamp_ms, 1000);
+	/* Counts and rates summed. */
+	ck_assert_int_eq(s.latency.count, 400);
+	ck_assert_double_eq_tol(s.throughput.per_second, 160.5, 1e-9);
+	ck_assert_double_eq_tol(s.throughput.per_minute, 9630, 1e-9);
+	ck_assert_int_eq(s.errors.breaker_trips, 57);
+	ck_assert_int_eq(s.errors.rate_limited, 2);
+	ck_assert_int_eq(s.errors.timeouts, 31);
+	ck_assert_int_eq(s.errors.failures, 12);
+	ck_assert_int_eq(s.errors.validation, METRICS_NONE);
+	ck_assert_int_eq(s.requests.total, 400);
+	ck_assert_int_eq(s.requests.succeeded, 387);
+	ck_assert_int_eq(s.requests.failed, 12);
+	ck_assert_int_eq(s.requests.pending, 1);
+	/* Never an average of percentiles. */
+	ck_assert(isnan(s.latency.p50) && isnan(s.latency.p90) && isnan(s.latency.p95));
+	ck_assert(isnan(s.latency.p99) && isnan(s.latency.p999));
+	/* Extremes, and means weighted by what each row served (idle adds nothing). */
+	ck_assert_double_eq(s.latency.min, 3);
+	ck_assert_double_eq(s.latency.max, 1000);
+	ck_assert_double_eq_tol(s.latency.avg, (60.0 * 300 + 300.0 * 100) / 400, 1e-9);
+	ck_assert_double_eq_tol(s.breaker.avg_response_ms, (60.0 * 300 + 300.0 * 100) / 400, 1e-9);
+	ck_assert_double_eq_tol(s.breaker.failure_rate, (0.01 * 120.5 + 0.4 * 40) / 160.5, 1e-12);
+	/* The worst row's breaker, and how many are open. */
+	ck_assert_int_eq(s.breaker.state, BREAKER_OPEN);
+	ck_assert_int_eq(s.breaker.state_since_ms, 12000);
+	ck_assert_int_eq(s.breaker.healthy, 0);
+	ck_assert_str_eq(s.breaker.recommendation, "1 of 3 rows open");
+	metrics_free(&s);
+}
+END_TEST
+
+START_TEST(test_rows_derive_unknown)
+{
+	struct metrics_snapshot s;
+	struct metrics_row *r;
+
+	metrics_init(&s);
+	r = metrics_row_add(&s, "a");
+	r->snap.throughput.per_second = 10;
+	r->snap.errors.failures = 2;
+	r->snap.breaker.state = BREAKER_HALF_OPEN;
+	r->snap.breaker.healthy = 1;
+	r->snap.breaker.state_since_ms = 500;
+	r->snap.latency.count = 5;
+	r->snap.latency.min = 1;
+	r->snap.latency.max = 9;
+	r = metrics_row_add(&s, "b");
+	r->snap.errors.failures = 3;
+	r->snap.breaker.state = BREAKER_CLOSED;
+	r->snap.breaker.healthy = 1;
+	r->snap.latency.count = 2;
+	metrics_aggregate_derive(&s);
+	/* One unknown term makes a sum (and an extreme) unknown, never partial. */
+	ck_assert(isnan(s.throughput.per_second));
+	ck_assert_int_eq(s.errors.failures, 5);
+	ck_assert_int_eq(s.errors.timeouts, METRICS_NONE);
+	ck_assert_int_eq(s.latency.count, 7);
+	ck_assert(isnan(s.latency.min) && isnan(s.latency.max) && isnan(s.latency.avg));
+	ck_assert_int_eq(s.breaker.state, BREAKER_HALF_OPEN);
+	ck_assert_int_eq(s.breaker.state_since_ms, 500);
+	ck_assert_int_eq(s.breaker.healthy, 1);
+	ck_assert_str_eq(s.breaker.recommendation, "");
+	ck_assert(isnan(s.breaker.failure_rate));
+	/* Without rows the aggregate is all unknown. */
+	s.nrows = 0;
+	metrics_aggregate_derive(&s);
+	ck_assert_int_eq(s.errors.failures, METRICS_NONE);
+	ck_assert_int_eq(s.breaker.state, BREAKER_UNKNOWN);
+	metrics_free(&s);
+}
+END_TEST
+
+START_TEST(test_rows_partial_aggregate)
+{
+	struct metrics_snapshot s;
+	char err[METRICS_ERR_LEN] = "";
+
+	/* Some aggregate objects but not all: the router reports one, so all four are required. */
+	ck_assert_int_eq(parse_text("{\"latency\":{},\"upstreams\":[{\"name\":\"a\"}]}", &s, err), -1);
+	ck_assert_str_eq(err, "throughput: missing object");
+	ck_assert_int_eq(parse_text("{\"requests\":{},\"upstreams\":[{\"name\":\"a\"}]}", &s, err), -1);
+	ck_assert_str_eq(err, "latency: missing object");
+	/* No rows and no aggregate is the old error. */
+	ck_assert_int_eq(parse_text("{\"upstreams\":[]}", &s, err), -1);
+	ck_assert_str_eq(err, "latency: missing object");
+}
+END_TEST
+
+START_TEST(test_sample_upstreams)
+{
+	size_t len;
+	char *text = file_read(RT_SRCDIR "/data/samples/upstreams.json", &len);
+	struct metrics_snapshot s, back;
+	char err[METRICS_ERR_LEN] = "";
+	char *json;
+
+	ck_assert_msg(metrics_parse(text, len, &s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(s.nrows, 4);
+	ck_assert_str_eq(s.rows[2].name, "search");
+	ck_assert_int_eq(s.rows[2].snap.breaker.state, BREAKER_OPEN);
+	ck_assert_uint_eq(metrics_rows_open(&s), 1);
+	ck_assert_int_eq(s.breaker.state, BREAKER_OPEN);
+	/* The router's totals agree with its rows. */
+	metrics_init(&back);
+	metrics_copy(&back, &s);
+	metrics_aggregate_derive(&back);
+	ck_assert_int_eq(back.requests.total, s.requests.total);
+	ck_assert_int_eq(back.errors.breaker_trips, s.errors.breaker_trips);
+	ck_assert_double_eq_tol(back.throughput.per_second, s.throughput.per_second, 1e-9);
+	metrics_free(&back);
+	json = metrics_to_json(&s);
+	ck_assert_int_eq(parse_text(json, &back, err), 0);
+	ck_assert(metrics_equal(&s, &back));
+	free(json);
+	metrics_free(&back);
+	metrics_free(&s);
+	free(text);
+}
+END_TEST
+
 #define LOOP(tc, fn, table) \
 	tcase_add_loop_test(tc, fn, 0, (int)(sizeof(table) / sizeof((table)[0])))
 
@@ -798,6 +1254,7 @@ static Suite *metrics_suite(void)
 	TCase *text = tcase_create("text");
 	TCase *serial = tcase_create("serialise");
 	TCase *samples = tcase_create("samples");
+	TCase *rows = tcase_create("rows");
 
 	LOOP(parse, test_reject_member, reject_cases);
 	LOOP(parse, test_accept_member, accept_cases);
@@ -824,7 +1281,21 @@ static Suite *metrics_suite(void)
 
 	tcase_add_test(samples, test_sample_seed);
 	tcase_add_test(samples, test_sample_healthy);
+	tcase_add_test(samples, test_sample_upstreams);
 	suite_add_tcase(s, samples);
+
+	LOOP(rows, test_rows_reject, row_reject_cases);
+	tcase_add_test(rows, test_rows_parse);
+	tcase_add_test(rows, test_rows_none);
+	tcase_add_test(rows, test_rows_cap);
+	tcase_add_test(rows, test_rows_names);
+	tcase_add_test(rows, test_rows_round_trip);
+	tcase_add_test(rows, test_rows_json_shape);
+	tcase_add_test(rows, test_rows_ownership);
+	tcase_add_test(rows, test_rows_derive_wire);
+	tcase_add_test(rows, test_rows_derive_unknown);
+	tcase_add_test(rows, test_rows_partial_aggregate);
+	suite_add_tcase(s, rows);
 	return s;
 }
 

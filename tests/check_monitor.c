@@ -84,6 +84,41 @@ static struct source_event message_event(enum source_event_kind kind, int64_t at
 	return ev;
 }
 
+/*
+ * The monitor keeps its own copy of the newest snapshot with its rows (the
+ * event's are only lent); the history keeps the aggregate only.
+ */
+START_TEST(test_latest_keeps_rows)
+{
+	struct metrics_snapshot lent;
+	struct source_event ev = snapshot_event(1000, 10);
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	ck_assert_ptr_null(monitor_latest(&fx.m));
+	metrics_init(&lent);
+	metrics_row_add(&lent, "chat")->snap.latency.p99 = 42;
+	metrics_row_add(&lent, "search");
+	ev.snap.rows = lent.rows;
+	ev.snap.nrows = lent.nrows;
+	monitor_handle(&fx.m, &ev);
+	/* The source reuses its rows at its next step. */
+	strcpy(lent.rows[0].name, "gone");
+	ck_assert_ptr_nonnull(monitor_latest(&fx.m));
+	ck_assert_uint_eq(monitor_latest(&fx.m)->nrows, 2);
+	ck_assert_str_eq(monitor_latest(&fx.m)->rows[0].name, "chat");
+	ck_assert_double_eq(monitor_latest(&fx.m)->rows[0].snap.latency.p99, 42);
+	ck_assert_double_eq(monitor_latest(&fx.m)->latency.p95, 10);
+	ck_assert_uint_eq(history_get(fx.m.hist, 0)->snap.nrows, 0);
+	ck_assert_ptr_null(history_get(fx.m.hist, 0)->snap.rows);
+	/* A rowless snapshot after it leaves no rows behind. */
+	ev = snapshot_event(2000, 20);
+	monitor_handle(&fx.m, &ev);
+	ck_assert_uint_eq(monitor_latest(&fx.m)->nrows, 0);
+	metrics_free(&lent);
+	monitor_free(&fx.m);
+}
+END_TEST
+
 /* A recording stepped back re-sends an earlier snapshot: the later ones leave the history. */
 START_TEST(test_snapshot_back_in_time_rewinds)
 {
@@ -298,6 +333,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_init);
 	tcase_add_test(tc, test_snapshot_back_in_time_rewinds);
+	tcase_add_test(tc, test_latest_keeps_rows);
 	tcase_add_test(tc, test_breaker_notice_is_a_transition);
 	tcase_add_test(tc, test_snapshot_then_error_then_snapshot);
 	tcase_add_test(tc, test_history_capacity);

@@ -298,8 +298,8 @@ START_TEST(test_nagios_warning)
 	known_monitor();
 	ck_assert_str_eq(capture(FORMAT_NAGIOS, true, false),
 			 "ROUTERTOP WARNING - p95 125.7 ms (limit < 150); breaker closed | "
-			 "p95=125.7ms;120;150 p99=234.1ms;400;500 rps=156.3;120:;100: "
-			 "error_rate=0.4%;0.8;1 recovery=38s;48;60\n");
+			 "'p95'=125.7ms;120;150 'p99'=234.1ms;400;500 'rps'=156.3;120:;100: "
+			 "'error_rate'=0.4%;0.8;1 'recovery'=38s;48;60\n");
 }
 END_TEST
 
@@ -309,8 +309,8 @@ START_TEST(test_nagios_critical)
 	ck_assert_str_eq(capture(FORMAT_NAGIOS, true, false),
 			 "ROUTERTOP CRITICAL - throughput 0.032 req/s (limit > 100), "
 			 "error-rate 100.0% (limit < 1); breaker open | "
-			 "p95=125.7ms;120;150 p99=234.1ms;400;500 rps=0.032;120:;100: "
-			 "error_rate=100%;0.8;1\n");
+			 "'p95'=125.7ms;120;150 'p99'=234.1ms;400;500 'rps'=0.032;120:;100: "
+			 "'error_rate'=100%;0.8;1\n");
 }
 END_TEST
 
@@ -320,7 +320,7 @@ START_TEST(test_nagios_ok)
 	set_result(TARGET_P95, STATUS_OK, 100, NULL);
 	fx.m.eval.overall = STATUS_OK;
 	ck_assert(strncmp(capture(FORMAT_NAGIOS, true, false),
-			  "ROUTERTOP OK - all targets met; breaker closed | p95=100ms;120;150 ", 66) == 0);
+			  "ROUTERTOP OK - all targets met; breaker closed | 'p95'=100ms;120;150 ", 68) == 0);
 }
 END_TEST
 
@@ -464,6 +464,42 @@ START_TEST(test_batch_once_fault)
 }
 END_TEST
 
+/* A fault message with a peer's escape sequences and a '|' that would forge perfdata. */
+START_TEST(test_batch_hostile_fault)
+{
+	static const struct script_item items[] = {
+		{ SOURCE_ERROR, 1000, NAN, "HTTP 503 \x1b]0;PWNED\x07oops\xc2\x9b | fake_perf=0;1;2" },
+	};
+
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_NAGIOS, true, NULL), 3);
+	ck_assert_str_eq(fx.out, "ROUTERTOP UNKNOWN - HTTP 503  ]0;PWNED oops  / fake_perf=0;1;2\n");
+	ck_assert_str_eq(fx.err, "routertop: HTTP 503  ]0;PWNED oops  | fake_perf=0;1;2\n");
+}
+END_TEST
+
+/* A recommendation that slipped past the parser still leaves every format clean. */
+START_TEST(test_hostile_text_in_every_format)
+{
+	static const enum output_format fmts[] = { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_NAGIOS };
+	struct metrics_snapshot s;
+
+	known_monitor();
+	script_snapshot(&s, 125.7);
+	snprintf(s.breaker.recommendation, sizeof(s.breaker.recommendation), "%s",
+		 "x\x1b[31m\xc2\x9d\xe2\x80\xae|y");
+	history_push(fx.m.hist, &s, 13000);
+	for (size_t i = 0; i < N(fmts); i++)
+		for (int once = 0; once < 2; once++) {
+			const char *out = capture(fmts[i], true, once);
+
+			ck_assert_msg(strchr(out, '\x1b') == NULL, "ESC in format %zu", i);
+			ck_assert_msg(strstr(out, "\xc2\x9d") == NULL, "C1 in format %zu", i);
+			ck_assert_msg(strstr(out, "\xe2\x80\xae") == NULL, "RLO in format %zu", i);
+		}
+	ck_assert(strstr(capture(FORMAT_TEXT, true, true), "\"x [31m |y\"") != NULL);
+}
+END_TEST
+
 START_TEST(test_batch_continuous)
 {
 	static const struct script_item items[] = {
@@ -582,6 +618,8 @@ int main(void)
 	tcase_add_test(tb, test_batch_once_fail);
 	tcase_add_test(tb, test_batch_targets);
 	tcase_add_test(tb, test_batch_once_warn_nagios);
+	tcase_add_test(tb, test_batch_hostile_fault);
+	tcase_add_test(tb, test_hostile_text_in_every_format);
 	tcase_add_test(tb, test_batch_once_fault);
 	tcase_add_test(tb, test_batch_continuous);
 	tcase_add_test(tb, test_batch_same_bytes_twice);

@@ -46,7 +46,7 @@ zero_percentiles_are_na() {
 	grep -q "P50 n/a  P95 n/a  P99 n/a" "$tmp/once" &&
 	"$RT_BIN" watch --exec "cat '$sample'" --once --format csv >"$tmp/seed.csv"
 	[ $? -eq 2 ] && sed -n 2p "$tmp/seed.csv" | grep -q "^[0-9]*,open,,,,,0.032," &&
-	! grep -q "recovery=" "$tmp/nagios"
+	! grep -q "'recovery'=" "$tmp/nagios"
 }
 check "percentiles without data and an outage of unknown start show no numbers" zero_percentiles_are_na
 

@@ -5,6 +5,14 @@
  * libmicrohttpd's own threads (one per connection, so a slow answer holds
  * up nobody else). Used in-process by check_http and as the standalone
  * program fault_server for the end-to-end test.
+ *
+ * The hostile mode (fault_server_start_hostile) answers byte for byte from
+ * a thread of its own, for what libmicrohttpd will not send: every hostile
+ * answer carries FAULT_HOSTILE_TEXT (escape sequences that set the
+ * terminal's title and colours, C1 controls, bytes that are not UTF-8, a
+ * right-to-left override and a '|' with forged perfdata) on one path to
+ * the screen: a JSON string, an unknown breaker state, the reason phrase,
+ * header values, a redirect target; and a 1 MB header line.
  */
 #ifndef RT_FAULT_HTTP_H
 #define RT_FAULT_HTTP_H
@@ -22,10 +30,23 @@ enum fault_kind {
 	FAULT_HUGE,		/* 5 MB of whitespace */
 	FAULT_REDIRECT_LOOP,	/* /metrics -> /loop -> /loop ... */
 	FAULT_REFUSED,		/* only in a standalone sequence: not listening yet */
+	/* Hostile answers: only a hostile-mode server sends them (others answer 501). */
+	FAULT_HOSTILE_JSON,	/* good snapshot; recommendation and a row's name = the hostile text */
+	FAULT_HOSTILE_STATE,	/* circuitBreakerStatus.state = the hostile text */
+	FAULT_HOSTILE_REASON,	/* "HTTP/1.1 503 <hostile text>" */
+	FAULT_HOSTILE_HEADER,	/* good snapshot; Content-Type and X-Hostile carry the text */
+	FAULT_HOSTILE_REDIRECT,	/* 302 to /hop<FAULT_HOSTILE_HIGH>, which answers 404 <hostile text> */
+	FAULT_HOSTILE_BIG_HEADER,	/* a 1 MB header line */
 	FAULT_KINDS
 };
 
 #define FAULT_HUGE_BYTES ((size_t)5 << 20)
+#define FAULT_BIG_HEADER_BYTES ((size_t)1 << 20)
+/* The hostile text as raw bytes (it holds no CR, LF or NUL, so it fits a status line). */
+#define FAULT_HOSTILE_TEXT "\x1b]0;PWNED\x07\x1b[31mred\x1b[0m\xc2\x9b" "31m\xc2\x9d" "0;PWNED\xc2\x9c" \
+	"\xff\xfe\xe2\x80\xae" "desrever\x7f | fake_perf=0;1;2"
+/* Its part without C0 controls: a client follows a redirect to it. */
+#define FAULT_HOSTILE_HIGH "\xc2\x9b" "31m\xc2\x9d" "0;PWNED\xc2\x9c\xff\xfe\xe2\x80\xae" "desrever|fake_perf=0"
 #define FAULT_SEQ_MAX 64
 
 struct fault_server;
@@ -36,6 +57,8 @@ struct fault_server;
  * FAULT_GOOD until told otherwise.
  */
 struct fault_server *fault_server_start(int listen_fd);
+/* The same in hostile mode: raw answers from one thread; only good and hostile kinds. */
+struct fault_server *fault_server_start_hostile(int listen_fd);
 void fault_server_stop(struct fault_server *fs);	/* NULL is fine */
 unsigned fault_server_port(const struct fault_server *fs);
 

@@ -7,7 +7,10 @@
  * SEQUENCE is a comma-separated list of answers to /metrics (good, slow,
  * 500, 404, garbage, truncated, huge, redirect), given in turn; after the
  * list every answer is good. If the list starts with "refused", the port is
- * bound but not listening (connections are refused) until SIGUSR1.
+ * bound but not listening (connections are refused) until SIGUSR1. A list
+ * with a hostile answer (hostile-json, hostile-state, hostile-reason,
+ * hostile-header, hostile-redirect, hostile-big-header) runs the server in
+ * hostile mode, where only good and hostile answers are sent.
  *
  * Prints "port N" first, "listening" once it listens, then "served KIND"
  * for each answer. Exits 0 on SIGTERM/SIGINT or after --max-seconds, so a
@@ -16,6 +19,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +69,14 @@ static int parse_args(int argc, char **argv, struct fault_args *a)
 		return -1;
 	}
 	return parse_sequence(argv[i], a);
+}
+
+static bool has_hostile(const struct fault_args *a)
+{
+	for (int i = 0; i < a->seq_len; i++)
+		if (a->seq[i] >= FAULT_HOSTILE_JSON)
+			return true;
+	return false;
 }
 
 static int bind_loopback(unsigned *port)
@@ -129,7 +141,8 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	if (listen(fd, 16) != 0 || (fs = fault_server_start(fd)) == NULL) {
+	if (listen(fd, 16) != 0 ||
+	    (fs = has_hostile(&a) ? fault_server_start_hostile(fd) : fault_server_start(fd)) == NULL) {
 		fprintf(stderr, "fault_server: cannot start the server\n");
 		return 1;
 	}

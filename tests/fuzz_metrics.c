@@ -3,7 +3,7 @@
  *
  * Beyond "does not crash": every error must be one non-empty line, and every
  * accepted snapshot must survive metrics_to_json and a second parse
- * unchanged, with a terminal-safe recommendation.
+ * unchanged, with terminal-safe text (recommendations, row names).
  */
 #include "metrics.h"
 
@@ -34,11 +34,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_text_safe(s.breaker.recommendation);
+	for (size_t i = 0; i < s.nrows; i++) {
+		check_text_safe(s.rows[i].name);
+		check_text_safe(s.rows[i].snap.breaker.recommendation);
+	}
 	json = metrics_to_json(&s);
 	if (metrics_parse(json, strlen(json), &back, err, sizeof(err)) != 0)
 		abort();
 	if (!metrics_equal(&s, &back))
 		abort();
 	free(json);
+	metrics_free(&s);
+	metrics_free(&back);
 	return 0;
 }

@@ -16,10 +16,11 @@ check() {
 	fi
 }
 
-# skip_all REASON: the whole script is skipped (e.g. no tmux).
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
+# bail_out REASON: the script cannot run (e.g. no tmux). That is an error,
+# never a skip: a missing tool is a missing install step.
+bail_out() {
+	echo "Bail out! $1"
+	exit 1
 }
 
 done_testing() {

@@ -68,11 +68,16 @@ struct record {
 /*
  * Parse one recording line (len bytes, NUL-terminated at len) into *rec:
  * {"t":..,"metrics":{..}}, {"t":..,"event":{..}} or a bare snapshot, whose
- * time is its "timestamp", else prev_t + RECORD_BARE_GAP_MS. Returns 0, or
- * -1 with a one-line message naming the field or column in msg; *rec is
- * then unspecified.
+ * time is its "timestamp", else prev_t + RECORD_BARE_GAP_MS. *rec is
+ * overwritten, so it must own nothing (fresh, zeroed, or after
+ * record_free). Returns 0, and the caller owns rec->snap's rows until
+ * record_free; or -1 with a one-line message naming the field or column in
+ * msg, *rec then owning nothing and otherwise unspecified.
  */
 int record_parse_line(const char *buf, size_t len, int64_t prev_t, struct record *rec,
 		      char *msg, size_t msglen);
+
+/* Release what a parsed record owns (its snapshot's rows); a zeroed record is fine. */
+void record_free(struct record *rec);
 
 #endif

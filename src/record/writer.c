@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 /* An event is a short object from a source; anything bigger is a bug upstream. */
@@ -70,12 +71,17 @@ static int record_write_line(struct recorder *r, const char *text, char *err, si
 	return 0;
 }
 
-/* Print obj as one line and write it; takes ownership of obj. */
+/*
+ * Print obj as one line and write it; takes ownership of obj. A recording is
+ * a sink like the screen: every string in it passes the funnel first.
+ */
 static int record_write_object(struct recorder *r, cJSON *obj, char *err, size_t errlen)
 {
-	char *text = cJSON_PrintUnformatted(obj);
+	char *text;
 	int rc;
 
+	sanitize_cjson(obj);
+	text = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	if (text == NULL)
 		fatal("out of memory");

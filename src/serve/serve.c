@@ -23,6 +23,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 #define SERVE_STEPS_PER_PASS 64	/* events per loop pass, so --speed max still serves */
@@ -76,7 +77,7 @@ static void serve_handle(struct serve_http *s, const struct source_event *ev)
 	if (ev->kind == SOURCE_SNAPSHOT)
 		serve_http_publish(s, &ev->snap, ev->wall_ms);
 	else if (ev->kind == SOURCE_ERROR)
-		fprintf(stderr, "routertop: serve: %s\n", ev->message);
+		sanitize_line(stderr, 0, "routertop: serve: %s", ev->message);
 	/* Notices are for recordings; at the end the last snapshot stays served. */
 }
 
@@ -108,12 +109,12 @@ int serve_run(const struct serve_options *o, const struct sim_options *sim)
 
 	src = source_sim_new(sim, err, sizeof(err));
 	if (src == NULL) {
-		fprintf(stderr, "routertop: %s\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
 		return 3;
 	}
 	s = serve_http_start(listen_at, err, sizeof(err));
 	if (s == NULL) {
-		fprintf(stderr, "routertop: %s\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
 		source_free(src);
 		return 3;
 	}

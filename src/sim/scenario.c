@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "sim/tracker.h"
 #include "util.h"
 
@@ -130,8 +131,9 @@ static int string_field(struct parse *p, const cJSON *obj, const char *prefix, c
 		return fail(p, prefix, key, "expected a string");
 	if (strlen(it->valuestring) >= outlen)
 		return fail(p, prefix, key, "longer than %zu characters", outlen - 1);
+	/* Names from a scenario file reach the header, notices and recordings: through the funnel. */
 	if (out != NULL)
-		memcpy(out, it->valuestring, strlen(it->valuestring) + 1);
+		sanitize_copy(out, outlen, it->valuestring, 0);
 	return 1;
 }
 
@@ -328,10 +330,7 @@ static void default_name(struct scenario *sc, const char *label)
 	n = strlen(base);
 	if (n > 5 && strcmp(base + n - 5, ".json") == 0)
 		n -= 5;
-	if (n >= sizeof(sc->name))
-		n = sizeof(sc->name) - 1;
-	memcpy(sc->name, base, n);
-	sc->name[n] = '\0';
+	sanitize_copy_n(sc->name, sizeof(sc->name), base, n, 0);
 }
 
 int scenario_parse(const char *text, size_t len, const char *label, struct scenario *sc,

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 #define EXEC_REAP_POLL_MS 10
@@ -46,6 +47,7 @@ struct exec_source {
 	bool reaped;
 	enum exec_cut cut;
 	int64_t started_ms, next_run_ms;
+	struct metrics_snapshot snap;	/* the last parsed output, lent in events */
 
 	char *out;		/* stdout so far, NUL-terminated */
 	size_t out_len, out_cap;
@@ -222,7 +224,7 @@ static void exec_read_err(struct exec_source *x)
 
 /*
  * ": first line of stderr", or "" when the command said nothing there. The
- * line ends up on the screen, so it is made safe to draw.
+ * line ends up on the screen and in messages, so it passes the funnel.
  */
 static void exec_stderr_suffix(const struct exec_source *x, char *buf, size_t len)
 {
@@ -235,7 +237,7 @@ static void exec_stderr_suffix(const struct exec_source *x, char *buf, size_t le
 	}
 	memcpy(line, x->errtext, n);
 	line[n] = '\0';
-	metrics_copy_text(safe, sizeof(safe), line);
+	sanitize_copy(safe, sizeof(safe), line, 0);
 	str_printf(buf, len, ": %s", safe);
 }
 
@@ -248,6 +250,7 @@ static void exec_finish(struct exec_source *x, int64_t mono_ms, struct source_ev
 	ev->at_ms = mono_ms;
 	ev->wall_ms = clock_wall_ms();
 	ev->kind = SOURCE_ERROR;
+	metrics_free(&x->snap);
 	exec_stderr_suffix(x, tail, sizeof(tail));
 	if (x->cut == CUT_TIMEOUT)
 		str_printf(ev->message, sizeof(ev->message), "command timed out after %g s",
@@ -263,11 +266,14 @@ static void exec_finish(struct exec_source *x, int64_t mono_ms, struct source_ev
 			   WEXITSTATUS(x->status), tail);
 	else if (x->out_len == 0)
 		str_printf(ev->message, sizeof(ev->message), "command printed nothing%s", tail);
-	else if (metrics_parse(x->out, x->out_len, &ev->snap, err, sizeof(err)) != 0)
+	else if (metrics_parse(x->out, x->out_len, &x->snap, err, sizeof(err)) != 0)
 		str_printf(ev->message, sizeof(ev->message), "command output: %s", err);
 	else
 		ev->kind = SOURCE_SNAPSHOT;
-	if (ev->kind != SOURCE_SNAPSHOT)
+	/* Lent to the caller until the next step (see source.h). */
+	if (ev->kind == SOURCE_SNAPSHOT)
+		ev->snap = x->snap;
+	else
 		metrics_init(&ev->snap);
 	x->pid = -1;
 }
@@ -379,10 +385,10 @@ static void exec_describe(void *self, char *buf, size_t len)
 	char cmd[EXEC_DESCRIBE_MAX + 1];
 
 	if (strlen(x->command) > EXEC_DESCRIBE_MAX) {
-		metrics_copy_text(cmd, EXEC_DESCRIBE_MAX - 3 + 1, x->command);
+		sanitize_copy(cmd, EXEC_DESCRIBE_MAX - 3 + 1, x->command, 0);
 		str_printf(buf, len, "exec: %s...", cmd);
 	} else {
-		metrics_copy_text(cmd, sizeof(cmd), x->command);
+		sanitize_copy(cmd, sizeof(cmd), x->command, 0);
 		str_printf(buf, len, "exec: %s", cmd);
 	}
 }
@@ -417,6 +423,7 @@ static void exec_destroy(void *self)
 	}
 	exec_close(&x->out_fd);
 	exec_close(&x->err_fd);
+	metrics_free(&x->snap);
 	free(x->out);
 	free(x->command);
 	free(x);
@@ -451,7 +458,9 @@ struct source *source_exec_new(const struct exec_options *o, char *err, size_t e
 	x->interval_ms = o->interval_ms;
 	x->timeout_ms = o->timeout_ms;
 	/* metrics_parse() takes no more than METRICS_JSON_MAX, so a larger cap buys nothing. */
-	x->max_body = o->max_body > 0 && o->max_body < METRICS_JSON_MAX ? o->max_body : METRICS_JSON_MAX;
+	x->max_body = o->max_body > 0 ? o->max_body : METRICS_BODY_DEFAULT;
+	if (x->max_body > METRICS_JSON_MAX)
+		x->max_body = METRICS_JSON_MAX;
 	x->pid = -1;
 	x->out_fd = -1;
 	x->err_fd = -1;

@@ -22,15 +22,17 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "sanitize.h"
 #include "source/source.h"
 #include "util.h"
 
 #define HTTP_SOCKS_MAX 16
 #define HTTP_REASON_LEN 64
 #define HTTP_URL_LEN 512
+/* How much of a redirect target a message quotes. */
+#define HTTP_REDIRECT_SHOWN 160
 #define HTTP_DEFAULT_INTERVAL_MS 5000
 #define HTTP_DEFAULT_TIMEOUT_MS 4000
-#define HTTP_DEFAULT_MAX_BODY ((size_t)1 << 20)
 #define HTTP_FAILURES_MAX 1000
 
 struct http_sock {
@@ -88,15 +90,14 @@ int64_t http_next_poll_ms(int64_t started_ms, int64_t done_ms, int64_t interval_
 	return next > done_ms ? next : done_ms;
 }
 
-static void http_connect_message(const struct http_outcome *o, char *buf, size_t len)
+static void http_connect_message(long os_errno, const char *url, char *buf, size_t len)
 {
-	if (o->os_errno == ECONNREFUSED)
-		str_printf(buf, len, "connection refused by %s", o->url);
-	else if (o->os_errno != 0)
-		str_printf(buf, len, "cannot connect to %s: %s", o->url,
-			   strerror((int)o->os_errno));
+	if (os_errno == ECONNREFUSED)
+		str_printf(buf, len, "connection refused by %s", url);
+	else if (os_errno != 0)
+		str_printf(buf, len, "cannot connect to %s: %s", url, strerror((int)os_errno));
 	else
-		str_printf(buf, len, "cannot connect to %s", o->url);
+		str_printf(buf, len, "cannot connect to %s", url);
 }
 
 /* HTTP/2 has no reason phrase on the wire; name the common codes ourselves. */
@@ -120,44 +121,72 @@ static const char *http_standard_reason(long status)
 	return "";
 }
 
+/* The outcome with every text in it passed through the funnel. */
+struct http_clean {
+	char reason[HTTP_REASON_LEN], detail[CURL_ERROR_SIZE], url[HTTP_URL_LEN];
+	char via[HTTP_REDIRECT_SHOWN + 32];	/* " (redirected to TARGET)" or "" */
+};
+
+static void http_clean_outcome(const struct http_outcome *o, struct http_clean *c)
+{
+	char target[HTTP_REDIRECT_SHOWN];
+
+	sanitize_copy(c->reason, sizeof(c->reason), o->reason != NULL ? o->reason : "", 0);
+	sanitize_copy(c->detail, sizeof(c->detail), o->detail != NULL ? o->detail : "", 0);
+	sanitize_copy(c->url, sizeof(c->url), o->url != NULL ? o->url : "", 0);
+	c->via[0] = '\0';
+	if (o->redirected != NULL && o->redirected[0] != '\0' &&
+	    (o->url == NULL || strcmp(o->redirected, o->url) != 0)) {
+		sanitize_copy(target, sizeof(target), o->redirected, 0);
+		str_printf(c->via, sizeof(c->via), " (redirected to %s)", target);
+	}
+}
+
 bool http_fault_message(const struct http_outcome *o, char *buf, size_t len)
 {
-	const char *what = o->detail[0] != '\0' ? o->detail : curl_easy_strerror(o->code);
-	const char *reason = o->reason[0] != '\0' ? o->reason : http_standard_reason(o->status);
+	struct http_clean c;
+	const char *what, *reason;
 
+	http_clean_outcome(o, &c);
+	what = c.detail[0] != '\0' ? c.detail : curl_easy_strerror(o->code);
+	reason = c.reason[0] != '\0' ? c.reason : http_standard_reason(o->status);
 	if (o->body_over) {
-		str_printf(buf, len, "body over %zu bytes from %s", o->max_body, o->url);
+		str_printf(buf, len, "body over %zu bytes from %s", o->max_body, c.url);
 		return true;
 	}
 	switch (o->code) {
 	case CURLE_OK:
 		if (o->status >= 200 && o->status < 300)
 			return false;
-		str_printf(buf, len, "HTTP %ld%s%s from %s", o->status,
-			   reason[0] != '\0' ? " " : "", reason, o->url);
+		str_printf(buf, len, "HTTP %ld%s%s from %s%s", o->status,
+			   reason[0] != '\0' ? " " : "", reason, c.url, c.via);
 		return true;
 	case CURLE_COULDNT_RESOLVE_HOST:
-		str_printf(buf, len, "name not resolved: %s", o->url);
+		str_printf(buf, len, "name not resolved: %s", c.url);
 		return true;
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		str_printf(buf, len, "proxy name not resolved for %s", o->url);
+		str_printf(buf, len, "proxy name not resolved for %s", c.url);
 		return true;
 	case CURLE_COULDNT_CONNECT:
-		http_connect_message(o, buf, len);
+		http_connect_message(o->os_errno, c.url, buf, len);
 		return true;
 	case CURLE_OPERATION_TIMEDOUT:
 		str_printf(buf, len, "timeout: no answer within %lld ms from %s",
-			   (long long)o->timeout_ms, o->url);
+			   (long long)o->timeout_ms, c.url);
 		return true;
 	case CURLE_TOO_MANY_REDIRECTS:
 		str_printf(buf, len, "too many redirects (more than %ld) from %s",
-			   HTTP_MAX_REDIRS, o->url);
+			   HTTP_MAX_REDIRS, c.url);
 		return true;
 	case CURLE_PEER_FAILED_VERIFICATION:
-		str_printf(buf, len, "TLS certificate not trusted for %s: %s", o->url, what);
+		str_printf(buf, len, "TLS certificate not trusted for %s: %s", c.url, what);
+		return true;
+	case CURLE_OUT_OF_MEMORY:
+		/* What libcurl says when a response header line is over its limit (CURL_MAX_HTTP_HEADER). */
+		str_printf(buf, len, "response header too large from %s%s", c.url, c.via);
 		return true;
 	default:
-		str_printf(buf, len, "%s from %s", what, o->url);
+		str_printf(buf, len, "%s from %s%s", what, c.url, c.via);
 		return true;
 	}
 }
@@ -305,7 +334,7 @@ static size_t http_on_body(char *data, size_t size, size_t n, void *userp)
 static size_t http_on_header(char *data, size_t size, size_t n, void *userp)
 {
 	struct http_source *h = userp;
-	size_t len = size * n, i = 0, out = 0;
+	size_t len = size * n, i = 0, out;
 
 	if (len < 5 || memcmp(data, "HTTP/", 5) != 0)
 		return len;
@@ -317,9 +346,9 @@ static size_t http_on_header(char *data, size_t size, size_t n, void *userp)
 		i++;
 	while (i < len && data[i] == ' ')
 		i++;
-	for (; i < len && data[i] != '\r' && data[i] != '\n' && out + 1 < sizeof(h->reason); i++)
-		h->reason[out++] = isprint((unsigned char)data[i]) ? data[i] : '?';
-	h->reason[out] = '\0';
+	for (out = i; out < len && data[out] != '\r' && data[out] != '\n'; out++)
+		;
+	sanitize_copy_n(h->reason, sizeof(h->reason), data + i, out - i, 0);
 	return len;
 }
 
@@ -356,6 +385,22 @@ static void http_drive(struct http_source *h)
 		http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
 }
 
+/*
+ * Where a redirect led: the URL of the last response when curl followed one,
+ * else a Location it did not follow; NULL if none. The peer chose it, so it
+ * is only ever shown through the funnel (http_fault_message does that).
+ */
+static const char *http_redirect_target(struct http_source *h)
+{
+	char *effective = NULL, *location = NULL;
+
+	curl_easy_getinfo(h->easy, CURLINFO_EFFECTIVE_URL, &effective);
+	if (effective != NULL && strcmp(effective, h->url) != 0)
+		return effective;
+	curl_easy_getinfo(h->easy, CURLINFO_REDIRECT_URL, &location);
+	return location;
+}
+
 /* Turn a finished transfer into the pending event and schedule the next poll. */
 static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 {
@@ -370,12 +415,15 @@ static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &o.status);
 	curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &o.os_errno);
+	o.redirected = http_redirect_target(h);
 	curl_multi_remove_handle(h->multi, h->easy);
 	h->busy = false;
 
 	ev->at_ms = now;
 	ev->wall_ms = clock_wall_ms();
 	ev->message[0] = '\0';
+	/* The snapshot lent out last time (see source.h) is no longer anyone's. */
+	metrics_free(&ev->snap);
 	fault = http_fault_message(&o, ev->message, sizeof(ev->message));
 	if (!fault && metrics_parse(h->body != NULL ? h->body : "", h->body_len, &ev->snap,
 				    perr, sizeof(perr)) != 0) {
@@ -421,6 +469,7 @@ static void http_start(struct http_source *h, int64_t now)
 		h->ev.kind = SOURCE_ERROR;
 		h->ev.at_ms = now;
 		h->ev.wall_ms = clock_wall_ms();
+		metrics_free(&h->ev.snap);
 		metrics_init(&h->ev.snap);
 		str_printf(h->ev.message, sizeof(h->ev.message), "cannot start a request to %s: %s",
 			   h->shown_url, curl_multi_strerror(rc));
@@ -450,6 +499,7 @@ static int http_step(void *self, int64_t now, struct source_event *ev)
 	}
 	if (!h->pending)
 		return 0;
+	/* A shallow copy: the rows stay h->ev's, lent until the next step. */
 	*ev = h->ev;
 	h->pending = false;
 	return 1;
@@ -523,6 +573,7 @@ static void http_destroy(void *self)
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
 	curl_slist_free_all(h->headers);
+	metrics_free(&h->ev.snap);
 	free(h->body);
 	free(h->url);
 	free(h);
@@ -559,10 +610,11 @@ static int http_check_url(struct http_source *h, const char *url, char *err, siz
 	} else {
 		curl_url_set(u, CURLUPART_USER, NULL, 0);
 		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		/* Shown on the screen and in every message: through the funnel once, here. */
 		if (curl_url_get(u, CURLUPART_URL, &shown, 0) == CURLUE_OK)
-			str_printf(h->shown_url, sizeof(h->shown_url), "%s", shown);
+			sanitize_copy(h->shown_url, sizeof(h->shown_url), shown, 0);
 		else
-			str_printf(h->shown_url, sizeof(h->shown_url), "%s", url);
+			sanitize_copy(h->shown_url, sizeof(h->shown_url), url, 0);
 		rc = 0;
 	}
 	curl_free(scheme);
@@ -612,7 +664,7 @@ struct source *source_http_new(const struct http_options *o, char *err, size_t e
 	h = xcalloc(1, sizeof(*h));
 	h->interval_ms = o->interval_ms > 0 ? o->interval_ms : HTTP_DEFAULT_INTERVAL_MS;
 	h->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
-	h->max_body = o->max_body > 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
+	h->max_body = o->max_body > 0 ? o->max_body : METRICS_BODY_DEFAULT;
 	h->insecure = o->insecure;
 	h->url = xstrdup(o->url);
 	h->next_poll_ms = INT64_MIN / 2;	/* the first poll is due at once */

@@ -43,6 +43,7 @@ struct http_outcome {
 	const char *reason;	/* reason phrase of the last status line, "" if none */
 	const char *detail;	/* curl's error buffer, "" if empty */
 	const char *url;	/* as shown to the user (no credentials) */
+	const char *redirected;	/* where a followed redirect led (the peer's Location), NULL or "" if none */
 	int64_t timeout_ms;
 	size_t max_body;
 };
@@ -50,7 +51,9 @@ struct http_outcome {
 /*
  * Decide whether an outcome is a fault. Returns true and writes a one-line
  * message such as "HTTP 503 Service Unavailable from URL" into buf if so;
- * returns false for a 2xx answer whose body should be parsed.
+ * returns false for a 2xx answer whose body should be parsed. The peer's
+ * words in it (reason, curl's error buffer, the redirect target) and the
+ * URL pass the sanitising funnel (sanitize.h) first.
  */
 bool http_fault_message(const struct http_outcome *o, char *buf, size_t len);
 

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "record/reader.h"
+#include "sanitize.h"
 #include "util.h"
 
 /* Bad lines reported one by one; the rest are only counted in describe(). */
@@ -196,6 +197,16 @@ static void replay_bad_message(struct replay *r, int64_t line, const char *msg,
 }
 
 /*
+ * Parse the line in r->buf into r->ahead. What ahead held is not lent any
+ * more: it was handed out before this step, or never handed out at all.
+ */
+static int replay_parse(struct replay *r, size_t len, char *msg, size_t msglen)
+{
+	record_free(&r->ahead);
+	return record_parse_line(r->buf, len, r->prev_t, &r->ahead, msg, msglen);
+}
+
+/*
  * Read lines until a good record lands in r->ahead (FILL_RECORD), a bad line
  * should be shown (FILL_ERROR, *ev filled), the file ends (FILL_EOF) or this
  * pass has read its share of lines (FILL_BUDGET).
@@ -230,7 +241,7 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 				   (size_t)RECORD_LINE_MAX);
 		} else if (record_line_blank(r->buf, ln.len)) {
 			/* A blank line carries nothing, so it is not counted as bad. */
-		} else if (record_parse_line(r->buf, ln.len, r->prev_t, &r->ahead, msg, sizeof(msg)) == 0) {
+		} else if (replay_parse(r, ln.len, msg, sizeof(msg)) == 0) {
 			r->ahead.off = ln.off;
 			r->ahead.line = line;
 			if (r->ahead.kind == RECORD_SNAPSHOT)
@@ -288,6 +299,7 @@ static void replay_emit(struct replay *r, int64_t mono, struct source_event *ev)
 		enum breaker_state state = rec->snap.breaker.state;
 
 		ev->kind = SOURCE_SNAPSHOT;
+		/* Lent: rec->snap is freed when the next line is parsed into it. */
 		ev->snap = rec->snap;
 		r->cur = index_find(r, rec->off);
 		r->have_cur = r->cur < r->nidx;
@@ -460,6 +472,7 @@ static void replay_destroy(void *self)
 	if (r->rd.fd >= 0)
 		close(r->rd.fd);
 	line_reader_free(&r->rd);
+	record_free(&r->ahead);
 	free(r->buf);
 	free(r->offs);
 	free(r->cps);
@@ -510,6 +523,7 @@ static int64_t replay_prescan(struct replay *r)
 		    record_parse_line(r->buf, ln.len, prev_t, &rec, msg, sizeof(msg)) != 0)
 			continue;
 		prev_t = rec.t;
+		record_free(&rec);
 		if (!have_first) {
 			r->anchor_rec = rec.t;
 			have_first = true;
@@ -573,6 +587,8 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(o->path);
+	/* Kept only for messages and the header, so it passes the funnel once, here. */
+	sanitize_in_place(r->path, 0);
 	slash = strrchr(r->path, '/');
 	r->name = slash != NULL && slash[1] != '\0' ? slash + 1 : r->path;
 	line_reader_init(&r->rd, fd);

@@ -10,6 +10,15 @@
  * simulator, the record's time for replay, monotonic for live sources);
  * clock() says what time it is now on that clock, so staleness is judged
  * on one clock.
+ *
+ * Memory: an event's snapshot is lent, not given. Its rows (metrics.h)
+ * belong to the source and stay valid until the next step() on that source
+ * or source_free(), whichever comes first. A consumer reads it in place or
+ * keeps a copy (metrics_copy); it never frees or moves it. So a source keeps
+ * the snapshot it hands out (parsing or building into it again at its next
+ * step, clearing it first with metrics_free or metrics_clear) and frees it
+ * when destroyed. The struct source_event itself may be copied by value: a
+ * copy is one more borrowed view.
  */
 #ifndef RT_SOURCE_SOURCE_H
 #define RT_SOURCE_SOURCE_H
@@ -36,7 +45,7 @@ struct source_event {
 	enum source_event_kind kind;
 	int64_t at_ms;		/* on the source's clock */
 	int64_t wall_ms;	/* ms since the epoch, for recordings */
-	struct metrics_snapshot snap;
+	struct metrics_snapshot snap;	/* SOURCE_SNAPSHOT; lent until the next step (see above) */
 	char message[SOURCE_MSG_LEN];
 };
 

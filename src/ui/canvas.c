@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "util.h"
 
 static int clampi(int v, int lo, int hi)
@@ -94,60 +95,20 @@ static bool codepoint_narrow(uint32_t cp)
 	return cp >= 0x2030 && cp < 0x2c00 && !(cp >= 0x2060 && cp < 0x2070);
 }
 
-/*
- * Decode one code point at s into *cp; returns its length in bytes, or 1
- * with *cp = '?' for an invalid or overlong sequence.
- */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t v;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		v = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		v = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		v = s[0] & 0x07;
-	} else {
-		*cp = '?';
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = '?';
-			return 1;
-		}
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-	    v > 0x10ffff || (v >= 0xd800 && v < 0xe000))
-		v = '?';
-	*cp = v;
-	return n;
-}
-
 /* The next glyph of text as it will be stored: its bytes in out, returns bytes consumed. */
 static size_t glyph_next(const char *text, char out[CANVAS_GLYPH], size_t *outlen)
 {
 	uint32_t cp;
-	size_t n = utf8_next((const unsigned char *)text, &cp);
+	size_t n = utf8_decode(text, UTF8_MAX, &cp);
 
-	/* utf8_next gives '?' for bad input: store '?', not the bad bytes. */
-	if (!codepoint_narrow(cp) || (cp == '?' && text[0] != '?')) {
+	/* A byte that is not UTF-8, or a glyph of unknown width: store '?', not its bytes. */
+	if (n == 0 || !codepoint_narrow(cp)) {
 		out[0] = '?';
 		*outlen = 1;
-	} else {
-		memcpy(out, text, n);
-		*outlen = n;
+		return n == 0 ? 1 : n;
 	}
+	memcpy(out, text, n);
+	*outlen = n;
 	return n;
 }
 

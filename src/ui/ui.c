@@ -33,6 +33,7 @@
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
+#include "sanitize.h"
 #include "stopsig.h"
 #include "util.h"
 
@@ -329,7 +330,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.term = term_open(&to, err, sizeof(err));
 	if (u.term == NULL) {
 		stopsig_restore(&u.stop);
-		fprintf(stderr, "routertop: %s\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
 		return 3;
 	}
 	fatal_set_cleanup(term_restore);

@@ -11,6 +11,13 @@ TESTS += tests/check_canvas tests/check_panels
 tests_check_canvas_SOURCES = tests/check_canvas.c tests/check_run.h
 tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h
 
-TESTS += tests/e2e_ui.sh
+# The screen end to end: one script per feature, each in a tmux server of
+# its own, sharing tests/e2e_lib.sh (tmux's regress/ style).
+E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
+	tests/e2e_ui_pause.sh tests/e2e_ui_interval.sh tests/e2e_ui_resize.sh \
+	tests/e2e_ui_color.sh tests/e2e_ui_locale.sh tests/e2e_ui_stale.sh \
+	tests/e2e_ui_refuse.sh tests/e2e_ui_speed.sh tests/e2e_ui_inject.sh \
+	tests/e2e_ui_replay.sh tests/e2e_ui_signals.sh
+TESTS += $(E2E_UI)
 BENCH_SHELL += bench/idle_cpu.sh
-EXTRA_DIST += tests/e2e_ui.sh bench/idle_cpu.sh
+EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/idle_cpu.sh
