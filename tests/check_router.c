@@ -33,7 +33,7 @@ struct fixture {
 static const struct fixture fixtures[] = {
 	{ "envoy", 3, {
 		{ "backend_a", 1500, 6, 2, 6, 7, 0, BREAKER_CLOSED, "", 1500, U },
-		{ "backend_b", 900, 160, 35, 160, 0, 120, BREAKER_OPEN, "", 690, U },
+		{ "backend_b", 900, 160, 35, 160, 0, 120, BREAKER_OPEN, "", 700, U },
 		{ "payments", 312, 10, 0, 10, 0, 0, BREAKER_HALF_OPEN, "", 312, U } } },
 	{ "istio", 2, {
 		{ "reviews.default.svc.cluster.local", 980, 35, 10, 35, 5, 25, BREAKER_UNKNOWN, "", 980, U },

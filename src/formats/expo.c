@@ -1366,7 +1366,7 @@ const uint32_t *expo_series_named(const struct expo *e, uint32_t id, size_t *n)
 const struct expo_label *expo_labels(const struct expo *e, uint32_t id, size_t *n)
 {
 	*n = e->lsets[id].n;
-	return e->labels + e->lsets[id].first;
+	return *n > 0 ? e->labels + e->lsets[id].first : NULL;
 }
 
 const char *expo_label_get(const struct expo *e, uint32_t id, const char *name)

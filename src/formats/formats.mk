@@ -80,3 +80,21 @@ EXTRA_PROGRAMS += bench/bench_expo
 BENCH_PROGS += bench/bench_expo
 bench_bench_expo_SOURCES = bench/bench_expo.c bench/expo_gen.c bench/expo_gen.h
 bench_bench_expo_LDADD = $(RT_LIBS)
+
+# libFuzzer targets for the Prometheus text parser (with every built-in
+# profile applied to what it reads) and for the profile format. clang only,
+# so never part of `make check`:
+# `make fuzz-expo && ./fuzz-expo -max_total_time=60 DIR` (fuzz-profile alike).
+FUZZ_EXPO_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_EXPO_SRCS = $(srcdir)/src/formats/expo.c $(srcdir)/src/formats/promql.c \
+	$(srcdir)/src/formats/profile.c $(srcdir)/src/formats/router.c \
+	src/formats/profiles_embed.c $(srcdir)/src/metrics.c $(srcdir)/src/sanitize.c \
+	$(srcdir)/src/utf8.c $(srcdir)/src/util.c
+EXTRA_DIST += tests/fuzz_expo.c tests/fuzz_profile.c
+CLEANFILES += fuzz-expo fuzz-profile
+fuzz-expo: $(srcdir)/tests/fuzz_expo.c $(FUZZ_EXPO_SRCS)
+	clang $(FUZZ_EXPO_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
+		-o $@ $(srcdir)/tests/fuzz_expo.c $(FUZZ_EXPO_SRCS) $(CJSON_LIBS) -lm
+fuzz-profile: $(srcdir)/tests/fuzz_profile.c $(FUZZ_EXPO_SRCS)
+	clang $(FUZZ_EXPO_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
+		-o $@ $(srcdir)/tests/fuzz_profile.c $(FUZZ_EXPO_SRCS) $(CJSON_LIBS) -lm

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 #define PROFILE_LINE_MAX 1024
@@ -65,6 +66,8 @@ static int profile_fail(struct profile_ctx *c, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	str_printf(c->err, c->errlen, "%s:%d: %s", c->origin, c->lineno, what);
+	/* The message quotes the file, which may hold anything: one clean line. */
+	sanitize_in_place(c->err, 0);
 	return -1;
 }
 
