@@ -1,37 +1,32 @@
 /*
- * Tracker benchmark, run by `make bench`. Prints one `name value unit` line
- * per measurement:
- *   tracker_record_ns        cost of one tracker_record, eviction included
+ * Tracker figures (src/sim/tracker.h), on log-normal latencies (median
+ * 45 ms, P99 about 460 ms) drawn beforehand so only the tracker is timed:
+ *   tracker_record_ns        one tracker_record into a full window of
+ *                            10,000, eviction included (goal: at most 6 ns)
  *   tracker_pset_10000_us    one tracker_stats (P50..P99.9, min, max, avg)
  *   tracker_pset_1000000_us  the same over a window of a million
- * Latencies are log-normal (median 45 ms, P99 about 460 ms) drawn beforehand,
- * so only the tracker is timed. Each figure is the best of three rounds (the
- * machine is shared); the whole run takes about a second.
+ *                            (goal for both: under 1 us)
+ * Between two tracker_stats calls the window moves by PSET_RECORDS_BETWEEN
+ * records, so no call sees the counters the previous one left in cache; the
+ * baseline is the same loop without tracker_stats, so the records are not
+ * counted.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "bench.h"
 #include "sim/tracker.h"
 
 #define SAMPLES (1u << 20)		/* pre-drawn latencies, reused cyclically */
-#define RECORD_ITERS 20000000u
-#define ROUNDS 3			/* report the best round: the machine is shared */
-#define PSET_ITERS 5000u
-#define PSET_RECORDS_BETWEEN 500u	/* the window moves between stats calls */
+#define PSET_RECORDS_BETWEEN 64u
 
-/* Results land here so the compiler cannot drop the work. */
-static volatile double sink;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+struct tracker_ctx {
+	const int64_t *lat;
+	struct tracker *t;
+	uint64_t now;			/* virtual microseconds: one completion each */
+};
 
 static uint64_t rng_next(uint64_t *state)
 {
@@ -65,86 +60,109 @@ static int64_t *draw_latencies(void)
 	return lat;
 }
 
-static struct tracker *tracker_or_die(size_t window)
+/* A tracker whose window is full, so every record evicts. */
+static void ctx_open(struct tracker_ctx *c, const int64_t *lat, size_t window)
 {
-	struct tracker *t = tracker_new(window);
-
-	if (t == NULL) {
+	c->lat = lat;
+	c->now = 0;
+	c->t = tracker_new(window);
+	if (c->t == NULL) {
 		fprintf(stderr, "bench_tracker: tracker_new(%zu) failed\n", window);
 		exit(1);
 	}
-	return t;
+	for (size_t i = 0; i < window; i++, c->now++)
+		tracker_record(c->t, (int64_t)c->now, lat[c->now & (SAMPLES - 1)]);
 }
 
-/* One completion a microsecond of virtual time: a million requests a second. */
-static double bench_record(const int64_t *lat)
+static uint64_t run_record(void *ctx, uint64_t n)
 {
-	struct tracker *t = tracker_or_die(TRACKER_DEFAULT_WINDOW);
-	struct tracker_stats st;
-	double start, end;
+	struct tracker_ctx *c = ctx;
+	uint64_t now = c->now;
 
-	for (uint32_t i = 0; i < TRACKER_DEFAULT_WINDOW; i++)	/* full: every record evicts */
-		tracker_record(t, i, lat[i]);
-	start = now_ns();
-	for (uint32_t i = 0; i < RECORD_ITERS; i++)
-		tracker_record(t, (int64_t)i + TRACKER_DEFAULT_WINDOW, lat[i & (SAMPLES - 1)]);
-	end = now_ns();
-	tracker_stats(t, &st);
-	sink = st.p99 + tracker_throughput(t, (int64_t)RECORD_ITERS + TRACKER_DEFAULT_WINDOW);
-	tracker_free(t);
-	return (end - start) / RECORD_ITERS;
+	for (uint64_t i = 0; i < n; i++, now++)
+		tracker_record(c->t, (int64_t)now, c->lat[now & (SAMPLES - 1)]);
+	c->now = now;
+	bench_consume(tracker_throughput(c->t, (int64_t)now));
+	return n;
 }
 
-/* Average microseconds per tracker_stats, the window changing between calls. */
-static double bench_pset(const int64_t *lat, size_t window)
+/* The record loop's own cost: the same reads of the latencies, no tracker. */
+static void base_record(void *ctx, uint64_t n)
 {
-	struct tracker *t = tracker_or_die(window);
+	struct tracker_ctx *c = ctx;
+	int64_t acc = 0;
+
+	for (uint64_t i = 0, now = c->now; i < n; i++, now++) {
+		acc += c->lat[now & (SAMPLES - 1)];
+		BENCH_BARRIER();
+	}
+	bench_consume((double)acc);
+}
+
+static void pset_records(struct tracker_ctx *c)
+{
+	for (unsigned r = 0; r < PSET_RECORDS_BETWEEN; r++, c->now++)
+		tracker_record(c->t, (int64_t)c->now, c->lat[c->now & (SAMPLES - 1)]);
+}
+
+static uint64_t run_pset(void *ctx, uint64_t n)
+{
+	struct tracker_ctx *c = ctx;
 	struct tracker_stats st;
-	double total = 0, acc = 0;
-	uint64_t now = 0;
+	double acc = 0;
 
-	for (size_t i = 0; i < window; i++, now++)
-		tracker_record(t, (int64_t)now, lat[now & (SAMPLES - 1)]);
-	for (uint32_t it = 0; it < PSET_ITERS; it++) {
-		double start;
-
-		for (uint32_t r = 0; r < PSET_RECORDS_BETWEEN; r++, now++)
-			tracker_record(t, (int64_t)now, lat[now & (SAMPLES - 1)]);
-		start = now_ns();
-		tracker_stats(t, &st);
-		total += now_ns() - start;
+	for (uint64_t i = 0; i < n; i++) {
+		pset_records(c);
+		tracker_stats(c->t, &st);
 		acc += st.p50 + st.p90 + st.p95 + st.p99 + st.p999 + st.min + st.max + st.avg;
 	}
-	sink = acc;
-	tracker_free(t);
-	return total / PSET_ITERS / 1000.0;
+	bench_consume(acc);
+	return n;
 }
 
-static double best_record(const int64_t *lat)
+static void base_pset(void *ctx, uint64_t n)
 {
-	double best = bench_record(lat);
+	struct tracker_ctx *c = ctx;
 
-	for (int r = 1; r < ROUNDS; r++)
-		best = fmin(best, bench_record(lat));
-	return best;
+	for (uint64_t i = 0; i < n; i++) {
+		pset_records(c);
+		BENCH_BARRIER();
+	}
 }
 
-static double best_pset(const int64_t *lat, size_t window)
+static void measure_pset(struct bench *b, const char *name, const int64_t *lat, size_t window)
 {
-	double best = bench_pset(lat, window);
+	struct tracker_ctx c;
+	struct bench_spec s = {
+		.name = name, .unit = "us", .kind = BENCH_US_PER_OP,
+		.run = run_pset, .baseline = base_pset, .ctx = &c,
+	};
 
-	for (int r = 1; r < ROUNDS; r++)
-		best = fmin(best, bench_pset(lat, window));
-	return best;
+	if (!bench_wanted(b, name))
+		return;
+	ctx_open(&c, lat, window);
+	bench_measure(b, &s, NULL);
+	tracker_free(c.t);
 }
 
 int main(void)
 {
+	struct bench b;
+	struct tracker_ctx c;
 	int64_t *lat = draw_latencies();
+	struct bench_spec rec = {
+		.name = "tracker_record_ns", .unit = "ns", .kind = BENCH_NS_PER_OP,
+		.run = run_record, .baseline = base_record, .ctx = &c,
+	};
 
-	printf("tracker_record_ns %.2f ns\n", best_record(lat));
-	printf("tracker_pset_10000_us %.3f us\n", best_pset(lat, 10000));
-	printf("tracker_pset_1000000_us %.3f us\n", best_pset(lat, 1000000));
+	bench_init(&b, "bench_tracker");
+	if (bench_wanted(&b, rec.name)) {
+		ctx_open(&c, lat, TRACKER_DEFAULT_WINDOW);
+		bench_measure(&b, &rec, NULL);
+		tracker_free(c.t);
+	}
+	measure_pset(&b, "tracker_pset_10000_us", lat, 10000);
+	measure_pset(&b, "tracker_pset_1000000_us", lat, 1000000);
 	free(lat);
-	return 0;
+	return bench_finish(&b);
 }

@@ -31,7 +31,7 @@ struct batch_ctx {
 static void batch_snapshot(struct batch_ctx *c)
 {
 	monitor_update(&c->m, clock_monotonic_ms());
-	c->status = target_status_exit_code(c->m.eval.overall);
+	c->status = target_status_exit_code(monitor_status(&c->m));
 	if (c->o->once) {
 		output_write_once(c->out, c->o->format, &c->m);
 		c->done = true;

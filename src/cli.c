@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/keys.h"
 #include "util.h"
 
 #define FOR_SIM (1u << CMD_SIM)
@@ -28,7 +29,7 @@ enum {
 	OPT_SCENARIO = 256, OPT_SEED, OPT_SPEED, OPT_DURATION, OPT_INTERVAL,
 	OPT_TIMEOUT, OPT_HEADER_FILE, OPT_INSECURE, OPT_MAX_BODY, OPT_EXEC,
 	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
-	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION,
+	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION, OPT_FOLLOW,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +54,7 @@ static const struct option long_options[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -79,6 +81,7 @@ static const unsigned option_scope[] = {
 	[OPT_THEME - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_HELP - OPT_SCENARIO] = FOR_ALL,
 	[OPT_VERSION - OPT_SCENARIO] = FOR_ALL,
+	[OPT_FOLLOW - OPT_SCENARIO] = FOR_REPLAY,
 };
 
 /* What each option with a checked value accepts, for the error message. */
@@ -97,12 +100,16 @@ static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
 };
 
+/* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
+#define USAGE_WIDTH 79
+#define USAGE_INDENT 13
+
 static const char usage_text[] =
 	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
 	"       routertop watch URL [OPTION]...    poll a router's JSON metrics\n"
 	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read JSON\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
-	"       routertop replay FILE [--speed X|max] [OPTION]...  play a recording\n"
+	"       routertop replay FILE|- [--speed X|max] [--follow] [OPTION]...\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
 	"Watch:       --interval D (5s)  --timeout D (4s)  --header-file FILE\n"
@@ -110,11 +117,11 @@ static const char usage_text[] =
 	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
-	"Targets:     --targets FILE  --target KEY=VALUE (p95 p99 throughput\n"
-	"             error-rate recovery warn)\n"
-	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n"
-	"             keys: q quit, space pause, r reset, +/- interval, </> speed,\n"
-	"             [ ] step, n next transition, m next miss, f/b faults, ? help\n"
+	"Targets:     --targets FILE  --target [ROW:]KEY=VALUE (p95 p99 throughput\n"
+	"             error-rate recovery warn; ROW: for that upstream only)\n"
+	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";
+/* Then the screen's keys, from the key table (ui/keys.h), then the rest. */
+static const char usage_tail[] =
 	"Durations: 500ms, 5s, 2m, 1h; a bare number is seconds.\n"
 	"Exit status: 0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or bad usage.\n"
 	"  --help  --version              see routertop(1) for the rest\n";
@@ -326,6 +333,9 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 	case OPT_NO_COLOR:
 		cfg->no_color = true;
 		break;
+	case OPT_FOLLOW:
+		cfg->replay.follow = true;
+		break;
 	case OPT_THEME:
 		if (strcmp(arg, "default") == 0)
 			cfg->theme = UI_THEME_DEFAULT;
@@ -429,7 +439,12 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 			return CLI_ERROR;
 	}
 	if (help) {
+		char keys[512];
+
+		keys_format_brief(keys, sizeof(keys), USAGE_INDENT, USAGE_WIDTH);
 		fputs(usage_text, out);
+		fputs(keys, out);
+		fputs(usage_tail, out);
 		return CLI_EXIT_OK;
 	}
 	if (version) {

@@ -13,8 +13,8 @@ check_PROGRAMS += tests/check_cli
 TESTS += tests/check_cli
 tests_check_cli_SOURCES = tests/check_cli.c tests/check_run.h src/cli.c src/cli.h
 
-TESTS += tests/e2e_cli.sh tests/headers.sh
-EXTRA_DIST += tests/e2e_cli.sh tests/headers.sh
+TESTS += tests/e2e_cli.sh tests/e2e_rows.sh tests/headers.sh
+EXTRA_DIST += tests/e2e_cli.sh tests/e2e_rows.sh tests/headers.sh
 
 check_PROGRAMS += tests/check_sanitize
 TESTS += tests/check_sanitize

@@ -8,6 +8,13 @@
  * after the snapshots around it have fallen out. The current outage (the
  * breaker left closed and has not come back) is tracked on push too, because
  * its start may be older than anything the transition list still holds.
+ *
+ * Rows: the aggregate's history owns a table of row histories ("slots"),
+ * found by name through an index sorted by name, with a fast path for the
+ * common case of rows arriving in the same order as last time. A row
+ * history is the same struct with a ring of two entries plus a compact ring
+ * of samples (struct sample) holding the chart series and what rewinding
+ * needs to rebuild its breaker history (state, stateSinceMs, time).
  */
 #include "history.h"
 
@@ -19,9 +26,34 @@
 
 #define TIME_NONE INT64_MIN
 
+/* The fields a row history's compact ring keeps, in struct sample's v[]. */
+enum { SAMPLE_P50, SAMPLE_P95, SAMPLE_P99, SAMPLE_RPS, SAMPLE_ERR, SAMPLE_FIELDS };
+
+/* One row sample: 40 bytes. Floats are plenty for charts. */
+struct sample {
+	int64_t at_ms;
+	int64_t since_ms;	/* stateSinceMs, or METRICS_NONE */
+	float v[SAMPLE_FIELDS];
+	uint8_t state;		/* enum breaker_state */
+};
+
+struct row_slot {
+	char name[METRICS_NAME_LEN];
+	struct history *h;
+	uint64_t last_push;	/* the aggregate's push count when last present */
+};
+
 struct history {
 	struct history_entry *ring;
 	size_t capacity, len, head;
+
+	/* A row history's chart series; NULL in the aggregate's history. */
+	struct sample *samples;
+	size_t samples_cap, samples_len, samples_head;
+
+	/* The previous snapshot observed: where a new breaker state can start at the earliest. */
+	enum breaker_state prev_state;
+	int64_t prev_at_ms;
 
 	struct breaker_transition trans[HISTORY_TRANSITIONS];
 	size_t ntrans;
@@ -31,7 +63,35 @@ struct history {
 	bool outage_start_exact;	/* false when it is only a lower bound of the outage */
 	double last_recovery_s;		/* NAN until an open -> closed recovery is seen */
 	bool reported;			/* the source reports transitions itself */
+
+	/* Rows (the aggregate's history only). */
+	struct row_slot *slots;
+	size_t nslots, slots_cap;
+	size_t *by_name;		/* slot numbers sorted by name */
+	size_t *current;		/* slot of each row of the newest push, in its order */
+	size_t ncurrent, current_cap;
+	uint64_t pushes;
+	size_t row_series;		/* samples per row history */
 };
+
+static void push_entry(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
+
+/* Forget entries, samples and breaker history; rows are the caller's business. */
+static void history_reset(struct history *h)
+{
+	h->len = 0;
+	h->head = 0;
+	h->samples_len = 0;
+	h->samples_head = 0;
+	h->ntrans = 0;
+	h->prev_state = BREAKER_UNKNOWN;
+	h->prev_at_ms = TIME_NONE;
+	h->last_state = BREAKER_UNKNOWN;
+	h->outage_start_ms = TIME_NONE;
+	h->outage_start_exact = false;
+	h->last_recovery_s = NAN;
+	h->reported = false;
+}
 
 struct history *history_new(size_t capacity)
 {
@@ -41,37 +101,98 @@ struct history *history_new(size_t capacity)
 		capacity = 2;
 	h->ring = xcalloc(capacity, sizeof(*h->ring));
 	h->capacity = capacity;
-	history_clear(h);
+	h->row_series = capacity < HISTORY_ROW_SERIES ? capacity : HISTORY_ROW_SERIES;
+	history_reset(h);
 	return h;
+}
+
+/* A row history: two entries, and series of series_cap samples. */
+static struct history *history_new_row(size_t series_cap)
+{
+	struct history *h = history_new(2);
+
+	h->samples = xcalloc(series_cap, sizeof(*h->samples));
+	h->samples_cap = series_cap;
+	return h;
+}
+
+static void rows_free(struct history *h)
+{
+	for (size_t i = 0; i < h->nslots; i++)
+		history_free(h->slots[i].h);
+	free(h->slots);
+	free(h->by_name);
+	free(h->current);
+	h->slots = NULL;
+	h->by_name = h->current = NULL;
+	h->nslots = h->slots_cap = h->ncurrent = h->current_cap = 0;
 }
 
 void history_free(struct history *h)
 {
 	if (h == NULL)
 		return;
+	rows_free(h);
+	free(h->samples);
 	free(h->ring);
 	free(h);
 }
 
 void history_clear(struct history *h)
 {
-	h->len = 0;
-	h->head = 0;
-	h->ntrans = 0;
-	h->last_state = BREAKER_UNKNOWN;
-	h->outage_start_ms = TIME_NONE;
-	h->outage_start_exact = false;
-	h->last_recovery_s = NAN;
-	h->reported = false;
+	history_reset(h);
+	rows_free(h);
+}
+
+static struct sample *sample_get(const struct history *h, size_t i)
+{
+	return &h->samples[(h->samples_head + h->samples_cap - 1 - i) % h->samples_cap];
+}
+
+static void breaker_observe(struct history *h, enum breaker_state st, int64_t since_ms,
+			    int64_t at_ms);
+static void sample_add(struct history *h, const struct sample *smp);
+
+/*
+ * A row history keeps too few entries to rebuild from them; its samples
+ * carry the breaker state over the whole series instead.
+ */
+static size_t rewind_row(struct history *h, int64_t at_ms)
+{
+	struct sample *keep = xcalloc(h->samples_len + 1, sizeof(*keep));
+	struct history_entry entries[2];
+	size_t n = 0, nentries = 0, dropped;
+
+	for (size_t i = h->samples_len; i-- > 0;) {
+		const struct sample *smp = sample_get(h, i);
+
+		if (smp->at_ms < at_ms)
+			keep[n++] = *smp;
+	}
+	for (size_t i = h->len; i-- > 0;)
+		if (history_get(h, i)->at_ms < at_ms)
+			entries[nentries++] = *history_get(h, i);
+	dropped = h->samples_len - n;
+	history_reset(h);
+	for (size_t i = 0; i < n; i++) {
+		breaker_observe(h, (enum breaker_state)keep[i].state, keep[i].since_ms, keep[i].at_ms);
+		sample_add(h, &keep[i]);
+	}
+	for (size_t i = 0; i < nentries; i++)
+		push_entry(h, &entries[i].snap, entries[i].at_ms);
+	free(keep);
+	return dropped;
 }
 
 size_t history_rewind(struct history *h, int64_t at_ms)
 {
 	size_t dropped;
-
-	struct history_entry *keep = xcalloc(h->len, sizeof(*keep));
+	struct history_entry *keep;
 	size_t n = 0;
 
+	if (h->samples != NULL)
+		return rewind_row(h, at_ms);
+	keep = xcalloc(h->len + 1, sizeof(*keep));
 	/* Oldest first, so pushing them again rebuilds transitions and outages in order. */
 	for (size_t i = h->len; i-- > 0;) {
 		const struct history_entry *e = history_get(h, i);
@@ -80,10 +201,17 @@ size_t history_rewind(struct history *h, int64_t at_ms)
 			keep[n++] = *e;
 	}
 	dropped = h->len - n;
-	history_clear(h);
-	for (size_t i = 0; i < n; i++)
-		history_push(h, &keep[i].snap, keep[i].at_ms);
+	history_reset(h);
+	for (size_t i = 0; i < n; i++) {
+		breaker_observe(h, keep[i].snap.breaker.state, keep[i].snap.breaker.state_since_ms,
+				keep[i].at_ms);
+		push_entry(h, &keep[i].snap, keep[i].at_ms);
+	}
 	free(keep);
+	/* Rows go back with the aggregate; which rows are current the next push says. */
+	for (size_t i = 0; i < h->nslots; i++)
+		rewind_row(h->slots[i].h, at_ms);
+	h->ncurrent = 0;
 	return dropped;
 }
 
@@ -114,16 +242,14 @@ static void transition_add(struct history *h, int64_t at_ms, enum breaker_state 
  * arrival time, but it can never place the change before the previous
  * snapshot, which still showed the old state.
  */
-static int64_t state_start_ms(const struct history *h, const struct metrics_snapshot *s,
-			      int64_t at_ms)
+static int64_t state_start_ms(const struct history *h, int64_t since_ms, int64_t at_ms)
 {
 	int64_t start = at_ms;
-	const struct history_entry *prev = history_get(h, 0);
 
-	if (s->breaker.state_since_ms >= 0)
-		start = at_ms - s->breaker.state_since_ms;
-	if (prev != NULL && prev->snap.breaker.state == h->last_state && start < prev->at_ms)
-		start = prev->at_ms;
+	if (since_ms >= 0)
+		start = at_ms - since_ms;
+	if (h->prev_at_ms != TIME_NONE && h->prev_state == h->last_state && start < h->prev_at_ms)
+		start = h->prev_at_ms;
 	return start;
 }
 
@@ -173,34 +299,77 @@ void history_note_transition(struct history *h, int64_t at_ms, enum breaker_stat
 	h->last_state = to;
 }
 
-static void breaker_observe(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
+/* Note the breaker state of a snapshot (state, stateSinceMs) that arrived at at_ms. */
+static void breaker_observe(struct history *h, enum breaker_state st, int64_t since_ms,
+			    int64_t at_ms)
 {
-	enum breaker_state st = s->breaker.state;
 	int64_t start;
 
-	if (st == BREAKER_UNKNOWN || st == h->last_state)
-		return;
-	start = state_start_ms(h, s, at_ms);
-	if (h->last_state == BREAKER_UNKNOWN) {
-		outage_first_seen(h, st, start, s->breaker.state_since_ms >= 0);
-	} else {
-		transition_add(h, start, h->last_state, st);
-		outage_transition(h, st, start);
+	if (st != BREAKER_UNKNOWN && st != h->last_state) {
+		start = state_start_ms(h, since_ms, at_ms);
+		if (h->last_state == BREAKER_UNKNOWN) {
+			outage_first_seen(h, st, start, since_ms >= 0);
+		} else {
+			transition_add(h, start, h->last_state, st);
+			outage_transition(h, st, start);
+		}
+		h->last_state = st;
 	}
-	h->last_state = st;
+	h->prev_state = st;
+	h->prev_at_ms = at_ms;
 }
+
+/* Store s (its aggregate: never its rows, which are not ours to keep) as the newest entry. */
+static void push_entry(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
+{
+	struct history_entry *e = &h->ring[h->head];
+
+	e->snap = *s;
+	e->snap.rows = NULL;
+	e->snap.nrows = e->snap.rows_cap = 0;
+	e->at_ms = at_ms;
+	h->head = (h->head + 1) % h->capacity;
+	if (h->len < h->capacity)
+		h->len++;
+}
+
+static void sample_add(struct history *h, const struct sample *smp)
+{
+	h->samples[h->samples_head] = *smp;
+	h->samples_head = (h->samples_head + 1) % h->samples_cap;
+	if (h->samples_len < h->samples_cap)
+		h->samples_len++;
+}
+
+static double error_rate_between(const struct history_entry *newer,
+				 const struct history_entry *older);
+
+/* A row history's sample of s, the entry just stored. */
+static void sample_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
+{
+	struct sample smp = {
+		.at_ms = at_ms, .since_ms = s->breaker.state_since_ms, .state = (uint8_t)s->breaker.state,
+	};
+
+	smp.v[SAMPLE_P50] = (float)s->latency.p50;
+	smp.v[SAMPLE_P95] = (float)s->latency.p95;
+	smp.v[SAMPLE_P99] = (float)s->latency.p99;
+	smp.v[SAMPLE_RPS] = (float)s->throughput.per_second;
+	smp.v[SAMPLE_ERR] = (float)error_rate_between(history_get(h, 0), history_get(h, 1));
+	sample_add(h, &smp);
+}
+
+static void rows_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
 
 void history_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
 {
 	/* Transitions look at the previous entry, so observe before storing. */
-	breaker_observe(h, s, at_ms);
-	h->ring[h->head] = (struct history_entry){ .snap = *s, .at_ms = at_ms };
-	/* The entry must not share s's rows, which are not ours to keep. */
-	h->ring[h->head].snap.rows = NULL;
-	h->ring[h->head].snap.nrows = h->ring[h->head].snap.rows_cap = 0;
-	h->head = (h->head + 1) % h->capacity;
-	if (h->len < h->capacity)
-		h->len++;
+	breaker_observe(h, s->breaker.state, s->breaker.state_since_ms, at_ms);
+	push_entry(h, s, at_ms);
+	if (h->samples != NULL)
+		sample_push(h, s, at_ms);
+	else
+		rows_push(h, s, at_ms);
 }
 
 /* A cumulative counter's change; a drop means a restart, counted from zero. */
@@ -350,12 +519,190 @@ static double field_value(const struct history *h, size_t i, enum history_field 
 	return NAN;
 }
 
+/* Where a row history keeps field among its samples, or -1. */
+static int sample_field(enum history_field field)
+{
+	switch (field) {
+	case HF_P50:
+		return SAMPLE_P50;
+	case HF_P95:
+		return SAMPLE_P95;
+	case HF_P99:
+		return SAMPLE_P99;
+	case HF_RPS:
+		return SAMPLE_RPS;
+	case HF_ERROR_RATE:
+		return SAMPLE_ERR;
+	case HF_P90:
+	case HF_P999:
+	case HF_AVG:
+	case HF_MAX:
+		break;
+	}
+	return -1;
+}
+
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max)
 {
-	size_t n = h->len < max ? h->len : max;
+	int k = h->samples != NULL ? sample_field(field) : -1;
+	size_t n;
 
+	if (k >= 0) {
+		n = h->samples_len < max ? h->samples_len : max;
+		for (size_t j = 0; j < n; j++)
+			out[j] = sample_get(h, n - 1 - j)->v[k];
+		return n;
+	}
+	n = h->len < max ? h->len : max;
 	/* The newest n entries, written oldest first. */
-	for (size_t k = 0; k < n; k++)
-		out[k] = field_value(h, n - 1 - k, field);
+	for (size_t j = 0; j < n; j++)
+		out[j] = field_value(h, n - 1 - j, field);
 	return n;
+}
+
+/*
+ * The row table. Slots are found by binary search in by_name; a push whose
+ * rows come in the order of the last one never searches.
+ */
+static int slot_cmp_name(const struct history *h, size_t slot, const char *name)
+{
+	return strcmp(h->slots[slot].name, name);
+}
+
+/* Position in by_name where name is or would go. */
+static size_t slot_search(const struct history *h, const char *name, bool *found)
+{
+	size_t lo = 0, hi = h->nslots;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = slot_cmp_name(h, h->by_name[mid], name);
+
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+/* Drop the row that left the snapshots longest ago, to make room for a new one. */
+static void slot_evict(struct history *h)
+{
+	size_t victim = SIZE_MAX, pos;
+	bool found;
+
+	for (size_t i = 0; i < h->nslots; i++)
+		if (h->slots[i].last_push < h->pushes &&
+		    (victim == SIZE_MAX || h->slots[i].last_push < h->slots[victim].last_push))
+			victim = i;
+	if (victim == SIZE_MAX)
+		fatal("history: more than %d rows at once", HISTORY_ROWS_KEPT);
+	pos = slot_search(h, h->slots[victim].name, &found);
+	memmove(&h->by_name[pos], &h->by_name[pos + 1], (h->nslots - pos - 1) * sizeof(size_t));
+	history_free(h->slots[victim].h);
+	/* The last slot moves into the hole; its references follow it. */
+	h->nslots--;
+	if (victim == h->nslots)
+		return;
+	h->slots[victim] = h->slots[h->nslots];
+	for (size_t i = 0; i < h->nslots; i++)
+		if (h->by_name[i] == h->nslots)
+			h->by_name[i] = victim;
+	for (size_t i = 0; i < h->current_cap; i++)
+		if (h->current[i] == h->nslots)
+			h->current[i] = victim;
+}
+
+static size_t slot_find_or_add(struct history *h, const char *name)
+{
+	bool found;
+	size_t pos = slot_search(h, name, &found), slot;
+
+	if (found)
+		return h->by_name[pos];
+	if (h->nslots == HISTORY_ROWS_KEPT) {
+		slot_evict(h);
+		pos = slot_search(h, name, &found);
+	}
+	if (h->nslots == h->slots_cap) {
+		h->slots_cap = h->slots_cap ? h->slots_cap * 2 : 16;
+		h->slots = xrealloc(h->slots, h->slots_cap * sizeof(*h->slots));
+		h->by_name = xrealloc(h->by_name, h->slots_cap * sizeof(*h->by_name));
+	}
+	slot = h->nslots++;
+	str_printf(h->slots[slot].name, sizeof(h->slots[slot].name), "%s", name);
+	h->slots[slot].h = history_new_row(h->row_series);
+	h->slots[slot].last_push = 0;
+	memmove(&h->by_name[pos + 1], &h->by_name[pos], (slot - pos) * sizeof(size_t));
+	h->by_name[pos] = slot;
+	return slot;
+}
+
+static void rows_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
+{
+	h->pushes++;
+	if (s->nrows > h->current_cap) {
+		h->current = xrealloc(h->current, s->nrows * sizeof(*h->current));
+		memset(&h->current[h->current_cap], 0, (s->nrows - h->current_cap) * sizeof(size_t));
+		h->current_cap = s->nrows;
+	}
+	for (size_t i = 0; i < s->nrows; i++) {
+		const char *name = s->rows[i].name;
+		size_t slot;
+
+		/* Row i of the last push, if it is still there (an eviction may have moved it). */
+		if (i < h->ncurrent && h->current[i] < h->nslots &&
+		    strcmp(h->slots[h->current[i]].name, name) == 0)
+			slot = h->current[i];
+		else
+			slot = slot_find_or_add(h, name);
+		h->current[i] = slot;
+		h->slots[slot].last_push = h->pushes;
+		history_push(h->slots[slot].h, &s->rows[i].snap, at_ms);
+	}
+	h->ncurrent = s->nrows;
+}
+
+size_t history_rows(const struct history *h)
+{
+	return h->ncurrent;
+}
+
+const char *history_row_name(const struct history *h, size_t i)
+{
+	return i < h->ncurrent ? h->slots[h->current[i]].name : NULL;
+}
+
+const struct history *history_row(const struct history *h, size_t i)
+{
+	return i < h->ncurrent ? h->slots[h->current[i]].h : NULL;
+}
+
+ptrdiff_t history_row_index(const struct history *h, const char *name)
+{
+	for (size_t i = 0; i < h->ncurrent; i++)
+		if (strcmp(h->slots[h->current[i]].name, name) == 0)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+void history_note_row_transition(struct history *h, const char *row, int64_t at_ms,
+				 enum breaker_state from, enum breaker_state to)
+{
+	char name[METRICS_NAME_LEN];
+	size_t slot;
+
+	if (h->samples != NULL)
+		return;
+	metrics_copy_text(name, sizeof(name), row);
+	if (name[0] == '\0')
+		return;
+	slot = slot_find_or_add(h, name);
+	history_note_transition(h->slots[slot].h, at_ms, from, to);
 }

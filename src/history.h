@@ -4,6 +4,22 @@
  * time for live sources, the record's time for replay), and what can be
  * derived only from several of them: counter deltas and resets, observed
  * circuit breaker transitions, recovery times and chart series.
+ *
+ * Rows. The ring holds the aggregate only. Each row of the snapshots pushed
+ * (matched by name) gets a history of its own, a row history, which
+ * answers every question below the same way (targets_evaluate takes one
+ * as it takes the aggregate's) but keeps less: its ring holds the newest
+ * two entries (enough for deltas and the newest values), and its chart
+ * series (P50, P95, P99, req/s, error rate) live in a compact ring of at
+ * most HISTORY_ROW_SERIES samples. A row history costs about 12 KB: 10 KB
+ * of series (40 bytes a sample), 0.8 KB for the two entries, 0.4 KB of
+ * transitions and the struct; 1,000 rows take about 12 MB, where a ring of
+ * 512 full 1,000-row snapshots would take 250 MB. A row that leaves the
+ * snapshots keeps its history (it may come back) until rows that left
+ * earlier have made room: at most HISTORY_ROWS_KEPT rows are remembered.
+ * Rewinding a row history keeps its series and breaker history before the
+ * point, but of its two entries only those before it: its deltas may need
+ * a snapshot to start again.
  */
 #ifndef RT_HISTORY_H
 #define RT_HISTORY_H
@@ -15,6 +31,10 @@
 #include "metrics.h"
 
 #define HISTORY_TRANSITIONS 16
+/* Chart samples a row history keeps (fewer if the history itself keeps fewer). */
+#define HISTORY_ROW_SERIES 256
+/* Row histories remembered, present and departed. */
+#define HISTORY_ROWS_KEPT (METRICS_ROWS_MAX + 512)
 
 struct history_entry {
 	struct metrics_snapshot snap;	/* the aggregate only: never has rows */
@@ -42,9 +62,12 @@ enum history_field {
 
 struct history;
 
-/* A ring holding the last capacity (>= 2) snapshots. Never returns NULL. */
+/*
+ * A ring holding the last capacity (>= 2) snapshots, and row histories of
+ * min(capacity, HISTORY_ROW_SERIES) chart samples. Never returns NULL.
+ */
 struct history *history_new(size_t capacity);
-void history_free(struct history *h);
+void history_free(struct history *h);	/* row histories too; NULL is fine */
 
 /*
  * Append a snapshot that arrived at at_ms; the oldest falls out when full.
@@ -52,7 +75,7 @@ void history_free(struct history *h);
  * snapshot would hold half a million rows); *s is not retained.
  */
 void history_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
-/* Forget all snapshots and transitions (the UI's reset key). */
+/* Forget all snapshots, transitions and rows (the UI's reset key). */
 void history_clear(struct history *h);
 /*
  * Drop the entries that arrived at or after at_ms, as when a recording is
@@ -61,6 +84,7 @@ void history_clear(struct history *h);
  */
 size_t history_rewind(struct history *h, int64_t at_ms);
 
+/* Entries held: up to the capacity, at most 2 in a row history. */
 size_t history_len(const struct history *h);
 /* Entry i counted back from the newest (0 = newest), or NULL past the end. */
 const struct history_entry *history_get(const struct history *h, size_t i);
@@ -104,7 +128,29 @@ double history_outage_age_s(const struct history *h, int64_t now_ms);
 /* Whether the outage's start was seen (or given by stateSinceMs), so its age is exact, not a lower bound. */
 bool history_outage_start_known(const struct history *h);
 
-/* Copy up to max values of field, oldest first (unknown values as NAN). */
+/*
+ * Copy up to max values of field, oldest first (unknown values as NAN). A
+ * row history has long series of HF_P50, HF_P95, HF_P99, HF_RPS and
+ * HF_ERROR_RATE; of the other fields only its newest two values.
+ */
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max);
+
+/*
+ * Rows of the newest snapshot pushed, in its order (0 when it had none).
+ * Row i's name and history stay valid until the next push, rewind or clear.
+ */
+size_t history_rows(const struct history *h);
+const char *history_row_name(const struct history *h, size_t i);
+const struct history *history_row(const struct history *h, size_t i);
+/* Position among history_rows() of the row named name, or -1. */
+ptrdiff_t history_row_index(const struct history *h, const char *name);
+
+/*
+ * history_note_transition for the row named row (sanitised like a row name
+ * first), whose history is made if it has none yet: a source may report a
+ * transition before the first snapshot that carries the row.
+ */
+void history_note_row_transition(struct history *h, const char *row, int64_t at_ms,
+				 enum breaker_state from, enum breaker_state to);
 
 #endif

@@ -2,11 +2,18 @@
  * The monitor ties a source's events to what every front end needs: the
  * history, the evaluation against targets, the recording, and the last
  * fault. Batch output and the screen both drive one; neither duplicates this.
+ *
+ * Rows: when the newest snapshot has rows, each is evaluated too (its own
+ * history, targets_evaluate_row) and the overall status is the worst of the
+ * router and its rows. monitor_rows() and monitor_row() give a front end
+ * everything a list of rows shows, in the snapshot's order (a list sorts
+ * for itself); the panels for one row read its eval, snap and hist.
  */
 #ifndef RT_MONITOR_H
 #define RT_MONITOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "history.h"
@@ -14,6 +21,23 @@
 #include "targets.h"
 
 struct recorder;
+
+/*
+ * One row as a list shows it. Pointers stay valid until the next
+ * monitor_handle() of a snapshot, monitor_update() or monitor_free().
+ */
+struct monitor_row {
+	const char *name;			/* unique in the snapshot, terminal-safe */
+	const struct metrics_snapshot *snap;	/* its newest values, as sent */
+	const struct history *hist;		/* its history (see history.h: row histories) */
+	struct evaluation eval;			/* against its targets (targets_evaluate_row) */
+	/* The list's columns; NAN when unknown (percentiles without data too). */
+	enum breaker_state state;
+	double state_age_s;			/* time in that state */
+	double rps, p50, p95, p99;
+	double error_pct;			/* of the last interval, as history_error_rate */
+	enum target_status status;		/* eval.overall */
+};
 
 struct monitor {
 	struct source *src;
@@ -29,7 +53,11 @@ struct monitor {
 	bool ended;			/* the source sent SOURCE_END */
 	struct metrics_snapshot latest;	/* the newest snapshot, rows included; owned */
 	bool have_latest;
-	int64_t start_ms;		/* source clock at monitor_init(): batch lines count from here */
+	struct monitor_row *rows;	/* one per row of latest, in its order */
+	size_t nrows, rows_cap;
+	int64_t start_ms;		/* source clock at monitor_init() (or at the first record, when
+					 * the clock was not known then): batch lines count from here */
+	bool start_known;
 };
 
 /* Set up *m; history keeps history_capacity snapshots. rec may be NULL. */
@@ -44,8 +72,20 @@ void monitor_free(struct monitor *m);
  */
 enum source_event_kind monitor_handle(struct monitor *m, const struct source_event *ev);
 
-/* Re-evaluate targets at mono_ms (stale data turns UNKNOWN). */
+/* Re-evaluate targets at mono_ms (stale data turns UNKNOWN), the rows' too. */
 void monitor_update(struct monitor *m, int64_t mono_ms);
+
+/*
+ * The status of the whole: the worst of eval.overall (the router's own
+ * targets) and every row's. What exit statuses and "overall" report.
+ */
+enum target_status monitor_status(const struct monitor *m);
+
+/* Rows of the newest snapshot (0 without rows), and row i of them, or NULL past the end. */
+size_t monitor_rows(const struct monitor *m);
+const struct monitor_row *monitor_row(const struct monitor *m, size_t i);
+/* Position of the row named name, or -1: how a selection follows its row when the list changes. */
+ptrdiff_t monitor_row_find(const struct monitor *m, const char *name);
 
 /*
  * The newest snapshot with its rows, or NULL before the first. It belongs

@@ -7,10 +7,16 @@
  * Unknown values are n/a in text, null in json, empty in csv and left out of
  * nagios perfdata; never zero.
  *
- * Every text from outside (a router's words, the source's description with
- * a URL or file name in it) leaves through the sanitising funnel
- * (sanitize.h); the nagios line's text without '|', its perfdata labels
- * quoted as the monitoring-plugin guidelines say.
+ * Rows (monitor_rows) follow the router in the snapshot's order: a table
+ * under the text line or report, a "rows" array in json, a line per row in
+ * csv (the router's line has an empty row column), and in nagios the
+ * failing rows in the message and perfdata per row. The status reported
+ * everywhere is monitor_status(): the worst of the router and its rows.
+ *
+ * Every text from outside (a router's words and row names, the source's
+ * description with a URL or file name in it) leaves through the sanitising
+ * funnel (sanitize.h); the nagios line's text without '|', its perfdata
+ * labels quoted as the monitoring-plugin guidelines say.
  */
 #include "output.h"
 
@@ -18,6 +24,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sanitize.h"
@@ -26,6 +33,10 @@
 #define NUM_LEN 32
 #define NAGIOS_TEXT_LEN 1024
 #define NAGIOS_LABEL_LEN 128
+/* Widest name column of the text table; longer names overflow it. */
+#define NAME_COL_MAX 24
+/* Rows a nagios message names before it only counts the rest. */
+#define NAGIOS_ROWS_NAMED 5
 
 int output_format_parse(const char *name, enum output_format *out)
 {
@@ -140,7 +151,56 @@ static void output_text_line(FILE *out, const struct monitor *m)
 	for (int i = 0; i < TARGET_COUNT; i++)
 		fprintf(out, " %s %s", target_key((enum target_id)i),
 			target_status_name(m->eval.t[i].status));
-	fprintf(out, " => %s\n", target_status_name(m->eval.overall));
+	fprintf(out, " => %s\n", target_status_name(monitor_status(m)));
+}
+
+/* "12s", "4m12s", "3h05m", or "n/a". */
+static const char *fmt_age(char *buf, double s)
+{
+	long long n;
+
+	if (isnan(s) || s < 0) {
+		str_printf(buf, NUM_LEN, "n/a");
+		return buf;
+	}
+	n = (long long)s;
+	if (n < 60)
+		str_printf(buf, NUM_LEN, "%llds", n);
+	else if (n < 3600)
+		str_printf(buf, NUM_LEN, "%lldm%02llds", n / 60, n % 60);
+	else
+		str_printf(buf, NUM_LEN, "%lldh%02lldm", n / 3600, n / 60 % 60);
+	return buf;
+}
+
+/* The rows under the router, one table line each, in the snapshot's order. */
+static void output_rows_table(FILE *out, const struct monitor *m, const char *indent)
+{
+	size_t n = monitor_rows(m);
+	int w = 4;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(monitor_row(m, i)->name);
+
+		if ((int)len > w)
+			w = len > NAME_COL_MAX ? NAME_COL_MAX : (int)len;
+	}
+	fprintf(out, "%s%-*s  %-9s %6s %8s %8s %8s %8s %6s  %s\n", indent, w, "ROW", "BREAKER", "FOR",
+		"REQ/S", "P50", "P95", "P99", "ERR %", "STATUS");
+	for (size_t i = 0; i < n; i++) {
+		const struct monitor_row *r = monitor_row(m, i);
+		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], d[NUM_LEN], e[NUM_LEN], f[NUM_LEN];
+		char name[METRICS_NAME_LEN];
+
+		sanitize_copy(name, sizeof(name), r->name, 0);
+		fprintf(out, "%s%-*s  %-9s %6s %8s %8s %8s %8s %6s  %s\n", indent, w, name,
+			breaker_state_name(r->state), fmt_age(a, r->state_age_s),
+			fmt_human(b, r->rps, "n/a"), fmt_human(c, r->p50, "n/a"),
+			fmt_human(d, r->p95, "n/a"), fmt_human(e, r->p99, "n/a"),
+			fmt_human(f, r->error_pct, "n/a"), target_status_name(r->status));
+	}
 }
 
 static void output_text_target(FILE *out, const struct monitor *m, enum target_id id)
@@ -190,7 +250,12 @@ static void output_text_report(FILE *out, const struct monitor *m)
 	fprintf(out, "targets\n");
 	for (int i = 0; i < TARGET_COUNT; i++)
 		output_text_target(out, m, (enum target_id)i);
-	fprintf(out, "overall     %s\n", target_status_name(m->eval.overall));
+	if (monitor_rows(m) > 0) {
+		fprintf(out, "router      %s\n", target_status_name(m->eval.overall));
+		fprintf(out, "rows        %zu\n", monitor_rows(m));
+		output_rows_table(out, m, "  ");
+	}
+	fprintf(out, "overall     %s\n", target_status_name(monitor_status(m)));
 }
 
 static void json_add_number(cJSON *obj, const char *name, double v)
@@ -201,30 +266,68 @@ static void json_add_number(cJSON *obj, const char *name, double v)
 		cJSON_AddNumberToObject(obj, name, v);
 }
 
-static void output_json(FILE *out, const struct monitor *m)
+/* {"p95":{"value":..,"limit":..,"status":..},...} for an evaluation against limits. */
+static cJSON *json_targets(const struct evaluation *ev, const double *limit)
 {
-	struct metrics_snapshot copy;
-	int64_t t;
-	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
-	cJSON *root = cJSON_CreateObject(), *targets = cJSON_CreateObject(), *metrics = metrics_to_cjson(s);
-	char *text;
+	cJSON *targets = cJSON_CreateObject();
 
-	if (root == NULL || targets == NULL || metrics == NULL)
+	if (targets == NULL)
 		fatal("out of memory");
-	cJSON_AddNumberToObject(root, "t", (double)t);
-	cJSON_AddItemToObject(root, "metrics", metrics);
 	for (int i = 0; i < TARGET_COUNT; i++) {
 		cJSON *one = cJSON_CreateObject();
 
 		if (one == NULL)
 			fatal("out of memory");
-		json_add_number(one, "value", m->eval.t[i].value);
-		json_add_number(one, "limit", m->targets->limit[i]);
-		cJSON_AddStringToObject(one, "status", target_status_name(m->eval.t[i].status));
+		json_add_number(one, "value", ev->t[i].value);
+		json_add_number(one, "limit", limit[i]);
+		cJSON_AddStringToObject(one, "status", target_status_name(ev->t[i].status));
 		cJSON_AddItemToObject(targets, target_key((enum target_id)i), one);
 	}
-	cJSON_AddItemToObject(root, "targets", targets);
-	cJSON_AddStringToObject(root, "status", target_status_name(m->eval.overall));
+	return targets;
+}
+
+/* Each row: its name, its snapshot (percentiles without data left out) and its evaluation. */
+static void json_rows(cJSON *root, const struct monitor *m)
+{
+	cJSON *rows;
+
+	if (monitor_rows(m) == 0)
+		return;
+	cJSON_AddStringToObject(root, "routerStatus", target_status_name(m->eval.overall));
+	rows = cJSON_AddArrayToObject(root, "rows");
+	if (rows == NULL)
+		fatal("out of memory");
+	for (size_t i = 0; i < monitor_rows(m); i++) {
+		const struct monitor_row *r = monitor_row(m, i);
+		struct metrics_snapshot s = *r->snap;	/* a rowless copy: owns nothing */
+		cJSON *one = cJSON_CreateObject();
+
+		if (one == NULL)
+			fatal("out of memory");
+		metrics_latency_mask(&s.latency);
+		cJSON_AddStringToObject(one, "name", r->name);
+		cJSON_AddItemToObject(one, "metrics", metrics_to_cjson(&s));
+		cJSON_AddItemToObject(one, "targets", json_targets(&r->eval, r->eval.limits.limit));
+		cJSON_AddStringToObject(one, "status", target_status_name(r->status));
+		cJSON_AddItemToArray(rows, one);
+	}
+}
+
+static void output_json(FILE *out, const struct monitor *m)
+{
+	struct metrics_snapshot copy;
+	int64_t t;
+	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
+	cJSON *root = cJSON_CreateObject(), *metrics = metrics_to_cjson(s);
+	char *text;
+
+	if (root == NULL || metrics == NULL)
+		fatal("out of memory");
+	cJSON_AddNumberToObject(root, "t", (double)t);
+	cJSON_AddItemToObject(root, "metrics", metrics);
+	cJSON_AddItemToObject(root, "targets", json_targets(&m->eval, m->targets->limit));
+	cJSON_AddStringToObject(root, "status", target_status_name(monitor_status(m)));
+	json_rows(root, m);
 	sanitize_cjson(root);
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -234,36 +337,72 @@ static void output_json(FILE *out, const struct monitor *m)
 	cJSON_free(text);
 }
 
-static void output_csv(FILE *out, const struct monitor *m, bool first)
+/* A csv field: as is, or quoted (quotes doubled) when it holds a comma, quote or space. */
+static void csv_field(FILE *out, const char *raw)
 {
-	struct metrics_snapshot copy;
-	int64_t t;
-	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
+	char text[METRICS_NAME_LEN];
+
+	sanitize_copy(text, sizeof(text), raw, 0);
+	if (strpbrk(text, ",\" ") == NULL) {
+		fputs(text, out);
+		return;
+	}
+	fputc('"', out);
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* One csv line: the router's (row NULL, status the worst of all) or a row's. */
+static void csv_line(FILE *out, int64_t t, const char *row, const struct metrics_snapshot *s,
+		     double error_pct, const struct evaluation *ev, enum target_status status)
+{
 	const double nums[] = {
 		s->latency.p50, s->latency.p90, s->latency.p95, s->latency.p99,
-		s->throughput.per_second, output_error_pct(m),
+		s->throughput.per_second, error_pct,
 	};
 	const int64_t counts[] = {
 		s->errors.breaker_trips, s->errors.rate_limited, s->errors.timeouts, s->errors.failures,
 	};
 	char buf[NUM_LEN];
 
-	if (first) {
-		/* Column names are identifiers: no '-' (error-rate's key) in them. */
-		_Static_assert(TARGET_COUNT == 5, "the csv header names every target");
-		fputs("t_ms,breaker,p50_ms,p90_ms,p95_ms,p99_ms,rps,error_rate_pct,"
-		      "breaker_trips,rate_limited,timeouts,failures,p95_status,p99_status,"
-		      "throughput_status,error_rate_status,recovery_status,status\n", out);
-	}
-	fprintf(out, "%" PRId64 ",%s", t, s->breaker.state == BREAKER_UNKNOWN ? "" :
+	fprintf(out, "%" PRId64 ",", t);
+	csv_field(out, row != NULL ? row : "");
+	fprintf(out, ",%s", s->breaker.state == BREAKER_UNKNOWN ? "" :
 		breaker_state_name(s->breaker.state));
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		fprintf(out, ",%s", fmt_exact(buf, nums[i]));
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
 		fprintf(out, ",%s", fmt_count(buf, counts[i], ""));
 	for (int i = 0; i < TARGET_COUNT; i++)
-		fprintf(out, ",%s", target_status_name(m->eval.t[i].status));
-	fprintf(out, ",%s\n", target_status_name(m->eval.overall));
+		fprintf(out, ",%s", target_status_name(ev->t[i].status));
+	fprintf(out, ",%s\n", target_status_name(status));
+}
+
+static void output_csv(FILE *out, const struct monitor *m, bool first)
+{
+	struct metrics_snapshot copy;
+	int64_t t;
+	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
+
+	if (first) {
+		/* Column names are identifiers: no '-' (error-rate's key) in them. */
+		_Static_assert(TARGET_COUNT == 5, "the csv header names every target");
+		fputs("t_ms,row,breaker,p50_ms,p90_ms,p95_ms,p99_ms,rps,error_rate_pct,"
+		      "breaker_trips,rate_limited,timeouts,failures,p95_status,p99_status,"
+		      "throughput_status,error_rate_status,recovery_status,status\n", out);
+	}
+	csv_line(out, t, NULL, s, output_error_pct(m), &m->eval, monitor_status(m));
+	for (size_t i = 0; i < monitor_rows(m); i++) {
+		const struct monitor_row *r = monitor_row(m, i);
+		struct metrics_snapshot rs = *r->snap;	/* a rowless copy: owns nothing */
+
+		metrics_latency_mask(&rs.latency);
+		csv_line(out, t, r->name, &rs, r->error_pct, &r->eval, r->status);
+	}
 }
 
 static const char *nagios_word(enum target_status st)
@@ -297,44 +436,98 @@ static void text_append(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The targets that decided the overall status, e.g. "throughput 0.032 req/s (limit > 100)". */
-static void nagios_summary(char *buf, size_t len, const struct monitor *m)
+/*
+ * The targets of one evaluation (the router's, or a row's with its name
+ * before each) whose status is st, e.g. "search p99 1000.0 ms (limit < 500)".
+ * Returns how many were written after the shown ones before.
+ */
+static int nagios_targets(char *out, size_t len, const char *row, const struct evaluation *ev,
+			  enum target_status st, int shown)
 {
-	int shown = 0;
 	char num[NUM_LEN], lim[NUM_LEN];
+	int n = 0;
 
 	for (int i = 0; i < TARGET_COUNT; i++) {
-		const struct target_result *r = &m->eval.t[i];
+		const struct target_result *r = &ev->t[i];
 		enum target_id id = (enum target_id)i;
 
-		if (m->eval.overall == STATUS_OK || r->status != m->eval.overall)
+		if (r->status != st)
 			continue;
-		text_append(buf, len, "%s%s ", shown++ ? ", " : "", target_key(id));
+		text_append(out, len, "%s%s%s%s ", shown + n++ ? ", " : "", row != NULL ? row : "",
+			    row != NULL ? " " : "", target_key(id));
 		if (isnan(r->value))
-			text_append(buf, len, "n/a (%s)", r->note != NULL ? r->note : "no data");
+			text_append(out, len, "n/a (%s)", r->note != NULL ? r->note : "no data");
 		else
-			text_append(buf, len, "%s%s%s (limit %s %s)", fmt_human(num, r->value, "n/a"),
+			text_append(out, len, "%s%s%s (limit %s %s)", fmt_human(num, r->value, "n/a"),
 				    target_unit_sep(id), target_unit(id),
 				    target_is_upper_bound(id) ? "<" : ">",
-				    fmt_exact(lim, m->targets->limit[id]));
+				    fmt_exact(lim, ev->limits.limit[id]));
 	}
-	if (shown == 0)
-		text_append(buf, len, "%s", m->eval.overall == STATUS_OK ? "all targets met" : "no data");
+	return n;
 }
+
+/*
+ * What decided the status: the router's targets in that state, then those
+ * of the first few rows in it (the rest counted), e.g. "throughput 0.032
+ * req/s (limit > 100), search p99 1000.0 ms (limit < 500)".
+ */
+static void nagios_summary(char *out, size_t len, const struct monitor *m)
+{
+	enum target_status st = monitor_status(m);
+	struct evaluation router = m->eval;
+	size_t rows_named = 0, rows_more = 0;
+	int shown = 0;
+
+	/* The router's limits are the target set's (hand-made evaluations carry none). */
+	memcpy(router.limits.limit, m->targets->limit, sizeof(router.limits.limit));
+	if (st != STATUS_OK)
+		shown += nagios_targets(out, len, NULL, &router, st, shown);
+	for (size_t i = 0; st != STATUS_OK && i < monitor_rows(m); i++) {
+		const struct monitor_row *r = monitor_row(m, i);
+
+		if (r->status != st)
+			continue;
+		if (rows_named == NAGIOS_ROWS_NAMED) {
+			rows_more++;
+			continue;
+		}
+		rows_named++;
+		shown += nagios_targets(out, len, r->name, &r->eval, st, shown);
+	}
+	if (rows_more > 0)
+		text_append(out, len, ", and %zu more row%s", rows_more, rows_more > 1 ? "s" : "");
+	if (shown == 0)
+		text_append(out, len, "%s", st == STATUS_OK ? "all targets met" : "no data");
+}
+
+/*
+ * Perfdata with plugin thresholds: warn where the warn band starts, crit at
+ * the limit; lower bounds use the "N:" range form (alert below N).
+ */
+static const struct {
+	enum target_id id;
+	const char *label, *uom;
+} nagios_perf[] = {
+	{ TARGET_P95, "p95", "ms" }, { TARGET_P99, "p99", "ms" },
+	{ TARGET_THROUGHPUT, "rps", "" }, { TARGET_ERROR_RATE, "error_rate", "%" },
+	{ TARGET_RECOVERY, "recovery", "s" },
+};
 
 /*
  * A perfdata label as the plugin guidelines write it: in single quotes, a
  * quote inside doubled, no '=' (it ends the label) and nothing the funnel
- * would not pass in plugin output. Row names from routers come through here.
+ * would not pass in plugin output: "'p95'" for the router, "'search p95'"
+ * for a row. Row names from routers come through here.
  */
-static const char *nagios_label(char *buf, size_t len, const char *text)
+static const char *nagios_label(char *buf, size_t len, const char *row, const char *label)
 {
-	char clean[NAGIOS_LABEL_LEN];
+	char clean[NAGIOS_LABEL_LEN], text[NAGIOS_LABEL_LEN + 16];
 	size_t out = 0;
 
-	sanitize_copy(clean, sizeof(clean), text, SANITIZE_PLUGIN);
+	sanitize_copy(clean, sizeof(clean), row != NULL ? row : "", SANITIZE_PLUGIN);
+	str_printf(text, sizeof(text), "%s%s%s", clean, row != NULL ? " " : "", label);
 	buf[out++] = '\'';
-	for (const char *p = clean; *p != '\0' && out + 3 < len; p++) {
+	for (const char *p = text; *p != '\0' && out + 3 < len; p++) {
 		if (*p == '\'')
 			buf[out++] = '\'';
 		buf[out++] = *p == '=' ? '_' : *p;
@@ -344,35 +537,39 @@ static const char *nagios_label(char *buf, size_t len, const char *text)
 	return buf;
 }
 
-/*
- * Perfdata with plugin thresholds: warn where the warn band starts, crit at
- * the limit; lower bounds use the "N:" range form (alert below N).
- */
-static void nagios_perfdata(FILE *out, const struct monitor *m)
+/* The perfdata of one evaluation; *sep is " |" before the first item, "" after. */
+static void nagios_perf_items(FILE *out, const char *row, const struct evaluation *ev,
+			      const double *limit, double band, const char **sep)
 {
-	static const struct {
-		enum target_id id;
-		const char *label, *uom;
-	} perf[] = {
-		{ TARGET_P95, "p95", "ms" }, { TARGET_P99, "p99", "ms" },
-		{ TARGET_THROUGHPUT, "rps", "" }, { TARGET_ERROR_RATE, "error_rate", "%" },
-		{ TARGET_RECOVERY, "recovery", "s" },
-	};
-	const char *sep = " |";
-
-	for (size_t i = 0; i < sizeof(perf) / sizeof(perf[0]); i++) {
-		enum target_id id = perf[i].id;
-		double v = m->eval.t[id].value, lim = m->targets->limit[id];
+	for (size_t i = 0; i < sizeof(nagios_perf) / sizeof(nagios_perf[0]); i++) {
+		enum target_id id = nagios_perf[i].id;
+		double v = ev->t[id].value, lim = limit[id];
 		bool upper = target_is_upper_bound(id);
-		double warn = upper ? lim * (1.0 - m->targets->warn_band) : lim * (1.0 + m->targets->warn_band);
-		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], label[NAGIOS_LABEL_LEN + 8];
+		double warn = upper ? lim * (1.0 - band) : lim * (1.0 + band);
+		char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lab[2 * NAGIOS_LABEL_LEN + 40];
 
 		if (isnan(v) || isinf(v))
 			continue;
-		fprintf(out, "%s %s=%s%s;%s%s;%s%s", sep, nagios_label(label, sizeof(label), perf[i].label),
-			fmt_exact(a, v), perf[i].uom,
-			fmt_exact(b, warn), upper ? "" : ":", fmt_exact(c, lim), upper ? "" : ":");
-		sep = "";
+		fprintf(out, "%s %s=%s%s", *sep, nagios_label(lab, sizeof(lab), row, nagios_perf[i].label),
+			fmt_exact(a, v), nagios_perf[i].uom);
+		/* No target, no thresholds. */
+		if (!isnan(lim))
+			fprintf(out, ";%s%s;%s%s", fmt_exact(b, warn), upper ? "" : ":",
+				fmt_exact(c, lim), upper ? "" : ":");
+		*sep = "";
+	}
+}
+
+static void nagios_perfdata(FILE *out, const struct monitor *m)
+{
+	const char *sep = " |";
+
+	nagios_perf_items(out, NULL, &m->eval, m->targets->limit, m->targets->warn_band, &sep);
+	for (size_t i = 0; i < monitor_rows(m); i++) {
+		const struct monitor_row *r = monitor_row(m, i);
+
+		nagios_perf_items(out, r->name, &r->eval, r->eval.limits.limit,
+				  r->eval.limits.warn_band, &sep);
 	}
 }
 
@@ -387,7 +584,7 @@ static void output_nagios(FILE *out, const struct monitor *m)
 	text_append(text, sizeof(text), "; breaker %s", breaker_state_name(s->breaker.state));
 	/* Everything before the '|' is text; none of it may hold one. */
 	sanitize_in_place(text, SANITIZE_PLUGIN);
-	fprintf(out, "ROUTERTOP %s - %s", nagios_word(m->eval.overall), text);
+	fprintf(out, "ROUTERTOP %s - %s", nagios_word(monitor_status(m)), text);
 	nagios_perfdata(out, m);
 	fputc('\n', out);
 }
@@ -397,6 +594,7 @@ void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bo
 	switch (fmt) {
 	case FORMAT_TEXT:
 		output_text_line(out, m);
+		output_rows_table(out, m, "  ");
 		break;
 	case FORMAT_JSON:
 		output_json(out, m);

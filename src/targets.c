@@ -72,6 +72,7 @@ static const struct {
 
 void targets_defaults(struct target_set *ts)
 {
+	memset(ts, 0, sizeof(*ts));
 	ts->limit[TARGET_P95] = 150.0;
 	ts->limit[TARGET_P99] = 500.0;
 	ts->limit[TARGET_THROUGHPUT] = 100.0;
@@ -133,11 +134,49 @@ static int value_parse(const struct key_spec *k, const char *text, double *out)
 	return 0;
 }
 
+/* The targets of the row named name (shown as metrics_copy_text shows it), made if new; NULL when full. */
+static struct target_row *row_targets(struct target_set *ts, const char *name)
+{
+	char shown[METRICS_NAME_LEN];
+	struct target_row *r;
+
+	metrics_copy_text(shown, sizeof(shown), name);
+	for (size_t i = 0; i < ts->nrows; i++)
+		if (strcmp(ts->rows[i].row, shown) == 0)
+			return &ts->rows[i];
+	if (ts->nrows == TARGETS_ROWS_MAX)
+		return NULL;
+	r = &ts->rows[ts->nrows++];
+	memcpy(r->row, shown, sizeof(shown));
+	for (int i = 0; i < TARGET_COUNT; i++)
+		r->limit[i] = NAN;
+	r->warn_band = NAN;
+	return r;
+}
+
+/* Split "ROW:KEY" at its last ':' into *row (NULL if there is none) and the key. */
+static char *key_split(char *key, char **row, char *err, size_t errlen)
+{
+	char *colon = strrchr(key, ':');
+
+	*row = NULL;
+	if (colon == NULL)
+		return key;
+	*colon = '\0';
+	*row = trim(key);
+	if (**row == '\0') {
+		str_printf(err, errlen, "missing row name before ':%s'", trim(colon + 1));
+		return NULL;
+	}
+	return trim(colon + 1);
+}
+
 int targets_set(struct target_set *ts, const char *assignment, char *err, size_t errlen)
 {
 	char buf[TARGETS_LINE_MAX + 1];
-	char *eq, *key, *value;
+	char *eq, *key, *value, *row;
 	const struct key_spec *k;
+	struct target_row *rt = NULL;
 	double v;
 
 	if (strlen(assignment) > TARGETS_LINE_MAX) {
@@ -151,22 +190,55 @@ int targets_set(struct target_set *ts, const char *assignment, char *err, size_t
 		return -1;
 	}
 	*eq = '\0';
-	key = trim(buf);
 	value = trim(eq + 1);
+	key = key_split(trim(buf), &row, err, errlen);
+	if (key == NULL)
+		return -1;
 	k = key_find(key);
 	if (k == NULL) {
 		str_printf(err, errlen, "unknown target key \"%s\" (known: " KNOWN_KEYS ")", key);
 		return -1;
 	}
 	if (value_parse(k, value, &v) != 0) {
-		str_printf(err, errlen, "%s: bad value \"%s\" (expected %s)", k->key, value, k->expect);
+		str_printf(err, errlen, "%s%s%s: bad value \"%s\" (expected %s)", row != NULL ? row : "",
+			   row != NULL ? ":" : "", k->key, value, k->expect);
 		return -1;
 	}
+	if (row != NULL) {
+		rt = row_targets(ts, row);
+		if (rt == NULL) {
+			str_printf(err, errlen, "%s: too many rows with targets (at most %d)", row,
+				   TARGETS_ROWS_MAX);
+			return -1;
+		}
+	}
 	if (k->id == KEY_WARN)
-		ts->warn_band = v / 100.0;
+		*(rt != NULL ? &rt->warn_band : &ts->warn_band) = v / 100.0;
 	else
-		ts->limit[k->id] = v;
+		*(rt != NULL ? &rt->limit[k->id] : &ts->limit[k->id]) = v;
 	return 0;
+}
+
+void targets_limits(const struct target_set *ts, const char *row, struct target_limits *out)
+{
+	const struct target_row *rt = NULL;
+
+	memcpy(out->limit, ts->limit, sizeof(out->limit));
+	out->warn_band = ts->warn_band;
+	if (row == NULL)
+		return;
+	/* Throughput is the router's: a row has none unless one is set for it. */
+	out->limit[TARGET_THROUGHPUT] = NAN;
+	for (size_t i = 0; i < ts->nrows && rt == NULL; i++)
+		if (strcmp(ts->rows[i].row, row) == 0)
+			rt = &ts->rows[i];
+	if (rt == NULL)
+		return;
+	for (int i = 0; i < TARGET_COUNT; i++)
+		if (!isnan(rt->limit[i]))
+			out->limit[i] = rt->limit[i];
+	if (!isnan(rt->warn_band))
+		out->warn_band = rt->warn_band;
 }
 
 /* Apply one line of a targets file; a comment or blank line is skipped. */
@@ -241,10 +313,15 @@ static enum target_status grade(double value, double limit, double band, bool up
 	return value <= limit * (1.0 + band) + tol ? STATUS_WARN : STATUS_OK;
 }
 
-static void result_value(const struct target_set *ts, enum target_id id, double value,
+static void result_value(const struct target_limits *ts, enum target_id id, double value,
 			 struct target_result *r)
 {
 	r->value = value;
+	if (isnan(ts->limit[id])) {
+		r->status = STATUS_OK;
+		r->note = "no target";
+		return;
+	}
 	if (isnan(value)) {
 		r->status = STATUS_UNKNOWN;
 		r->note = "no data";
@@ -261,7 +338,7 @@ static void result_value(const struct target_set *ts, enum target_id id, double 
  * graded by its age so far (a lower bound when its start was not seen); a
  * closed breaker that never tripped is fine.
  */
-static void evaluate_recovery(const struct target_set *ts, const struct history *h,
+static void evaluate_recovery(const struct target_limits *ts, const struct history *h,
 			      int64_t now_ms, struct target_result *r)
 {
 	enum breaker_state st = history_get(h, 0)->snap.breaker.state;
@@ -323,22 +400,27 @@ static enum target_status overall_of(const struct evaluation *ev)
 static void mark_all(struct evaluation *out, const char *note)
 {
 	for (int i = 0; i < TARGET_COUNT; i++) {
+		/* No target stays no target, whatever the data. */
+		if (isnan(out->limits.limit[i]))
+			continue;
 		out->t[i].status = STATUS_UNKNOWN;
 		out->t[i].note = note;
 	}
 }
 
-void targets_evaluate(const struct target_set *ts, const struct history *h,
-		      int64_t now_ms, int64_t interval_ms, struct evaluation *out)
+static void evaluate_limits(const struct target_limits *ts, const struct history *h,
+			    int64_t now_ms, int64_t interval_ms, struct evaluation *out)
 {
 	const struct history_entry *e = history_get(h, 0);
 	const struct metrics_latency *l;
 
 	memset(out, 0, sizeof(*out));
+	out->limits = *ts;
 	for (int i = 0; i < TARGET_COUNT; i++)
 		out->t[i].value = NAN;
 	if (e == NULL) {
-		mark_all(out, "no data");
+		for (int i = 0; i < TARGET_COUNT; i++)
+			result_value(ts, (enum target_id)i, NAN, &out->t[i]);
 		out->overall = STATUS_UNKNOWN;
 		return;
 	}
@@ -355,6 +437,33 @@ void targets_evaluate(const struct target_set *ts, const struct history *h,
 		mark_all(out, "stale");
 	}
 	out->overall = overall_of(out);
+}
+
+void targets_evaluate(const struct target_set *ts, const struct history *h,
+		      int64_t now_ms, int64_t interval_ms, struct evaluation *out)
+{
+	struct target_limits lim;
+
+	targets_limits(ts, NULL, &lim);
+	evaluate_limits(&lim, h, now_ms, interval_ms, out);
+}
+
+void targets_evaluate_row(const struct target_set *ts, const char *row, const struct history *h,
+			  int64_t now_ms, int64_t interval_ms, struct evaluation *out)
+{
+	struct target_limits lim;
+
+	targets_limits(ts, row, &lim);
+	evaluate_limits(&lim, h, now_ms, interval_ms, out);
+}
+
+enum target_status target_status_worst(enum target_status a, enum target_status b)
+{
+	static const int rank[] = {
+		[STATUS_OK] = 0, [STATUS_UNKNOWN] = 1, [STATUS_WARN] = 2, [STATUS_FAIL] = 3,
+	};
+
+	return rank[a] >= rank[b] ? a : b;
 }
 
 const char *target_key(enum target_id id)

@@ -2,6 +2,8 @@
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "check_run.h"
 #include "history.h"
@@ -499,6 +501,228 @@ START_TEST(test_series_error_rate)
 }
 END_TEST
 
+/* --- Rows --- */
+
+/* Push a snapshot whose rows are named by the letters of names, each with p95 = base + position. */
+static void push_rows(struct history *h, const char *names, double base, int64_t at_ms)
+{
+	struct metrics_snapshot s;
+
+	metrics_init(&s);
+	for (const char *p = names; *p != '\0'; p++) {
+		char name[2] = { *p, '\0' };
+
+		metrics_row_add(&s, name)->snap.latency.p95 = base + (double)(p - names);
+	}
+	history_push(h, &s, at_ms);
+	metrics_free(&s);
+}
+
+static const struct history *row_named(const struct history *h, const char *name)
+{
+	ptrdiff_t i = history_row_index(h, name);
+
+	return i < 0 ? NULL : history_row(h, (size_t)i);
+}
+
+START_TEST(test_rows_follow_names)
+{
+	struct history *h = history_new(8);
+	double out[8];
+
+	ck_assert_uint_eq(history_rows(h), 0);
+	ck_assert_ptr_null(history_row(h, 0));
+	push_rows(h, "abc", 10, 1000);
+	push_rows(h, "ca", 20, 2000);
+	push_rows(h, "bac", 30, 3000);
+	/* The rows of the newest push, in its order. */
+	ck_assert_uint_eq(history_rows(h), 3);
+	ck_assert_str_eq(history_row_name(h, 0), "b");
+	ck_assert_str_eq(history_row_name(h, 2), "c");
+	ck_assert_ptr_null(history_row_name(h, 3));
+	ck_assert_int_eq(history_row_index(h, "c"), 2);
+	ck_assert_int_eq(history_row_index(h, "z"), -1);
+	/* Each row's history is its own, matched by name whatever the order. */
+	ck_assert_uint_eq(history_series(row_named(h, "a"), HF_P95, out, 8), 3);
+	ck_assert_double_eq(out[0], 10);
+	ck_assert_double_eq(out[1], 21);
+	ck_assert_double_eq(out[2], 31);
+	/* b left and came back: two samples, its history kept. */
+	ck_assert_uint_eq(history_series(row_named(h, "b"), HF_P95, out, 8), 2);
+	ck_assert_double_eq(out[0], 11);
+	ck_assert_double_eq(out[1], 30);
+	ck_assert_int_eq(history_get(row_named(h, "b"), 1)->at_ms, 1000);
+	ck_assert_uint_eq(history_series(row_named(h, "c"), HF_P95, out, 8), 3);
+	ck_assert_double_eq(out[1], 20);
+	/* A row history keeps two entries; the router's ring is rowless. */
+	ck_assert_uint_eq(history_len(row_named(h, "a")), 2);
+	ck_assert_ptr_null(history_get(row_named(h, "a"), 2));
+	ck_assert_uint_eq(history_get(h, 0)->snap.nrows, 0);
+	/* A push without rows has none. */
+	push_rows(h, "", 0, 4000);
+	ck_assert_uint_eq(history_rows(h), 0);
+	history_free(h);
+}
+END_TEST
+
+START_TEST(test_rows_deltas_and_error_rate)
+{
+	struct history *h = history_new(8);
+	struct counter_deltas d;
+	double out[8];
+
+	for (int i = 0; i < 3; i++) {
+		struct metrics_snapshot s;
+		struct metrics_row *r;
+
+		metrics_init(&s);
+		r = metrics_row_add(&s, "search");
+		r->snap.errors = (struct metrics_errors){ 5 * i, 0, 2 * i, 3 * i, METRICS_NONE };
+		r->snap.requests = (struct metrics_requests){ 100 * i, 90 * i, 10 * i, 0 };
+		r->snap.throughput.per_second = 100;
+		metrics_row_add(&s, "chat")->snap.breaker.failure_rate = 0.25;
+		history_push(h, &s, 1000 * i);
+		metrics_free(&s);
+	}
+	history_deltas(row_named(h, "search"), &d);
+	ck_assert_int_eq(d.breaker_trips, 5);
+	ck_assert_int_eq(d.timeouts, 2);
+	ck_assert_int_eq(d.failures, 3);
+	ck_assert_int_eq(d.requests_total, 100);
+	ck_assert_int_eq(d.requests_failed, 10);
+	ck_assert_int_eq(d.span_ms, 1000);
+	ck_assert(!d.reset);
+	ck_assert_double_eq_tol(history_error_rate(row_named(h, "search")), 0.1, 1e-12);
+	ck_assert_double_eq(history_error_rate(row_named(h, "chat")), 0.25);
+	/* The error rate series comes from the same deltas, one per push. */
+	ck_assert_uint_eq(history_series(row_named(h, "search"), HF_ERROR_RATE, out, 8), 3);
+	ck_assert(isnan(out[0]));
+	ck_assert_double_eq_tol(out[1], 0.1, 1e-7);
+	ck_assert_double_eq_tol(out[2], 0.1, 1e-7);
+	ck_assert_uint_eq(history_series(row_named(h, "search"), HF_RPS, out, 8), 3);
+	ck_assert_double_eq(out[2], 100);
+	/* Fields a row does not chart: only the two entries it keeps. */
+	ck_assert_uint_eq(history_series(row_named(h, "search"), HF_MAX, out, 8), 2);
+	history_free(h);
+}
+END_TEST
+
+START_TEST(test_rows_series_capacity)
+{
+	struct history *small = history_new(5), *big = history_new(1000);
+	double *out = malloc(1000 * sizeof(*out));
+
+	for (int i = 0; i < 300; i++) {
+		push_rows(small, "a", i, i * 1000);
+		push_rows(big, "a", i, i * 1000);
+	}
+	/* As long as the router's ring, but never over HISTORY_ROW_SERIES samples. */
+	ck_assert_uint_eq(history_series(history_row(small, 0), HF_P95, out, 1000), 5);
+	ck_assert_double_eq(out[4], 299);
+	ck_assert_uint_eq(history_series(history_row(big, 0), HF_P95, out, 1000), HISTORY_ROW_SERIES);
+	ck_assert_double_eq(out[0], 300 - HISTORY_ROW_SERIES);
+	ck_assert_double_eq(out[HISTORY_ROW_SERIES - 1], 299);
+	free(out);
+	history_free(small);
+	history_free(big);
+}
+END_TEST
+
+/* Push a snapshot with one row "r" in breaker state st. */
+static void push_row_breaker(struct history *h, enum breaker_state st, int64_t at_ms)
+{
+	struct metrics_snapshot s;
+
+	metrics_init(&s);
+	s.breaker.state = BREAKER_CLOSED;
+	metrics_row_add(&s, "r")->snap.breaker.state = st;
+	history_push(h, &s, at_ms);
+	metrics_free(&s);
+}
+
+START_TEST(test_rows_transitions_and_rewind)
+{
+	struct history *h = history_new(16);
+	struct breaker_transition tr[8];
+	const struct history *r;
+
+	push_row_breaker(h, BREAKER_CLOSED, 1000);
+	push_row_breaker(h, BREAKER_OPEN, 2000);
+	push_row_breaker(h, BREAKER_HALF_OPEN, 7000);
+	push_row_breaker(h, BREAKER_CLOSED, 8000);
+	r = history_row(h, 0);
+	ck_assert_uint_eq(history_transitions(r, tr, 8), 3);
+	ck_assert_int_eq(tr[0].from, BREAKER_CLOSED);
+	ck_assert_int_eq(tr[0].to, BREAKER_OPEN);
+	ck_assert_int_eq(tr[0].at_ms, 2000);
+	ck_assert_double_eq(history_last_recovery_s(r), 6.0);
+	/* The router's own breaker never moved. */
+	ck_assert_uint_eq(history_transitions(h, tr, 8), 0);
+	/* Step back to before the recovery: the row is open again, recovery unseen. */
+	ck_assert_uint_eq(history_rewind(h, 7000), 2);
+	ck_assert_uint_eq(history_rows(h), 0);
+	push_row_breaker(h, BREAKER_HALF_OPEN, 7000);
+	r = history_row(h, 0);
+	ck_assert_uint_eq(history_transitions(r, tr, 8), 2);
+	ck_assert_int_eq(tr[1].to, BREAKER_HALF_OPEN);
+	ck_assert(isnan(history_last_recovery_s(r)));
+	ck_assert_double_eq_tol(history_outage_age_s(r, 9000), 7.0, 1e-9);
+	ck_assert(history_outage_start_known(r));
+	/* Its two entries were both after the point stepped back to: deltas start again. */
+	ck_assert_uint_eq(history_len(r), 1);
+	history_free(h);
+}
+END_TEST
+
+START_TEST(test_rows_reported_transition)
+{
+	struct history *h = history_new(8);
+	struct breaker_transition tr[4];
+
+	/* The source tells of the row before any snapshot carries it. */
+	history_note_row_transition(h, "r", 1500, BREAKER_CLOSED, BREAKER_OPEN);
+	ck_assert_uint_eq(history_rows(h), 0);
+	push_row_breaker(h, BREAKER_OPEN, 2000);
+	ck_assert_uint_eq(history_transitions(history_row(h, 0), tr, 4), 1);
+	ck_assert_int_eq(tr[0].at_ms, 1500);
+	/* A name is matched as shown: the escape is a space. */
+	history_note_row_transition(h, "r\x1b", 2500, BREAKER_OPEN, BREAKER_HALF_OPEN);
+	history_note_row_transition(h, "r", 2600, BREAKER_HALF_OPEN, BREAKER_CLOSED);
+	ck_assert_uint_eq(history_transitions(history_row(h, 0), tr, 4), 2);
+	ck_assert_double_eq_tol(history_last_recovery_s(history_row(h, 0)), 1.1, 1e-9);
+	ck_assert_uint_eq(history_transitions(h, tr, 4), 0);
+	history_free(h);
+}
+END_TEST
+
+/* Rows that left make room for new ones; the rows of the newest push always stay. */
+START_TEST(test_rows_evicted)
+{
+	struct history *h = history_new(2);
+	struct metrics_snapshot s;
+	char name[16];
+
+	for (int round = 0; round < 3; round++) {
+		metrics_init(&s);
+		for (int i = 0; i < METRICS_ROWS_MAX; i++) {
+			snprintf(name, sizeof(name), "%c%d", 'a' + round, i);
+			metrics_row_add(&s, name)->snap.latency.p95 = round;
+		}
+		history_push(h, &s, round * 1000);
+		metrics_free(&s);
+		ck_assert_uint_eq(history_rows(h), METRICS_ROWS_MAX);
+		for (int i = 0; i < METRICS_ROWS_MAX; i += 97) {
+			snprintf(name, sizeof(name), "%c%d", 'a' + round, i);
+			ck_assert_int_eq(history_row_index(h, name), i);
+			ck_assert_double_eq(history_get(history_row(h, (size_t)i), 0)->snap.latency.p95, round);
+		}
+	}
+	history_clear(h);
+	ck_assert_uint_eq(history_rows(h), 0);
+	history_free(h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("history");
@@ -506,6 +730,7 @@ int main(void)
 	TCase *counters = tcase_create("counters");
 	TCase *breaker = tcase_create("breaker");
 	TCase *series = tcase_create("series");
+	TCase *rows = tcase_create("rows");
 
 	tcase_add_test(ring, test_ring_order_and_capacity);
 	tcase_add_test(ring, test_capacity_below_two_is_raised);
@@ -529,5 +754,12 @@ int main(void)
 	suite_add_tcase(s, counters);
 	suite_add_tcase(s, breaker);
 	suite_add_tcase(s, series);
+	tcase_add_test(rows, test_rows_follow_names);
+	tcase_add_test(rows, test_rows_deltas_and_error_rate);
+	tcase_add_test(rows, test_rows_series_capacity);
+	tcase_add_test(rows, test_rows_transitions_and_rewind);
+	tcase_add_test(rows, test_rows_reported_transition);
+	tcase_add_test(rows, test_rows_evicted);
+	suite_add_tcase(s, rows);
 	return check_run_suite(s);
 }

@@ -119,6 +119,113 @@ START_TEST(test_latest_keeps_rows)
 }
 END_TEST
 
+/* A snapshot event with rows chat (fine) and search (open, P99 1000 ms), lent from held. */
+static struct source_event rows_event(struct metrics_snapshot *held, int64_t at_ms)
+{
+	struct source_event ev = snapshot_event(at_ms, 10);
+	struct metrics_row *r;
+
+	metrics_free(held);
+	metrics_init(held);
+	*held = ev.snap;
+	r = metrics_row_add(held, "chat");
+	r->snap.latency = (struct metrics_latency){ 20, 30, 40, 50, NAN, 60, 1, 25, 100 };
+	r->snap.throughput.per_second = 120;
+	r->snap.breaker.state = BREAKER_CLOSED;
+	r->snap.breaker.failure_rate = 0;
+	r = metrics_row_add(held, "search");
+	r->snap.latency = (struct metrics_latency){ 0, 0, 0, 0, NAN, NAN, NAN, NAN, 0 };
+	r->snap.throughput.per_second = 48;
+	r->snap.breaker.state = BREAKER_OPEN;
+	r->snap.breaker.state_since_ms = 3000;
+	r->snap.breaker.failure_rate = 0.4;
+	ev.snap = *held;
+	return ev;
+}
+
+START_TEST(test_rows_evaluated)
+{
+	struct metrics_snapshot held;
+	struct source_event ev;
+	const struct monitor_row *r;
+
+	metrics_init(&held);
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	ck_assert_uint_eq(monitor_rows(&fx.m), 0);
+	ck_assert_ptr_null(monitor_row(&fx.m, 0));
+	ev = rows_event(&held, 1000);
+	monitor_handle(&fx.m, &ev);
+	fx.clock.now = 1000;
+	monitor_update(&fx.m, 0);
+	ck_assert_uint_eq(monitor_rows(&fx.m), 2);
+	ck_assert_int_eq(monitor_row_find(&fx.m, "search"), 1);
+	ck_assert_int_eq(monitor_row_find(&fx.m, "nope"), -1);
+	r = monitor_row(&fx.m, 0);
+	ck_assert_str_eq(r->name, "chat");
+	ck_assert_double_eq(r->p99, 50);
+	ck_assert_double_eq(r->rps, 120);
+	ck_assert_double_eq(r->error_pct, 0);
+	ck_assert_int_eq(r->state, BREAKER_CLOSED);
+	ck_assert(isnan(r->state_age_s));
+	ck_assert_int_eq(r->status, STATUS_OK);
+	ck_assert_str_eq(r->eval.t[TARGET_THROUGHPUT].note, "no target");
+	r = monitor_row(&fx.m, 1);
+	ck_assert_str_eq(r->name, "search");
+	/* All-zero percentiles are no data, never 0. */
+	ck_assert(isnan(r->p50) && isnan(r->p95) && isnan(r->p99));
+	ck_assert_double_eq_tol(r->error_pct, 40, 1e-9);
+	ck_assert_double_eq(r->state_age_s, 3);
+	ck_assert_int_eq(r->eval.t[TARGET_ERROR_RATE].status, STATUS_FAIL);
+	ck_assert_int_eq(r->status, STATUS_FAIL);
+	ck_assert_ptr_eq(r->hist, history_row(fx.m.hist, 1));
+	ck_assert_double_eq(r->snap->throughput.per_second, 48);
+	/* The router is fine on its own; the whole is as bad as its worst row. */
+	ck_assert_int_eq(fx.m.eval.overall, STATUS_OK);
+	ck_assert_int_eq(monitor_status(&fx.m), STATUS_FAIL);
+	/* Time passes: state ages grow, and without new data the rows go stale. */
+	fx.clock.now = 2000;
+	monitor_update(&fx.m, 0);
+	ck_assert_double_eq(monitor_row(&fx.m, 1)->state_age_s, 4);
+	fx.clock.now = 5000;
+	monitor_update(&fx.m, 0);
+	ck_assert(monitor_row(&fx.m, 1)->eval.stale);
+	ck_assert_int_eq(monitor_status(&fx.m), STATUS_UNKNOWN);
+	/* A snapshot without rows has none. */
+	ev = snapshot_event(6000, 10);
+	monitor_handle(&fx.m, &ev);
+	ck_assert_uint_eq(monitor_rows(&fx.m), 0);
+	metrics_free(&held);
+	monitor_free(&fx.m);
+}
+END_TEST
+
+/* A breaker notice naming a row is that row's transition, not the router's. */
+START_TEST(test_row_breaker_notice)
+{
+	struct metrics_snapshot held;
+	struct source_event ev;
+	struct breaker_transition tr[4];
+
+	metrics_init(&held);
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	ev = rows_event(&held, 1000);
+	monitor_handle(&fx.m, &ev);
+	ev = message_event(SOURCE_NOTICE, 1500,
+			   "{\"type\":\"breaker\",\"row\":\"search\",\"from\":\"open\",\"to\":\"half-open\"}");
+	monitor_handle(&fx.m, &ev);
+	ck_assert_uint_eq(history_transitions(fx.m.hist, tr, 4), 0);
+	ck_assert_uint_eq(history_transitions(history_row(fx.m.hist, 1), tr, 4), 1);
+	ck_assert_int_eq(tr[0].at_ms, 1500);
+	ck_assert_int_eq(tr[0].to, BREAKER_HALF_OPEN);
+	ev = message_event(SOURCE_NOTICE, 1600,
+			   "{\"type\":\"breaker\",\"from\":\"closed\",\"to\":\"open\"}");
+	monitor_handle(&fx.m, &ev);
+	ck_assert_uint_eq(history_transitions(fx.m.hist, tr, 4), 1);
+	metrics_free(&held);
+	monitor_free(&fx.m);
+}
+END_TEST
+
 /* A recording stepped back re-sends an earlier snapshot: the later ones leave the history. */
 START_TEST(test_snapshot_back_in_time_rewinds)
 {
@@ -334,6 +441,8 @@ int main(void)
 	tcase_add_test(tc, test_init);
 	tcase_add_test(tc, test_snapshot_back_in_time_rewinds);
 	tcase_add_test(tc, test_latest_keeps_rows);
+	tcase_add_test(tc, test_rows_evaluated);
+	tcase_add_test(tc, test_row_breaker_notice);
 	tcase_add_test(tc, test_breaker_notice_is_a_transition);
 	tcase_add_test(tc, test_snapshot_then_error_then_snapshot);
 	tcase_add_test(tc, test_history_capacity);

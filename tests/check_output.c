@@ -19,7 +19,8 @@
 
 /* --- A scripted source: hands out a fixed list of events, one per step. --- */
 
-enum { SCRIPT_RAISE = 100 };	/* pseudo kind: raise SIGINT instead of an event */
+/* Pseudo kinds: raise SIGINT instead of an event; a snapshot with the rows of rows_fill(0 or 1). */
+enum { SCRIPT_RAISE = 100, SCRIPT_ROWS0, SCRIPT_ROWS1 };
 
 struct script_item {
 	int kind;
@@ -40,6 +41,9 @@ static void script_describe(void *self, char *buf, size_t len)
 	(void)self;
 	snprintf(buf, len, "script:test");
 }
+
+static void rows_fill(struct metrics_snapshot *s, int k);
+static struct metrics_snapshot script_held;	/* what the script lends, as a source does */
 
 static int64_t script_next_wakeup(void *self, int64_t mono_ms)
 {
@@ -81,11 +85,15 @@ static int script_step(void *self, int64_t mono_ms, struct source_event *ev)
 		return 0;
 	}
 	memset(ev, 0, sizeof(*ev));
-	ev->kind = (enum source_event_kind)it->kind;
+	ev->kind = it->kind >= SCRIPT_ROWS0 ? SOURCE_SNAPSHOT : (enum source_event_kind)it->kind;
 	ev->at_ms = it->at_ms;
 	ev->wall_ms = 1764000000000 + it->at_ms;
 	sc->now = it->at_ms;
-	script_snapshot(&ev->snap, it->p95);
+	metrics_free(&script_held);
+	script_snapshot(&script_held, it->p95);
+	if (it->kind >= SCRIPT_ROWS0)
+		rows_fill(&script_held, it->kind - SCRIPT_ROWS0);
+	ev->snap = script_held;
 	if (it->message != NULL)
 		snprintf(ev->message, sizeof(ev->message), "%s", it->message);
 	return 1;
@@ -125,6 +133,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	metrics_free(&script_held);
 	monitor_free(&fx.m);
 	source_free(fx.src);
 }
@@ -179,6 +188,51 @@ static void unknown_monitor(void)
 	for (int i = 0; i < TARGET_COUNT; i++)
 		set_result((enum target_id)i, STATUS_UNKNOWN, NAN, "no data");
 	fx.m.eval.overall = STATUS_UNKNOWN;
+}
+
+/* A row of the rows monitor, at snapshot k (0 or 1): counters grow between them. */
+static void rows_fill(struct metrics_snapshot *s, int k)
+{
+	struct metrics_row *r;
+
+	r = metrics_row_add(s, "chat");
+	r->snap.latency = (struct metrics_latency){ 45.2, 89.3, 125.7, 234.1, NAN, 456.2, 3.1, 67.8, 7218 };
+	r->snap.throughput.per_second = 120.3;
+	r->snap.breaker.state = BREAKER_CLOSED;
+	r->snap.breaker.state_since_ms = 59000 + 1000 * k;
+	r->snap.requests = (struct metrics_requests){ 1000 + 100 * k, 999 + 100 * k, 1, 0 };
+	r = metrics_row_add(s, "search");
+	r->snap.latency = (struct metrics_latency){ 31, 640, 980, 1000, NAN, 1000, 4, 301.5, 2880 };
+	r->snap.throughput.per_second = 48;
+	r->snap.breaker.state = BREAKER_OPEN;
+	r->snap.breaker.state_since_ms = 11000 + 1000 * k;
+	r->snap.requests = (struct metrics_requests){ 110 + 48 * k, 100 + 28 * k, 10 + 20 * k, 0 };
+	r = metrics_row_add(s, "a,b 'q'=");
+	r->snap.latency = (struct metrics_latency){ 5, 8, 10, 20, NAN, 25, 1, 6, 300 };
+	r->snap.throughput.per_second = 5;
+	r->snap.breaker.state = BREAKER_CLOSED;
+	r->snap.requests = (struct metrics_requests){ 50 + 5 * k, 50 + 5 * k, 0, 0 };
+}
+
+/*
+ * The router fine, one row failing (search: breaker open, P99 1000 ms, 41.7 %
+ * errors), one in the warn band (chat: P95 125.7 ms) and one with a name
+ * that csv and nagios must quote. Evaluated for real, at 12 s.
+ */
+static void rows_monitor(void)
+{
+	for (int k = 0; k < 2; k++) {
+		struct source_event ev = { .kind = SOURCE_SNAPSHOT, .at_ms = 11000 + 1000 * k };
+
+		script_snapshot(&ev.snap, 100);
+		ev.snap.latency.p99 = 300;
+		ev.snap.throughput.per_second = 173.3;
+		rows_fill(&ev.snap, k);
+		monitor_handle(&fx.m, &ev);
+		metrics_free(&ev.snap);
+	}
+	fx.sc.now = 12000;
+	monitor_update(&fx.m, 0);
 }
 
 /* Run fn's output into fx.out. */
@@ -279,10 +333,10 @@ END_TEST
 START_TEST(test_csv)
 {
 	const char *header =
-		"t_ms,breaker,p50_ms,p90_ms,p95_ms,p99_ms,rps,error_rate_pct,breaker_trips,"
+		"t_ms,row,breaker,p50_ms,p90_ms,p95_ms,p99_ms,rps,error_rate_pct,breaker_trips,"
 		"rate_limited,timeouts,failures,p95_status,p99_status,throughput_status,"
 		"error_rate_status,recovery_status,status\n";
-	const char *row = "12000,closed,45.2,89.3,125.7,234.1,156.3,0.4,0,2,1,3,WARN,OK,OK,OK,OK,WARN\n";
+	const char *row = "12000,,closed,45.2,89.3,125.7,234.1,156.3,0.4,0,2,1,3,WARN,OK,OK,OK,OK,WARN\n";
 	char want[1024];
 
 	known_monitor();
@@ -337,7 +391,7 @@ START_TEST(test_unknown_values)
 	ck_assert(strstr(fx.out, "latency     P50 n/a  P95 n/a  P99 n/a ms\n") != NULL);
 	ck_assert(strstr(fx.out, "  p95         n/a            < 150 ms       UNKNOWN (no data)\n") != NULL);
 	ck_assert_str_eq(capture(FORMAT_CSV, false, false),
-			 "1500,,,,,,,,,,,,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN\n");
+			 "1500,,,,,,,,,,,,,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN,UNKNOWN\n");
 	ck_assert_str_eq(capture(FORMAT_NAGIOS, false, false),
 			 "ROUTERTOP UNKNOWN - p95 n/a (no data), p99 n/a (no data), throughput n/a (no data), "
 			 "error-rate n/a (no data), recovery n/a (no data); breaker unknown\n");
@@ -349,6 +403,87 @@ START_TEST(test_unknown_values)
 	ck_assert_str_eq(cJSON_GetObjectItem(p95, "status")->valuestring, "UNKNOWN");
 	ck_assert_str_eq(cJSON_GetObjectItem(o, "status")->valuestring, "UNKNOWN");
 	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_rows_text)
+{
+	rows_monitor();
+	ck_assert_int_eq(fx.m.eval.overall, STATUS_OK);
+	ck_assert_int_eq(monitor_status(&fx.m), STATUS_FAIL);
+	ck_assert_str_eq(capture(FORMAT_TEXT, true, false),
+			 "+12.0s breaker=closed p95=100.0ms p99=300.0ms rps=173.3 err=0.4% | "
+			 "p95 OK p99 OK throughput OK error-rate OK recovery OK => FAIL\n"
+			 "  ROW       BREAKER      FOR    REQ/S      P50      P95      P99  ERR %  STATUS\n"
+			 "  chat      closed     1m00s    120.3     45.2    125.7    234.1    0.0  WARN\n"
+			 "  search    open         12s     48.0     31.0    980.0   1000.0   41.7  FAIL\n"
+			 "  a,b 'q'=  closed       n/a      5.0      5.0     10.0     20.0    0.0  OK\n");
+	capture(FORMAT_TEXT, true, true);
+	ck_assert_msg(strstr(fx.out, "router      OK\nrows        3\n  ROW ") != NULL, "%s", fx.out);
+	ck_assert(strstr(fx.out, "  search    open         12s     48.0") != NULL);
+	ck_assert(strstr(fx.out, "overall     FAIL\n") != NULL);
+}
+END_TEST
+
+START_TEST(test_rows_json)
+{
+	cJSON *o, *rows, *search, *t;
+
+	rows_monitor();
+	capture(FORMAT_JSON, true, false);
+	o = cJSON_Parse(fx.out);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "status")->valuestring, "FAIL");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "routerStatus")->valuestring, "OK");
+	/* The router's metrics are its own; the rows come each with theirs. */
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "metrics"), "upstreams"));
+	rows = cJSON_GetObjectItem(o, "rows");
+	ck_assert_int_eq(cJSON_GetArraySize(rows), 3);
+	search = cJSON_GetArrayItem(rows, 1);
+	ck_assert_str_eq(cJSON_GetObjectItem(search, "name")->valuestring, "search");
+	ck_assert_str_eq(cJSON_GetObjectItem(search, "status")->valuestring, "FAIL");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(search, "metrics"),
+				"circuitBreakerStatus"), "state")->valuestring, "open");
+	t = cJSON_GetObjectItem(search, "targets");
+	ck_assert(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "p99"), "value")->valuedouble == 1000);
+	ck_assert(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "p99"), "limit")->valuedouble == 500);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "p99"), "status")->valuestring, "FAIL");
+	/* A row has no throughput target unless one is set for it. */
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "throughput"), "limit")));
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "throughput"), "status")->valuestring,
+			 "OK");
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_rows_csv)
+{
+	rows_monitor();
+	ck_assert_str_eq(capture(FORMAT_CSV, true, false),
+			 "t_ms,row,breaker,p50_ms,p90_ms,p95_ms,p99_ms,rps,error_rate_pct,breaker_trips,"
+			 "rate_limited,timeouts,failures,p95_status,p99_status,throughput_status,"
+			 "error_rate_status,recovery_status,status\n"
+			 "12000,,closed,45.2,89.3,100,300,173.3,0.4,0,2,1,3,OK,OK,OK,OK,OK,FAIL\n"
+			 "12000,chat,closed,45.2,89.3,125.7,234.1,120.3,0,,,,,WARN,OK,OK,OK,OK,WARN\n"
+			 "12000,search,open,31,640,980,1000,48,41.6667,,,,,FAIL,FAIL,OK,FAIL,OK,FAIL\n"
+			 "12000,\"a,b 'q'=\",closed,5,8,10,20,5,0,,,,,OK,OK,OK,OK,OK,OK\n");
+}
+END_TEST
+
+START_TEST(test_rows_nagios)
+{
+	rows_monitor();
+	ck_assert_str_eq(capture(FORMAT_NAGIOS, true, false),
+			 "ROUTERTOP CRITICAL - search p95 980.0 ms (limit < 150), "
+			 "search p99 1000.0 ms (limit < 500), search error-rate 41.7% (limit < 1); "
+			 "breaker closed | 'p95'=100ms;120;150 'p99'=300ms;400;500 'rps'=173.3;120:;100: "
+			 "'error_rate'=0.4%;0.8;1 "
+			 "'chat p95'=125.7ms;120;150 'chat p99'=234.1ms;400;500 'chat rps'=120.3 "
+			 "'chat error_rate'=0%;0.8;1 "
+			 "'search p95'=980ms;120;150 'search p99'=1000ms;400;500 'search rps'=48 "
+			 "'search error_rate'=41.6667%;0.8;1 'search recovery'=12s;48;60 "
+			 "'a,b ''q''_ p95'=10ms;120;150 'a,b ''q''_ p99'=20ms;400;500 'a,b ''q''_ rps'=5 "
+			 "'a,b ''q''_ error_rate'=0%;0.8;1\n");
 }
 END_TEST
 
@@ -401,6 +536,31 @@ static int count_lines(const char *s)
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The exit status is the worst of the router and its rows; a row's own targets change it. */
+START_TEST(test_batch_rows_status)
+{
+	static const struct script_item items[] = {
+		{ SCRIPT_ROWS0, 1000, 100, NULL },
+		{ SCRIPT_ROWS1, 2000, 100, NULL },
+		{ SOURCE_END, 3000, NAN, NULL },
+	};
+	struct target_set ts = fx.ts;
+	char err[256];
+
+	ck_assert_int_eq(run_script(items, N(items), FORMAT_NAGIOS, false, NULL), 2);
+	ck_assert_int_eq(count_lines(fx.out), 2);
+	ck_assert(strncmp(fx.out, "ROUTERTOP CRITICAL - search ", 28) == 0);
+	ck_assert_int_eq(targets_set(&ts, "search:p95=2000", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "search:p99 = 2s", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "search:error-rate=60", err, sizeof(err)), 0);
+	/* Now only chat's P95 is in the warn band. */
+	ck_assert_int_eq(run_script_targets(items, N(items), FORMAT_NAGIOS, false, NULL, &ts), 1);
+	ck_assert_msg(strstr(fx.out, "\nROUTERTOP WARNING - chat p95 125.7 ms (limit < 150); ") != NULL,
+		      "%s", fx.out);
+	ck_assert(strstr(fx.out, "'search p99'=1000ms;1600;2000 ") != NULL);
+}
+END_TEST
 
 START_TEST(test_batch_once_fail)
 {
@@ -612,10 +772,15 @@ int main(void)
 	tcase_add_test(tc, test_nagios_ok);
 	tcase_add_test(tc, test_unknown_values);
 	tcase_add_test(tc, test_no_snapshot_yet);
+	tcase_add_test(tc, test_rows_text);
+	tcase_add_test(tc, test_rows_json);
+	tcase_add_test(tc, test_rows_csv);
+	tcase_add_test(tc, test_rows_nagios);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tb, setup, teardown);
 	tcase_add_test(tb, test_batch_once_fail);
+	tcase_add_test(tb, test_batch_rows_status);
 	tcase_add_test(tb, test_batch_targets);
 	tcase_add_test(tb, test_batch_once_warn_nagios);
 	tcase_add_test(tb, test_batch_hostile_fault);

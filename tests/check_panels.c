@@ -13,6 +13,7 @@
 #include "check_run.h"
 #include "ui/canvas.h"
 #include "ui/input.h"
+#include "ui/keys.h"
 #include "ui/jump.h"
 #include "ui/panels.h"
 #include "ui/view.h"
@@ -102,6 +103,7 @@ static void sample_view(struct view *v, bool utf8)
 	v->interval_ms = 1000;
 	v->marker = MARK_LIVE;
 	v->utf8 = utf8;
+	v->key_modes = KEY_MODE_SPEED | KEY_MODE_INJECT;	/* the simulated router's */
 	v->has_data = true;
 	s->latency = (struct metrics_latency){ .p50 = 45.2, .p90 = 89.3, .p95 = 125.7, .p99 = 234.1,
 		.p999 = NAN, .max = 456.2, .min = 3.1, .avg = 67.8, .count = 1250 };
@@ -580,32 +582,61 @@ START_TEST(test_too_small)
 }
 END_TEST
 
+/* The modes of the sources there are: live, simulation, recording, and with rows. */
+static const unsigned mode_cases[] = {
+	0, KEY_MODE_SPEED | KEY_MODE_INJECT, KEY_MODE_STEP | KEY_MODE_SPEED,
+	KEY_MODE_ROWS, KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT,
+};
+#define NMODES ((int)(sizeof(mode_cases) / sizeof(mode_cases[0])))
+
+/* The help overlay lists, from the key table, every key that applies and no other. */
 START_TEST(test_help_overlay)
 {
-	static const char *const keys[] = {
-		"q          quit", "space, p   pause", "r          reset", "+          longer",
-		"-          shorter", "[ or left  step back", "] or right step forward",
-		"n          next breaker transition (recordings)",
-		"m          next target miss (recordings)",
-		"           skips a miss on screen; any key stops",
-		"< or ,     halve the speed (to x1/16; sim, replay)",
-		"> or .     double the speed (x64 max; sim, replay)",
-		"f          incident on/off: 40 % timeouts (sim)",
-		"b          breaker forced open, closed, auto (sim)",
-		"Ctrl-L     repaint the screen",
-		"?          this help", "any key closes",
-	};
+	unsigned modes = mode_cases[_i % NMODES];
 	struct view v;
-	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	struct canvas *c = canvas_new(sizes[_i / NMODES].w, sizes[_i / NMODES].h);
+	char line[128];
 
 	sample_view(&v, true);
+	v.key_modes = modes;
 	panels_draw(c, &v);
 	ck_assert(!contains(c, "any key closes"));
 	v.help = true;
 	panels_draw(c, &v);
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		ck_assert_msg(contains(c, keys[i]), "'%s' missing", keys[i]);
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		keys_help_line(k, false, line, sizeof(line));
+		if (keys_apply(k, modes))
+			ck_assert_msg(contains(c, line), "modes %#x: '%s' missing", modes, line);
+		else
+			ck_assert_msg(!contains(c, line), "modes %#x: '%s' shown", modes, line);
+		if (k->help_more == NULL)
+			continue;
+		keys_help_line(k, true, line, sizeof(line));
+		ck_assert_int_eq(contains(c, line), keys_apply(k, modes));
+	}
+	ck_assert(contains(c, "any key closes this help"));
 	ck_assert(contains(c, "┌ Keys"));
+	canvas_free(c);
+}
+END_TEST
+
+/* The key line shows, from the key table, the keys that apply and no other. */
+START_TEST(test_key_line)
+{
+	unsigned modes = mode_cases[_i];
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	char item[64];
+
+	sample_view(&v, true);
+	v.key_modes = modes;
+	panels_draw(c, &v);
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		if (!k->on_key_line)
+			continue;
+		snprintf(item, sizeof(item), "%s %s", k->brief_keys, k->brief);
+		ck_assert_msg(contains(c, item) == keys_apply(k, modes), "modes %#x: '%s'", modes, item);
+	}
 	canvas_free(c);
 }
 END_TEST
@@ -1243,7 +1274,8 @@ int main(void)
 	tcase_add_test(tc, test_transitions_fill_spare_rows);
 	tcase_add_test(tc, test_error_deltas);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);
-	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES);
+	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES * NMODES);
+	tcase_add_loop_test(tc, test_key_line, 0, NMODES);
 	tcase_add_loop_test(tc, test_ascii_fallback, 0, NSIZES);
 	tcase_add_loop_test(tc, test_fmt_duration, 0,
 			    (int)(sizeof(duration_cases) / sizeof(duration_cases[0])));

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include "check_run.h"
 #include "record/reader.h"
@@ -82,6 +85,20 @@ static void rec_bare(struct rec *r, const char *state, double p95)
 static struct source *rec_open(struct rec *r, double speed)
 {
 	struct replay_options o = { .path = r->path, .speed = speed };
+	char err[256] = "";
+	struct source *src;
+
+	ck_assert_int_eq(fclose(r->fp), 0);
+	r->fp = NULL;
+	src = source_replay_new(&o, err, sizeof(err));
+	ck_assert_msg(src != NULL, "open failed: %s", err);
+	return src;
+}
+
+/* The same with a ring of ring bytes for a compressed recording. */
+static struct source *rec_open_ring(struct rec *r, double speed, size_t ring)
+{
+	struct replay_options o = { .path = r->path, .speed = speed, .ring_bytes = ring };
 	char err[256] = "";
 	struct source *src;
 
@@ -840,7 +857,7 @@ START_TEST(test_open_errors)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	o.path = dir;
 	ck_assert_ptr_null(source_replay_new(&o, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, ": Is a directory"));
+	ck_assert_ptr_nonnull(strstr(err, ": is a directory, not a recording"));
 	rmdir(dir);
 	str_printf(empty, sizeof(empty), "/tmp/check_replay_empty.XXXXXX");
 	fd = mkstemp(empty);
@@ -856,7 +873,7 @@ START_TEST(test_open_errors)
 	o.path = "/dev/null";
 	o.speed = 1;
 	ck_assert_ptr_null(source_replay_new(&o, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_ptr_nonnull(strstr(err, "/dev/null: a device, not a recording"));
 	o.path = "";
 	ck_assert_ptr_null(source_replay_new(&o, err, sizeof(err)));
 }
@@ -868,6 +885,47 @@ END_TEST
  * snapshot exactly as it came the first time, with its line number, across
  * the index's checkpoints.
  */
+/* The same recording plain, gzip with a small ring (stepping back starts it again), zstd. */
+static const char *const long_forms[] = { "plain", "gzip", "zstd" };
+
+static void rec_compress(struct rec *r, const char *form)
+{
+	FILE *fp;
+	char *data;
+	long n;
+	int fd;
+
+	if (strcmp(form, "plain") == 0)
+		return;
+	fp = fopen(r->path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	data = xmalloc((size_t)n);
+	ck_assert_uint_eq(fread(data, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	if (strcmp(form, "gzip") == 0) {
+		gzFile gz = gzopen(r->path, "wb");
+
+		ck_assert_ptr_nonnull(gz);
+		ck_assert_int_eq(gzwrite(gz, data, (unsigned)n), (int)n);
+		ck_assert_int_eq(gzclose(gz), Z_OK);
+	} else {
+		size_t cap = ZSTD_compressBound((size_t)n), got;
+		char *z = xmalloc(cap);
+
+		got = ZSTD_compress(z, cap, data, (size_t)n, 3);
+		ck_assert(!ZSTD_isError(got));
+		fd = open(r->path, O_WRONLY | O_TRUNC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, z, got), (ssize_t)got);
+		close(fd);
+		free(z);
+	}
+	free(data);
+}
+
 START_TEST(test_seek_back_through_long_recording)
 {
 	enum { LINES = 300, MAXS = LINES };
@@ -890,7 +948,9 @@ START_TEST(test_seek_back_through_long_recording)
 		else
 			rec_bare(&r, "open", i);
 	}
-	src = rec_open(&r, 0);
+	ck_assert_int_eq(fflush(r.fp), 0);
+	rec_compress(&r, long_forms[_i]);
+	src = rec_open_ring(&r, 0, 4096);
 	/* At speed 0 a pass ends after each snapshot: the second call starts the next pass. */
 	while (source_step(src, 0, &ev) == 1 || source_step(src, 0, &ev) == 1) {
 		if (ev.kind == SOURCE_END)
@@ -930,6 +990,106 @@ START_TEST(test_seek_back_through_long_recording)
 	ck_assert_int_eq(source_seek(src, SOURCE_SEEK_BACK), -1);
 	ck_assert_int_eq(back, n - 1);
 	rec_done(&r, src);
+}
+END_TEST
+
+/*
+ * A recording on standard input: nothing there yet is no event and no end
+ * (and the loop is asked to wait on the pipe); lines come as they are
+ * written; stepping back works within the ring and is refused before it.
+ */
+START_TEST(test_pipe_input)
+{
+	int p[2], saved = dup(STDIN_FILENO);
+	struct replay_options o = { .path = "-", .speed = 0, .ring_bytes = 65536 };
+	struct source *src;
+	struct source_event ev;
+	struct pollfd fds[2];
+	char err[256] = "", line[600], snap[512];
+	int snaps = 0, backs = 0;
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+	close(p[0]);
+	src = source_replay_new(&o, err, sizeof(err));
+	ck_assert_msg(src != NULL, "%s", err);
+	ck_assert_int_eq(source_step(src, 0, &ev), 0);
+	ck_assert_int_eq(src->ops->pollfds(src->self, fds, 2), 1);
+	ck_assert_int_eq(fds[0].fd, STDIN_FILENO);
+	ck_assert_int_eq(wakeup(src, 0), SOURCE_NO_WAKEUP);
+	for (int i = 0; i < 400; i++) {
+		snap_json(snap, sizeof(snap), "closed", i);
+		str_printf(line, sizeof(line), "{\"t\": %lld, \"metrics\": %s}\n",
+			   (long long)(T0 + i * 1000), snap);
+		ck_assert_int_eq(write(p[1], line, strlen(line)), (ssize_t)strlen(line));
+		for (int k = 0; k < 10 && source_step(src, 0, &ev) == 1; k++) {
+			ck_assert_int_eq(ev.kind, SOURCE_SNAPSHOT);
+			ck_assert_double_eq(ev.snap.latency.p95, snaps);
+			snaps++;
+		}
+	}
+	ck_assert_int_eq(snaps, 400);
+	/* About 65536 / 330 lines stay in the ring: stepping back stops within them. */
+	while (source_seek(src, SOURCE_SEEK_BACK) == 0 && backs < 400) {
+		int tries = 0;
+
+		backs++;
+		/* A pass may end on its line budget before the snapshot is reached again. */
+		while (source_step(src, 0, &ev) == 0)
+			ck_assert_int_lt(++tries, 3);
+		ck_assert_double_eq(ev.snap.latency.p95, 399 - backs);
+	}
+	ck_assert_int_gt(backs, 100);
+	ck_assert_int_lt(backs, 250);
+	close(p[1]);
+	ev.kind = SOURCE_NOTICE;
+	for (int passes = 0; passes < 1000 && ev.kind != SOURCE_END; passes++)
+		while (source_step(src, 0, &ev) == 1 && ev.kind != SOURCE_END)
+			;
+	ck_assert_int_eq(ev.kind, SOURCE_END);
+	source_free(src);
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+END_TEST
+
+/* --follow: the end of the file is a wait on a timer, not SOURCE_END; new lines play. */
+START_TEST(test_follow_waits_for_lines)
+{
+	struct rec r;
+	struct replay_options o = { .speed = 1, .follow = true };
+	struct source *src;
+	struct source_event ev;
+	char err[256] = "";
+	FILE *fp;
+	int got = 0;
+
+	rec_begin(&r);
+	for (int i = 0; i < 5; i++)
+		rec_snap(&r, T0 + i * 1000, "closed", i);
+	ck_assert_int_eq(fclose(r.fp), 0);
+	o.path = r.path;
+	src = source_replay_new(&o, err, sizeof(err));
+	ck_assert_msg(src != NULL, "%s", err);
+	/* What is there plays at once, whatever the speed. */
+	while (source_step(src, 100, &ev) == 1) {
+		ck_assert_int_eq(ev.kind, SOURCE_SNAPSHOT);
+		got++;
+	}
+	ck_assert_int_eq(got, 5);
+	ck_assert_int_eq(wakeup(src, 100), 100 + 250);
+	fp = fopen(r.path, "a");
+	ck_assert_ptr_nonnull(fp);
+	r.fp = fp;
+	rec_snap(&r, T0 + 5000, "open", 5);
+	ck_assert_int_eq(fclose(fp), 0);
+	/* A second later on the recording's clock, the new line is due. */
+	ck_assert_int_eq(source_step(src, 1200, &ev), 1);
+	ck_assert_int_eq(ev.kind, SOURCE_SNAPSHOT);
+	ck_assert_int_eq(ev.snap.breaker.state, BREAKER_OPEN);
+	ck_assert_int_eq(source_step(src, 1200, &ev), 0);
+	source_free(src);
+	unlink(r.path);
 }
 END_TEST
 
@@ -1072,7 +1232,9 @@ int main(void)
 	tcase_add_test(seek, test_seek_next_transition);
 	tcase_add_test(seek, test_seek_transition_without_one_runs_to_end);
 	tcase_add_test(seek, test_bad_line_counted_once_across_seek);
-	tcase_add_test(seek, test_seek_back_through_long_recording);
+	tcase_add_test(seek, test_pipe_input);
+	tcase_add_test(play, test_follow_waits_for_lines);
+	tcase_add_loop_test(seek, test_seek_back_through_long_recording, 0, N_ELEMS(long_forms));
 	suite_add_tcase(s, play);
 	suite_add_tcase(s, lines);
 	suite_add_tcase(s, seek);

@@ -427,13 +427,15 @@ static void assert_describe(struct source *src, const char *want)
 /* f at the steady load: the breaker opens within seconds; f again and it recovers. */
 START_TEST(test_incident_trips_and_recovers)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
 	run_to(src, 5000, sn);
 	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
 	ck_assert_int_eq(sn->first_open_ms, -1);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "incident: 40 % timeouts, 10 % failures (again to end it)");
 	assert_describe(src, "sim:steady seed 42 max INCIDENT");
 	run_to(src, 10000, sn);
 	ck_assert_int_eq(sn->manual, 1);
@@ -442,7 +444,8 @@ START_TEST(test_incident_trips_and_recovers)
 	ck_assert_int_ge(sn->first_open_ms, 6000);	/* timeouts take 1 s to tell */
 	ck_assert_int_le(sn->first_open_ms, 8000);
 	ck_assert_int_gt(sn->last.errors.timeouts, 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "incident over: the scenario's faults are back");
 	assert_describe(src, "sim:steady seed 42 max");
 	run_to(src, 35000, sn);
 	ck_assert_int_eq(sn->scenario, 1);
@@ -458,15 +461,16 @@ END_TEST
 /* Phase changes keep the manual faults; toggling off brings back the phase running then. */
 START_TEST(test_incident_holds_across_phases)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 	int64_t timeouts;
 
 	run_to(src, 38000, sn);
 	/* Forced closed, so calls keep reaching the failing backend. */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
 	run_to(src, 43000, sn);		/* "traffic spike" starts at 40 s */
 	ck_assert_int_eq(sn->phases, 1);
 	ck_assert_int_eq(sn->phase_faults, 0);
@@ -475,7 +479,7 @@ START_TEST(test_incident_holds_across_phases)
 	timeouts = sn->last.errors.timeouts;
 	run_to(src, 44000, sn);
 	ck_assert_int_gt(sn->last.errors.timeouts, timeouts);	/* still failing */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
 	run_to(src, 45000, sn);
 	ck_assert_int_eq(sn->scenario, 1);
 	ck_assert_ptr_nonnull(strstr(sn->notices[0], "\"phase\":\"traffic spike\",\"failure\":0.0005,"));
@@ -490,21 +494,26 @@ START_TEST(test_incident_holds_across_phases)
 END_TEST
 
 static const struct {
-	const char *reason, *describe, *recommendation;
+	const char *reason, *describe, *recommendation, *msg;
 	enum breaker_state state;
 } cycle_cases[] = {
 	{ "forced open", "sim:steady seed 42 max FORCED OPEN",
-	  "Service unavailable - forced open", BREAKER_OPEN },
+	  "Service unavailable - forced open",
+	  "breaker forced open: calls fail fast (next: forced closed)", BREAKER_OPEN },
 	{ "forced closed", "sim:steady seed 42 max FORCED CLOSED",
-	  "Breaker forced closed - no protection", BREAKER_CLOSED },
-	{ "reset", "sim:steady seed 42 max", "Service healthy", BREAKER_CLOSED },
+	  "Breaker forced closed - no protection",
+	  "breaker forced closed: no protection (next: automatic)", BREAKER_CLOSED },
+	{ "reset", "sim:steady seed 42 max", "Service healthy",
+	  "breaker automatic again: reset to closed (next: forced open)", BREAKER_CLOSED },
 	{ "forced open", "sim:steady seed 42 max FORCED OPEN",
-	  "Service unavailable - forced open", BREAKER_OPEN },
+	  "Service unavailable - forced open",
+	  "breaker forced open: calls fail fast (next: forced closed)", BREAKER_OPEN },
 };
 
 /* b: automatic -> forced open -> forced closed -> automatic, each with a notice. */
 START_TEST(test_breaker_cycle)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 	int64_t t = 3000;
@@ -512,7 +521,8 @@ START_TEST(test_breaker_cycle)
 
 	run_to(src, t, sn);
 	for (size_t i = 0; i < sizeof(cycle_cases) / sizeof(cycle_cases[0]); i++) {
-		ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+		ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+		ck_assert_str_eq(msg, cycle_cases[i].msg);
 		assert_describe(src, cycle_cases[i].describe);
 		t += 15000;	/* longer than the 8 s open timeout: forced stays forced */
 		run_to(src, t, sn);
@@ -532,19 +542,20 @@ END_TEST
 /* Forced closed holds through an incident: failures pile up, the breaker never opens. */
 START_TEST(test_forced_closed_under_incident)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
 	run_to(src, 2000, sn);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
 	assert_describe(src, "sim:steady seed 42 max INCIDENT FORCED CLOSED");
 	run_to(src, 12000, sn);
 	ck_assert_int_eq(sn->first_open_ms, -1);
 	ck_assert_int_gt(sn->last.errors.timeouts, 100);
 	/* Back to automatic with the incident still on: it opens soon. */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
 	run_to(src, 16000, sn);
 	ck_assert_int_ge(sn->first_open_ms, 12000);
 	free(sn);
@@ -555,6 +566,7 @@ END_TEST
 /* Record every snapshot's JSON and every notice of a run with injections at fixed times. */
 static char *injected_run(uint64_t seed, bool inject)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", seed, 0, 30000, 0);
 	struct source_event *ev = malloc(sizeof(*ev));
 	size_t cap = 1 << 20, len = 0;
@@ -575,9 +587,9 @@ static char *injected_run(uint64_t seed, bool inject)
 			free(j);
 			last = ev->at_ms;
 			if (inject && (last == 4000 || last == 15000))
-				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
 			if (inject && (last == 9000 || last == 11000 || last == 13000))
-				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), 0);
+				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
 		} else if (ev->kind == SOURCE_NOTICE) {
 			len += (size_t)snprintf(out + len, cap - len, "%s\n", ev->message);
 		}
@@ -607,17 +619,22 @@ END_TEST
 /* Once the simulation is over there is nothing to inject into; unknown actions are refused. */
 START_TEST(test_inject_refused)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", 42, 0, 3000, 0);
 	struct source_event ev;
 	int snaps = 0, notices = 0, ends = 0;
 
-	ck_assert_int_eq(source_inject(src, (enum source_inject)99), -1);
+	ck_assert_int_eq(source_inject(src, (enum source_inject)99, msg, sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "no such injection");
 	assert_describe(src, "sim:steady seed 42 max");
 	for (int i = 0; i < 10; i++)
 		round_at(src, 0, &snaps, &notices, &ends);
 	ck_assert_int_eq(ends, 1);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), -1);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE), -1);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "no faults to inject: the simulation has ended");
+	msg[0] = '\0';
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "no faults to inject: the simulation has ended");
 	assert_describe(src, "sim:steady seed 42 max");
 	ck_assert_int_eq(source_step(src, 0, &ev), 0);	/* and no notice */
 	source_free(src);
@@ -627,10 +644,11 @@ END_TEST
 /* Before the first step: the first phase's notices still come first. */
 START_TEST(test_inject_before_start)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
 	run_to(src, 3000, sn);
 	ck_assert_int_ge(sn->n_notices, 3);
 	ck_assert_int_eq(strncmp(sn->notices[0], "{\"type\":\"phase\",", 16), 0);
@@ -643,9 +661,10 @@ START_TEST(test_inject_before_start)
 }
 END_TEST
 
-/* Live sources have no inject op: the wrapper says -1. */
+/* Live sources have no inject op: the wrapper says -1 and why. */
 START_TEST(test_inject_other_sources)
 {
+	char msg[SOURCE_MSG_LEN];
 	struct exec_options eo = { .command = "true", .interval_ms = 1000, .timeout_ms = 1000,
 				   .max_body = 4096 };
 	static const struct source_ops bare = { .name = "watch" };
@@ -655,9 +674,10 @@ START_TEST(test_inject_other_sources)
 
 	ck_assert_msg(ex != NULL, "%s", err);
 	ck_assert_ptr_null(ex->ops->inject);
-	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_INCIDENT_TOGGLE), -1);
-	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_BREAKER_CYCLE), -1);
-	ck_assert_int_eq(source_inject(b, SOURCE_INJECT_INCIDENT_TOGGLE), -1);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(b, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "no faults to inject: only the simulated router takes them");
 	source_free(ex);
 	source_free(b);
 }

@@ -647,11 +647,266 @@ START_TEST(test_load_file_unreadable)
 }
 END_TEST
 
+/*
+ * Rows. Scoped settings: text, the row and key they land on, the value
+ * (WARN_ID for the band), or the error.
+ */
+static const struct {
+	const char *text;
+	const char *row;
+	int id;
+	double want;
+	const char *err;
+} scoped_cases[] = {
+	{ "search:p99=800", "search", TARGET_P99, 800.0, NULL },
+	{ " search : p95 = 0.2s ", "search", TARGET_P95, 200.0, NULL },
+	{ "search:throughput=50", "search", TARGET_THROUGHPUT, 50.0, NULL },
+	{ "search:warn=10", "search", WARN_ID, 0.10, NULL },
+	/* The key is after the last colon: instances have ports. */
+	{ "10.0.0.1:9090:p99=400", "10.0.0.1:9090", TARGET_P99, 400.0, NULL },
+	{ "a b:error-rate=5%", "a b", TARGET_ERROR_RATE, 5.0, NULL },
+	/* Names are matched as shown: a control character is a space. */
+	{ "x\ty:p95=10", "x y", TARGET_P95, 10.0, NULL },
+	{ ":p99=800", NULL, 0, 0, "missing row name before ':p99'" },
+	{ " :p99=800", NULL, 0, 0, "missing row name before ':p99'" },
+	{ "search:p98=1", NULL, 0, 0,
+	  "unknown target key \"p98\" (known: p95, p99, throughput, error-rate, recovery, warn)" },
+	{ "search:=1", NULL, 0, 0,
+	  "unknown target key \"\" (known: p95, p99, throughput, error-rate, recovery, warn)" },
+	{ "search:p99=fast", NULL, 0, 0,
+	  "search:p99: bad value \"fast\" (expected a number of ms > 0, e.g. 500 or 500ms)" },
+	{ "search:p99", NULL, 0, 0, "missing '=' in \"search:p99\"" },
+};
+
+START_TEST(test_scoped_set)
+{
+	struct target_set ts, before;
+	char err[512] = "";
+	int rc;
+
+	targets_defaults(&ts);
+	before = ts;
+	rc = targets_set(&ts, scoped_cases[_i].text, err, sizeof(err));
+	if (scoped_cases[_i].err != NULL) {
+		ck_assert_msg(rc == -1, "\"%s\" accepted", scoped_cases[_i].text);
+		ck_assert_str_eq(err, scoped_cases[_i].err);
+		ck_assert(memcmp(&ts, &before, sizeof(ts)) == 0);
+		return;
+	}
+	ck_assert_msg(rc == 0, "\"%s\": %s", scoped_cases[_i].text, err);
+	/* The router's targets are untouched. */
+	ck_assert(memcmp(ts.limit, before.limit, sizeof(ts.limit)) == 0);
+	ck_assert_double_eq(ts.warn_band, before.warn_band);
+	ck_assert_uint_eq(ts.nrows, 1);
+	ck_assert_str_eq(ts.rows[0].row, scoped_cases[_i].row);
+	for (int i = 0; i < TARGET_COUNT; i++) {
+		if (i == scoped_cases[_i].id && scoped_cases[_i].id != WARN_ID)
+			ck_assert_double_eq_tol(ts.rows[0].limit[i], scoped_cases[_i].want, 1e-12);
+		else
+			ck_assert(isnan(ts.rows[0].limit[i]));
+	}
+	if (scoped_cases[_i].id == WARN_ID)
+		ck_assert_double_eq_tol(ts.rows[0].warn_band, scoped_cases[_i].want, 1e-12);
+	else
+		ck_assert(isnan(ts.rows[0].warn_band));
+}
+END_TEST
+
+START_TEST(test_scoped_limits)
+{
+	struct target_set ts;
+	struct target_limits lim;
+	char err[256];
+
+	targets_defaults(&ts);
+	ck_assert_int_eq(targets_set(&ts, "p99=450", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "search:p99=800", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "search:p95=300", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "chat:throughput=50", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "search:p99=900", err, sizeof(err)), 0);
+	ck_assert_uint_eq(ts.nrows, 2);
+	/* The router: its own limits. */
+	targets_limits(&ts, NULL, &lim);
+	ck_assert_double_eq(lim.limit[TARGET_P99], 450);
+	ck_assert_double_eq(lim.limit[TARGET_THROUGHPUT], 100);
+	/* A row: the router's, no throughput, then its own (the last setting wins). */
+	targets_limits(&ts, "search", &lim);
+	ck_assert_double_eq(lim.limit[TARGET_P95], 300);
+	ck_assert_double_eq(lim.limit[TARGET_P99], 900);
+	ck_assert(isnan(lim.limit[TARGET_THROUGHPUT]));
+	ck_assert_double_eq(lim.limit[TARGET_ERROR_RATE], 1);
+	ck_assert_double_eq(lim.warn_band, 0.2);
+	targets_limits(&ts, "chat", &lim);
+	ck_assert_double_eq(lim.limit[TARGET_THROUGHPUT], 50);
+	ck_assert_double_eq(lim.limit[TARGET_P99], 450);
+	targets_limits(&ts, "other", &lim);
+	ck_assert(isnan(lim.limit[TARGET_THROUGHPUT]));
+	ck_assert_double_eq(lim.limit[TARGET_P95], 150);
+}
+END_TEST
+
+START_TEST(test_scoped_too_many)
+{
+	struct target_set ts;
+	char text[64], err[256];
+
+	targets_defaults(&ts);
+	for (int i = 0; i < TARGETS_ROWS_MAX; i++) {
+		snprintf(text, sizeof(text), "row%d:p99=%d", i, 100 + i);
+		ck_assert_int_eq(targets_set(&ts, text, err, sizeof(err)), 0);
+	}
+	/* An existing row still takes more; a new one is refused. */
+	ck_assert_int_eq(targets_set(&ts, "row7:p95=5", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "one-more:p99=1", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "one-more: too many rows with targets (at most 64)");
+	ck_assert_uint_eq(ts.nrows, TARGETS_ROWS_MAX);
+}
+END_TEST
+
+START_TEST(test_scoped_file)
+{
+	char path[256], err[512] = "", want[600];
+	struct target_set ts;
+
+	targets_defaults(&ts);
+	temp_file(path, sizeof(path),
+		  "p99 = 450\n"
+		  "search:p99 = 800ms   # search is slow by design\n"
+		  "10.0.0.1:9090 : recovery = 2m\n");
+	ck_assert_msg(targets_load_file(&ts, path, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_double_eq(ts.limit[TARGET_P99], 450);
+	ck_assert_uint_eq(ts.nrows, 2);
+	ck_assert_str_eq(ts.rows[0].row, "search");
+	ck_assert_double_eq(ts.rows[0].limit[TARGET_P99], 800);
+	ck_assert_str_eq(ts.rows[1].row, "10.0.0.1:9090");
+	ck_assert_double_eq(ts.rows[1].limit[TARGET_RECOVERY], 120);
+	unlink(path);
+	temp_file(path, sizeof(path), "search:p99 = 800\n:p95 = 3\n");
+	ck_assert_int_eq(targets_load_file(&ts, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: missing row name before ':p95'", path);
+	ck_assert_str_eq(err, want);
+	unlink(path);
+}
+END_TEST
+
+/* A history of snapshots whose row "r" has the same values as the router. */
+static void push_with_row(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
+{
+	struct metrics_snapshot both = *s;
+
+	both.rows = NULL;
+	both.nrows = both.rows_cap = 0;
+	metrics_row_add(&both, "r")->snap = *s;
+	history_push(h, &both, at_ms);
+	metrics_free(&both);
+}
+
+/* A row is graded as the router would be, except for throughput (no target unless set). */
+START_TEST(test_row_grades_like_router)
+{
+	struct target_set ts;
+	struct history *h = history_new(8), *plain = history_new(8);
+	struct evaluation agg, row;
+	enum target_id id = grade_cases[_i].id;
+
+	targets_defaults(&ts);
+	history_with_value(plain, id, grade_cases[_i].value);
+	for (size_t i = history_len(plain); i-- > 0;)
+		push_with_row(h, &history_get(plain, i)->snap, history_get(plain, i)->at_ms);
+	ck_assert_uint_eq(history_rows(h), 1);
+	targets_evaluate(&ts, h, NOW, INTERVAL, &agg);
+	targets_evaluate_row(&ts, "r", history_row(h, 0), NOW, INTERVAL, &row);
+	ck_assert_int_eq(agg.t[id].status, grade_cases[_i].want);
+	ck_assert_double_eq_tol(row.t[id].value, grade_cases[_i].value, 1e-9);
+	if (id == TARGET_THROUGHPUT) {
+		ck_assert_int_eq(row.t[id].status, STATUS_OK);
+		ck_assert_str_eq(row.t[id].note, "no target");
+		ck_assert(isnan(row.limits.limit[id]));
+	} else {
+		ck_assert_int_eq(row.t[id].status, grade_cases[_i].want);
+		ck_assert_double_eq(row.limits.limit[id], agg.limits.limit[id]);
+	}
+	history_free(h);
+	history_free(plain);
+}
+END_TEST
+
+/* Recovery of a row, from its own history: the same answers as the router's. */
+START_TEST(test_row_recovery_like_router)
+{
+	struct target_set ts;
+	struct history *h = history_new(4);
+	struct evaluation agg, row;
+	int k = 0;
+
+	targets_defaults(&ts);
+	do {
+		struct metrics_snapshot s;
+
+		metrics_init(&s);
+		s.breaker.state = recovery_cases[_i].seq[k].st;
+		push_with_row(h, &s, NOW - recovery_cases[_i].seq[k].ago_s * 1000);
+		k++;
+	} while (k < 6 && recovery_cases[_i].seq[k].st != BREAKER_UNKNOWN);
+	targets_evaluate(&ts, h, NOW, 0, &agg);
+	targets_evaluate_row(&ts, "r", history_row(h, 0), NOW, 0, &row);
+	ck_assert_int_eq(row.t[TARGET_RECOVERY].status, recovery_cases[_i].want);
+	ck_assert_int_eq(row.t[TARGET_RECOVERY].status, agg.t[TARGET_RECOVERY].status);
+	if (isnan(recovery_cases[_i].value))
+		ck_assert(isnan(row.t[TARGET_RECOVERY].value));
+	else
+		ck_assert_double_eq_tol(row.t[TARGET_RECOVERY].value, recovery_cases[_i].value, 1e-9);
+	history_free(h);
+}
+END_TEST
+
+START_TEST(test_row_scoped_evaluation)
+{
+	struct target_set ts;
+	struct history *h = history_new(4);
+	struct metrics_snapshot s = snap_latency(130, 700);
+	struct evaluation ev;
+	char err[256];
+
+	targets_defaults(&ts);
+	s.throughput.per_second = 40;
+	push_with_row(h, &s, NOW);
+	targets_evaluate_row(&ts, "r", history_row(h, 0), NOW, INTERVAL, &ev);
+	ck_assert_int_eq(ev.t[TARGET_P99].status, STATUS_FAIL);
+	ck_assert_int_eq(ev.t[TARGET_P95].status, STATUS_WARN);
+	ck_assert_int_eq(ev.overall, STATUS_FAIL);
+	ck_assert_int_eq(targets_set(&ts, "r:p99=1s", err, sizeof(err)), 0);
+	ck_assert_int_eq(targets_set(&ts, "r:throughput=50", err, sizeof(err)), 0);
+	targets_evaluate_row(&ts, "r", history_row(h, 0), NOW, INTERVAL, &ev);
+	ck_assert_int_eq(ev.t[TARGET_P99].status, STATUS_OK);
+	ck_assert_double_eq(ev.limits.limit[TARGET_P99], 1000);
+	ck_assert_int_eq(ev.t[TARGET_THROUGHPUT].status, STATUS_FAIL);
+	/* Stale data makes targets unknown, but no target stays no target. */
+	ck_assert_int_eq(targets_set(&ts, "q:p95=1", err, sizeof(err)), 0);
+	targets_evaluate_row(&ts, "q", history_row(h, 0), NOW + 10 * INTERVAL, INTERVAL, &ev);
+	ck_assert(ev.stale);
+	ck_assert_int_eq(ev.t[TARGET_P95].status, STATUS_UNKNOWN);
+	ck_assert_str_eq(ev.t[TARGET_THROUGHPUT].note, "no target");
+	history_free(h);
+}
+END_TEST
+
+START_TEST(test_status_worst)
+{
+	static const enum target_status order[] = { STATUS_OK, STATUS_UNKNOWN, STATUS_WARN, STATUS_FAIL };
+
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++)
+			ck_assert_int_eq(target_status_worst(order[a], order[b]), order[a > b ? a : b]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("targets");
 	TCase *eval = tcase_create("evaluate");
 	TCase *parse = tcase_create("parse");
+	TCase *rows = tcase_create("rows");
 
 	tcase_add_loop_test(eval, test_grade_edges, 0, N_ELEMS(grade_cases));
 	tcase_add_test(eval, test_grade_custom_band_and_zero_limit);
@@ -671,7 +926,16 @@ int main(void)
 	tcase_add_loop_test(parse, test_load_file_bad, 0, N_ELEMS(bad_file_cases));
 	tcase_add_test(parse, test_load_file_long_lines);
 	tcase_add_test(parse, test_load_file_unreadable);
+	tcase_add_loop_test(rows, test_scoped_set, 0, N_ELEMS(scoped_cases));
+	tcase_add_test(rows, test_scoped_limits);
+	tcase_add_test(rows, test_scoped_too_many);
+	tcase_add_test(rows, test_scoped_file);
+	tcase_add_loop_test(rows, test_row_grades_like_router, 0, N_ELEMS(grade_cases));
+	tcase_add_loop_test(rows, test_row_recovery_like_router, 0, N_ELEMS(recovery_cases));
+	tcase_add_test(rows, test_row_scoped_evaluation);
+	tcase_add_test(rows, test_status_worst);
 	suite_add_tcase(s, eval);
 	suite_add_tcase(s, parse);
+	suite_add_tcase(s, rows);
 	return check_run_suite(s);
 }

@@ -4,6 +4,7 @@
  * by hand.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -571,6 +572,137 @@ START_TEST(test_reset_window)
 }
 END_TEST
 
+/*
+ * A plain model of the throughput window (design in tracker.h): the slot of
+ * every completion it accepted, the newest slot, and the first time.
+ */
+#define REF_SLOT_US 10000
+#define REF_SLOTS 6000
+#define REF_MAX 20000
+
+struct ref_throughput {
+	int64_t slots[REF_MAX];
+	size_t n;
+	bool any;
+	int64_t head, first_us;
+};
+
+static int64_t floor_slot(int64_t us)
+{
+	return us / REF_SLOT_US - (us % REF_SLOT_US < 0);
+}
+
+static void ref_record(struct ref_throughput *r, int64_t now_us)
+{
+	int64_t slot = floor_slot(now_us);
+
+	if (!r->any) {
+		r->any = true;
+		r->first_us = now_us;
+		r->head = slot;
+	} else if (now_us < r->first_us) {
+		r->first_us = now_us;
+	}
+	if (slot > r->head)
+		r->head = slot;
+	else if (slot <= r->head - REF_SLOTS)
+		return;
+	ck_assert_uint_lt(r->n, REF_MAX);
+	r->slots[r->n++] = slot;
+}
+
+static double ref_rate(const struct ref_throughput *r, int64_t now_us)
+{
+	int64_t now_slot = floor_slot(now_us);
+	double count = 0, elapsed;
+
+	if (!r->any)
+		return 0;
+	if (now_slot < r->head) {
+		now_slot = r->head;
+		now_us = r->head * REF_SLOT_US;
+	}
+	if (now_slot - r->head >= REF_SLOTS)
+		return 0;
+	for (size_t i = 0; i < r->n; i++)
+		count += r->slots[i] > now_slot - REF_SLOTS;
+	elapsed = (double)(now_us - r->first_us) / 1e6;
+	elapsed = elapsed > 60 ? 60 : elapsed < 1 ? 1 : elapsed;
+	return count / elapsed;
+}
+
+/* The clock: small steps, several to a slot (the fast path), now and then a gap. */
+static int64_t next_time(int64_t now, uint64_t *state)
+{
+	if (rng_next(state) % 1000 < 3)
+		return now + (int64_t)(rng_next(state) % (70 * SEC));
+	return now + (int64_t)(rng_next(state) % 3000);
+}
+
+/* A completion at now mostly; some late ones, up to 70 s (past the window). */
+static int64_t completion_time(int64_t now, uint64_t *state)
+{
+	if (rng_next(state) % 100 < 5)
+		return now - (int64_t)(rng_next(state) % (70 * SEC));
+	return now;
+}
+
+/* In range mostly (the fast path), sometimes below 0 or above the hour. */
+static int64_t next_latency(uint64_t *state)
+{
+	uint64_t r = rng_next(state) % 100;
+
+	if (r < 5)
+		return -(int64_t)(rng_next(state) % 100000) - 1;
+	if (r < 10)
+		return TRACKER_MAX_LATENCY_US + 1 + (int64_t)(rng_next(state) % TRACKER_MAX_LATENCY_US);
+	return draw(DIST_LOGNORMAL, state);
+}
+
+/*
+ * tracker_record has a fast path (full window, latency in range, completion
+ * in the newest 10 ms slot) and a slow one for everything else; random
+ * mixtures of both, across negative times, must agree with the sorted
+ * window and the model of the throughput window.
+ */
+static const size_t path_windows[] = { 1, 5, 64, 1000 };
+
+START_TEST(test_fast_and_slow_paths)
+{
+	size_t window = path_windows[_i];
+	struct tracker *t = tracker_new(window);
+	struct ref_throughput *ref = calloc(1, sizeof(*ref));
+	int64_t *win = malloc(window * sizeof(*win));
+	uint64_t state = 7 + (uint64_t)_i;
+	int64_t now = -2 * SEC;
+	size_t pos = 0, len = 0;
+
+	ck_assert_ptr_nonnull(ref);
+	ck_assert_ptr_nonnull(win);
+	for (int i = 1; i <= 15000; i++) {
+		int64_t lat = next_latency(&state), at;
+
+		now = next_time(now, &state);
+		at = completion_time(now, &state);
+		tracker_record(t, at, lat);
+		ref_record(ref, at);
+		win[pos] = clamp_ref(lat);
+		pos = (pos + 1) % window;
+		len += len < window;
+		if (i % 1499 == 0) {
+			int64_t later = now + (int64_t)(rng_next(&state) % (90 * SEC));
+
+			check_against(t, win, len);
+			ck_assert_double_eq_tol(tracker_throughput(t, now), ref_rate(ref, now), 1e-9);
+			ck_assert_double_eq_tol(tracker_throughput(t, later), ref_rate(ref, later), 1e-9);
+		}
+	}
+	free(win);
+	free(ref);
+	tracker_free(t);
+}
+END_TEST
+
 static Suite *tracker_suite(void)
 {
 	Suite *s = suite_create("tracker");
@@ -603,6 +735,8 @@ static Suite *tracker_suite(void)
 
 	tcase_add_loop_test(tr, test_random_vs_sort, 0,
 			    (int)(sizeof(random_cases) / sizeof(random_cases[0])));
+	tcase_add_loop_test(tr, test_fast_and_slow_paths, 0,
+			    (int)(sizeof(path_windows) / sizeof(path_windows[0])));
 	tcase_set_timeout(tr, 60);
 	suite_add_tcase(s, tr);
 	return s;

@@ -45,7 +45,7 @@ check "nagios format: one CRITICAL line, exit 2" nagios_example
 zero_percentiles_are_na() {
 	grep -q "P50 n/a  P95 n/a  P99 n/a" "$tmp/once" &&
 	"$RT_BIN" watch --exec "cat '$sample'" --once --format csv >"$tmp/seed.csv"
-	[ $? -eq 2 ] && sed -n 2p "$tmp/seed.csv" | grep -q "^[0-9]*,open,,,,,0.032," &&
+	[ $? -eq 2 ] && sed -n 2p "$tmp/seed.csv" | grep -q "^[0-9]*,,open,,,,,0.032," &&
 	! grep -q "'recovery'=" "$tmp/nagios"
 }
 check "percentiles without data and an outage of unknown start show no numbers" zero_percentiles_are_na

@@ -5,7 +5,7 @@
 
 has_all_panels() {
 	for p in "Latency ms" "Throughput" "Circuit breaker" "Errors" "Targets" "System" \
-		"q quit" "space pause" "</> speed" "f/b faults" "samples" "every 1 s" "LIVE"; do
+		"q quit" "? help" "samples" "every 1 s" "LIVE"; do
 		pane | grep -q -- "$p" || { echo "# panel text '$p' missing"; show_pane; return 1; }
 	done
 }

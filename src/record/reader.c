@@ -7,11 +7,9 @@
 #include "record/reader.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sanitize.h"
 #include "util.h"
@@ -20,10 +18,11 @@
 /* "t" beyond this (year 33658) is garbage, not a time. */
 #define RECORD_T_MAX 1e15
 
-void line_reader_init(struct line_reader *rd, int fd)
+void line_reader_init(struct line_reader *rd, struct rstream *s)
 {
 	memset(rd, 0, sizeof(*rd));
-	rd->fd = fd;
+	rd->s = s;
+	rd->chunk_off = rstream_tell(s);
 	rd->chunk = xmalloc(LINE_READER_CHUNK);
 }
 
@@ -33,35 +32,43 @@ void line_reader_free(struct line_reader *rd)
 	rd->chunk = NULL;
 }
 
-void line_reader_seek(struct line_reader *rd, int64_t off)
+int line_reader_seek(struct line_reader *rd, int64_t off)
 {
-	/* A failed lseek surfaces as a read error at the next read. */
-	(void)lseek(rd->fd, (off_t)off, SEEK_SET);
+	int rc = rstream_seek(rd->s, off);
+
+	if (rc < 0)
+		return -1;
 	rd->pos = rd->len = 0;
-	rd->chunk_off = off;
+	rd->chunk_off = rstream_tell(rd->s);
 	rd->eof = false;
+	rd->resume = false;
+	return rc;
 }
 
-/* Refill the chunk. Returns 1 with data, 0 at end of file, -1 on a read error. */
-static int reader_fill(struct line_reader *rd)
+enum fill_rc { FILL_DATA, FILL_END, FILL_WAIT, FILL_FAIL };
+
+/* Refill the chunk from the stream. */
+static enum fill_rc reader_fill(struct line_reader *rd)
 {
 	ssize_t n;
 
 	rd->chunk_off += (int64_t)rd->len;
 	rd->pos = rd->len = 0;
 	if (rd->eof)
-		return 0;
-	do
-		n = read(rd->fd, rd->chunk, LINE_READER_CHUNK);
-	while (n < 0 && errno == EINTR);
+		return FILL_END;
+	n = rstream_read(rd->s, rd->chunk, LINE_READER_CHUNK);
+	if (n == RSTREAM_AGAIN)
+		return FILL_WAIT;
 	if (n < 0)
-		return -1;
+		return FILL_FAIL;
 	if (n == 0) {
+		if (rd->follow)
+			return FILL_WAIT;
 		rd->eof = true;
-		return 0;
+		return FILL_END;
 	}
 	rd->len = (size_t)n;
-	return 1;
+	return FILL_DATA;
 }
 
 enum line_status line_reader_next(struct line_reader *rd, char *buf, size_t cap,
@@ -71,17 +78,31 @@ enum line_status line_reader_next(struct line_reader *rd, char *buf, size_t cap,
 	bool got = false;
 
 	ln->off = rd->chunk_off + (int64_t)rd->pos;
+	if (rd->resume) {
+		total = rd->resume_total;
+		ln->off = rd->resume_off;
+		got = true;
+		rd->resume = false;
+	}
 	ln->terminated = false;
 	for (;;) {
 		const char *start, *nl;
 		size_t n;
 
 		if (rd->pos == rd->len) {
-			int rc = reader_fill(rd);
+			enum fill_rc rc = reader_fill(rd);
 
-			if (rc < 0)
+			if (rc == FILL_FAIL)
 				return LINE_IOERR;
-			if (rc == 0)
+			if (rc == FILL_WAIT) {
+				if (got) {
+					rd->resume = true;
+					rd->resume_total = total;
+					rd->resume_off = ln->off;
+				}
+				return LINE_AGAIN;
+			}
+			if (rc == FILL_END)
 				break;
 		}
 		got = true;
@@ -90,7 +111,8 @@ enum line_status line_reader_next(struct line_reader *rd, char *buf, size_t cap,
 		n = nl != NULL ? (size_t)(nl - start) : rd->len - rd->pos;
 		if (total + n <= cap)
 			memcpy(buf + total, start, n);
-		total += n;
+		/* Past cap the count only has to say "too long", so it stops growing there. */
+		total = total + n > cap ? cap + 1 : total + n;
 		rd->pos += n;
 		if (nl != NULL) {
 			rd->pos++;

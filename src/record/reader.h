@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "metrics.h"
+#include "record/stream.h"
 
 /* A snapshot may be METRICS_JSON_MAX bytes; the envelope ("t", "source") adds a little. */
 #define RECORD_LINE_MAX (METRICS_JSON_MAX + 64 * 1024)
@@ -20,16 +21,24 @@
 /* A bare snapshot line without "timestamp" comes this long after the line before. */
 #define RECORD_BARE_GAP_MS 1000
 
-/* Streams a descriptor in fixed chunks; never holds more than one chunk. */
+/* Streams a recording (record/stream.h) in fixed chunks; never holds more than one chunk. */
 struct line_reader {
-	int fd;
+	struct rstream *s;
 	char *chunk;		/* LINE_READER_CHUNK bytes */
 	size_t pos, len;	/* unread bytes are chunk[pos..len) */
-	int64_t chunk_off;	/* file offset of chunk[0] */
+	int64_t chunk_off;	/* stream offset of chunk[0] */
 	bool eof;
+	bool follow;		/* the end of the file is a pause: a line it ends inside is waited for */
+	bool resume;		/* LINE_AGAIN left a line half read: resume_total bytes of it ... */
+	size_t resume_total;	/* ... are in the caller's buffer (more than its cap: a long line) */
+	int64_t resume_off;	/* ... and it began here */
 };
 
-enum line_status { LINE_OK, LINE_LONG, LINE_EOF, LINE_IOERR };
+/*
+ * LINE_AGAIN: nothing more yet (a pipe, or a followed file that has not
+ * grown); the same call later goes on where this one stopped.
+ */
+enum line_status { LINE_OK, LINE_LONG, LINE_EOF, LINE_IOERR, LINE_AGAIN };
 
 /* Where a line lies in the file. */
 struct line_span {
@@ -38,16 +47,23 @@ struct line_span {
 	bool terminated;	/* false: the file ends inside this line */
 };
 
-/* Read fd from its current offset (counted as 0 until line_reader_seek). The reader does not own fd. */
-void line_reader_init(struct line_reader *rd, int fd);
+/* Read s from its current offset. The reader does not own s. */
+void line_reader_init(struct line_reader *rd, struct rstream *s);
 void line_reader_free(struct line_reader *rd);
-/* Continue at byte offset off; a failed lseek shows as LINE_IOERR at the next read. */
-void line_reader_seek(struct line_reader *rd, int64_t off);
+/*
+ * Continue at offset off. Returns rstream_seek's answer: 0 there, 1 back
+ * at offset 0 instead (read forward), -1 not possible (the reader is
+ * where it was).
+ */
+int line_reader_seek(struct line_reader *rd, int64_t off);
 /*
  * Read the next line into buf (cap bytes at most, NUL-terminated, without
  * its newline). A longer line is consumed to its end but not stored, and
  * reported as LINE_LONG; LINE_EOF when nothing is left, LINE_IOERR when
- * read() failed.
+ * the stream failed (rstream_error says why), LINE_AGAIN when the rest has
+ * not arrived yet: call again later with the same buf and cap, which hold
+ * the part read so far. With follow set, the end of the file is LINE_AGAIN
+ * too, so a line it ends inside is finished when the writer finishes it.
  */
 enum line_status line_reader_next(struct line_reader *rd, char *buf, size_t cap,
 				  struct line_span *ln);

@@ -46,7 +46,7 @@ tests_check_sim_scenario_SOURCES = tests/check_sim_scenario.c tests/check_run.h
 tests_check_sim_sim_SOURCES = tests/check_sim_sim.c tests/check_run.h
 tests_check_sim_load_SOURCES = tests/check_sim_load.c tests/check_run.h
 
-EXTRA_PROGRAMS += bench/bench_sim
+check_PROGRAMS += bench/bench_sim
 BENCH_PROGS += bench/bench_sim
 bench_bench_sim_SOURCES = bench/bench_sim.c
-bench_bench_sim_LDADD = $(RT_LIBS)
+bench_bench_sim_LDADD = $(BENCH_LDADD)

@@ -13,7 +13,16 @@
  * sum gives the exact average.
  *
  * Throughput: a ring of 6000 slots of 10 ms, the slot of the newest
- * completion at its head, and a running total over the ring.
+ * completion at its head, and a running total over the ring. The head slot's
+ * count is kept apart (head_count) and folded into the ring and the total
+ * only when the head moves, so a completion in the head slot bumps one
+ * counter, not two.
+ *
+ * Cost: the usual record (full window, latency in range, completion in the
+ * head slot) takes a fast path that calls nothing and so needs no stack
+ * frame; it rereads the evicted sample's bucket from its value with a few
+ * register operations (bsr, shifts) rather than storing it, which keeps the
+ * ring at 4 bytes a sample. Everything else goes through record_slow().
  */
 #include "sim/tracker.h"
 
@@ -52,11 +61,13 @@ struct tracker {
 	uint32_t buckets[BUCKET_COUNT];
 	uint32_t blocks[BLOCK_COUNT];	/* sum of each run of 64 buckets */
 
+	uint32_t head_count;		/* completions in the head slot, not yet in slots[] */
 	uint32_t slots[SLOT_COUNT];	/* completions per 10 ms, indexed slot % SLOT_COUNT */
-	uint64_t slot_total;		/* over the SLOT_COUNT slots ending at head_slot */
+	uint64_t slot_total;		/* over the slots[] of the window, head_count aside */
 	int64_t head_slot;		/* slot of the newest completion */
 	size_t head_index;		/* its place in slots[] */
-	int64_t head_start_us, head_end_us;	/* its bounds, for the fast path */
+	int64_t head_start_us;		/* its start */
+	uint64_t head_width_us;		/* SLOT_US, or 0 before the first completion */
 	int64_t first_us;		/* earliest completion since new or reset */
 	bool any;			/* a completion since new or reset */
 
@@ -72,11 +83,15 @@ static uint32_t clamp_latency(int64_t latency_us)
 	return (uint32_t)latency_us;
 }
 
-/* Branch-free: below LINEAR_LIMIT the shift is 0 and the index is the value. */
+/*
+ * Branch-free: below LINEAR_LIMIT the shift is 0 and the index is the value.
+ * msb is the top bit's position (bsr); a value with msb above SUB_BITS keeps
+ * its top SUB_BITS + 1 bits.
+ */
 static inline unsigned bucket_index(uint32_t v)
 {
-	unsigned bits = 32u - (unsigned)__builtin_clz(v | 1u);
-	unsigned shift = bits > SUB_BITS + 1 ? bits - (SUB_BITS + 1) : 0;
+	unsigned msb = 31u ^ (unsigned)__builtin_clz(v | 1u);
+	unsigned shift = msb > SUB_BITS ? msb - SUB_BITS : 0;
 
 	return (shift << SUB_BITS) + (v >> shift);
 }
@@ -148,7 +163,7 @@ static void slots_set_head(struct tracker *t, int64_t slot)
 	t->head_slot = slot;
 	t->head_index = slot_index(slot);
 	t->head_start_us = slot * SLOT_US;
-	t->head_end_us = t->head_start_us + SLOT_US;
+	t->head_width_us = SLOT_US;
 }
 
 /* Move the head to a later slot, emptying the slots that leave the window. */
@@ -170,6 +185,14 @@ static void slots_advance(struct tracker *t, int64_t slot)
 	slots_set_head(t, slot);
 }
 
+/* Move the head slot's count, kept apart on the fast path, into slots[] and the total. */
+static void slots_flush(struct tracker *t)
+{
+	t->slots[t->head_index] += t->head_count;
+	t->slot_total += t->head_count;
+	t->head_count = 0;
+}
+
 /*
  * Off the fast path: a new slot, the first completion, or one out of order.
  * Kept out of line so tracker_record needs no stack frame.
@@ -177,6 +200,8 @@ static void slots_advance(struct tracker *t, int64_t slot)
 __attribute__((noinline)) static void slots_record_slow(struct tracker *t, int64_t now_us)
 {
 	int64_t slot = floor_div(now_us, SLOT_US);
+
+	slots_flush(t);
 
 	if (!t->any) {
 		t->any = true;
@@ -193,11 +218,20 @@ __attribute__((noinline)) static void slots_record_slow(struct tracker *t, int64
 	t->slot_total++;
 }
 
-void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us)
+/*
+ * Whether now_us falls in the head slot, in one comparison: a time before
+ * its start wraps around to a huge unsigned distance. Before the first
+ * completion the width is 0, so nothing does.
+ */
+static inline bool in_head_slot(const struct tracker *t, int64_t now_us)
 {
-	uint32_t v = clamp_latency(latency_us);
+	return (uint64_t)now_us - (uint64_t)t->head_start_us < t->head_width_us;
+}
 
-	if (__builtin_expect(t->len == t->window, 1))	/* full: the usual case */
+/* Into the window: the oldest sample leaves once it is full. */
+static inline void window_add(struct tracker *t, uint32_t v)
+{
+	if (t->len == t->window)
 		hist_remove(t, t->ring[t->pos]);
 	else
 		t->len++;
@@ -205,14 +239,51 @@ void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us)
 	if (++t->pos == t->window)
 		t->pos = 0;
 	hist_add(t, v);
+}
 
-	/* Before the first completion the head slot is empty ([0, 0)), so this fails. */
-	if (now_us >= t->head_start_us && now_us < t->head_end_us) {
-		t->slots[t->head_index]++;
-		t->slot_total++;
-	} else {
+/*
+ * Whatever the fast path of tracker_record does not cover: a window not yet
+ * full, a latency out of range, a completion outside the head slot.
+ */
+__attribute__((noinline)) static void record_slow(struct tracker *t, int64_t now_us,
+						  int64_t latency_us)
+{
+	window_add(t, clamp_latency(latency_us));
+	if (in_head_slot(t, now_us))
+		t->head_count++;
+	else
 		slots_record_slow(t, now_us);
+}
+
+/*
+ * The fast path is the usual case of a running simulation: a full window, a
+ * latency in range and a completion in the head slot. It calls nothing, so
+ * it needs no stack frame and no saved registers, and it reads the evicted
+ * sample's bucket from its value with a few register operations.
+ */
+void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us)
+{
+	uint32_t *cell, old, v;
+	unsigned o, n;
+
+	if (__builtin_expect(t->len != t->window || (uint64_t)latency_us > TRACKER_MAX_LATENCY_US ||
+			     !in_head_slot(t, now_us), 0)) {
+		record_slow(t, now_us, latency_us);
+		return;
 	}
+	v = (uint32_t)latency_us;
+	cell = &t->ring[t->pos];
+	old = *cell;
+	*cell = v;
+	t->pos = t->pos + 1 == t->window ? 0 : t->pos + 1;
+	t->sum += (uint64_t)v - old;
+	o = bucket_index(old);
+	n = bucket_index(v);
+	t->buckets[o]--;
+	t->blocks[o >> BLOCK_BITS]--;
+	t->buckets[n]++;
+	t->blocks[n >> BLOCK_BITS]++;
+	t->head_count++;
 }
 
 void tracker_count(struct tracker *t, enum tracker_counter c)
@@ -315,7 +386,7 @@ double tracker_throughput(const struct tracker *t, int64_t now_us)
 	gone = now_slot - t->head_slot;
 	if (gone >= SLOT_COUNT)
 		return 0.0;
-	total = t->slot_total;
+	total = t->slot_total + t->head_count;
 	for (int64_t s = t->head_slot + 1 - SLOT_COUNT; s < now_slot + 1 - SLOT_COUNT; s++)
 		total -= t->slots[slot_index(s)];
 	elapsed_s = (double)(now_us - t->first_us) / 1e6;
@@ -335,9 +406,11 @@ void tracker_reset_window(struct tracker *t)
 	memset(t->blocks, 0, sizeof(t->blocks));
 	memset(t->slots, 0, sizeof(t->slots));
 	t->slot_total = 0;
+	t->head_count = 0;
 	t->head_slot = 0;
 	t->head_index = 0;
-	t->head_start_us = t->head_end_us = 0;
+	t->head_start_us = 0;
+	t->head_width_us = 0;
 	t->first_us = 0;
 	t->any = false;
 }

@@ -6,7 +6,7 @@ check_PROGRAMS += tests/check_tracker
 TESTS += tests/check_tracker
 tests_check_tracker_SOURCES = tests/check_tracker.c tests/check_run.h
 
-EXTRA_PROGRAMS += bench/bench_tracker
+check_PROGRAMS += bench/bench_tracker
 BENCH_PROGS += bench/bench_tracker
 bench_bench_tracker_SOURCES = bench/bench_tracker.c
-bench_bench_tracker_LDADD = $(RT_LIBS)
+bench_bench_tracker_LDADD = $(BENCH_LDADD)

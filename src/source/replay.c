@@ -22,20 +22,26 @@
  * Bounded work per pass of the loop: at most REPLAY_PASS_LINES lines are read
  * before step() returns 0 (next_wakeup then asks to be called at once), so a
  * region of bad lines or a long fast-forward never stalls key handling.
+ *
+ * Inputs (record/stream.h): plain, gzip or zstd, a file, a pipe or a FIFO.
+ * Reading never blocks: when a pipe has nothing yet, or a followed file
+ * has not grown, step() returns 0 and the loop waits on the pipe's
+ * descriptor or a REPLAY_WAIT_MS timer. A pipe keeps the last REPLAY_RING
+ * bytes read, so stepping back works within them; a compressed file that
+ * steps back further reads again from its start, silently, within the
+ * same per-pass budget. With --follow the recording is played as fast as
+ * possible up to its end, then each new line when it is written.
  */
 #include "source/source.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "record/reader.h"
+#include "record/stream.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -48,6 +54,10 @@
 #define REPLAY_CHECKPOINT 64
 /* The replay clock never runs past this (year 33658), whatever the speed. */
 #define REPLAY_T_MAX 1e15
+/* What a pipe or compressed file keeps for stepping back (more than the longest line). */
+#define REPLAY_RING ((size_t)8 << 20)
+/* How often a followed file (or a FIFO without writer) is looked at again. */
+#define REPLAY_WAIT_MS 250
 
 /* Where reading starts again when stepping back: the line number and time of an index entry. */
 struct checkpoint {
@@ -56,12 +66,17 @@ struct checkpoint {
 
 enum ff_mode { FF_NONE, FF_ONE, FF_TRANSITION };
 
-enum fill_result { FILL_RECORD, FILL_ERROR, FILL_EOF, FILL_BUDGET };
+enum fill_result { FILL_RECORD, FILL_ERROR, FILL_EOF, FILL_BUDGET, FILL_WAIT };
 
 struct replay {
-	char *path;
+	char path[256];		/* sanitised, for messages */
 	const char *name;	/* basename of path, for the header */
+	struct rstream *in;
 	struct line_reader rd;
+	bool follow, catching_up;	/* --follow; before the first wait at the end */
+	bool waiting;		/* the last read found nothing yet */
+	bool clock_known;	/* a good record has been read (prescan or play) */
+	size_t ring;		/* what the stream keeps for stepping back */
 	char *buf;		/* one line, RECORD_LINE_MAX + 1 bytes */
 	int64_t line_no;	/* number of the next line to read, from 1 */
 	int64_t seen_end;	/* bytes read at least once: bad lines before it are counted already */
@@ -218,21 +233,27 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 
 	if (r->eof)
 		return FILL_EOF;
+	r->waiting = false;
 	while (r->pass_lines < REPLAY_PASS_LINES) {
 		enum line_status st = line_reader_next(&r->rd, r->buf, RECORD_LINE_MAX, &ln);
 		int64_t line = r->line_no;
-		bool fresh = ln.off >= r->seen_end;
-		bool show = false;
+		bool fresh, show = false;
 
+		if (st == LINE_AGAIN) {
+			r->waiting = true;
+			r->catching_up = false;
+			return FILL_WAIT;
+		}
 		if (st == LINE_EOF) {
 			r->eof = true;
 			return FILL_EOF;
 		}
 		if (st == LINE_IOERR) {
 			r->eof = true;
-			event_error(ev, now, r->path, 0, strerror(errno));
+			event_error(ev, now, r->path, 0, rstream_error(r->in));
 			return FILL_ERROR;
 		}
+		fresh = ln.off >= r->seen_end;
 		r->pass_lines++;
 		r->line_no++;
 		if (st == LINE_LONG) {
@@ -271,7 +292,7 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 static bool replay_due(const struct replay *r, int64_t now)
 {
 	/* The first record starts the show, wherever the clock was guessed to start. */
-	if (r->ff != FF_NONE || r->last_emitted_t == INT64_MIN)
+	if (r->ff != FF_NONE || r->last_emitted_t == INT64_MIN || r->catching_up)
 		return true;
 	if (r->paused)
 		return false;
@@ -285,7 +306,7 @@ static void replay_emit(struct replay *r, int64_t mono, struct source_event *ev)
 {
 	struct record *rec = &r->ahead;
 	bool jump = r->ff != FF_NONE || r->speed == 0 || r->last_emitted_t == INT64_MIN ||
-		    rec->t < r->last_emitted_t;
+		    rec->t < r->last_emitted_t || r->catching_up;
 
 	r->have_ahead = false;
 	memset(ev, 0, sizeof(*ev));
@@ -313,6 +334,7 @@ static void replay_emit(struct replay *r, int64_t mono, struct source_event *ev)
 	}
 	if (jump)
 		replay_anchor(r, rec->t, mono);
+	r->clock_known = true;
 	r->last_emitted_t = rec->t;
 }
 
@@ -335,6 +357,7 @@ static int replay_step(void *self, int64_t mono_ms, struct source_event *ev)
 		case FILL_ERROR:
 			return 1;
 		case FILL_BUDGET:
+		case FILL_WAIT:
 			return replay_pass_end(r);
 		case FILL_EOF:
 			if (r->end_sent)
@@ -362,6 +385,8 @@ static int64_t replay_next_wakeup(void *self, int64_t mono_ms)
 	int64_t now = replay_now(r, mono_ms);
 	double wait;
 
+	if (!r->have_ahead && r->waiting)
+		return rstream_poll_fd(r->in) >= 0 ? SOURCE_NO_WAKEUP : mono_ms + REPLAY_WAIT_MS;
 	if (!r->have_ahead)
 		return r->eof && r->end_sent ? SOURCE_NO_WAKEUP : mono_ms;
 	if (r->paused && r->ff == FF_NONE && r->last_emitted_t != INT64_MIN)
@@ -374,24 +399,52 @@ static int64_t replay_next_wakeup(void *self, int64_t mono_ms)
 	return r->anchor_mono + (int64_t)wait;
 }
 
+static int replay_pollfds(void *self, struct pollfd *fds, int max)
+{
+	struct replay *r = self;
+	int fd = rstream_poll_fd(r->in);
+
+	if (!r->waiting || fd < 0 || max < 1)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	return 1;
+}
+
 static int64_t replay_clock(void *self, int64_t mono_ms)
 {
 	return replay_now(self, mono_ms);
 }
 
+static bool replay_clock_known(void *self)
+{
+	const struct replay *r = self;
+
+	return r->clock_known;
+}
+
 /*
  * Start reading again at the checkpoint at or before index entry i; the
  * lines before entry i are read again silently, so the next record handed
- * out is that snapshot.
+ * out is that snapshot. A compressed file may have to start again from
+ * its first line. Returns 0, or -1 when the stream no longer has the
+ * checkpoint (a pipe keeps only its last REPLAY_RING bytes).
  */
-static void replay_reposition(struct replay *r, size_t i)
+static int replay_reposition(struct replay *r, size_t i)
 {
 	size_t c = i - i % REPLAY_CHECKPOINT;
+	int rc = line_reader_seek(&r->rd, r->offs[c]);
 
-	line_reader_seek(&r->rd, r->offs[c]);
-	r->line_no = r->cps[c / REPLAY_CHECKPOINT].line;
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		r->line_no = 1;
+		r->prev_t = 0;
+	} else {
+		r->line_no = r->cps[c / REPLAY_CHECKPOINT].line;
+	}
 	r->skip_to = r->offs[i];
-	r->have_ahead = r->eof = r->end_sent = r->ended = false;
+	r->have_ahead = r->eof = r->end_sent = r->ended = r->waiting = false;
+	return 0;
 }
 
 static int replay_seek(void *self, enum source_seek where)
@@ -399,10 +452,10 @@ static int replay_seek(void *self, enum source_seek where)
 	struct replay *r = self;
 
 	if (where == SOURCE_SEEK_BACK) {
-		if (!r->have_cur || r->cur == 0)
+		if (!r->have_cur || r->cur == 0 || replay_reposition(r, r->cur - 1) != 0)
 			return -1;
 		/* cur moves now, so two presses before the next step go back two. */
-		replay_reposition(r, --r->cur);
+		r->cur--;
 		r->ff = FF_ONE;
 		r->ff_count = 1;
 		return 0;
@@ -469,23 +522,23 @@ static void replay_destroy(void *self)
 
 	if (r == NULL)
 		return;
-	if (r->rd.fd >= 0)
-		close(r->rd.fd);
 	line_reader_free(&r->rd);
+	rstream_close(r->in);
 	record_free(&r->ahead);
 	free(r->buf);
 	free(r->offs);
 	free(r->cps);
-	free(r->path);
 	free(r);
 }
 
 static const struct source_ops replay_ops = {
 	.name = "replay",
 	.describe = replay_describe,
+	.pollfds = replay_pollfds,
 	.next_wakeup = replay_next_wakeup,
 	.step = replay_step,
 	.clock = replay_clock,
+	.clock_known = replay_clock_known,
 	.set_paused = replay_set_paused,
 	.destroy = replay_destroy,
 	.seek = replay_seek,
@@ -514,10 +567,12 @@ static int64_t replay_prescan(struct replay *r)
 	struct record rec;
 	struct line_span ln;
 
-	while (nt < REPLAY_PRESCAN_SNAPS && lines++ < REPLAY_PRESCAN_LINES) {
+	/* Only what is there now, and (for a pipe) only what stays in its ring. */
+	while (nt < REPLAY_PRESCAN_SNAPS && lines++ < REPLAY_PRESCAN_LINES &&
+	       rstream_tell(r->in) < (int64_t)r->ring / 2) {
 		enum line_status st = line_reader_next(&r->rd, r->buf, RECORD_LINE_MAX, &ln);
 
-		if (st == LINE_EOF || st == LINE_IOERR)
+		if (st == LINE_EOF || st == LINE_IOERR || st == LINE_AGAIN)
 			break;
 		if (st != LINE_OK ||
 		    record_parse_line(r->buf, ln.len, prev_t, &rec, msg, sizeof(msg)) != 0)
@@ -526,7 +581,7 @@ static int64_t replay_prescan(struct replay *r)
 		record_free(&rec);
 		if (!have_first) {
 			r->anchor_rec = rec.t;
-			have_first = true;
+			r->clock_known = have_first = true;
 		}
 		if (rec.kind == RECORD_SNAPSHOT)
 			times[nt++] = rec.t;
@@ -538,33 +593,8 @@ static int64_t replay_prescan(struct replay *r)
 		qsort(gaps, (size_t)ng, sizeof(gaps[0]), cmp_i64);
 		interval = gaps[ng / 2];
 	}
-	line_reader_seek(&r->rd, 0);
+	(void)line_reader_seek(&r->rd, 0);
 	return interval;
-}
-
-static int replay_open(const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
-	} else if (S_ISDIR(st.st_mode)) {
-		str_printf(err, errlen, "%s: %s", path, strerror(EISDIR));
-	} else if (!S_ISREG(st.st_mode)) {
-		/* Stepping back needs to seek, which a pipe cannot. */
-		str_printf(err, errlen, "%s: not a regular file (a recording must be seekable)", path);
-	} else if (st.st_size == 0) {
-		str_printf(err, errlen, "%s: empty recording", path);
-	} else {
-		return fd;
-	}
-	close(fd);
-	return -1;
 }
 
 struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen)
@@ -572,7 +602,9 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 	struct replay *r;
 	const char *slash;
 	int64_t interval;
-	int fd;
+	struct rstream *in;
+	struct rstream_options so = { .ring_bytes = o->ring_bytes > 0 ? o->ring_bytes : REPLAY_RING,
+				      .follow = o->follow };
 
 	if (o->path == NULL || o->path[0] == '\0') {
 		str_printf(err, errlen, "replay: no recording given");
@@ -582,16 +614,19 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 		str_printf(err, errlen, "--speed: expected a number >= 0 (0 = as fast as possible)");
 		return NULL;
 	}
-	fd = replay_open(o->path, err, errlen);
-	if (fd < 0)
+	in = rstream_open(o->path, &so, err, errlen);
+	if (in == NULL)
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
-	r->path = xstrdup(o->path);
+	r->in = in;
+	r->ring = so.ring_bytes;
 	/* Kept only for messages and the header, so it passes the funnel once, here. */
-	sanitize_in_place(r->path, 0);
+	sanitize_copy(r->path, sizeof(r->path), strcmp(o->path, "-") == 0 ? "stdin" : o->path, 0);
 	slash = strrchr(r->path, '/');
 	r->name = slash != NULL && slash[1] != '\0' ? slash + 1 : r->path;
-	line_reader_init(&r->rd, fd);
+	r->follow = r->catching_up = o->follow;
+	line_reader_init(&r->rd, in);
+	r->rd.follow = o->follow;
 	r->buf = xmalloc(RECORD_LINE_MAX + 1);
 	r->speed = o->speed;
 	r->line_no = 1;

@@ -219,23 +219,54 @@ static void sim_describe(void *self, char *buf, size_t len)
 }
 
 /* Each action's notices are collected like the simulation's own and delivered by step(). */
-static int sim_inject(void *self, enum source_inject what)
+/* The screen's account of an incident toggle, from the faults the simulator now runs. */
+static void incident_message(const struct sim_source *ss, char *msg, size_t len)
+{
+	if (sim_faults_overridden(ss->sim))
+		str_printf(msg, len, "incident: %.0f %% timeouts, %.0f %% failures (again to end it)",
+			   manual_incident.timeout * 100, manual_incident.failure * 100);
+	else
+		str_printf(msg, len, "incident over: the scenario's faults are back");
+}
+
+/* The screen's account of a breaker cycle step: the mode now and the one after it. */
+static void breaker_message(const struct sim_source *ss, char *msg, size_t len)
+{
+	switch (ss->breaker_mode) {
+	case BREAKER_FORCE_OPEN:
+		str_printf(msg, len, "breaker forced open: calls fail fast (next: forced closed)");
+		break;
+	case BREAKER_FORCE_CLOSED:
+		str_printf(msg, len, "breaker forced closed: no protection (next: automatic)");
+		break;
+	case BREAKER_FORCE_NONE:
+		str_printf(msg, len, "breaker automatic again: reset to closed (next: forced open)");
+		break;
+	}
+}
+
+static int sim_inject(void *self, enum source_inject what, char *msg, size_t len)
 {
 	struct sim_source *ss = self;
 
-	if (ss->ended || sim_finished(ss->sim) || ss->last_us >= ss->limit_us)
+	if (ss->ended || sim_finished(ss->sim) || ss->last_us >= ss->limit_us) {
+		str_printf(msg, len, "no faults to inject: the simulation has ended");
 		return -1;
+	}
 	switch (what) {
 	case SOURCE_INJECT_INCIDENT_TOGGLE:
 		sim_override_faults(ss->sim, sim_faults_overridden(ss->sim) ? NULL : &manual_incident);
+		incident_message(ss, msg, len);
 		return 0;
 	case SOURCE_INJECT_BREAKER_CYCLE:
 		ss->breaker_mode = ss->breaker_mode == BREAKER_FORCE_NONE ? BREAKER_FORCE_OPEN
 				   : ss->breaker_mode == BREAKER_FORCE_OPEN ? BREAKER_FORCE_CLOSED
 									   : BREAKER_FORCE_NONE;
 		sim_breaker_force(ss->sim, ss->breaker_mode);
+		breaker_message(ss, msg, len);
 		return 0;
 	}
+	str_printf(msg, len, "no such injection");
 	return -1;
 }
 

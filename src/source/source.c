@@ -35,6 +35,11 @@ int64_t source_clock(struct source *src, int64_t mono_ms)
 	return src->ops->clock != NULL ? src->ops->clock(src->self, mono_ms) : mono_ms;
 }
 
+bool source_clock_known(struct source *src)
+{
+	return src->ops->clock_known == NULL || src->ops->clock_known(src->self);
+}
+
 void source_set_interval(struct source *src, int64_t interval_ms)
 {
 	src->interval_ms = interval_ms;
@@ -70,9 +75,12 @@ int source_set_speed(struct source *src, double speed, int64_t mono_ms)
 	return 0;
 }
 
-int source_inject(struct source *src, enum source_inject what)
+int source_inject(struct source *src, enum source_inject what, char *msg, size_t len)
 {
-	return src->ops->inject != NULL ? src->ops->inject(src->self, what) : -1;
+	if (src->ops->inject != NULL)
+		return src->ops->inject(src->self, what, msg, len);
+	str_printf(msg, len, "no faults to inject: only the simulated router takes them");
+	return -1;
 }
 
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)

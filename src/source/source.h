@@ -77,6 +77,8 @@ struct source_ops {
 	int (*step)(void *self, int64_t mono_ms, struct source_event *ev);
 	/* Now, on the source's clock. */
 	int64_t (*clock)(void *self, int64_t mono_ms);
+	/* Optional: false while the clock is not known yet (a piped recording before its first line). */
+	bool (*clock_known)(void *self);
 	/* Optional (may be NULL): change the interval, pause or resume at mono_ms. */
 	void (*set_interval)(void *self, int64_t interval_ms);
 	void (*set_paused)(void *self, bool paused, int64_t mono_ms);
@@ -84,8 +86,12 @@ struct source_ops {
 	/* Optional, for recordings: move within them and change the playback speed. */
 	int (*seek)(void *self, enum source_seek where);
 	void (*set_speed)(void *self, double speed, int64_t mono_ms);
-	/* Optional, for demonstrations: cause an incident now. 0, or -1 when it cannot. */
-	int (*inject)(void *self, enum source_inject what);
+	/*
+	 * Optional, for demonstrations: cause an incident now. 0, or -1 when
+	 * it cannot; either way msg holds the line the screen shows (what
+	 * happened and what the next one does, or why nothing did).
+	 */
+	int (*inject)(void *self, enum source_inject what, char *msg, size_t len);
 };
 
 struct source {
@@ -98,6 +104,8 @@ struct source {
 void source_describe(struct source *src, char *buf, size_t len);
 int source_step(struct source *src, int64_t mono_ms, struct source_event *ev);
 int64_t source_clock(struct source *src, int64_t mono_ms);
+/* Whether source_clock means anything yet; true for every source but a recording still to arrive. */
+bool source_clock_known(struct source *src);
 void source_set_interval(struct source *src, int64_t interval_ms);
 void source_set_paused(struct source *src, bool paused, int64_t mono_ms);
 void source_free(struct source *src);	/* NULL is fine */
@@ -105,8 +113,12 @@ void source_free(struct source *src);	/* NULL is fine */
 int source_seek(struct source *src, enum source_seek where);
 /* Change the playback speed at mono_ms. Returns 0, or -1 when the source has no playback speed. */
 int source_set_speed(struct source *src, double speed, int64_t mono_ms);
-/* Returns 0 when the source acted, -1 when it takes no injections (or has ended). */
-int source_inject(struct source *src, enum source_inject what);
+/*
+ * Returns 0 when the source acted, -1 when it takes no injections (or has
+ * ended). Either way msg (len bytes, at least 1) gets one line for the
+ * screen: the source's own account of what it did, or why it did nothing.
+ */
+int source_inject(struct source *src, enum source_inject what, char *msg, size_t len);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is
@@ -146,8 +158,10 @@ struct exec_options {
 struct source *source_exec_new(const struct exec_options *o, char *err, size_t errlen);
 
 struct replay_options {
-	const char *path;	/* a recording (JSONL) */
+	const char *path;	/* a recording (JSONL; plain, gzip or zstd); "-": standard input */
 	double speed;		/* recorded seconds per wall second; 0 = as fast as possible */
+	bool follow;		/* the file is still being written: wait at its end, like tail -f */
+	size_t ring_bytes;	/* kept for stepping back in a pipe or compressed file; 0: the default */
 };
 struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen);
 

@@ -32,12 +32,16 @@ EXTRA_DIST += tests/fuzz_replay.c
 CLEANFILES += fuzz-replay
 fuzz-replay: $(srcdir)/tests/fuzz_replay.c $(srcdir)/src/source/replay.c $(srcdir)/src/source/source.c \
 		$(srcdir)/src/source/source.h $(srcdir)/src/record/reader.c $(srcdir)/src/record/reader.h \
+		$(srcdir)/src/record/stream.c $(srcdir)/src/record/stream.h \
 		$(srcdir)/src/metrics.c $(srcdir)/src/metrics.h \
 		$(srcdir)/src/util.c $(srcdir)/src/util.h \
 		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c
 	clang $(FUZZ_REPLAY_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
 		-o $@ $(srcdir)/tests/fuzz_replay.c $(srcdir)/src/source/replay.c \
 		$(srcdir)/src/source/source.c $(srcdir)/src/record/reader.c \
-		$(srcdir)/src/metrics.c $(srcdir)/src/util.c \
+		$(srcdir)/src/record/stream.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
 		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c \
-		$(CJSON_LIBS) -lm
+		$(CJSON_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) -lm
+
+TESTS += tests/e2e_replay_inputs.sh
+EXTRA_DIST += tests/e2e_replay_inputs.sh

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "ui/keys.h"
+
 static const int64_t interval_ladder[] = {
 	250, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000,
 };
@@ -48,61 +50,28 @@ static enum ui_action set_interval(struct ui_state *st, int dir)
 
 enum ui_action ui_state_key(struct ui_state *st, int key)
 {
+	const struct key_binding *k;
+
 	if (key == UI_KEY_RESIZE)
 		return UI_ACT_REDRAW;
 	if (st->help) {
 		st->help = false;
 		return UI_ACT_REDRAW;
 	}
-	switch (key) {
-	case 'q':
-	case 'Q':
-		return UI_ACT_QUIT;
-	case ' ':
-	case 'p':
-	case 'P':
+	k = keys_find(key, st->modes);
+	if (k == NULL)
+		return UI_ACT_NONE;
+	switch (k->action) {
+	case UI_ACT_PAUSE:
 		st->paused = !st->paused;
-		return UI_ACT_PAUSE;
-	case 'r':
-	case 'R':
-		return UI_ACT_RESET;
-	case '+':
-	case '=':
-		return set_interval(st, 1);
-	case '-':
-	case '_':
-		return set_interval(st, -1);
-	case '?':
-	case 'h':
+		break;
+	case UI_ACT_INTERVAL:
+		return set_interval(st, k->step);
+	case UI_ACT_HELP:
 		st->help = true;
 		return UI_ACT_REDRAW;
-	case '[':
-	case UI_KEY_LEFT:
-		return UI_ACT_SEEK_BACK;
-	case ']':
-	case UI_KEY_RIGHT:
-		return UI_ACT_SEEK_FORWARD;
-	case 'n':
-	case 'N':
-		return UI_ACT_SEEK_TRANSITION;
-	case 'm':
-	case 'M':
-		return UI_ACT_SEEK_MISS;
-	case '<':
-	case ',':
-		return UI_ACT_SPEED_DOWN;
-	case '>':
-	case '.':
-		return UI_ACT_SPEED_UP;
-	case 'f':
-	case 'F':
-		return UI_ACT_INCIDENT;
-	case 'b':
-	case 'B':
-		return UI_ACT_BREAKER;
-	case 12:	/* Ctrl-L: repaint, as in every curses program */
-		return UI_ACT_REDRAW;
 	default:
-		return UI_ACT_NONE;
+		break;
 	}
+	return k->action;
 }

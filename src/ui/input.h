@@ -1,7 +1,8 @@
 /*
  * Keys: what each key does to the screen's state, apart from the terminal
- * and the source, so Check can press keys. ui.c applies the returned action
- * to the source and the monitor.
+ * and the source, so Check can press keys. Which key does what is the
+ * table in keys.h; ui.c applies the returned action to the source and the
+ * monitor.
  */
 #ifndef RT_UI_INPUT_H
 #define RT_UI_INPUT_H
@@ -37,6 +38,7 @@ enum ui_action {
 	UI_ACT_SPEED_UP,	/* double the playback speed */
 	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */
 	UI_ACT_BREAKER,		/* simulation: breaker automatic -> forced open -> forced closed */
+	UI_ACT_HELP,		/* the key table's "open the help"; ui_state_key returns REDRAW */
 };
 
 struct ui_state {
@@ -44,11 +46,13 @@ struct ui_state {
 	bool help;		/* the help overlay is open */
 	int64_t interval_ms;
 	double speed;		/* playback speed as last set, 0 = max; ui.c keeps it */
+	unsigned modes;		/* KEY_MODE_* bits (keys.h) of the source now; ui.c keeps it */
 };
 
 /*
- * Apply key to st and say what the caller must do. While the help overlay
- * is open any key (but a resize) only closes it.
+ * Apply key to st and say what the caller must do, as keys_find(key,
+ * st->modes) binds it. While the help overlay is open any key (but a
+ * resize) only closes it.
  */
 enum ui_action ui_state_key(struct ui_state *st, int key);
 

@@ -13,7 +13,7 @@ int jump_start(struct jump *j, struct monitor *m, int64_t mono_ms)
 	monitor_update(m, mono_ms);
 	j->active = true;
 	j->pending = false;
-	j->skip = history_get(m->hist, 0) != NULL && jump_is_miss(m->eval.overall);
+	j->skip = history_get(m->hist, 0) != NULL && jump_is_miss(monitor_status(m));
 	return 0;
 }
 
@@ -21,7 +21,7 @@ int jump_start(struct jump *j, struct monitor *m, int64_t mono_ms)
 static bool jump_found(struct jump *j, struct monitor *m, int64_t mono_ms)
 {
 	monitor_update(m, mono_ms);
-	if (!jump_is_miss(m->eval.overall)) {
+	if (!jump_is_miss(monitor_status(m))) {
 		j->skip = false;
 		return false;
 	}

@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ui/keys.h"
 #include "util.h"
 
 #define CHART_MAX_ROWS 10
 /* Breaker and Errors boxes at 80x24: room for every counter and two transitions. */
 #define MID_ROWS 8
 #define LABEL_W 12
+#define HELP_W 56	/* the help overlay's width */
 
 struct rect {
 	int x, y, w, h;
@@ -565,49 +567,45 @@ static void draw_status(struct canvas *c, const struct view *v, int y)
 	}
 }
 
-static void draw_keys(struct canvas *c, int y)
+/* The key line: the table's key line entries that apply to the source now. */
+static void draw_keys(struct canvas *c, int y, unsigned modes)
 {
-	static const char *const keys[][2] = {
-		{ "q", "quit" }, { "space", "pause" }, { "r", "reset" },
-		{ "+/-", "interval" }, { "</>", "speed" }, { "f/b", "faults" }, { "?", "help" },
-	};
 	int x = 1;
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, keys[i][0]);
-		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", keys[i][1]);
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		if (!k->on_key_line || !keys_apply(k, modes))
+			continue;
+		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, k->brief_keys);
+		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", k->brief);
 	}
 }
 
-static void draw_help(struct canvas *c)
+/* The help overlay: every key that applies to the source now, from the table. */
+static void draw_help(struct canvas *c, unsigned modes)
 {
-	static const char *const lines[] = {
-		"q          quit",
-		"space, p   pause or resume the source",
-		"r          reset the history (charts, deltas)",
-		"+          longer refresh interval (max 60 s)",
-		"-          shorter refresh interval (min 0.25 s)",
-		"[ or left  step back      (recordings)",
-		"] or right step forward   (recordings)",
-		"n          next breaker transition (recordings)",
-		"m          next target miss (recordings)",
-		"           skips a miss on screen; any key stops",
-		"< or ,     halve the speed (to x1/16; sim, replay)",
-		"> or .     double the speed (x64 max; sim, replay)",
-		"f          incident on/off: 40 % timeouts (sim)",
-		"b          breaker forced open, closed, auto (sim)",
-		"Ctrl-L     repaint the screen",
-		"?          this help",
-		"",
-		"any key closes this help",
-	};
-	int n = (int)(sizeof(lines) / sizeof(lines[0]));
-	int w = 56, h = n + 4, x = (c->w - w) / 2, y = (c->h - h) / 2;
+	char line[HELP_W];
+	int n = 0, w = HELP_W, h, x, y, i = 0;
 
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++)
+		if (keys_apply(k, modes))
+			n += k->help_more != NULL ? 2 : 1;
+	n += 2;		/* a blank line and how to close it */
+	h = n + 4;
+	x = (c->w - w) / 2;
+	y = (c->h - h) / 2;
 	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
 	canvas_box(c, x, y, w, h, ROLE_TITLE, "Keys", ROLE_TITLE);
-	for (int i = 0; i < n; i++)
-		canvas_text(c, x + 3, y + 2 + i, w - 6, ROLE_NORMAL, ATTR_NONE, lines[i]);
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		if (!keys_apply(k, modes))
+			continue;
+		keys_help_line(k, false, line, sizeof(line));
+		canvas_text(c, x + 3, y + 2 + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
+		if (k->help_more == NULL)
+			continue;
+		keys_help_line(k, true, line, sizeof(line));
+		canvas_text(c, x + 3, y + 2 + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
+	}
+	canvas_text(c, x + 3, y + 3 + i, w - 6, ROLE_NORMAL, ATTR_NONE, "any key closes this help");
 }
 
 static void draw_too_small(struct canvas *c)
@@ -649,7 +647,7 @@ void panels_draw(struct canvas *c, const struct view *v)
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_system(c, v, (struct rect){ lw, y, rw, 8 });
 	draw_status(c, v, c->h - 2);
-	draw_keys(c, c->h - 1);
+	draw_keys(c, c->h - 1, v->key_modes);
 	if (v->help)
-		draw_help(c);
+		draw_help(c, v->key_modes);
 }

@@ -51,6 +51,7 @@ struct view {
 	enum view_marker marker;
 	bool utf8;		/* block sparklines and marks, or ASCII */
 	bool help;		/* the help overlay is open */
+	unsigned key_modes;	/* KEY_MODE_* bits (keys.h): the key line and help show what applies */
 
 	/* Data: the newest snapshot (the last good one when stale). */
 	bool has_data;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ui/input.h"
+#include "utf8.h"
 #include "util.h"
 
 struct role_style {
@@ -184,6 +185,31 @@ static chtype line_char(enum canvas_line line)
 	return ' ';
 }
 
+/*
+ * One glyph, decoded here (utf8.h) rather than by the C library, so that
+ * curses gets a character, never bytes. The canvas holds only printable
+ * glyphs of one column; outside a UTF-8 locale anything beyond ASCII would
+ * print as several cells: '?' instead.
+ */
+static void glyph_put(const struct term *t, int x, int y, const char *glyph, attr_t a)
+{
+	uint32_t cp;
+	wchar_t wch[2] = { 0, 0 };
+	cchar_t wc;
+
+	if (utf8_decode(glyph, CANVAS_GLYPH, &cp) == 0 || (!t->utf8 && cp >= 0x80))
+		cp = '?';
+	else if (cp < 0x20)
+		cp = ' ';
+	if (cp < 0x80) {
+		mvaddch(y, x, (chtype)cp | a);
+		return;
+	}
+	wch[0] = (wchar_t)cp;
+	setcchar(&wc, wch, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+	mvadd_wch(y, x, &wc);
+}
+
 static void cell_put(const struct term *t, int x, int y, const struct cell *k)
 {
 	attr_t a = cell_attr(t, k);
@@ -203,13 +229,7 @@ static void cell_put(const struct term *t, int x, int y, const struct cell *k)
 		mvaddch(y, x, line_char((enum canvas_line)k->line) | a);
 		return;
 	}
-	attrset(a);
-	/* Outside a UTF-8 locale a multi-byte glyph would print as several cells. */
-	if (!t->utf8 && (unsigned char)k->glyph[0] >= 0x80)
-		mvaddstr(y, x, "?");
-	else
-		mvaddstr(y, x, k->glyph);
-	attrset(A_NORMAL);
+	glyph_put(t, x, y, k->glyph, a);
 }
 
 void term_invalidate(struct term *t)

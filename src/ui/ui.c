@@ -30,6 +30,7 @@
 #include "ui/canvas.h"
 #include "ui/input.h"
 #include "ui/jump.h"
+#include "ui/keys.h"
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
@@ -57,9 +58,8 @@ struct ui {
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
 	int64_t notice_until_ms;
-	bool incident;			/* f turned a manual incident on */
-	unsigned breaker_presses;	/* b presses the source took */
 	struct stopsig stop;
+	int key_fd;		/* the terminal the keys come from */
 };
 
 /* Whether glyphs beyond ASCII can be shown: the locale's codeset is UTF-8. */
@@ -120,33 +120,13 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
-/*
- * f and b: the source acts or refuses. The screen keeps count of what it
- * asked for, so the notice can say what happened and what the next press
- * does; the header (the source's description) shows the state meanwhile.
- */
+/* f and b: the source acts or refuses, and says which in its own words. */
 static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
-	static const char *const breaker_msgs[] = {
-		"breaker forced open: calls fail fast (b: force it closed)",
-		"breaker forced closed: no protection (b: back to automatic)",
-		"breaker automatic again: reset to closed",
-	};
+	char msg[SOURCE_MSG_LEN];
 
-	if (source_inject(u->src, what) != 0) {
-		ui_notice(u, u->src->ops->inject == NULL
-			     ? "no faults to inject: only the simulated router takes them"
-			     : "no faults to inject: the simulation has ended", now);
-		return;
-	}
-	if (what == SOURCE_INJECT_INCIDENT_TOGGLE) {
-		u->incident = !u->incident;
-		ui_notice(u, u->incident ? "incident: 40 % timeouts, 10 % failures (f ends it)"
-					 : "incident over: the scenario's faults are back", now);
-	} else {
-		ui_notice(u, breaker_msgs[u->breaker_presses % 3], now);
-		u->breaker_presses++;
-	}
+	source_inject(u->src, what, msg, sizeof(msg));
+	ui_notice(u, msg, now);
 }
 
 /* m: start the search (see jump.h for where it stops). */
@@ -192,6 +172,7 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		source_set_interval(u->src, u->st.interval_ms);
 		break;
 	case UI_ACT_REDRAW:
+	case UI_ACT_HELP:
 		term_invalidate(u->term);
 		break;
 	case UI_ACT_SEEK_BACK:
@@ -224,6 +205,16 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	u->dirty = true;
 }
 
+/* Which keys apply (keys.h): what the source can do. */
+static unsigned ui_key_modes(const struct ui *u)
+{
+	const struct source_ops *ops = u->src->ops;
+
+	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
+	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
+	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u);
+}
+
 static void ui_pump_keys(struct ui *u, int64_t now)
 {
 	int key;
@@ -249,6 +240,7 @@ static void ui_render(struct ui *u, int64_t now)
 		.program = PACKAGE_NAME " " PACKAGE_VERSION,
 		.utf8 = u->utf8,
 		.help = u->st.help,
+		.key_modes = u->st.modes,
 		.paused = u->st.paused,
 		.mono_ms = now,
 		.wall_ms = clock_wall_ms(),
@@ -300,7 +292,7 @@ static void ui_loop(struct ui *u)
 			u->dirty = true;
 		if (u->dirty)
 			ui_render(u, now);
-		source_wait(u->src, STDIN_FILENO, ui_wait_ms(u, clock_monotonic_ms()));
+		source_wait(u->src, u->key_fd, ui_wait_ms(u, clock_monotonic_ms()));
 	}
 }
 
@@ -310,8 +302,14 @@ int ui_run(struct source *src, const struct ui_options *o)
 	struct term_options to;
 	struct target_set defaults;
 	char err[256];
+	FILE *keys = stdin;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	/* A recording piped in (replay -) leaves the keys to the terminal itself, as less does. */
+	if (isatty(STDOUT_FILENO) && !isatty(STDIN_FILENO))
+		keys = fopen("/dev/tty", "r");
+	if (keys == NULL || !isatty(fileno(keys)) || !isatty(STDOUT_FILENO)) {
+		if (keys != NULL && keys != stdin)
+			fclose(keys);
 		fputs("routertop: no terminal; use --batch\n", stderr);
 		return 3;
 	}
@@ -321,14 +319,18 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
 	u.st.speed = o->speed;
+	u.st.modes = ui_key_modes(&u);
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
 	if (stopsig_install(&u.stop) < 0) {
 		fprintf(stderr, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		return 3;
 	}
-	u.term = term_open(&to, err, sizeof(err));
+	u.key_fd = fileno(keys);
+	u.term = term_open_files(&to, stdout, keys, err, sizeof(err));
 	if (u.term == NULL) {
+		if (keys != stdin)
+			fclose(keys);
 		stopsig_restore(&u.stop);
 		sanitize_line(stderr, 0, "routertop: %s", err);
 		return 3;
@@ -341,6 +343,8 @@ int ui_run(struct source *src, const struct ui_options *o)
 	ui_loop(&u);
 	fatal_set_cleanup(NULL);
 	term_close(u.term);
+	if (keys != stdin)
+		fclose(keys);
 	stopsig_restore(&u.stop);
 	canvas_free(u.canvas);
 	monitor_free(&u.mon);

@@ -3,13 +3,21 @@
 # input (keys -> actions), term (the only ncurses file), ui (the loop).
 src_libroutertop_a_SOURCES += src/ui/canvas.c src/ui/canvas.h \
 	src/ui/panels.c src/ui/panels.h src/ui/input.c src/ui/input.h \
+	src/ui/keys.c src/ui/keys.h \
 	src/ui/jump.c src/ui/jump.h \
 	src/ui/view.c src/ui/view.h src/ui/term.c src/ui/term.h src/ui/ui.c src/ui/ui.h
 
-check_PROGRAMS += tests/check_canvas tests/check_panels
-TESTS += tests/check_canvas tests/check_panels
+check_PROGRAMS += tests/check_canvas tests/check_panels tests/check_keys
+TESTS += tests/check_canvas tests/check_panels tests/check_keys
 tests_check_canvas_SOURCES = tests/check_canvas.c tests/check_run.h
 tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h
+tests_check_keys_SOURCES = tests/check_keys.c tests/check_run.h
+
+# The key table for the shell tests; the man page's KEYS section is checked against it.
+check_PROGRAMS += tests/keys_dump
+tests_keys_dump_SOURCES = tests/keys_dump.c
+TESTS += tests/man_keys.sh
+EXTRA_DIST += tests/man_keys.sh
 
 # The screen end to end: one script per feature, each in a tmux server of
 # its own, sharing tests/e2e_lib.sh (tmux's regress/ style).
@@ -19,5 +27,5 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 	tests/e2e_ui_refuse.sh tests/e2e_ui_speed.sh tests/e2e_ui_inject.sh \
 	tests/e2e_ui_replay.sh tests/e2e_ui_signals.sh
 TESTS += $(E2E_UI)
-BENCH_SHELL += bench/idle_cpu.sh
-EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/idle_cpu.sh
+BENCH_SHELL += bench/screen.sh
+EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/screen.sh

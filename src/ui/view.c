@@ -18,7 +18,7 @@ static void view_targets(struct view *v, const struct monitor *m)
 		t->limit = m->targets->limit[i];
 		t->r = m->eval.t[i];
 	}
-	v->overall = m->eval.overall;
+	v->overall = monitor_status(m);
 }
 
 static void view_history(struct view *v, const struct history *h, int64_t src_now)
@@ -81,6 +81,7 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	v->interval_ms = m->src->interval_ms;
 	v->utf8 = in->utf8;
 	v->help = in->help;
+	v->key_modes = in->key_modes;
 	v->src_now_ms = src_now;
 	v->has_data = newest != NULL;
 	if (newest != NULL) {

@@ -17,6 +17,7 @@ struct view_input {
 	const char *program;	/* "routertop 0.1.0" */
 	bool utf8;
 	bool help;		/* the help overlay is open */
+	unsigned key_modes;	/* KEY_MODE_* bits (keys.h): which keys the screen offers */
 	bool paused;		/* the user paused the source */
 	int64_t mono_ms;	/* now, CLOCK_MONOTONIC */
 	int64_t wall_ms;	/* now, ms since the epoch, for the header clock */

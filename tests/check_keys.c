@@ -1,0 +1,145 @@
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "ui/input.h"
+#include "ui/keys.h"
+
+#define ALL_MODES (KEY_MODE_STEP | KEY_MODE_SPEED | KEY_MODE_INJECT | KEY_MODE_ROWS)
+
+/* Every row is whole, and its help line fits the overlay (56 wide, 3 of margin each side). */
+START_TEST(test_table_rows_whole)
+{
+	char line[128];
+	int n = 0;
+
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++, n++) {
+		ck_assert_msg(k->codes[0] != 0, "%s: no key code", k->name);
+		ck_assert_msg(k->help != NULL && k->help[0] != '\0', "%s: no help", k->name);
+		ck_assert_msg(strlen(k->name) <= KEYS_NAME_W, "%s: name too long", k->name);
+		ck_assert_msg(k->action != UI_ACT_NONE, "%s: does nothing", k->name);
+		ck_assert_msg((k->brief == NULL) == (k->brief_keys == NULL), "%s: half a brief", k->name);
+		ck_assert_msg(!k->on_key_line || k->brief != NULL, "%s: key line without a brief", k->name);
+		ck_assert_msg((k->modes & ~ALL_MODES) == 0, "%s: unknown mode", k->name);
+		ck_assert_msg((k->action == UI_ACT_INTERVAL) == (k->step != 0), "%s: step", k->name);
+		keys_help_line(k, false, line, sizeof(line));
+		ck_assert_msg(strlen(line) <= 50, "'%s' is wider than the help overlay", line);
+		if (k->help_more != NULL) {
+			keys_help_line(k, true, line, sizeof(line));
+			ck_assert_msg(strlen(line) <= 50, "'%s' is wider than the help overlay", line);
+		}
+	}
+	ck_assert_int_gt(n, 10);
+}
+END_TEST
+
+/* In any one mode, a key code means one thing. */
+START_TEST(test_no_key_bound_twice)
+{
+	for (unsigned modes = 0; modes <= ALL_MODES; modes++)
+		for (const struct key_binding *a = keys_table; a->name != NULL; a++)
+			for (const struct key_binding *b = a + 1; b->name != NULL; b++) {
+				if (!keys_apply(a, modes) || !keys_apply(b, modes) || a->modes != b->modes)
+					continue;
+				for (int i = 0; i < KEY_CODES_MAX && a->codes[i] != 0; i++)
+					for (int j = 0; j < KEY_CODES_MAX && b->codes[j] != 0; j++)
+						ck_assert_msg(a->codes[i] != b->codes[j], "%s and %s share a key",
+							      a->name, b->name);
+			}
+}
+END_TEST
+
+static const struct {
+	int code;
+	unsigned modes;
+	enum ui_action action;	/* UI_ACT_NONE: not bound */
+} find_cases[] = {
+	{ 'q', 0, UI_ACT_QUIT },
+	{ 'Q', KEY_MODE_STEP, UI_ACT_QUIT },
+	{ ' ', 0, UI_ACT_PAUSE },
+	{ '+', 0, UI_ACT_INTERVAL },
+	{ UI_KEY_LEFT, KEY_MODE_STEP, UI_ACT_SEEK_BACK },
+	{ UI_KEY_LEFT, 0, UI_ACT_SEEK_BACK },		/* does not apply: found, and refused later */
+	{ 'f', KEY_MODE_INJECT, UI_ACT_INCIDENT },
+	{ 'f', 0, UI_ACT_INCIDENT },
+	{ '?', 0, UI_ACT_HELP },
+	{ 'h', 0, UI_ACT_HELP },
+	{ 12, 0, UI_ACT_REDRAW },
+	{ 'x', ALL_MODES, UI_ACT_NONE },
+	{ 0, 0, UI_ACT_NONE },
+	{ UI_KEY_RESIZE, 0, UI_ACT_NONE },
+};
+
+START_TEST(test_find)
+{
+	const struct key_binding *k = keys_find(find_cases[_i].code, find_cases[_i].modes);
+
+	if (find_cases[_i].action == UI_ACT_NONE) {
+		ck_assert_ptr_null(k);
+		return;
+	}
+	ck_assert_ptr_nonnull(k);
+	ck_assert_int_eq(k->action, find_cases[_i].action);
+}
+END_TEST
+
+/* --help's list: every brief, in table order, wrapped at the width with the indent. */
+START_TEST(test_brief)
+{
+	char buf[1024], item[64];
+	size_t n = keys_format_brief(buf, sizeof(buf), 13, 79);
+	const char *at = buf;
+
+	ck_assert_uint_eq(n, strlen(buf));
+	ck_assert_int_eq(strncmp(buf, "             keys: q quit, space pause, ", 40), 0);
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		const char *p;
+
+		if (k->brief == NULL)
+			continue;
+		snprintf(item, sizeof(item), "%s %s", k->brief_keys, k->brief);
+		p = strstr(at, item);
+		ck_assert_msg(p != NULL, "'%s' missing or out of order in:\n%s", item, buf);
+		at = p + strlen(item);
+	}
+	ck_assert_str_eq(at, "\n");
+	for (const char *line = buf; *line != '\0'; line = strchr(line, '\n') + 1) {
+		ck_assert_int_le(strchr(line, '\n') - line, 79);
+		ck_assert_int_eq(strncmp(line, "             ", 13), 0);
+		ck_assert(line[13] != ' ');
+	}
+}
+END_TEST
+
+/* A short buffer gets a cut, terminated list and the length it needed. */
+START_TEST(test_brief_cut)
+{
+	char full[1024], buf[20];
+	size_t need = keys_format_brief(full, sizeof(full), 2, 40);
+
+	ck_assert_uint_eq(keys_format_brief(buf, sizeof(buf), 2, 40), need);
+	ck_assert_uint_eq(strlen(buf), sizeof(buf) - 1);
+	ck_assert_int_eq(strncmp(buf, full, sizeof(buf) - 1), 0);
+	ck_assert_uint_eq(keys_format_brief(NULL, 0, 2, 40), need);
+}
+END_TEST
+
+static Suite *keys_suite(void)
+{
+	Suite *s = suite_create("keys");
+	TCase *tc = tcase_create("keys");
+
+	tcase_add_test(tc, test_table_rows_whole);
+	tcase_add_test(tc, test_no_key_bound_twice);
+	tcase_add_loop_test(tc, test_find, 0, (int)(sizeof(find_cases) / sizeof(find_cases[0])));
+	tcase_add_test(tc, test_brief);
+	tcase_add_test(tc, test_brief_cut);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return check_run_suite(keys_suite());
+}

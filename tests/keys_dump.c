@@ -1,0 +1,92 @@
+/*
+ * Prints the key table (src/ui/keys.h) for the shell tests, so they compare
+ * the man page and the screen with the table rather than with a copy:
+ *   keys_dump man            NAME<TAB>MODES for every key, MODES in the man
+ *                            page's words ("" when it applies everywhere)
+ *   keys_dump help MODES     the help overlay's lines for MODES
+ *   keys_dump line MODES     the key line's entries for MODES
+ * MODES is "none" or a comma list of step, speed, inject, rows.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/keys.h"
+
+static const struct {
+	unsigned bit;
+	const char *word, *man;
+} mode_words[] = {
+	{ KEY_MODE_STEP, "step", "recordings" },
+	{ KEY_MODE_SPEED, "speed", "simulations and recordings" },
+	{ KEY_MODE_INJECT, "inject", "simulated router" },
+	{ KEY_MODE_ROWS, "rows", "sources with rows" },
+};
+#define NWORDS (sizeof(mode_words) / sizeof(mode_words[0]))
+
+static int parse_modes(const char *arg, unsigned *modes)
+{
+	char buf[128], *save = NULL;
+
+	*modes = 0;
+	if (strcmp(arg, "none") == 0)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (char *w = strtok_r(buf, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < NWORDS && strcmp(w, mode_words[i].word) != 0; i++)
+			;
+		if (i == NWORDS) {
+			fprintf(stderr, "keys_dump: unknown mode '%s'\n", w);
+			return -1;
+		}
+		*modes |= mode_words[i].bit;
+	}
+	return 0;
+}
+
+static void print_man(void)
+{
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		const char *sep = "";
+
+		printf("%s\t", k->name);
+		for (size_t i = 0; i < NWORDS; i++)
+			if (k->modes & mode_words[i].bit) {
+				printf("%s%s", sep, mode_words[i].man);
+				sep = ", ";
+			}
+		printf("\n");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned modes = 0;
+	char line[128];
+
+	if (argc == 2 && strcmp(argv[1], "man") == 0) {
+		print_man();
+		return 0;
+	}
+	if (argc != 3 || parse_modes(argv[2], &modes) != 0) {
+		fprintf(stderr, "usage: keys_dump man | help MODES | line MODES\n");
+		return 2;
+	}
+	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		if (!keys_apply(k, modes))
+			continue;
+		if (strcmp(argv[1], "line") == 0) {
+			if (k->on_key_line)
+				printf("%s %s\n", k->brief_keys, k->brief);
+			continue;
+		}
+		keys_help_line(k, false, line, sizeof(line));
+		printf("%s\n", line);
+		if (k->help_more != NULL) {
+			keys_help_line(k, true, line, sizeof(line));
+			printf("%s\n", line);
+		}
+	}
+	return 0;
+}
