@@ -76,10 +76,10 @@ EXTRA_DIST += tests/fixtures/prom/envoy.prom tests/fixtures/prom/istio.prom \
 	tests/fixtures/prom/resilience4j.prom tests/fixtures/prom/routertop.prom
 
 # `make bench`: parse speed on a synthetic 10 MB Envoy exposition.
-EXTRA_PROGRAMS += bench/bench_expo
+check_PROGRAMS += bench/bench_expo
 BENCH_PROGS += bench/bench_expo
 bench_bench_expo_SOURCES = bench/bench_expo.c bench/expo_gen.c bench/expo_gen.h
-bench_bench_expo_LDADD = $(RT_LIBS)
+bench_bench_expo_LDADD = $(BENCH_LDADD)
 
 # libFuzzer targets for the Prometheus text parser (with every built-in
 # profile applied to what it reads) and for the profile format. clang only,
