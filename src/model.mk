@@ -14,15 +14,6 @@ dist_samples_DATA += data/samples/seed-open-breaker.json
 dist_samples_DATA += data/samples/healthy.json
 dist_samples_DATA += data/samples/upstreams.json
 
-# libFuzzer target for metrics_parse. clang only, so never part of `make
-# check`: `make fuzz-metrics && ./fuzz-metrics -max_total_time=60 DIR`.
-FUZZ_METRICS_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-EXTRA_DIST += tests/fuzz_metrics.c
-CLEANFILES += fuzz-metrics
-fuzz-metrics: $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/metrics.h \
-		$(srcdir)/src/util.c $(srcdir)/src/util.h \
-		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c
-	clang $(FUZZ_METRICS_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
-		-o $@ $(srcdir)/tests/fuzz_metrics.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
-		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c \
-		$(CJSON_LIBS) -lm
+# The fuzz target for metrics_parse (see tests/fuzz/fuzz.mk).
+FUZZ_TARGETS += tests/fuzz/metrics
+tests_fuzz_metrics_LDADD = $(FUZZ_LDADD)

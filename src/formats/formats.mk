@@ -11,19 +11,9 @@ check_PROGRAMS += tests/check_accesslog
 TESTS += tests/check_accesslog
 tests_check_accesslog_SOURCES = tests/check_accesslog.c tests/check_run.h
 
-# libFuzzer target for the access-log format compiler and line parser.
-# clang only, so never part of `make check`:
-# `make fuzz-accesslog && ./fuzz-accesslog -max_total_time=60 DIR`.
-FUZZ_ACCESSLOG_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_ACCESSLOG_SRCS = $(srcdir)/tests/fuzz_accesslog.c $(srcdir)/src/formats/accesslog.c \
-	$(srcdir)/src/formats/alog_match.c $(srcdir)/src/formats/alog_haproxy.c \
-	$(srcdir)/src/formats/alog_json.c $(srcdir)/src/formats/alog_map.c \
-	$(srcdir)/src/formats/alog_value.c $(srcdir)/src/util.c
-EXTRA_DIST += tests/fuzz_accesslog.c
-CLEANFILES += fuzz-accesslog
-fuzz-accesslog: $(FUZZ_ACCESSLOG_SRCS) $(srcdir)/src/formats/accesslog.h \
-		$(srcdir)/src/formats/alog_impl.h $(srcdir)/src/formats/alog_value.h
-	clang $(FUZZ_ACCESSLOG_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) -o $@ $(FUZZ_ACCESSLOG_SRCS) -lm
+# The fuzz target for the access-log format compiler and line parser.
+FUZZ_TARGETS += tests/fuzz/accesslog
+tests_fuzz_accesslog_LDADD = $(FUZZ_LDADD)
 
 # The Prometheus and OpenMetrics text (expo), histogram_quantile the PromQL
 # way (promql), router profiles (profile) and applying one to an exposition
@@ -81,20 +71,8 @@ BENCH_PROGS += bench/bench_expo
 bench_bench_expo_SOURCES = bench/bench_expo.c bench/expo_gen.c bench/expo_gen.h
 bench_bench_expo_LDADD = $(BENCH_LDADD)
 
-# libFuzzer targets for the Prometheus text parser (with every built-in
-# profile applied to what it reads) and for the profile format. clang only,
-# so never part of `make check`:
-# `make fuzz-expo && ./fuzz-expo -max_total_time=60 DIR` (fuzz-profile alike).
-FUZZ_EXPO_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_EXPO_SRCS = $(srcdir)/src/formats/expo.c $(srcdir)/src/formats/promql.c \
-	$(srcdir)/src/formats/profile.c $(srcdir)/src/formats/router.c \
-	src/formats/profiles_embed.c $(srcdir)/src/metrics.c $(srcdir)/src/sanitize.c \
-	$(srcdir)/src/utf8.c $(srcdir)/src/util.c
-EXTRA_DIST += tests/fuzz_expo.c tests/fuzz_profile.c
-CLEANFILES += fuzz-expo fuzz-profile
-fuzz-expo: $(srcdir)/tests/fuzz_expo.c $(FUZZ_EXPO_SRCS)
-	clang $(FUZZ_EXPO_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
-		-o $@ $(srcdir)/tests/fuzz_expo.c $(FUZZ_EXPO_SRCS) $(CJSON_LIBS) -lm
-fuzz-profile: $(srcdir)/tests/fuzz_profile.c $(FUZZ_EXPO_SRCS)
-	clang $(FUZZ_EXPO_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
-		-o $@ $(srcdir)/tests/fuzz_profile.c $(FUZZ_EXPO_SRCS) $(CJSON_LIBS) -lm
+# Fuzz targets: the Prometheus text parser (with every built-in profile
+# applied to what it reads) and the profile format.
+FUZZ_TARGETS += tests/fuzz/expo tests/fuzz/profile
+tests_fuzz_expo_LDADD = $(FUZZ_LDADD)
+tests_fuzz_profile_LDADD = $(FUZZ_LDADD)

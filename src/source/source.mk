@@ -24,24 +24,9 @@ tests_http_probe_LDADD = $(CURL_LIBS)
 TESTS += tests/e2e_watch_faults.sh
 EXTRA_DIST += tests/e2e_watch_faults.sh
 
-# libFuzzer target for the replay source (line reader, parser, index, seeks).
-# clang only, so never part of `make check`:
-# `make fuzz-replay && ./fuzz-replay -max_total_time=60 DIR`.
-FUZZ_REPLAY_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-EXTRA_DIST += tests/fuzz_replay.c
-CLEANFILES += fuzz-replay
-fuzz-replay: $(srcdir)/tests/fuzz_replay.c $(srcdir)/src/source/replay.c $(srcdir)/src/source/source.c \
-		$(srcdir)/src/source/source.h $(srcdir)/src/record/reader.c $(srcdir)/src/record/reader.h \
-		$(srcdir)/src/record/stream.c $(srcdir)/src/record/stream.h \
-		$(srcdir)/src/metrics.c $(srcdir)/src/metrics.h \
-		$(srcdir)/src/util.c $(srcdir)/src/util.h \
-		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c
-	clang $(FUZZ_REPLAY_FLAGS) -std=c11 $(DEFS) $(AM_CPPFLAGS) \
-		-o $@ $(srcdir)/tests/fuzz_replay.c $(srcdir)/src/source/replay.c \
-		$(srcdir)/src/source/source.c $(srcdir)/src/record/reader.c \
-		$(srcdir)/src/record/stream.c $(srcdir)/src/metrics.c $(srcdir)/src/util.c \
-		$(srcdir)/src/sanitize.c $(srcdir)/src/utf8.c \
-		$(CJSON_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) -lm
-
 TESTS += tests/e2e_replay_inputs.sh
 EXTRA_DIST += tests/e2e_replay_inputs.sh
+
+# The fuzz target for the replay source: line reader, parser, index, seeks.
+FUZZ_TARGETS += tests/fuzz/replay
+tests_fuzz_replay_LDADD = $(FUZZ_LDADD)

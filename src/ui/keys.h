@@ -7,9 +7,11 @@
  *
  * Adding a key is a row in the table (and, if it does something new, an
  * action in input.h that ui.c applies) plus its .TP entry in
- * man/routertop.1, whose tag is the row's name. A key that means something
- * only when the source has rows gets .modes = KEY_MODE_ROWS: it is shown
- * only then, and wins over another binding of the same key then.
+ * man/routertop.1, whose tag is the row's name and whose text names its
+ * modes in parentheses, e.g. "(recordings)". A key that means something
+ * only when the source has rows gets .modes = KEY_MODE_ROWS: ui.c sets that
+ * mode while the newest snapshot has rows, so the key is shown only then
+ * and wins over another binding of the same key then.
  */
 #ifndef RT_UI_KEYS_H
 #define RT_UI_KEYS_H

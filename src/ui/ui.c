@@ -205,14 +205,16 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	u->dirty = true;
 }
 
-/* Which keys apply (keys.h): what the source can do. */
+/* Which keys apply (keys.h): what the source can do, and whether its data has rows. */
 static unsigned ui_key_modes(const struct ui *u)
 {
 	const struct source_ops *ops = u->src->ops;
+	const struct metrics_snapshot *latest = monitor_latest(&u->mon);
 
 	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
 	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
-	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u);
+	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u) |
+	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u);
 }
 
 static void ui_pump_keys(struct ui *u, int64_t now)
@@ -220,7 +222,10 @@ static void ui_pump_keys(struct ui *u, int64_t now)
 	int key;
 
 	while (!u->quit && (key = term_key(u->term)) >= 0) {
-		enum ui_action a = ui_state_key(&u->st, key);
+		enum ui_action a;
+
+		u->st.modes = ui_key_modes(u);
+		a = ui_state_key(&u->st, key);
 
 		/* Any key stops a search; m only stops it, other keys then do their job. */
 		if (u->jump.active && key != UI_KEY_RESIZE) {
@@ -240,7 +245,6 @@ static void ui_render(struct ui *u, int64_t now)
 		.program = PACKAGE_NAME " " PACKAGE_VERSION,
 		.utf8 = u->utf8,
 		.help = u->st.help,
-		.key_modes = u->st.modes,
 		.paused = u->st.paused,
 		.mono_ms = now,
 		.wall_ms = clock_wall_ms(),
@@ -248,6 +252,7 @@ static void ui_render(struct ui *u, int64_t now)
 	};
 	int w, h;
 
+	in.key_modes = u->st.modes = ui_key_modes(u);
 	term_size(u->term, &w, &h);
 	if (w != u->canvas->w || h != u->canvas->h)
 		canvas_resize(u->canvas, w, h);
@@ -319,7 +324,6 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
 	u.st.speed = o->speed;
-	u.st.modes = ui_key_modes(&u);
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
 	if (stopsig_install(&u.stop) < 0) {

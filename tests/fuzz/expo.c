@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the Prometheus/OpenMetrics text parser and the
- * router profiles applied to it (build with `make fuzz-expo`).
+ * router profiles applied to it (tests/fuzz/fuzz.mk builds and runs it).
  *
  * Beyond "does not crash": a refused body has a one-line message; every
  * kept error is one line; what parses re-serialises (expo_to_text) to text

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for metrics_parse (build with `make fuzz-metrics`).
+ * libFuzzer target for metrics_parse (see tests/fuzz/fuzz.mk).
  *
  * Beyond "does not crash": every error must be one non-empty line, and every
  * accepted snapshot must survive metrics_to_json and a second parse

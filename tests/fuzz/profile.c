@@ -1,8 +1,8 @@
 /*
- * libFuzzer target for the router profile format (build with `make
- * fuzz-profile`): profile_parse never crashes, a refused profile has one
- * located line of message, and an accepted one has its row label and every
- * regular expression it holds matches in bounded time.
+ * libFuzzer target for the router profile format (tests/fuzz/fuzz.mk builds
+ * and runs it): profile_parse never crashes, a refused profile has one
+ * located, clean line of message, and an accepted one has a name and a row
+ * label, and its selectors print as PromQL and match in bounded time.
  */
 #include <stdint.h>
 #include <stdlib.h>
