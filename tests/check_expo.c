@@ -387,6 +387,13 @@ START_TEST(test_eof)
 	ck_assert(expo_is_openmetrics(e));
 	ck_assert_int_eq(series_where(e, "a", NULL, NULL)->timestamp_ms, 5000);
 	expo_free(e);
+	/* Seconds that would overflow as milliseconds: the sample stays, its time goes. */
+	e = parse_ok("a 1 9e17\nb 2 5\n# EOF\n");
+	ck_assert_uint_eq(expo_error_count(e), 1);
+	ck_assert_str_eq(expo_error_at(e, 0), "line 1: timestamp out of range");
+	ck_assert_int_eq(series_where(e, "a", NULL, NULL)->timestamp_ms, EXPO_NO_TIMESTAMP);
+	ck_assert_int_eq(series_where(e, "b", NULL, NULL)->timestamp_ms, 5000);
+	expo_free(e);
 	e = parse_ok("a 1\n# EOF\nb 2\n");
 	ck_assert_uint_eq(expo_series_count(e), 1);
 	ck_assert_uint_eq(expo_error_count(e), 1);

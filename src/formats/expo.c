@@ -35,7 +35,7 @@
 
 #define EXPO_CHUNK ((size_t)64 << 10)
 #define EXPO_NUMBER_TEXT_MAX 512	/* a number longer than this is an error */
-#define EXPO_TS_LIMIT 9.0e15		/* |timestamp| beyond this is not a time */
+#define EXPO_TS_LIMIT 9.2e18		/* |timestamp in ms| must stay below this (int64) */
 
 struct expo_chunk {
 	struct expo_chunk *next;
@@ -81,6 +81,7 @@ struct expo_lset {
 struct expo_pending_ts {	/* a timestamp as written, until the syntax is known */
 	uint32_t series;
 	double raw;
+	size_t line;
 };
 
 /* One label of the line being parsed; value points into the body or vbuf. */
@@ -1126,7 +1127,7 @@ static int expo_sample(struct expo *e, struct expo_line *l, size_t series_max)
 	e->cur_fam = c.fam;
 	if (has_ts) {
 		EXPO_RESERVE(e, pts, npts, pts_cap, 1);
-		e->pts[e->npts++] = (struct expo_pending_ts){ (uint32_t)(e->nseries - 1), ts };
+		e->pts[e->npts++] = (struct expo_pending_ts){ (uint32_t)(e->nseries - 1), ts, l->no };
 	}
 	return 0;
 }
@@ -1152,7 +1153,11 @@ static void expo_finish(struct expo *e)
 	for (size_t i = 0; i < e->npts; i++) {
 		double ms = e->openmetrics ? e->pts[i].raw * 1000.0 : e->pts[i].raw;
 
-		e->series[e->pts[i].series].timestamp_ms = (int64_t)llround(ms);
+		/* Seconds that make too many milliseconds: the sample stays, its time goes. */
+		if (!(fabs(ms) < EXPO_TS_LIMIT))
+			expo_error(e, e->pts[i].line, "timestamp out of range");
+		else
+			e->series[e->pts[i].series].timestamp_ms = (int64_t)llround(ms);
 	}
 	e->by_name_off = expo_grow(e->by_name_off, &e->by_name_off_cap, e->nnames + 1,
 				   sizeof(*e->by_name_off));
