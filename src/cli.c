@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/tracker.h"
 #include "ui/keys.h"
 #include "util.h"
 
@@ -21,8 +22,9 @@
 #define FOR_WATCH (1u << CMD_WATCH)
 #define FOR_SERVE (1u << CMD_SERVE)
 #define FOR_REPLAY (1u << CMD_REPLAY)
-#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY)
-#define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY)	/* commands with a screen or batch output */
+#define FOR_TAIL (1u << CMD_TAIL)
+#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL)
+#define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL)	/* commands with a screen or batch output */
 #define MAX_TARGET_FLAGS 32
 
 enum {
@@ -30,6 +32,7 @@ enum {
 	OPT_TIMEOUT, OPT_HEADER_FILE, OPT_INSECURE, OPT_MAX_BODY, OPT_EXEC,
 	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
 	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION, OPT_FOLLOW,
+	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +58,11 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "latency", required_argument, NULL, OPT_LATENCY },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "from-start", no_argument, NULL, OPT_FROM_START },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -64,7 +72,7 @@ static const unsigned option_scope[] = {
 	[OPT_SEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
 	[OPT_SPEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE | FOR_REPLAY,
 	[OPT_DURATION - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
-	[OPT_INTERVAL - OPT_SCENARIO] = FOR_SIM | FOR_WATCH | FOR_SERVE,
+	[OPT_INTERVAL - OPT_SCENARIO] = FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_TAIL,
 	[OPT_TIMEOUT - OPT_SCENARIO] = FOR_WATCH,
 	[OPT_HEADER_FILE - OPT_SCENARIO] = FOR_WATCH,
 	[OPT_INSECURE - OPT_SCENARIO] = FOR_WATCH,
@@ -82,6 +90,11 @@ static const unsigned option_scope[] = {
 	[OPT_HELP - OPT_SCENARIO] = FOR_ALL,
 	[OPT_VERSION - OPT_SCENARIO] = FOR_ALL,
 	[OPT_FOLLOW - OPT_SCENARIO] = FOR_REPLAY,
+	[OPT_LOG_FORMAT - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_BY - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_LATENCY - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_WINDOW - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_FROM_START - OPT_SCENARIO] = FOR_TAIL,
 };
 
 /* What each option with a checked value accepts, for the error message. */
@@ -94,10 +107,14 @@ static const char *const option_expects[] = {
 	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 8M, e.g. 512K",
 	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv or nagios",
 	[OPT_THEME - OPT_SCENARIO] = "default or cb",
+	[OPT_BY - OPT_SCENARIO] = "upstream, host, path, status or a field name",
+	[OPT_LATENCY - OPT_SCENARIO] = "request or upstream",
+	[OPT_WINDOW - OPT_SCENARIO] = "a count of requests such as 10000, or a time such as 60s",
 };
 
 static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
+	[CMD_TAIL] = "tail",
 };
 
 /* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
@@ -110,6 +127,7 @@ static const char usage_text[] =
 	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read JSON\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
 	"       routertop replay FILE|- [--speed X|max] [--follow] [OPTION]...\n"
+	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
 	"Watch:       --interval D (5s)  --timeout D (4s)  --header-file FILE\n"
@@ -126,6 +144,30 @@ static const char usage_tail[] =
 	"Exit status: 0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or bad usage.\n"
 	"  --help  --version              see routertop(1) for the rest\n";
 
+static const char tail_help_text[] =
+	"Usage: routertop tail FILE...|- [OPTION]...\n"
+	"Follow access logs like tail -F (rotation, copytruncate, files not there yet,\n"
+	"standard input), or read them whole with --once; .gz files are read whole.\n"
+	"  --log-format F  nginx-timed, combined, envoy, haproxy, json, json:FIELD=KEY,\n"
+	"                  nginx log_format text ('$remote_addr [$time_local] ...') or\n"
+	"                  an Envoy format string; default: told from the first lines\n"
+	"  --by R          rows by upstream (default), host, path (first segment),\n"
+	"                  status, or any field of the format (http_x_tenant)\n"
+	"  --latency L     request (default) or upstream time\n"
+	"  --window W      latencies per row: a count (10000) or log time (60s)\n"
+	"  --from-start    read what the files hold first, then follow\n"
+	"  --once          read what is there, print one evaluation, exit with it\n"
+	"  --interval D    between updates (1s); also --batch --format --record\n"
+	"                  --targets --target --no-color --theme (routertop --help)\n"
+	"Rows: 64 at most, then (other). Rates run on the log's own timestamps.\n"
+	"Timeouts: 504, Envoy UT, HAProxy sH; rate limits: 429, RL; rejected: Envoy\n"
+	"UO, HAProxy sQ; other 5xx are failures. nginx-timed in nginx.conf:\n"
+	"  log_format timed '$remote_addr - $remote_user [$time_local] '\n"
+	"                   '\"$request\" $status $body_bytes_sent '\n"
+	"                   '\"$http_referer\" \"$http_user_agent\" '\n"
+	"                   '$request_time $upstream_response_time $upstream_addr';\n"
+	"  access_log /var/log/nginx/access.log timed;\n";
+
 static void cli_defaults(struct cli_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -138,6 +180,7 @@ static void cli_defaults(struct cli_config *cfg)
 					   .max_body = METRICS_BODY_DEFAULT };
 	cfg->serve.listen = "127.0.0.1:8080";
 	cfg->replay.speed = 1.0;
+	cfg->tail.interval_ms = 1000;
 	targets_defaults(&cfg->targets);
 	cfg->format = FORMAT_TEXT;
 	cfg->theme = UI_THEME_DEFAULT;
@@ -196,6 +239,24 @@ static int parse_speed(const char *text, double *out)
 	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1e6)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* --window: a count of requests ("10000") or a span of log time ("60s", at least 1 s). */
+static int parse_window(const char *text, size_t *count, int64_t *ms)
+{
+	uint64_t n;
+
+	if (text[strspn(text, "0123456789")] == '\0') {
+		if (parse_u64(text, &n) != 0 || n < 1 || n > TRACKER_MAX_WINDOW)
+			return -1;
+		*count = (size_t)n;
+		*ms = 0;
+		return 0;
+	}
+	if (parse_duration_ms(text, ms) != 0 || *ms < 1000)
+		return -1;
+	*count = 0;
 	return 0;
 }
 
@@ -284,6 +345,7 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		if (parse_duration_ms(arg, &ms) != 0 || ms < 100)
 			goto bad;
 		cfg->sim.interval_ms = cfg->http.interval_ms = cfg->exec.interval_ms = ms;
+		cfg->tail.interval_ms = ms;
 		break;
 	case OPT_TIMEOUT:
 		if (parse_duration_ms(arg, &ms) != 0)
@@ -336,6 +398,26 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 	case OPT_FOLLOW:
 		cfg->replay.follow = true;
 		break;
+	case OPT_LOG_FORMAT:
+		cfg->tail.format = arg;
+		break;
+	case OPT_BY:
+		if (arg[0] == '\0')
+			goto bad;
+		cfg->tail.by = arg;
+		break;
+	case OPT_LATENCY:
+		if (strcmp(arg, "request") != 0 && strcmp(arg, "upstream") != 0)
+			goto bad;
+		cfg->tail.latency_upstream = strcmp(arg, "upstream") == 0;
+		break;
+	case OPT_WINDOW:
+		if (parse_window(arg, &cfg->tail.window, &cfg->tail.window_ms) != 0)
+			goto bad;
+		break;
+	case OPT_FROM_START:
+		cfg->tail.from_start = true;
+		break;
 	case OPT_THEME:
 		if (strcmp(arg, "default") == 0)
 			cfg->theme = UI_THEME_DEFAULT;
@@ -368,12 +450,28 @@ static int check_operands(struct cli_config *cfg, int argc, char **argv, const c
 			cmd_word = NULL;
 			continue;
 		}
+		if (cfg->command == CMD_TAIL && cfg->tail.npaths == TAIL_MAX_FILES) {
+			str_printf(err, errlen, "tail: at most %d files", TAIL_MAX_FILES);
+			return -1;
+		}
+		if (cfg->command == CMD_TAIL && argv[i][0] != '\0') {
+			cfg->tail.paths[cfg->tail.npaths++] = argv[i];
+			continue;
+		}
 		if (wants_operand && url == NULL) {
 			url = argv[i];
 			continue;
 		}
 		str_printf(err, errlen, "unexpected argument '%s'", argv[i]);
 		return -1;
+	}
+	if (cfg->command == CMD_TAIL) {
+		if (cfg->tail.npaths == 0) {
+			str_printf(err, errlen, "tail: missing FILE (- for standard input)");
+			return -1;
+		}
+		cfg->tail.once = cfg->once;
+		return 0;
 	}
 	if (cfg->command == CMD_REPLAY) {
 		if (url == NULL || url[0] == '\0') {
@@ -441,6 +539,10 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 	if (help) {
 		char keys[512];
 
+		if (cfg->command == CMD_TAIL) {
+			fputs(tail_help_text, out);
+			return CLI_EXIT_OK;
+		}
 		keys_format_brief(keys, sizeof(keys), USAGE_INDENT, USAGE_WIDTH);
 		fputs(usage_text, out);
 		fputs(keys, out);

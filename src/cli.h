@@ -16,7 +16,7 @@
 #include "targets.h"
 #include "ui/ui.h"
 
-enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY };
+enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY, CMD_TAIL };
 
 struct cli_config {
 	enum cli_command command;
@@ -25,6 +25,7 @@ struct cli_config {
 	struct exec_options exec;	/* exec.command set: watch --exec */
 	struct serve_options serve;
 	struct replay_options replay;
+	struct tail_options tail;
 	struct target_set targets;
 	enum output_format format;
 	enum ui_theme theme;

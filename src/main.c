@@ -21,6 +21,8 @@ static struct source *make_source(const struct cli_config *cfg, char *err, size_
 		return source_sim_new(&cfg->sim, err, errlen);
 	if (cfg->command == CMD_REPLAY)
 		return source_replay_new(&cfg->replay, err, errlen);
+	if (cfg->command == CMD_TAIL)
+		return source_tail_new(&cfg->tail, err, errlen);
 	if (cfg->exec.command != NULL)
 		return source_exec_new(&cfg->exec, err, errlen);
 	return source_http_new(&cfg->http, err, errlen);

@@ -261,6 +261,33 @@ START_TEST(test_cell_equal)
 }
 END_TEST
 
+/* Equality is byte for byte: a shorter glyph over a longer one leaves no trace. */
+START_TEST(test_cell_equal_after_overwrite)
+{
+	struct canvas *a = canvas_new(4, 2), *b = canvas_new(4, 2);
+
+	canvas_text(a, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "\xe2\x96\x88");	/* U+2588, 3 bytes */
+	canvas_text(a, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "x");
+	canvas_text(b, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "x");
+	ck_assert(cell_equal(canvas_cell(a, 0, 0), canvas_cell(b, 0, 0)));
+	/* A box line and the same glyph as text are different cells. */
+	canvas_box(a, 0, 0, 4, 2, ROLE_NORMAL, NULL, ROLE_NORMAL);
+	canvas_text(b, 1, 0, CANVAS_TO_EDGE, ROLE_NORMAL, 0, "\xe2\x94\x80");	/* U+2500 */
+	ck_assert(!cell_equal(canvas_cell(a, 1, 0), canvas_cell(b, 1, 0)));
+	/* Cleared, both are blank again, cell for cell. */
+	canvas_clear(a);
+	canvas_clear(b);
+	for (int y = 0; y < 2; y++)
+		for (int x = 0; x < 4; x++) {
+			ck_assert(cell_equal(canvas_cell(a, x, y), canvas_cell(b, x, y)));
+			ck_assert_str_eq(canvas_cell(a, x, y)->glyph, " ");
+			ck_assert_int_eq(canvas_cell(a, x, y)->role, ROLE_NORMAL);
+		}
+	canvas_free(a);
+	canvas_free(b);
+}
+END_TEST
+
 /*
  * The backend on files instead of a terminal (TERM=xterm, size from LINES
  * and COLUMNS): the first frame writes every cell, later frames only the
@@ -321,6 +348,36 @@ START_TEST(test_term_draws_only_changes)
 }
 END_TEST
 
+/* The diff skips unchanged rows whole; changes at either end of a row still count. */
+START_TEST(test_term_rows_and_edges)
+{
+	FILE *out, *in;
+	struct term *t = term_on_null(&out, &in, true);
+	struct canvas *c = canvas_new(80, 24);
+
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
+	canvas_text(c, 0, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "a");
+	canvas_text(c, 79, 0, CANVAS_TO_EDGE, ROLE_OK, 0, "b");
+	canvas_text(c, 0, 23, CANVAS_TO_EDGE, ROLE_OK, 0, "c");
+	canvas_text(c, 79, 23, CANVAS_TO_EDGE, ROLE_OK, 0, "d");
+	canvas_text(c, 0, 11, CANVAS_TO_EDGE, ROLE_OK, 0, "e");	/* alone in its row */
+	canvas_text(c, 79, 12, CANVAS_TO_EDGE, ROLE_OK, 0, "f");	/* alone in its row */
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 6);
+	/* Back to blank: the same six cells, and only they, are written again. */
+	canvas_clear(c);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 6);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 0);
+	term_close(t);
+	canvas_free(c);
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
 START_TEST(test_term_no_color)
 {
 	FILE *out, *in;
@@ -371,7 +428,9 @@ int main(void)
 	tcase_add_test(tc, test_chart_zero_max);
 	tcase_add_test(tc, test_row_small_buffer);
 	tcase_add_test(tc, test_cell_equal);
+	tcase_add_test(tc, test_cell_equal_after_overwrite);
 	tcase_add_test(tt, test_term_draws_only_changes);
+	tcase_add_test(tt, test_term_rows_and_edges);
 	tcase_add_test(tt, test_term_no_color);
 	tcase_add_test(tt, test_term_unknown_type);
 	suite_add_tcase(s, tc);

@@ -8,7 +8,7 @@
 #include "check_run.h"
 #include "cli.h"
 
-#define MAX_ARGS 16
+#define MAX_ARGS 32
 
 /* Parse a space-separated command line (no quoting needed in these tests). */
 static enum cli_result parse_line(const char *line, struct cli_config *cfg, char *err, size_t errlen)
@@ -57,6 +57,14 @@ static const struct {
 	{ "replay", "replay: missing FILE" },
 	{ "replay a.jsonl b.jsonl", "unexpected argument 'b.jsonl'" },
 	{ "replay a.jsonl --interval 2", "--interval does not apply to 'replay'" },
+	{ "tail", "tail: missing FILE" },
+	{ "tail a.log --window 0", "--window: bad value '0'" },
+	{ "tail a.log --window 500ms", "--window: bad value '500ms' (expected a count" },
+	{ "tail a.log --window 20000000", "--window: bad value" },
+	{ "tail a.log --latency total", "--latency: bad value 'total' (expected request or upstream)" },
+	{ "--log-format combined", "--log-format does not apply to 'sim'" },
+	{ "replay a.jsonl --by host", "--by does not apply to 'replay'" },
+	{ "tail a b c d e f g h i j k l m n o p q", "tail: at most 16 files" },
 };
 
 START_TEST(test_usage_errors)
@@ -157,6 +165,53 @@ START_TEST(test_target_flags_override_file)
 }
 END_TEST
 
+START_TEST(test_tail_options)
+{
+	struct cli_config cfg;
+	char err[512];
+
+	ck_assert_int_eq(parse_line("tail a.log - b.log.gz --log-format envoy --by path --latency upstream "
+				    "--window 60s --from-start --interval 2s --once",
+				    &cfg, err, sizeof(err)), CLI_RUN);
+	ck_assert_int_eq(cfg.command, CMD_TAIL);
+	ck_assert_int_eq(cfg.tail.npaths, 3);
+	ck_assert_str_eq(cfg.tail.paths[1], "-");
+	ck_assert_str_eq(cfg.tail.format, "envoy");
+	ck_assert_str_eq(cfg.tail.by, "path");
+	ck_assert(cfg.tail.latency_upstream && cfg.tail.from_start && cfg.tail.once);
+	ck_assert_int_eq(cfg.tail.window_ms, 60000);
+	ck_assert_uint_eq(cfg.tail.window, 0);
+	ck_assert_int_eq(cfg.tail.interval_ms, 2000);
+	ck_assert_int_eq(parse_line("tail x --window 5000", &cfg, err, sizeof(err)), CLI_RUN);
+	ck_assert_uint_eq(cfg.tail.window, 5000);
+	ck_assert_int_eq(cfg.tail.window_ms, 0);
+	ck_assert_int_eq(cfg.tail.interval_ms, 1000);
+	ck_assert(!cfg.tail.once && cfg.tail.format == NULL && cfg.tail.by == NULL);
+}
+END_TEST
+
+/* routertop tail --help: its own page, one 80x24 screen, with the nginx line for nginx-timed. */
+START_TEST(test_tail_help_fits_one_screen)
+{
+	struct cli_config cfg;
+	char err[512], text[4096] = "";
+	char prog[] = "routertop", cmd[] = "tail", help[] = "--help";
+	char *argv[] = { prog, cmd, help, NULL };
+	FILE *out = fmemopen(text, sizeof(text) - 1, "w");
+	int lines = 0;
+
+	ck_assert_int_eq(cli_parse(3, argv, &cfg, out, err, sizeof(err)), CLI_EXIT_OK);
+	fclose(out);
+	for (const char *p = text; *p; p++)
+		lines += *p == '\n';
+	ck_assert_int_le(lines, 23);
+	for (const char *line = text; *line; line = strchr(line, '\n') + 1)
+		ck_assert_int_le(strchr(line, '\n') - line, 79);
+	ck_assert_ptr_nonnull(strstr(text, "$request_time $upstream_response_time $upstream_addr"));
+	ck_assert_ptr_nonnull(strstr(text, "--window"));
+}
+END_TEST
+
 START_TEST(test_help_fits_one_screen)
 {
 	struct cli_config cfg;
@@ -189,6 +244,8 @@ int main(void)
 	tcase_add_test(tc, test_exec_and_serve);
 	tcase_add_test(tc, test_target_flags_override_file);
 	tcase_add_test(tc, test_help_fits_one_screen);
+	tcase_add_test(tc, test_tail_options);
+	tcase_add_test(tc, test_tail_help_fits_one_screen);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

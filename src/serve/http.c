@@ -9,7 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
+#include "dl/mhd.h"
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>

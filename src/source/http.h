@@ -6,7 +6,7 @@
 #ifndef RT_SOURCE_HTTP_H
 #define RT_SOURCE_HTTP_H
 
-#include <curl/curl.h>
+#include "dl/curl.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /*
- * One interface, four sources of snapshots: the simulated router ("sim"), a
- * live HTTP endpoint ("http"), a command's output ("exec") and a recording
- * ("replay"). A source never blocks: the one event loop waits on the file
+ * One interface, five sources of snapshots: the simulated router ("sim"), a
+ * live HTTP endpoint ("http"), a command's output ("exec"), a recording
+ * ("replay") and access logs ("tail"). A source never blocks: the one event loop waits on the file
  * descriptors it lists and wakes it at the time it asks for, then calls
  * step() until no event is pending.
  *
@@ -62,7 +62,7 @@ enum source_inject {
 };
 
 struct source_ops {
-	const char *name;	/* "sim", "http", "exec", "replay" */
+	const char *name;	/* "sim", "http", "exec", "replay", "tail" */
 	/* One line for the screen header, e.g. "sim:steady seed 42 x1". */
 	void (*describe)(void *self, char *buf, size_t len);
 	/* Add the descriptors to wait on to fds (at most max); return how many. */
@@ -164,5 +164,20 @@ struct replay_options {
 	size_t ring_bytes;	/* kept for stepping back in a pipe or compressed file; 0: the default */
 };
 struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen);
+
+#define TAIL_MAX_FILES 16
+struct tail_options {
+	const char *paths[TAIL_MAX_FILES];	/* "-": standard input */
+	int npaths;
+	const char *format;	/* --log-format: a built-in name or a format text; NULL: detect */
+	const char *by;		/* upstream (NULL), host, path, status, or a field of the format */
+	bool latency_upstream;	/* the upstream's time rather than the whole request's */
+	bool from_start;	/* read what the files hold first */
+	bool once;		/* read what is there, one snapshot, end */
+	size_t window;		/* latencies per tracker; 0: 10,000 */
+	int64_t window_ms;	/* > 0: a window of log time instead */
+	int64_t interval_ms;	/* between snapshots; 0: 1 s */
+};
+struct source *source_tail_new(const struct tail_options *o, char *err, size_t errlen);
 
 #endif

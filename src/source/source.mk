@@ -2,24 +2,40 @@
 # Sources: the one interface (source.h) and one file per source.
 src_libroutertop_a_SOURCES += src/source/source.c src/source/source.h \
 	src/source/sim.c src/source/http.c src/source/http.h \
-	src/source/exec.c src/source/replay.c
+	src/source/exec.c src/source/replay.c \
+	src/source/tail.c src/source/follow.c src/source/follow.h \
+	src/source/tally.c src/source/tally.h
 
-check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source
-TESTS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source
+check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
+	tests/check_follow tests/check_tally tests/check_tail
+TESTS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
+	tests/check_follow tests/check_tally tests/check_tail
+tests_check_follow_SOURCES = tests/check_follow.c tests/check_run.h
+tests_check_tally_SOURCES = tests/check_tally.c tests/check_run.h
+tests_check_tail_SOURCES = tests/check_tail.c tests/check_run.h
 tests_check_exec_SOURCES = tests/check_exec.c tests/check_run.h
 tests_check_http_SOURCES = tests/check_http.c tests/check_run.h \
 	tests/fault_http.c tests/fault_http.h
+# The test's own server (fault_http.c) links libmicrohttpd; the source loads libcurl.
+tests_check_http_LDADD = $(LDADD) $(MHD_LIBS)
 tests_check_replay_SOURCES = tests/check_replay.c tests/check_run.h
 tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
 
 # Helpers for the end-to-end tests: built by `make check`, not tests themselves.
-check_PROGRAMS += tests/fault_server tests/http_probe
+check_PROGRAMS += tests/fault_server tests/http_probe tests/http_load
 tests_fault_server_SOURCES = tests/fault_server.c tests/fault_http.c tests/fault_http.h
 tests_fault_server_CFLAGS = $(AM_CFLAGS) -pthread
 tests_fault_server_LDADD = $(MHD_LIBS)
 tests_fault_server_LDFLAGS = $(AM_LDFLAGS) -pthread
 tests_http_probe_SOURCES = tests/http_probe.c
 tests_http_probe_LDADD = $(CURL_LIBS)
+tests_http_load_SOURCES = tests/http_load.c
+tests_http_load_LDADD = $(CURL_LIBS)
+
+# routertop tail against a real nginx (nginx-light), which the tests start themselves.
+TESTS += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/e2e_tail_cli.sh
+EXTRA_DIST += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/nginx_lib.sh \
+	tests/e2e_tail_cli.sh tests/tail_envoy.log tests/tail_haproxy.log
 
 TESTS += tests/e2e_watch_faults.sh
 EXTRA_DIST += tests/e2e_watch_faults.sh
@@ -30,3 +46,7 @@ EXTRA_DIST += tests/e2e_replay_inputs.sh
 # The fuzz target for the replay source: line reader, parser, index, seeks.
 FUZZ_TARGETS += tests/fuzz/replay
 tests_fuzz_replay_LDADD = $(FUZZ_LDADD)
+
+# `make bench`: routertop tail beside GoAccess on one generated nginx log.
+BENCH_SHELL += bench/tail.sh
+EXTRA_DIST += bench/tail.sh bench/nginx_log.awk

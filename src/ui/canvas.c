@@ -60,9 +60,15 @@ static void cell_set(struct cell *k, const char *glyph, size_t len, enum canvas_
 	k->attr = (unsigned char)attr;
 }
 
+/* Every frame starts here: one blank cell, copied, rather than cell_set on each. */
 void canvas_clear(struct canvas *c)
 {
-	canvas_fill(c, 0, 0, c->w, c->h, ROLE_NORMAL);
+	struct cell blank;
+	size_t n = (size_t)c->w * (size_t)c->h;
+
+	cell_set(&blank, " ", 1, ROLE_NORMAL, ATTR_NONE);
+	for (size_t i = 0; i < n; i++)
+		c->cells[i] = blank;
 }
 
 const struct cell *canvas_cell(const struct canvas *c, int x, int y)
@@ -70,10 +76,15 @@ const struct cell *canvas_cell(const struct canvas *c, int x, int y)
 	return cell_at((struct canvas *)c, x, y);
 }
 
+_Static_assert(sizeof(struct cell) == CANVAS_GLYPH + 3, "cell_equal compares bytes: no padding");
+
+/*
+ * Byte for byte: cell_set zeroes a cell before writing it, so the bytes
+ * after a glyph's NUL are always 0, and a cell has no padding.
+ */
 bool cell_equal(const struct cell *a, const struct cell *b)
 {
-	return a->role == b->role && a->attr == b->attr && a->line == b->line &&
-	       strcmp(a->glyph, b->glyph) == 0;
+	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
 /*

@@ -75,6 +75,7 @@ void canvas_clear(struct canvas *c);
 
 /* The cell at (x, y), or NULL outside the canvas. */
 const struct cell *canvas_cell(const struct canvas *c, int x, int y);
+/* Whether two cells show the same thing (glyph, role, attributes, line). */
 bool cell_equal(const struct cell *a, const struct cell *b);
 
 /*

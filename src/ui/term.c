@@ -238,9 +238,15 @@ void term_invalidate(struct term *t)
 	t->prev = NULL;
 }
 
+/*
+ * The diff runs row by row: a row that has not changed since the last frame
+ * (most of them) is skipped with one memcmp; in the others, each changed
+ * cell goes to curses. Cells compare byte for byte (see cell_equal).
+ */
 void term_draw(struct term *t, const struct canvas *c)
 {
 	bool full = t->prev == NULL || t->prev->w != c->w || t->prev->h != c->h;
+	size_t w = (size_t)c->w;
 
 	if (full) {
 		canvas_free(t->prev);
@@ -249,17 +255,20 @@ void term_draw(struct term *t, const struct canvas *c)
 		erase();
 	}
 	t->drawn = 0;
-	for (int y = 0; y < c->h; y++)
-		for (int x = 0; x < c->w; x++) {
-			const struct cell *k = canvas_cell(c, x, y);
-			struct cell *p = (struct cell *)canvas_cell(t->prev, x, y);
+	for (int y = 0; y < c->h; y++) {
+		const struct cell *row = &c->cells[(size_t)y * w];
+		struct cell *shown = &t->prev->cells[(size_t)y * w];
 
-			if (!full && cell_equal(k, p))
+		if (!full && memcmp(row, shown, w * sizeof(*row)) == 0)
+			continue;
+		for (size_t x = 0; x < w; x++) {
+			if (!full && cell_equal(&row[x], &shown[x]))
 				continue;
-			cell_put(t, x, y, k);
-			*p = *k;
+			cell_put(t, (int)x, y, &row[x]);
+			shown[x] = row[x];
 			t->drawn++;
 		}
+	}
 	refresh();
 }
 

@@ -29,3 +29,8 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 TESTS += $(E2E_UI)
 BENCH_SHELL += bench/screen.sh
 EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/screen.sh
+
+check_PROGRAMS += bench/bench_render
+BENCH_PROGS += bench/bench_render
+bench_bench_render_SOURCES = bench/bench_render.c
+bench_bench_render_LDADD = $(BENCH_LDADD)

@@ -1,0 +1,44 @@
+/*
+ * Libraries loaded on first use. The screen on the simulator, replay and
+ * batch runs never speak HTTP, yet linking libcurl and libmicrohttpd maps
+ * them and all they pull in (a TLS stack, gnutls whose constructor runs at
+ * load, p11-kit, krb5, ...) into every run: megabytes of resident memory
+ * for nothing. So, as systemd does for its optional libraries, routertop
+ * dlopen()s them the first time a mode calls them: dl/curl.h and dl/mhd.h
+ * keep the call sites unchanged (each library function is a macro over a
+ * table of pointers filled by dlsym), and this file holds what they share.
+ *
+ * The SONAMEs are found by configure (the ones the build was linked
+ * against would record), so the library loaded is the one the headers
+ * describe.
+ */
+#ifndef RT_DL_H
+#define RT_DL_H
+
+#include <stddef.h>
+
+/* One function to look up: its name, and where its pointer goes in the table. */
+struct dl_sym {
+	const char *name;
+	size_t offset;
+};
+
+/* A library: what to call it in messages, its SONAME, the package that ships it. */
+struct dl_lib {
+	const char *what;	/* "libcurl" */
+	const char *soname;	/* "libcurl.so.4" */
+	const char *package;	/* "libcurl4" */
+	const struct dl_sym *syms;
+	size_t nsyms;
+};
+
+/*
+ * Open lib and store the address of each of its functions in table (at
+ * each dl_sym's offset). Returns 0; or -1, with table unchanged and a
+ * one-line message such as "libcurl not available (libcurl.so.4: cannot
+ * open shared object file: No such file or directory): install libcurl4"
+ * in err. The library stays loaded for the life of the process.
+ */
+int dl_load(const struct dl_lib *lib, void *table, size_t table_size, char *err, size_t errlen);
+
+#endif
