@@ -68,32 +68,42 @@ static bool promql_force_monotonic(struct promql_bucket *b, size_t n)
 	return forced;
 }
 
-double promql_histogram_quantile(double q, struct promql_bucket *b, size_t n, bool *forced)
+/*
+ * Sort, merge, fix precision and force monotonic; returns the buckets left,
+ * or 0 when they cannot give a quantile (no +Inf, fewer than two, a count
+ * not finite, no observations).
+ */
+static size_t promql_prepare(struct promql_bucket *b, size_t n, bool *forced)
+{
+	bool f;
+
+	n = promql_buckets_normalise(b, n);
+	if (n < 2 || !isinf(b[n - 1].le) || b[n - 1].le < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(b[i].count))
+			return 0;
+	}
+	promql_fix_precision(b, n);
+	f = promql_force_monotonic(b, n);
+	if (forced != NULL)
+		*forced = f;
+	return b[n - 1].count > 0 ? n : 0;
+}
+
+/* The quantile of prepared buckets (see promql_prepare). */
+static double promql_quantile_of(double q, const struct promql_bucket *b, size_t n)
 {
 	double rank, start = 0, count;
 	size_t i;
-	bool f;
 
-	if (forced != NULL)
-		*forced = false;
 	if (isnan(q))
 		return NAN;
 	if (q < 0)
 		return -INFINITY;
 	if (q > 1)
 		return INFINITY;
-	n = promql_buckets_normalise(b, n);
-	if (n < 2 || !isinf(b[n - 1].le) || b[n - 1].le < 0)
-		return NAN;
-	for (i = 0; i < n; i++) {
-		if (!isfinite(b[i].count))
-			return NAN;
-	}
-	promql_fix_precision(b, n);
-	f = promql_force_monotonic(b, n);
-	if (forced != NULL)
-		*forced = f;
-	if (!(b[n - 1].count > 0))
+	if (n == 0)
 		return NAN;
 	rank = q * b[n - 1].count;
 	/* The first bucket (of all but +Inf) whose count reaches the rank. */
@@ -110,6 +120,24 @@ double promql_histogram_quantile(double q, struct promql_bucket *b, size_t n, bo
 		rank -= b[i - 1].count;
 	}
 	return start + (b[i].le - start) * (rank / count);
+}
+
+double promql_histogram_quantile(double q, struct promql_bucket *b, size_t n, bool *forced)
+{
+	if (forced != NULL)
+		*forced = false;
+	/* PromQL answers for q before it looks at the buckets. */
+	if (isnan(q) || q < 0 || q > 1)
+		return promql_quantile_of(q, b, 0);
+	return promql_quantile_of(q, b, promql_prepare(b, n, forced));
+}
+
+void promql_histogram_quantiles(const double *qs, size_t nq, struct promql_bucket *b, size_t n,
+				double *out)
+{
+	n = promql_prepare(b, n, NULL);
+	for (size_t i = 0; i < nq; i++)
+		out[i] = promql_quantile_of(qs[i], b, n);
 }
 
 double promql_counter_increase(double prev, double cur)

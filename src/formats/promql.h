@@ -33,6 +33,13 @@ struct promql_bucket {
  */
 double promql_histogram_quantile(double q, struct promql_bucket *b, size_t n, bool *forced);
 
+/*
+ * Several quantiles of one histogram at once (the buckets are normalised
+ * once): out[i] = histogram_quantile(qs[i], b). Edits b like the above.
+ */
+void promql_histogram_quantiles(const double *qs, size_t nq, struct promql_bucket *b, size_t n,
+				double *out);
+
 /* How an increase between two scrapes was worked out. */
 enum promql_basis {
 	PROMQL_INTERVAL,	/* newer minus older: what happened between the scrapes */

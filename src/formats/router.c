@@ -514,6 +514,7 @@ int router_read(struct router_scrape *out, const struct profile *p, const char *
 	if (c.too_many) {
 		str_printf(err, errlen, "more than %d rows (values of %s)", ROUTER_ROWS_MAX, c.row_label);
 		out->nrows = 0;
+		memset(out->slots, 0, out->slots_cap * sizeof(*out->slots));
 		return -1;
 	}
 	if (!c.matched) {
@@ -547,9 +548,15 @@ int router_detect(const struct expo *e, struct profile *out, char *err, size_t e
 
 const struct router_row *router_row_find(const struct router_scrape *s, const char *name)
 {
-	for (size_t i = 0; i < s->nrows; i++) {
-		if (strcmp(s->rows[i].name, name) == 0)
-			return &s->rows[i];
+	size_t mask = s->slots_cap - 1;
+
+	if (s->slots_cap == 0)
+		return NULL;
+	for (size_t j = router_hash(name) & mask; s->slots[j] != 0; j = (j + 1) & mask) {
+		const struct router_row *r = &s->rows[s->slots[j] - 1];
+
+		if (strcmp(r->name, name) == 0)
+			return r;
 	}
 	return NULL;
 }

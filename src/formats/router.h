@@ -88,7 +88,7 @@ int router_read(struct router_scrape *out, const struct profile *p, const char *
  */
 int router_detect(const struct expo *e, struct profile *out, char *err, size_t errlen);
 
-/* The row named name, or NULL. */
+/* The row named name, or NULL (a hash lookup). */
 const struct router_row *router_row_find(const struct router_scrape *s, const char *name);
 
 #endif
