@@ -57,3 +57,6 @@ src_libroutertop_a_SOURCES += src/source/prom.c src/source/prom.h
 check_PROGRAMS += tests/check_prom
 TESTS += tests/check_prom
 tests_check_prom_SOURCES = tests/check_prom.c tests/check_run.h
+# ... and against a real HAProxy 2.6 and its built-in exporter.
+TESTS += tests/e2e_haproxy.sh
+EXTRA_DIST += tests/e2e_haproxy.sh

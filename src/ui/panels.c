@@ -251,7 +251,14 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 	int x = r.x + 2, y = r.y + 1;
 
 	panels_fmt_count(count, sizeof(count), l->count);
-	if (l->count >= 0)
+	/* Interpolated percentiles differ from nearest-rank ones: say which these are. */
+	if (v->snap.percentiles == METRICS_PCT_BUCKETS)
+		str_printf(title, sizeof(title), "Latency ms %s from buckets", view_marks(v)->sep);
+	else if (v->snap.percentiles == METRICS_PCT_LIFETIME)
+		str_printf(title, sizeof(title), "Latency ms %s buckets, lifetime", view_marks(v)->sep);
+	else if (v->snap.percentiles == METRICS_PCT_SUMMARY)
+		str_printf(title, sizeof(title), "Latency ms %s router summary", view_marks(v)->sep);
+	else if (l->count >= 0)
 		str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
 	else
 		str_printf(title, sizeof(title), "Latency ms");
