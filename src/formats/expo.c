@@ -774,12 +774,12 @@ static int expo_comment(struct expo *e, struct expo_line *l)
 static bool expo_label_value(struct expo *e, struct expo_line *l, struct expo_scratch *sc,
 			     char **vout)
 {
-	const char *q = l->p, *start = q;
+	const char *q = memchr(l->p, '"', (size_t)(l->end - l->p)), *start = l->p;
 	char *o;
 
-	while (q < l->end && *q != '"' && *q != '\\' && *q != '\0')
-		q++;
-	if (q < l->end && *q == '"') {
+	/* The usual value has neither escapes nor NUL: three fast scans of a short span. */
+	if (q != NULL && memchr(start, '\\', (size_t)(q - start)) == NULL &&
+	    memchr(start, '\0', (size_t)(q - start)) == NULL) {
 		sc->value = start;
 		sc->value_len = (uint32_t)(q - start);
 		l->p = q + 1;
@@ -788,9 +788,7 @@ static bool expo_label_value(struct expo *e, struct expo_line *l, struct expo_sc
 	/* Escapes (or an error): copy into vbuf, which holds a line's worth. */
 	o = *vout;
 	sc->value = o;
-	memcpy(o, start, (size_t)(q - start));
-	o += q - start;
-	for (; q < l->end && *q != '"'; q++) {
+	for (q = start; q < l->end && *q != '"'; q++) {
 		if (*q == '\0') {
 			expo_error(e, l->no, "a NUL byte in a label value");
 			return false;
