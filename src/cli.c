@@ -134,7 +134,7 @@ static const char usage_text[] =
 	"       routertop watch URL [OPTION]...    poll a router (JSON, Prometheus)\n"
 	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read it\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
-	"       routertop replay FILE|- [--speed X|max] [--follow] [OPTION]...\n"
+	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
@@ -596,6 +596,15 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 	if (cfg->command == CMD_SERVE && cfg->sim.speed == 0) {
 		/* A server answers in real time; max speed would only burn a core. */
 		str_printf(err, errlen, "--speed max does not apply to 'serve'");
+		return CLI_ERROR;
+	}
+	if (cfg->command == CMD_REPLAY && cfg->once &&
+	    (cfg->format != FORMAT_TEXT && cfg->format != FORMAT_JSON)) {
+		str_printf(err, errlen, "replay --once (the summary) prints text or json only");
+		return CLI_ERROR;
+	}
+	if (cfg->command == CMD_REPLAY && cfg->once && (cfg->replay.follow || cfg->record_path != NULL)) {
+		str_printf(err, errlen, "replay --once (the summary) takes neither --follow nor --record");
 		return CLI_ERROR;
 	}
 	if (apply_targets(cfg, &pt, err, errlen) != 0)

@@ -13,6 +13,7 @@
 #include "sanitize.h"
 #include "serve/serve.h"
 #include "source/source.h"
+#include "summary.h"
 #include "ui/ui.h"
 
 static struct source *make_source(const struct cli_config *cfg, char *err, size_t errlen)
@@ -42,6 +43,7 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 		.targets = &cfg->targets, .rec = rec,
 		.no_color = cfg->no_color, .theme = cfg->theme,
 		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed : cfg->sim.speed,
+		.timeline_path = cfg->command == CMD_REPLAY ? cfg->replay.path : NULL,
 	};
 
 	return ui_run(src, &uo);
@@ -67,6 +69,9 @@ int main(int argc, char **argv)
 	}
 	if (cfg.command == CMD_SERVE)
 		return serve_run(&cfg.serve, &cfg.sim);
+	/* A recording's --once is the summary of all of it, read by the lean path, not one evaluation. */
+	if (cfg.command == CMD_REPLAY && cfg.once)
+		return summary_run(cfg.replay.path, cfg.format, &cfg.targets, stdout, stderr);
 	src = make_source(&cfg, err, sizeof(err));
 	if (src == NULL) {
 		sanitize_line(stderr, 0, "routertop: %s", err);

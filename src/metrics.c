@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jscan.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -649,23 +650,34 @@ static int number_value(const cJSON *item, double *out)
 	return rc;
 }
 
+/* What is wrong with a number for a field of this kind; the full and the lean reader both ask. */
+static const char *number_fault(double v, enum field_kind kind)
+{
+	if (!isfinite(v) || fabs(v) > METRICS_VALUE_MAX)
+		return "is out of range";
+	if (kind == FIELD_FRACTION && (v < 0 || v > 1))
+		return "is outside 0..1";
+	if (v < 0)
+		return "is negative";
+	if (kind == FIELD_COUNT && v != floor(v))
+		return "is not a whole number";
+	return NULL;
+}
+
 static int read_number(const cJSON *item, const char *place, enum field_kind kind,
 		       double *out, char *err, size_t errlen)
 {
 	char shown[32];
+	const char *fault;
 	double v;
 
 	if (number_value(item, &v) != 0)
 		return fail(err, errlen, "%s: expected number", place);
-	number_format(shown, sizeof(shown), v);
-	if (!isfinite(v) || fabs(v) > METRICS_VALUE_MAX)
-		return fail(err, errlen, "%s: %s is out of range", place, shown);
-	if (kind == FIELD_FRACTION && (v < 0 || v > 1))
-		return fail(err, errlen, "%s: %s is outside 0..1", place, shown);
-	if (v < 0)
-		return fail(err, errlen, "%s: %s is negative", place, shown);
-	if (kind == FIELD_COUNT && v != floor(v))
-		return fail(err, errlen, "%s: %s is not a whole number", place, shown);
+	fault = number_fault(v, kind);
+	if (fault != NULL) {
+		number_format(shown, sizeof(shown), v);
+		return fail(err, errlen, "%s: %s %s", place, shown, fault);
+	}
 	*out = v;
 	return 0;
 }
@@ -1078,4 +1090,249 @@ char *metrics_to_json(const struct metrics_snapshot *s)
 	cJSON_Delete(root);
 	check_alloc(text);
 	return text;
+}
+
+/*
+ * The lean reader (metrics_scan): the same table and the same checks as
+ * metrics_from_cjson, walked over the text itself with jscan instead of
+ * over a cJSON tree. It takes only what it is sure of; anything unusual
+ * (a check failing, null where an object belongs, a duplicate group,
+ * escapes) returns -1 and the caller asks the full reader, which decides
+ * and says why. Where both answer, they answer the same: cJSON keeps the
+ * first of duplicate keys, and so does this.
+ */
+
+/* Longest string value taken here; longer ones go to the full reader. */
+#define SCAN_TEXT_MAX 512
+
+static const struct field *scan_field(const struct group *g, const char *key, size_t n)
+{
+	for (size_t i = 0; i < g->nfields; i++)
+		if (jscan_is(key, n, g->fields[i].key))
+			return &g->fields[i];
+	return NULL;
+}
+
+/* One value for field f of s (null leaves it unknown). Returns 0 or -1. */
+static int scan_value(struct jscan *c, const struct field *f, struct metrics_snapshot *s)
+{
+	char ch = jscan_peek(c), text[SCAN_TEXT_MAX + 1];
+	const char *str;
+	size_t n;
+	double v;
+	int64_t count;
+	int flag;
+	enum breaker_state state;
+
+	if (ch == 'n')
+		return jscan_skip(c);
+	switch (f->kind) {
+	case FIELD_AMOUNT:
+	case FIELD_FRACTION:
+	case FIELD_COUNT:
+		if ((ch != '-' && (ch < '0' || ch > '9')) || jscan_number(c, &v) != 0 ||
+		    number_fault(v, f->kind) != NULL)
+			return -1;
+		if (f->kind == FIELD_COUNT) {
+			count = (int64_t)v;
+			field_set(s, f, &count, sizeof(count));
+		} else {
+			field_set(s, f, &v, sizeof(v));
+		}
+		return 0;
+	case FIELD_BOOL:
+		if (ch != 't' && ch != 'f')
+			return -1;
+		flag = ch == 't';
+		if (jscan_skip(c) != 0)
+			return -1;
+		field_set(s, f, &flag, sizeof(flag));
+		return 0;
+	case FIELD_STATE:
+	case FIELD_TEXT:
+		if (jscan_string(c, &str, &n) != 0 || n > SCAN_TEXT_MAX)
+			return -1;
+		memcpy(text, str, n);
+		text[n] = '\0';
+		if (f->kind == FIELD_STATE) {
+			if (breaker_state_parse(text, &state) != 0)
+				return -1;
+			field_set(s, f, &state, sizeof(state));
+		} else {
+			char safe[METRICS_TEXT_LEN];
+
+			metrics_copy_text(safe, sizeof(safe), text);
+			field_set(s, f, safe, sizeof(safe));
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* Members of object group g (the cursor at its '{'); seen marks fields already read. */
+static int scan_group(struct jscan *c, const struct group *g, struct metrics_snapshot *s)
+{
+	uint32_t seen = 0;
+
+	if (!jscan_eat(c, '{'))
+		return -1;
+	if (jscan_eat(c, '}'))
+		return 0;
+	do {
+		const char *key;
+		size_t n;
+		const struct field *f;
+
+		if (jscan_string(c, &key, &n) != 0 || !jscan_eat(c, ':'))
+			return -1;
+		f = scan_field(g, key, n);
+		if (f == NULL || (seen & (1u << (f - g->fields)))) {
+			if (jscan_skip(c) != 0)
+				return -1;
+			continue;
+		}
+		seen |= 1u << (f - g->fields);
+		if (scan_value(c, f, s) != 0)
+			return -1;
+	} while (jscan_eat(c, ','));
+	return jscan_eat(c, '}') ? 0 : -1;
+}
+
+static const struct group *scan_group_named(const char *key, size_t n, size_t *index)
+{
+	for (size_t g = 1; g < NGROUPS; g++)
+		if (jscan_is(key, n, groups[g].name)) {
+			*index = g;
+			return &groups[g];
+		}
+	return NULL;
+}
+
+/* One element of "upstreams": its name may come after its objects, so they go to a scratch snapshot first. */
+static int scan_row(struct jscan *c, struct metrics_snapshot *out)
+{
+	char name[SCAN_TEXT_MAX + 1];
+	bool have_name = false;
+	uint32_t seen = 0;
+	struct metrics_snapshot scratch;
+	struct metrics_row *row;
+
+	metrics_init(&scratch);
+	if (!jscan_eat(c, '{') || jscan_eat(c, '}'))
+		return -1;
+	do {
+		const char *key, *str;
+		size_t n, len, gi;
+		const struct group *g;
+
+		if (jscan_string(c, &key, &n) != 0 || !jscan_eat(c, ':'))
+			return -1;
+		if (jscan_is(key, n, "name") && !have_name) {
+			if (jscan_string(c, &str, &len) != 0 || len == 0 || len > SCAN_TEXT_MAX)
+				return -1;
+			memcpy(name, str, len);
+			name[len] = '\0';
+			have_name = true;
+			continue;
+		}
+		g = scan_group_named(key, n, &gi);
+		if (g == NULL || (seen & (1u << gi)) || jscan_peek(c) == 'n') {
+			if (g != NULL)
+				seen |= 1u << gi;
+			if (jscan_skip(c) != 0)
+				return -1;
+			continue;
+		}
+		seen |= 1u << gi;
+		if (scan_group(c, g, &scratch) != 0)
+			return -1;
+	} while (jscan_eat(c, ','));
+	if (!jscan_eat(c, '}') || !have_name)
+		return -1;
+	row = metrics_row_add(out, name);
+	if (row == NULL)
+		return -1;
+	row->snap = scratch;
+	return 0;
+}
+
+static int scan_rows(struct jscan *c, struct metrics_snapshot *out)
+{
+	if (!jscan_eat(c, '['))
+		return -1;
+	if (jscan_eat(c, ']'))
+		return 0;
+	do {
+		if (scan_row(c, out) != 0)
+			return -1;
+	} while (jscan_eat(c, ','));
+	return jscan_eat(c, ']') ? 0 : -1;
+}
+
+int metrics_scan(struct jscan *c, bool bare, struct metrics_snapshot *out)
+{
+	uint32_t seen = 0, top_seen = 0;
+	bool rows_seen = false;
+	char err[METRICS_ERR_LEN];
+
+	metrics_init(out);
+	if (!jscan_eat(c, '{'))
+		return -1;
+	if (jscan_eat(c, '}'))
+		goto fallback;
+	do {
+		const char *key;
+		size_t n, gi;
+		const struct group *g;
+		const struct field *f;
+
+		if (jscan_string(c, &key, &n) != 0 || !jscan_eat(c, ':'))
+			goto fallback;
+		if (bare && (jscan_is(key, n, "t") || jscan_is(key, n, "metrics") ||
+			     jscan_is(key, n, "event")))
+			goto fallback;
+		if (jscan_is(key, n, "upstreams")) {
+			/* A second "upstreams", or null: rare, and the full reader's to judge. */
+			if (rows_seen || jscan_peek(c) != '[' || scan_rows(c, out) != 0)
+				goto fallback;
+			rows_seen = true;
+			continue;
+		}
+		g = scan_group_named(key, n, &gi);
+		if (g != NULL) {
+			if (seen & (1u << gi)) {
+				if (jscan_skip(c) != 0)
+					goto fallback;
+				continue;
+			}
+			seen |= 1u << gi;
+			if (jscan_peek(c) != '{' || scan_group(c, g, out) != 0)
+				goto fallback;
+			continue;
+		}
+		f = scan_field(&groups[0], key, n);
+		if (f != NULL && !(top_seen & (1u << (f - groups[0].fields)))) {
+			top_seen |= 1u << (f - groups[0].fields);
+			if (scan_value(c, f, out) != 0)
+				goto fallback;
+			continue;
+		}
+		if (jscan_skip(c) != 0)
+			goto fallback;
+	} while (jscan_eat(c, ','));
+	if (!jscan_eat(c, '}'))
+		goto fallback;
+	if (out->nrows > 0 && seen == 0) {
+		metrics_aggregate_derive(out);
+	} else {
+		for (size_t g = 1; g < NGROUPS; g++)
+			if (groups[g].required && !(seen & (1u << g)))
+				goto fallback;
+	}
+	if (out->nrows > 0 && metrics_rows_check(out, err, sizeof(err)) != 0)
+		goto fallback;
+	return 0;
+fallback:
+	metrics_free(out);
+	return -1;
 }

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 struct cJSON;
+struct jscan;
 
 #define METRICS_NONE ((int64_t)-1)
 /*
@@ -251,6 +252,17 @@ int metrics_parse(const char *json, size_t len, struct metrics_snapshot *out,
 /* The same for an already parsed object (a recording's "metrics" member). */
 int metrics_from_cjson(const struct cJSON *obj, struct metrics_snapshot *out,
 		       char *err, size_t errlen);
+
+/*
+ * The lean reader, for reading recordings fast: the snapshot object at the
+ * cursor, read in place without a JSON tree. Returns 0 with *out exactly as
+ * metrics_from_cjson would fill it (the caller owns its rows), or -1 when
+ * the text is anything but plain (an invalid field, escapes, null objects,
+ * a missing object...): *out then owns nothing, the cursor is anywhere,
+ * and the full reader must decide. bare: a line that is the snapshot
+ * itself, where "t", "metrics" and "event" send it to the full reader.
+ */
+int metrics_scan(struct jscan *c, bool bare, struct metrics_snapshot *out);
 
 /*
  * Build the wire JSON for *s. Unknown fields are left out. The caller owns

@@ -1,7 +1,7 @@
 # Build fragment; see Makefile.am.
 # The model: the metrics snapshot and its JSON, the history of snapshots,
 # and the targets they are evaluated against.
-src_libroutertop_a_SOURCES += src/metrics.c src/metrics.h \
+src_libroutertop_a_SOURCES += src/metrics.c src/metrics.h src/jscan.c src/jscan.h \
 	src/history.c src/history.h src/targets.c src/targets.h
 
 check_PROGRAMS += tests/check_metrics tests/check_history tests/check_targets

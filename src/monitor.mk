@@ -2,9 +2,19 @@
 # The front ends' common part: the monitor (source -> history, evaluation,
 # recording) and batch output in every format.
 src_libroutertop_a_SOURCES += src/monitor.c src/monitor.h \
-	src/output.c src/output.h src/batch.c
+	src/output.c src/output.h src/batch.c src/summary.c src/summary.h src/timeline.c src/timeline.h
 
 check_PROGRAMS += tests/check_monitor tests/check_output
 TESTS += tests/check_monitor tests/check_output
 tests_check_monitor_SOURCES = tests/check_monitor.c tests/check_run.h
 tests_check_output_SOURCES = tests/check_output.c tests/check_run.h
+
+check_PROGRAMS += tests/check_summary
+TESTS += tests/check_summary
+tests_check_summary_SOURCES = tests/check_summary.c tests/check_run.h
+
+BENCH_SHELL += bench/replay.sh
+EXTRA_DIST += bench/replay.sh
+
+TESTS += tests/e2e_replay_summary.sh
+EXTRA_DIST += tests/e2e_replay_summary.sh

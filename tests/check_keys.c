@@ -125,6 +125,46 @@ START_TEST(test_brief_cut)
 }
 END_TEST
 
+/* The key line at a width: the list's entries first, and what gives way when it is narrow. */
+static const struct {
+	unsigned modes;
+	int width;
+	const char *line;
+} line_cases[] = {
+	{ 0, 80, "q quit|space pause|r reset|+/- interval|? help" },
+	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
+	  "q quit|space pause|r reset|+/- interval|</> speed|f/b faults|? help" },
+	{ KEY_MODE_ROWS, 80, "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|? help" },
+	{ KEY_MODE_ROWS, 200,
+	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|r reset|+/- interval|? help" },
+	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
+	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|f/b faults|? help" },
+	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_STEP, 80,
+	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|? help" },
+	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20, "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|? help" },
+};
+
+START_TEST(test_line)
+{
+	const struct key_binding *k[KEYS_LINE_MAX];
+	size_t n = keys_line(line_cases[_i].modes, line_cases[_i].width, k, KEYS_LINE_MAX);
+	char got[512] = "";
+	int width = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t o = strlen(got);
+
+		snprintf(got + o, sizeof(got) - o, "%s%s %s", i ? "|" : "", k[i]->brief_keys, k[i]->brief);
+		width += (i ? 2 : 0) + (int)strlen(k[i]->brief_keys) + 1 + (int)strlen(k[i]->brief);
+	}
+	ck_assert_str_eq(got, line_cases[_i].line);
+	/* It fits, unless even the entries that always stay do not. */
+	ck_assert(width <= line_cases[_i].width || line_cases[_i].width < 80);
+	/* A short out array gets the first entries. */
+	ck_assert_uint_eq(keys_line(line_cases[_i].modes, line_cases[_i].width, k, 2), n < 2 ? n : 2);
+}
+END_TEST
+
 static Suite *keys_suite(void)
 {
 	Suite *s = suite_create("keys");
@@ -135,6 +175,7 @@ static Suite *keys_suite(void)
 	tcase_add_loop_test(tc, test_find, 0, (int)(sizeof(find_cases) / sizeof(find_cases[0])));
 	tcase_add_test(tc, test_brief);
 	tcase_add_test(tc, test_brief_cut);
+	tcase_add_loop_test(tc, test_line, 0, (int)(sizeof(line_cases) / sizeof(line_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -471,6 +471,48 @@ START_TEST(test_notice_line)
 }
 END_TEST
 
+/*
+ * A recording's timeline bar and position line, at each size: the bar on the
+ * row above the status line, the first half read (a FAIL, then a breaker
+ * transition), the second still blank, the screen's mark a quarter in; the
+ * position right-aligned on the status line; a notice takes its place.
+ */
+START_TEST(test_timeline_and_position)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	const char *bar;
+	int x, y, w = sizes[_i].w - 2;
+
+	sample_view(&v, false);
+	v.replay = v.has_timeline = true;
+	v.cursor = 0.25;
+	snprintf(v.position, sizeof(v.position), "2026-11-27 10:04:31  line 1,234  25%%");
+	for (size_t i = 0; i < TIMELINE_BINS / 2; i++)
+		v.timeline[i] = TIMELINE_SCANNED;
+	v.timeline[TIMELINE_BINS / 8] |= TIMELINE_FAIL;
+	v.timeline[TIMELINE_BINS * 3 / 8] |= TIMELINE_TRANSITION;
+	panels_draw(c, &v);
+	bar = row(c, c->h - 3);
+	ck_assert_ptr_nonnull(strchr(bar, '#'));
+	ck_assert_ptr_nonnull(strchr(bar, '|'));
+	ck_assert_ptr_nonnull(strchr(bar, '^'));
+	ck_assert_int_le(abs(columns(bar, (size_t)(strchr(bar, '#') - bar)) - (1 + w / 8)), 1);
+	ck_assert_int_eq(columns(bar, (size_t)(strchr(bar, '^') - bar)), 1 + (int)(0.25 * (w - 1) + 0.5));
+	ck_assert_int_lt(strchr(bar, '^') - bar, strchr(bar, '|') - bar);
+	/* Unread: blank; read and calm: a plain line. */
+	ck_assert_int_eq(bar[1 + w - 2], ' ');
+	ck_assert_int_eq(bar[1 + 2], '-');
+	ck_assert(locate(c, "line 1,234  25%", &x, &y));
+	ck_assert_int_eq(y, c->h - 2);
+	ck_assert_int_eq(x + (int)strlen("line 1,234  25%"), c->w - 2);
+	snprintf(v.notice, sizeof(v.notice), "cannot step back: at the first snapshot");
+	panels_draw(c, &v);
+	ck_assert(!locate(c, "line 1,234", &x, &y));
+	canvas_free(c);
+}
+END_TEST
+
 static const struct {
 	enum breaker_state st;
 	const char *word;
@@ -628,15 +670,27 @@ START_TEST(test_key_line)
 	struct canvas *c = canvas_new(80, 24);
 	char item[64];
 
+	const struct key_binding *line[KEYS_LINE_MAX];
+	size_t n;
+
 	sample_view(&v, true);
 	v.key_modes = modes;
 	panels_draw(c, &v);
+	/* Exactly what keys_line gives for the width, which check_keys tests. */
+	n = keys_line(modes, c->w, line, KEYS_LINE_MAX);
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+		bool shown = false;
+
 		if (!k->on_key_line)
 			continue;
+		for (size_t i = 0; i < n; i++)
+			shown |= line[i] == k;
 		snprintf(item, sizeof(item), "%s %s", k->brief_keys, k->brief);
-		ck_assert_msg(contains(c, item) == keys_apply(k, modes), "modes %#x: '%s'", modes, item);
+		ck_assert_msg(contains(c, item) == shown, "modes %#x: '%s'", modes, item);
+		ck_assert(!shown || keys_apply(k, modes));
 	}
+	ck_assert(contains(c, "q quit"));
+	ck_assert(contains(c, "? help"));
 	canvas_free(c);
 }
 END_TEST
@@ -1271,6 +1325,7 @@ int main(void)
 	tcase_add_test(tc, test_source_error_line_long);
 	tcase_add_loop_test(tc, test_breaker_states, 0, 4);
 	tcase_add_test(tc, test_notice_line);
+	tcase_add_loop_test(tc, test_timeline_and_position, 0, NSIZES);
 	tcase_add_test(tc, test_transitions_fill_spare_rows);
 	tcase_add_test(tc, test_error_deltas);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);

@@ -167,9 +167,11 @@ START_TEST(test_by_keys)
 		const char *by;
 		const char *row;
 		int64_t total;
+		const char *noun;	/* what the screen's list calls a row */
 	} cases[] = {
-		{ "path", "/api", 2 }, { "status", "502", 1 }, { "upstream", "u:1", 2 },
-		{ "http_user_agent", "curl", 3 }, { "host", "(none)", 3 },
+		{ "path", "/api", 2, "path" }, { "status", "502", 1, "status" },
+		{ "upstream", "u:1", 2, "upstream" }, { "http_user_agent", "curl", 3, "group" },
+		{ "host", "(none)", 3, "host" },
 	};
 	char a[256], b[256], c[256], all[800], err[256];
 
@@ -186,6 +188,7 @@ START_TEST(test_by_keys)
 		run_init(&r);
 		run_once(src, &r);
 		ck_assert_int_eq(row(&r.last, cases[i].row)->snap.requests.total, cases[i].total);
+		ck_assert_str_eq(source_row_noun(src), cases[i].noun);
 		metrics_free(&r.last);
 		source_free(src);
 	}

@@ -93,6 +93,22 @@ wait_for() {
 	return 1
 }
 
+# wait_line N PATTERN: until line N of the pane (1 is the top) matches an
+# extended regex. For order on screen: which row is first, where a row went.
+wait_line() {
+	n=$1
+	pat=$2
+	i=0
+	while [ $i -lt $e2e_polls ]; do
+		pane 2>/dev/null | sed -n "${n}p" | grep -Eq -- "$pat" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for line $n to match /$pat/; the pane shows:"
+	show_pane
+	return 1
+}
+
 # wait_gone PATTERN: until the pattern no longer shows. Only meaningful
 # after a positive sign that it showed, or that the cause of its going
 # was handled (press_gone checks the first).

@@ -64,7 +64,7 @@ check "a bad row is a located error, exit 3" bad_rows_located
 recorded_rows_replay() {
 	"$RT_BIN" watch --exec "cat '$sample'" --once --record "$tmp/rec.jsonl" >/dev/null
 	grep -q '"upstreams":\[{"name":"chat"' "$tmp/rec.jsonl" &&
-	"$RT_BIN" replay "$tmp/rec.jsonl" --once --format csv >"$tmp/replay.csv"
+	"$RT_BIN" replay "$tmp/rec.jsonl" --batch --format csv >"$tmp/replay.csv"
 	[ $? -eq 2 ] && [ "$(wc -l <"$tmp/replay.csv")" -eq 6 ] &&
 	grep -q "^[0-9]*,search,open,31," "$tmp/replay.csv"
 }

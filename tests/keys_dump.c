@@ -4,10 +4,12 @@
  *   keys_dump man            NAME<TAB>MODES for every key, MODES in the man
  *                            page's words ("" when it applies everywhere)
  *   keys_dump help MODES     the help overlay's lines for MODES
- *   keys_dump line MODES     the key line's entries for MODES
+ *   keys_dump line MODES [W] the key line's entries for MODES on a screen W
+ *                            columns wide (80)
  * MODES is "none" or a comma list of step, speed, inject, rows.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/keys.h"
@@ -69,18 +71,21 @@ int main(int argc, char **argv)
 		print_man();
 		return 0;
 	}
-	if (argc != 3 || parse_modes(argv[2], &modes) != 0) {
-		fprintf(stderr, "usage: keys_dump man | help MODES | line MODES\n");
+	if (argc < 3 || argc > 4 || parse_modes(argv[2], &modes) != 0) {
+		fprintf(stderr, "usage: keys_dump man | help MODES | line MODES [WIDTH]\n");
 		return 2;
+	}
+	if (strcmp(argv[1], "line") == 0) {
+		const struct key_binding *shown[KEYS_LINE_MAX];
+		size_t n = keys_line(modes, argc == 4 ? atoi(argv[3]) : 80, shown, KEYS_LINE_MAX);
+
+		for (size_t i = 0; i < n; i++)
+			printf("%s %s\n", shown[i]->brief_keys, shown[i]->brief);
+		return 0;
 	}
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
 		if (!keys_apply(k, modes))
 			continue;
-		if (strcmp(argv[1], "line") == 0) {
-			if (k->on_key_line)
-				printf("%s %s\n", k->brief_keys, k->brief);
-			continue;
-		}
 		keys_help_line(k, false, line, sizeof(line));
 		printf("%s\n", line);
 		if (k->help_more != NULL) {

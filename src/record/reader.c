@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jscan.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -271,6 +272,71 @@ int record_parse_line(const char *buf, size_t len, int64_t prev_t, struct record
 	return rc;
 }
 
+
+/* The envelope of a recording line, the cursor after its '{': "t", "source", "metrics". */
+static int skim_envelope(struct jscan *c, struct record *rec)
+{
+	bool have_t = false, have_metrics = false;
+	double t = 0;
+
+	do {
+		const char *key;
+		size_t n;
+
+		if (jscan_string(c, &key, &n) != 0 || !jscan_eat(c, ':'))
+			return 1;
+		if (jscan_is(key, n, "t") && !have_t) {
+			if (jscan_number(c, &t) != 0 || !isfinite(t) || t < 0 || t > RECORD_T_MAX)
+				return 1;
+			have_t = true;
+		} else if (jscan_is(key, n, "metrics")) {
+			/* A second "metrics", and events (their text is kept as cJSON prints it), go the full way. */
+			if (have_metrics || metrics_scan(c, false, &rec->snap) != 0)
+				return 1;
+			have_metrics = true;
+		} else if (jscan_is(key, n, "event") || jscan_skip(c) != 0) {
+			return 1;
+		}
+	} while (jscan_eat(c, ','));
+	if (!jscan_eat(c, '}') || !have_t || !have_metrics)
+		return 1;
+	rec->t = (int64_t)floor(t);
+	return 0;
+}
+
+int record_skim_line(const char *buf, size_t len, int64_t prev_t, struct record *rec)
+{
+	struct jscan c = { buf, buf + len }, probe;
+	const char *key;
+	size_t n;
+	int rc;
+
+	metrics_init(&rec->snap);
+	if (!jscan_eat(&c, '{'))
+		return 1;
+	probe = c;
+	if (jscan_string(&probe, &key, &n) != 0)
+		return 1;
+	if (jscan_is(key, n, "t") || jscan_is(key, n, "source") || jscan_is(key, n, "metrics") ||
+	    jscan_is(key, n, "event")) {
+		rc = skim_envelope(&c, rec);
+	} else {
+		c.p--;
+		rc = metrics_scan(&c, true, &rec->snap) == 0 ? 0 : 1;
+		if (rc == 0)
+			rec->t = rec->snap.timestamp_ms != METRICS_NONE ? rec->snap.timestamp_ms
+									: prev_t + RECORD_BARE_GAP_MS;
+	}
+	while (rc == 0 && c.p < c.end && (*c.p == ' ' || *c.p == '\t'))
+		c.p++;
+	if (rc != 0 || c.p != c.end) {
+		metrics_free(&rec->snap);
+		metrics_init(&rec->snap);
+		return 1;
+	}
+	rec->kind = RECORD_SNAPSHOT;
+	return 0;
+}
 
 void record_free(struct record *rec)
 {

@@ -96,4 +96,14 @@ int record_parse_line(const char *buf, size_t len, int64_t prev_t, struct record
 /* Release what a parsed record owns (its snapshot's rows); a zeroed record is fine. */
 void record_free(struct record *rec);
 
+/*
+ * The lean reader of a line, for reading whole recordings fast: the same
+ * as record_parse_line for the snapshot lines it is sure of, without a
+ * JSON tree (see metrics_scan). Returns 0 with *rec filled (the caller
+ * owns rec->snap's rows), or 1 when the line is anything else (an event,
+ * a bad line, unusual JSON): rec->snap then owns nothing, and
+ * record_parse_line decides.
+ */
+int record_skim_line(const char *buf, size_t len, int64_t prev_t, struct record *rec);
+
 #endif

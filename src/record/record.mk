@@ -11,6 +11,14 @@ check_PROGRAMS += tests/check_stream
 TESTS += tests/check_stream
 tests_check_stream_SOURCES = tests/check_stream.c tests/check_run.h
 
+check_PROGRAMS += tests/check_skim
+TESTS += tests/check_skim
+tests_check_skim_SOURCES = tests/check_skim.c tests/check_run.h
+
 # The fuzz target for the decompressing reader and the line reader.
 FUZZ_TARGETS += tests/fuzz/stream
 tests_fuzz_stream_LDADD = $(FUZZ_LDADD)
+
+# The fuzz target for the lean reader: it agrees with the full one.
+FUZZ_TARGETS += tests/fuzz/skim
+tests_fuzz_skim_LDADD = $(FUZZ_LDADD)

@@ -64,7 +64,8 @@ struct checkpoint {
 	int64_t line, t;
 };
 
-enum ff_mode { FF_NONE, FF_ONE, FF_TRANSITION };
+/* FF_END: read to the end without emitting, then emit the last snapshot (End). */
+enum ff_mode { FF_NONE, FF_ONE, FF_TRANSITION, FF_END };
 
 enum fill_result { FILL_RECORD, FILL_ERROR, FILL_EOF, FILL_BUDGET, FILL_WAIT };
 
@@ -100,6 +101,7 @@ struct replay {
 	int64_t anchor_mono, anchor_rec, last_mono;
 
 	enum ff_mode ff;
+	bool end_pending;	/* FF_END: ahead holds the last snapshot read so far */
 	int ff_count;		/* FF_ONE: snapshots still to emit at once */
 	enum breaker_state ff_state;
 	int pass_lines, pass_snaps;
@@ -218,6 +220,9 @@ static void replay_bad_message(struct replay *r, int64_t line, const char *msg,
 static int replay_parse(struct replay *r, size_t len, char *msg, size_t msglen)
 {
 	record_free(&r->ahead);
+	/* The lean reader for the plain snapshot lines, the full one for the rest. */
+	if (record_skim_line(r->buf, len, r->prev_t, &r->ahead) == 0)
+		return 0;
 	return record_parse_line(r->buf, len, r->prev_t, &r->ahead, msg, msglen);
 }
 
@@ -239,6 +244,12 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 		int64_t line = r->line_no;
 		bool fresh, show = false;
 
+		if ((st == LINE_AGAIN || st == LINE_EOF) && r->end_pending) {
+			/* End: the last snapshot read goes out now; the end (or the wait) comes next. */
+			r->end_pending = false;
+			r->have_ahead = true;
+			return FILL_RECORD;
+		}
 		if (st == LINE_AGAIN) {
 			r->waiting = true;
 			r->catching_up = false;
@@ -269,6 +280,11 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 				index_note(r, &r->ahead);
 			r->prev_t = r->ahead.t;
 			r->have_ahead = ln.off >= r->skip_to;
+			if (r->ff == FF_END && r->have_ahead) {
+				/* Kept, not emitted: an event is dropped, a snapshot may be the last. */
+				r->end_pending = r->ahead.kind == RECORD_SNAPSHOT;
+				r->have_ahead = false;
+			}
 		} else {
 			show = replay_bad_line(r, &ln);
 			if (!ln.terminated) {
@@ -328,7 +344,8 @@ static void replay_emit(struct replay *r, int64_t mono, struct source_event *ev)
 		r->pass_snaps++;
 		if (state != BREAKER_UNKNOWN)
 			r->known_state = state;
-		if ((r->ff == FF_ONE && --r->ff_count <= 0) ||
+		if (r->ff == FF_END ||
+		    (r->ff == FF_ONE && --r->ff_count <= 0) ||
 		    (r->ff == FF_TRANSITION && state != BREAKER_UNKNOWN && state != r->ff_state))
 			r->ff = FF_NONE;
 	}
@@ -399,6 +416,25 @@ static int64_t replay_next_wakeup(void *self, int64_t mono_ms)
 	return r->anchor_mono + (int64_t)wait;
 }
 
+static int replay_position(void *self, struct source_position *out)
+{
+	struct replay *r = self;
+	int64_t done, size;
+
+	if (!r->have_cur)
+		return -1;
+	rstream_progress(r->in, &done, &size);
+	out->line = r->cur_line;
+	out->off = r->offs[r->cur];
+	out->lines_read = r->line_no - 1;
+	out->pipe = rstream_is_pipe(r->in);
+	out->compressed = rstream_codec(r->in) != RSTREAM_PLAIN;
+	out->size = size;
+	/* A plain file knows where the snapshot on screen starts; a decoder only where it is. */
+	out->done = out->compressed || out->pipe ? done : r->offs[r->cur];
+	return 0;
+}
+
 static int replay_pollfds(void *self, struct pollfd *fds, int max)
 {
 	struct replay *r = self;
@@ -451,9 +487,19 @@ static int replay_seek(void *self, enum source_seek where)
 {
 	struct replay *r = self;
 
+	if (where == SOURCE_SEEK_START) {
+		if (r->nidx == 0 || replay_reposition(r, 0) != 0)
+			return -1;
+		r->cur = 0;
+		r->end_pending = false;
+		r->ff = FF_ONE;
+		r->ff_count = 1;
+		return 0;
+	}
 	if (where == SOURCE_SEEK_BACK) {
 		if (!r->have_cur || r->cur == 0 || replay_reposition(r, r->cur - 1) != 0)
 			return -1;
+		r->end_pending = false;
 		/* cur moves now, so two presses before the next step go back two. */
 		r->cur--;
 		r->ff = FF_ONE;
@@ -463,7 +509,12 @@ static int replay_seek(void *self, enum source_seek where)
 	/* Nothing read ahead and nothing left to read: at the end (SOURCE_END comes or came). */
 	if (r->eof && !r->have_ahead)
 		return -1;
-	if (where == SOURCE_SEEK_FORWARD) {
+	if (where == SOURCE_SEEK_END) {
+		if (r->have_ahead && r->ahead.kind == RECORD_SNAPSHOT)
+			r->end_pending = true;
+		r->have_ahead = false;
+		r->ff = FF_END;
+	} else if (where == SOURCE_SEEK_FORWARD) {
 		r->ff_count = r->ff == FF_ONE ? r->ff_count + 1 : 1;
 		r->ff = FF_ONE;
 	} else {
@@ -535,6 +586,7 @@ static const struct source_ops replay_ops = {
 	.name = "replay",
 	.describe = replay_describe,
 	.pollfds = replay_pollfds,
+	.position = replay_position,
 	.next_wakeup = replay_next_wakeup,
 	.step = replay_step,
 	.clock = replay_clock,

@@ -35,6 +35,11 @@ int64_t source_clock(struct source *src, int64_t mono_ms)
 	return src->ops->clock != NULL ? src->ops->clock(src->self, mono_ms) : mono_ms;
 }
 
+int source_position(struct source *src, struct source_position *out)
+{
+	return src->ops->position != NULL ? src->ops->position(src->self, out) : -1;
+}
+
 bool source_clock_known(struct source *src)
 {
 	return src->ops->clock_known == NULL || src->ops->clock_known(src->self);
@@ -81,6 +86,13 @@ int source_inject(struct source *src, enum source_inject what, char *msg, size_t
 		return src->ops->inject(src->self, what, msg, len);
 	str_printf(msg, len, "no faults to inject: only the simulated router takes them");
 	return -1;
+}
+
+const char *source_row_noun(const struct source *src)
+{
+	const char *noun = src->ops->row_noun != NULL ? src->ops->row_noun(src->self) : NULL;
+
+	return noun != NULL && noun[0] != '\0' ? noun : "upstream";
 }
 
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)

@@ -53,6 +53,18 @@ enum source_seek {
 	SOURCE_SEEK_BACK,		/* re-emit the snapshot before the current one */
 	SOURCE_SEEK_FORWARD,		/* emit the next snapshot now */
 	SOURCE_SEEK_NEXT_TRANSITION,	/* emit the next snapshot whose breaker state changed */
+	SOURCE_SEEK_START,		/* emit the first snapshot again (Home) */
+	SOURCE_SEEK_END,		/* read to the end and emit the last snapshot (End) */
+};
+
+/* Where a recording is, for the screen's position line and timeline. */
+struct source_position {
+	int64_t line;		/* line of the snapshot on screen; 0 before the first */
+	int64_t off;		/* its offset in the (decompressed) text */
+	int64_t done, size;	/* stored bytes read up to it, and the file's size; size -1: a pipe */
+	int64_t lines_read;	/* lines read so far */
+	bool pipe;		/* stepping back works only within what the pipe kept */
+	bool compressed;	/* done is the decoder's place, so the position is approximate */
 };
 
 /* Operator actions for demonstrations; only the simulated router takes them. */
@@ -85,6 +97,8 @@ struct source_ops {
 	void (*destroy)(void *self);
 	/* Optional, for recordings: move within them and change the playback speed. */
 	int (*seek)(void *self, enum source_seek where);
+	/* Optional, for recordings: where the snapshot on screen is. 0, or -1 before it is known. */
+	int (*position)(void *self, struct source_position *out);
 	void (*set_speed)(void *self, double speed, int64_t mono_ms);
 	/*
 	 * Optional, for demonstrations: cause an incident now. 0, or -1 when
@@ -92,6 +106,13 @@ struct source_ops {
 	 * happened and what the next one does, or why nothing did).
 	 */
 	int (*inject)(void *self, enum source_inject what, char *msg, size_t len);
+	/*
+	 * Optional: what one of the snapshot's rows is, a lower-case noun in
+	 * the singular ("upstream", "cluster", "backend", "breaker",
+	 * "instance"); the screen's list heads its names with it. NULL, or a
+	 * NULL answer, means "upstream". The string outlives the source.
+	 */
+	const char *(*row_noun)(void *self);
 };
 
 struct source {
@@ -111,6 +132,8 @@ void source_set_paused(struct source *src, bool paused, int64_t mono_ms);
 void source_free(struct source *src);	/* NULL is fine */
 /* Returns 0 when the source moved, -1 when it cannot (not a recording, or at an end). */
 int source_seek(struct source *src, enum source_seek where);
+/* Where a recording is; -1 for other sources (and before the first snapshot). */
+int source_position(struct source *src, struct source_position *out);
 /* Change the playback speed at mono_ms. Returns 0, or -1 when the source has no playback speed. */
 int source_set_speed(struct source *src, double speed, int64_t mono_ms);
 /*
@@ -119,6 +142,9 @@ int source_set_speed(struct source *src, double speed, int64_t mono_ms);
  * screen: the source's own account of what it did, or why it did nothing.
  */
 int source_inject(struct source *src, enum source_inject what, char *msg, size_t len);
+
+/* What a row is, for the list's header: the source's row_noun, else "upstream". */
+const char *source_row_noun(const struct source *src);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is

@@ -404,6 +404,19 @@ static void tail_destroy(void *self)
 	free(t);
 }
 
+/* What a row is: what the lines are grouped by (--by). */
+static const char *tail_row_noun(void *self)
+{
+	switch (((struct tail *)self)->by) {
+	case ALOG_BY_UPSTREAM: return "upstream";
+	case ALOG_BY_HOST: return "host";
+	case ALOG_BY_PATH: return "path";
+	case ALOG_BY_STATUS: return "status";
+	case ALOG_BY_GROUP: break;
+	}
+	return "group";
+}
+
 static const struct source_ops tail_ops = {
 	.name = "tail",
 	.describe = tail_describe,
@@ -413,6 +426,7 @@ static const struct source_ops tail_ops = {
 	.clock = tail_clock,
 	.set_interval = tail_set_interval,
 	.destroy = tail_destroy,
+	.row_noun = tail_row_noun,
 };
 
 /* The format: the one given, or every built-in one to try on the first line. */

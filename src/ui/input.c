@@ -48,6 +48,76 @@ static enum ui_action set_interval(struct ui_state *st, int dir)
 	return UI_ACT_INTERVAL;
 }
 
+#define CTRL_L 12
+
+/* The selection's move for a key, or 0 for a key that does not move it. */
+static int32_t select_delta(int key)
+{
+	switch (key) {
+	case UI_KEY_UP: return -1;
+	case UI_KEY_DOWN: return 1;
+	case UI_KEY_PGUP: return LIST_PAGE_UP;
+	case UI_KEY_PGDN: return LIST_PAGE_DOWN;
+	case UI_KEY_HOME: return LIST_HOME;
+	case UI_KEY_END: return LIST_END;
+	default: return 0;
+	}
+}
+
+static bool key_is_enter(int key)
+{
+	return key == '\r' || key == '\n' || key == UI_KEY_ENTER;
+}
+
+/*
+ * Typing a filter: the keys are text, but for those that end it, erase,
+ * move the selection or repaint.
+ */
+static enum ui_action filter_key(struct list *l, int key)
+{
+	int32_t d = select_delta(key);
+
+	if (d != 0)
+		return list_move(l, d) ? UI_ACT_SELECT : UI_ACT_NONE;
+	if (key_is_enter(key)) {
+		list_filter_done(l);
+		return UI_ACT_FILTER;
+	}
+	if (key == UI_KEY_ESC) {
+		list_filter_clear(l);
+		return UI_ACT_FILTER;
+	}
+	if (key == UI_KEY_BACKSPACE || key == 127 || key == 8)
+		return list_filter_erase(l) ? UI_ACT_FILTER : UI_ACT_NONE;
+	if (key == CTRL_L)
+		return UI_ACT_REDRAW;
+	return list_filter_type(l, key) ? UI_ACT_FILTER : UI_ACT_NONE;
+}
+
+/* The list's bindings (KEY_MODE_ROWS); NONE when the key changed nothing. */
+static enum ui_action list_action(struct list *l, const struct key_binding *k, int key)
+{
+	switch (k->action) {
+	case UI_ACT_SELECT:
+		return list_move(l, select_delta(key)) ? UI_ACT_SELECT : UI_ACT_NONE;
+	case UI_ACT_ZOOM:
+		return list_zoom(l) ? UI_ACT_ZOOM : UI_ACT_NONE;
+	case UI_ACT_BACK:
+		return list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
+	case UI_ACT_SORT:
+		if (key == 'O')
+			list_sort_reverse(l);
+		else
+			list_sort_next(l);
+		return UI_ACT_SORT;
+	case UI_ACT_FILTER:
+		list_filter_start(l);
+		return UI_ACT_FILTER;
+	default:
+		return k->action;
+	}
+}
+
 enum ui_action ui_state_key(struct ui_state *st, int key)
 {
 	const struct key_binding *k;
@@ -58,8 +128,11 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 		st->help = false;
 		return UI_ACT_REDRAW;
 	}
+	if (st->list.editing)
+		return filter_key(&st->list, key);
 	k = keys_find(key, st->modes);
-	if (k == NULL)
+	/* The list's keys, without rows, do nothing (and need no excuse). */
+	if (k == NULL || (!keys_apply(k, st->modes) && (k->modes & KEY_MODE_ROWS)))
 		return UI_ACT_NONE;
 	switch (k->action) {
 	case UI_ACT_PAUSE:
@@ -70,6 +143,14 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case UI_ACT_HELP:
 		st->help = true;
 		return UI_ACT_REDRAW;
+	case UI_ACT_SEEK_START:
+		return key == UI_KEY_END || key == 'G' ? UI_ACT_SEEK_END : UI_ACT_SEEK_START;
+	case UI_ACT_SELECT:
+	case UI_ACT_ZOOM:
+	case UI_ACT_BACK:
+	case UI_ACT_SORT:
+	case UI_ACT_FILTER:
+		return list_action(&st->list, k, key);
 	default:
 		break;
 	}

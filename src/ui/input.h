@@ -10,10 +10,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ui/list.h"
+
 /* Key codes beyond plain characters, as the backend reports them. */
 #define UI_KEY_RESIZE 0x110000
 #define UI_KEY_LEFT 0x110001
 #define UI_KEY_RIGHT 0x110002
+#define UI_KEY_UP 0x110003
+#define UI_KEY_DOWN 0x110004
+#define UI_KEY_PGUP 0x110005
+#define UI_KEY_PGDN 0x110006
+#define UI_KEY_HOME 0x110007
+#define UI_KEY_END 0x110008
+#define UI_KEY_ENTER 0x110009	/* the keypad's Enter; Return is '\r' (or '\n') */
+#define UI_KEY_BACKSPACE 0x11000a	/* also 127 (DEL) and 8 (Ctrl-H) */
+#define UI_KEY_ESC 27
 
 /* The refresh interval's bounds; + and - step through a fixed ladder between them. */
 #define UI_INTERVAL_MIN_MS 250
@@ -34,11 +45,19 @@ enum ui_action {
 	UI_ACT_SEEK_FORWARD,	/* recordings: the next snapshot now */
 	UI_ACT_SEEK_TRANSITION,	/* recordings: the next breaker transition */
 	UI_ACT_SEEK_MISS,	/* recordings: play forward to the next target miss */
+	UI_ACT_SEEK_START,	/* recordings: the first snapshot (Home) */
+	UI_ACT_SEEK_END,	/* recordings: the last snapshot (End) */
 	UI_ACT_SPEED_DOWN,	/* halve the playback speed (see ui_speed_step) */
 	UI_ACT_SPEED_UP,	/* double the playback speed */
 	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */
 	UI_ACT_BREAKER,		/* simulation: breaker automatic -> forced open -> forced closed */
 	UI_ACT_HELP,		/* the key table's "open the help"; ui_state_key returns REDRAW */
+	/* The row list (keys.h: KEY_MODE_ROWS); st->list changed, the screen follows. */
+	UI_ACT_SELECT,		/* the selection moved */
+	UI_ACT_ZOOM,		/* Enter: the panels show the selected row */
+	UI_ACT_BACK,		/* Esc: back to the whole router, or the filter cleared */
+	UI_ACT_SORT,		/* o: the next sort column; O: the other direction */
+	UI_ACT_FILTER,		/* /: the filter is being typed, changed, kept or cleared */
 };
 
 struct ui_state {
@@ -47,12 +66,19 @@ struct ui_state {
 	int64_t interval_ms;
 	double speed;		/* playback speed as last set, 0 = max; ui.c keeps it */
 	unsigned modes;		/* KEY_MODE_* bits (keys.h) of the source now; ui.c keeps it */
+	/*
+	 * The row list; its keys apply while the source has rows
+	 * (KEY_MODE_ROWS; view.c fills it). Zeroed is valid; ui.c frees it.
+	 */
+	struct list list;
 };
 
 /*
  * Apply key to st and say what the caller must do, as keys_find(key,
  * st->modes) binds it. While the help overlay is open any key (but a
- * resize) only closes it.
+ * resize) only closes it. While the list's filter is typed (after /),
+ * every key but those that move the selection, Ctrl-L, Backspace, Enter
+ * (keeps it) and Esc (clears it) types into it.
  */
 enum ui_action ui_state_key(struct ui_state *st, int key);
 

@@ -13,11 +13,13 @@ const struct key_binding keys_table[] = {
 	{ .codes = { 'q', 'Q' }, .name = "q", .help = "quit",
 	  .brief_keys = "q", .brief = "quit", .on_key_line = true, .action = UI_ACT_QUIT },
 	{ .codes = { ' ', 'p', 'P' }, .name = "space, p", .help = "pause or resume the source",
-	  .brief_keys = "space", .brief = "pause", .on_key_line = true, .action = UI_ACT_PAUSE },
+	  .brief_keys = "space", .brief = "pause", .on_key_line = true, .line_prio = 2,
+	  .action = UI_ACT_PAUSE },
 	{ .codes = { 'r', 'R' }, .name = "r", .help = "reset the history (charts, deltas)",
-	  .brief_keys = "r", .brief = "reset", .on_key_line = true, .action = UI_ACT_RESET },
+	  .brief_keys = "r", .brief = "reset", .on_key_line = true, .line_prio = 4,
+	  .action = UI_ACT_RESET },
 	{ .codes = { '+', '=' }, .name = "+", .help = "longer refresh interval (max 60 s)",
-	  .brief_keys = "+/-", .brief = "interval", .on_key_line = true,
+	  .brief_keys = "+/-", .brief = "interval", .on_key_line = true, .line_prio = 4,
 	  .action = UI_ACT_INTERVAL, .step = 1 },
 	{ .codes = { '-', '_' }, .name = "-", .help = "shorter refresh interval (min 0.25 s)",
 	  .action = UI_ACT_INTERVAL, .step = -1 },
@@ -28,19 +30,41 @@ const struct key_binding keys_table[] = {
 	{ .codes = { 'n', 'N' }, .name = "n", .help = "next breaker transition",
 	  .brief_keys = "n", .brief = "next transition",
 	  .action = UI_ACT_SEEK_TRANSITION, .modes = KEY_MODE_STEP },
+	/* One row for both ends (ui_state_key tells them apart), so the help fits beside the rows' keys. */
+	{ .codes = { UI_KEY_HOME, UI_KEY_END, 'g', 'G' }, .name = "Home, End",
+	  .help = "the first or the last snapshot (g, G)", .brief_keys = "Home/End", .brief = "ends",
+	  .action = UI_ACT_SEEK_START, .modes = KEY_MODE_STEP },
 	{ .codes = { 'm', 'M' }, .name = "m", .help = "next target miss",
 	  .help_more = "skips a miss on screen; any key stops",
 	  .brief_keys = "m", .brief = "next miss", .action = UI_ACT_SEEK_MISS, .modes = KEY_MODE_STEP },
 	{ .codes = { '<', ',' }, .name = "< or ,", .help = "halve the speed (down to x1/16)",
-	  .brief_keys = "</>", .brief = "speed", .on_key_line = true,
+	  .brief_keys = "</>", .brief = "speed", .on_key_line = true, .line_prio = 3,
 	  .action = UI_ACT_SPEED_DOWN, .modes = KEY_MODE_SPEED },
 	{ .codes = { '>', '.' }, .name = "> or .", .help = "double the speed (up to x64)",
 	  .action = UI_ACT_SPEED_UP, .modes = KEY_MODE_SPEED },
 	{ .codes = { 'f', 'F' }, .name = "f", .help = "incident on or off",
-	  .brief_keys = "f/b", .brief = "faults", .on_key_line = true,
+	  .brief_keys = "f/b", .brief = "faults", .on_key_line = true, .line_prio = 1,
 	  .action = UI_ACT_INCIDENT, .modes = KEY_MODE_INJECT },
 	{ .codes = { 'b', 'B' }, .name = "b", .help = "breaker forced open, closed, automatic",
 	  .action = UI_ACT_BREAKER, .modes = KEY_MODE_INJECT },
+	{ .codes = { UI_KEY_UP, UI_KEY_DOWN }, .name = "Up, Down", .help = "select the row above or below",
+	  .brief_keys = "Up/Down", .brief = "select", .on_key_line = true,
+	  .action = UI_ACT_SELECT, .modes = KEY_MODE_ROWS },
+	{ .codes = { UI_KEY_PGUP, UI_KEY_PGDN }, .name = "PgUp, PgDn",
+	  .help = "move the selection a screenful", .action = UI_ACT_SELECT, .modes = KEY_MODE_ROWS },
+	{ .codes = { UI_KEY_HOME, UI_KEY_END }, .name = "Home, End",
+	  .help = "select the first or the last row", .action = UI_ACT_SELECT, .modes = KEY_MODE_ROWS },
+	{ .codes = { '\r', '\n', UI_KEY_ENTER }, .name = "Enter", .help = "zoom the panels to the selected row",
+	  .brief_keys = "Enter", .brief = "zoom", .on_key_line = true,
+	  .action = UI_ACT_ZOOM, .modes = KEY_MODE_ROWS },
+	{ .codes = { UI_KEY_ESC }, .name = "Esc", .help = "whole router again; clears a filter",
+	  .brief_keys = "Esc", .brief = "back", .action = UI_ACT_BACK, .modes = KEY_MODE_ROWS },
+	{ .codes = { 'o', 'O' }, .name = "o, O", .help = "sort by the next column; O reverses",
+	  .brief_keys = "o/O", .brief = "sort", .on_key_line = true,
+	  .action = UI_ACT_SORT, .modes = KEY_MODE_ROWS },
+	{ .codes = { '/' }, .name = "/", .help = "filter rows by name (Esc clears)",
+	  .brief_keys = "/", .brief = "filter", .on_key_line = true,
+	  .action = UI_ACT_FILTER, .modes = KEY_MODE_ROWS },
 	{ .codes = { CTRL_L }, .name = "Ctrl-L", .help = "repaint the screen", .action = UI_ACT_REDRAW },
 	{ .codes = { '?', 'h' }, .name = "?", .help = "this help",
 	  .brief_keys = "?", .brief = "help", .on_key_line = true, .action = UI_ACT_HELP },
@@ -50,6 +74,14 @@ const struct key_binding keys_table[] = {
 bool keys_apply(const struct key_binding *k, unsigned modes)
 {
 	return (k->modes & modes) == k->modes;
+}
+
+bool keys_shadowed(const struct key_binding *k, unsigned modes)
+{
+	for (int i = 0; i < KEY_CODES_MAX && k->codes[i] != 0; i++)
+		if (keys_find(k->codes[i], modes) == k)
+			return false;
+	return k->codes[0] != 0;
 }
 
 static bool keys_has_code(const struct key_binding *k, int code)
@@ -84,6 +116,43 @@ const struct key_binding *keys_find(int code, unsigned modes)
 			best = k;
 	}
 	return best != NULL ? best : any;
+}
+
+/* Columns of " KEYS BRIEF" for each entry up to priority maxprio, with two spaces between. */
+static int line_width(const struct key_binding *const *k, size_t n, int maxprio)
+{
+	int w = 1, items = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (k[i]->line_prio <= maxprio) {
+			w += (items++ > 0 ? 2 : 0) + (int)strlen(k[i]->brief_keys) + 1 + (int)strlen(k[i]->brief);
+		}
+	return w;
+}
+
+size_t keys_line(unsigned modes, int width, const struct key_binding **out, size_t max)
+{
+	const struct key_binding *all[KEYS_LINE_MAX];
+	size_t n = 0, o = 0;
+	int maxprio = 0;
+
+	/* The list's entries first, then the rest, each in table order. */
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
+			bool rows = (k->modes & KEY_MODE_ROWS) != 0;
+
+			if (k->on_key_line && keys_apply(k, modes) && rows == (pass == 0) && n < KEYS_LINE_MAX) {
+				all[n++] = k;
+				if (k->line_prio > maxprio)
+					maxprio = k->line_prio;
+			}
+		}
+	while (maxprio > 0 && line_width(all, n, maxprio) > width)
+		maxprio--;
+	for (size_t i = 0; i < n && o < max; i++)
+		if (all[i]->line_prio <= maxprio)
+			out[o++] = all[i];
+	return o;
 }
 
 void keys_help_line(const struct key_binding *k, bool more, char *buf, size_t len)

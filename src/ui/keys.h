@@ -42,6 +42,8 @@ struct key_binding {
 	/* On --help's key list (and, with on_key_line, the key line): "+/-" "interval"; NULL for none. */
 	const char *brief_keys, *brief;
 	bool on_key_line;
+	/* On a key line too narrow for every entry, the highest give way first; 0 always stays. */
+	int line_prio;
 	enum ui_action action;
 	int step;			/* UI_ACT_INTERVAL: +1 longer, -1 shorter */
 	unsigned modes;			/* KEY_MODE_* bits it needs */
@@ -50,6 +52,12 @@ struct key_binding {
 /* The table, in the order the help and the man page list it; ends with a NULL name. */
 extern const struct key_binding keys_table[];
 
+/*
+ * Whether every key of k does something else in modes (a recording's Home
+ * and End go to its ends, not to the first and last row): then the help
+ * does not list it.
+ */
+bool keys_shadowed(const struct key_binding *k, unsigned modes);
 /* Whether k applies in modes (KEY_MODE_* bits). */
 bool keys_apply(const struct key_binding *k, unsigned modes);
 
@@ -60,6 +68,19 @@ bool keys_apply(const struct key_binding *k, unsigned modes);
  * the source's reason); NULL for a key that is not bound.
  */
 const struct key_binding *keys_find(int code, unsigned modes);
+
+/* The most entries a key line has. */
+#define KEYS_LINE_MAX 24
+
+/*
+ * The key line for modes on a screen width columns wide: the on_key_line
+ * bindings that apply, those of the row list first (they are the screen's
+ * first keys when it shows a list), then the others in table order. Drawn
+ * as " KEYS BRIEF  KEYS BRIEF ..."; when they do not all fit, those with
+ * the highest line_prio give way first. Fills out (max entries) and
+ * returns how many.
+ */
+size_t keys_line(unsigned modes, int width, const struct key_binding **out, size_t max);
 
 /* Where the help column starts: names are padded to this width. */
 #define KEYS_NAME_W 10

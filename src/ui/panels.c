@@ -16,12 +16,20 @@
 #include <string.h>
 
 #include "ui/keys.h"
+#include "ui/listpanel.h"
 #include "util.h"
 
 #define CHART_MAX_ROWS 10
 /* Breaker and Errors boxes at 80x24: room for every counter and two transitions. */
 #define MID_ROWS 8
 #define LABEL_W 12
+/* The Errors box's column heads in its top border (" total " and " last 10 s "). */
+#define ERRORS_HEADS_W 20
+/* Least rows of the full panels, and of the short set shown under a long list. */
+#define FULL_PANELS_H 21
+#define SHORT_PANELS_H 14
+/* A list over the full panels shows at least this many rows; else the short set. */
+#define LIST_MIN_ROWS_FULL 10
 #define HELP_W 56	/* the help overlay's width */
 
 struct rect {
@@ -47,6 +55,7 @@ void view_init(struct view *v)
 	metrics_init(&v->snap);
 	v->marker = MARK_WAITING;
 	v->overall = STATUS_UNKNOWN;
+	v->cursor = NAN;
 	v->state_age_s = NAN;
 	v->last_recovery_s = NAN;
 	v->update_age_s = NAN;
@@ -80,8 +89,7 @@ enum canvas_role panels_breaker_role(enum breaker_state st)
 	return ROLE_UNKNOWN;
 }
 
-/* The word shown with a status: UNKNOWN reads n/a like every unknown value. */
-static const char *status_word(enum target_status st)
+const char *panels_status_word(enum target_status st)
 {
 	switch (st) {
 	case STATUS_OK: return "OK";
@@ -154,6 +162,16 @@ void panels_fmt_count(char *buf, size_t len, int64_t v)
 	str_printf(buf, len, "%s", out);
 }
 
+size_t panels_cut_bytes(const char *text, int cols)
+{
+	size_t i = 0;
+
+	for (; text[i] != '\0'; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80 && cols-- == 0)
+			break;
+	return i;
+}
+
 /* A compact number for chart scales: "131", "1.2k", "3.4M". */
 static void fmt_scale(char *buf, size_t len, double v)
 {
@@ -169,11 +187,45 @@ static void fmt_scale(char *buf, size_t len, double v)
 		str_printf(buf, len, "%.2g", v);
 }
 
-/* A boxed panel with its title and, when the data is stale, a STALE tag after it. */
-static void panel_box(struct canvas *c, struct rect r, const char *title, bool stale)
+/* Longest zoomed row name in a panel title, in columns; longer ones are cut. */
+#define ZOOM_NAME_W 20
+/* A name cut shorter than this leaves the title alone rather than show a stub. */
+#define ZOOM_NAME_MIN 6
+
+/*
+ * The title of a box of w columns whose top border keeps reserved columns
+ * for other things: zoomed to a row, "name · text", the name cut to fit.
+ */
+static void panel_title(const struct view *v, char *buf, size_t len, const char *text, int w,
+			int reserved)
 {
+	int room = w - 6 - reserved - canvas_text_width(text) - 3;
+	int nw = canvas_text_width(v->zoom);
+
+	if (room > ZOOM_NAME_W)
+		room = ZOOM_NAME_W;
+	if (v->zoom[0] == '\0' || room < ZOOM_NAME_MIN)
+		str_printf(buf, len, "%s", text);
+	else if (nw <= room)
+		str_printf(buf, len, "%s %s %s", v->zoom, view_marks(v)->sep, text);
+	else
+		str_printf(buf, len, "%.*s%s %s %s", (int)panels_cut_bytes(v->zoom, room - 1), v->zoom,
+			   v->utf8 ? "…" : "~", view_marks(v)->sep, text);
+}
+
+/*
+ * A boxed panel with its title and, when the data is stale, a STALE tag
+ * after it. Zoomed to a row, the title starts with the row's name.
+ * reserved: columns at the right of the top border that the panel uses.
+ */
+static void panel_box(struct canvas *c, const struct view *v, struct rect r, const char *text,
+		      int reserved)
+{
+	bool stale = v->stale;
+	char title[METRICS_NAME_LEN + 96];
 	int tx;
 
+	panel_title(v, title, sizeof(title), text, r.w, reserved);
 	canvas_box(c, r.x, r.y, r.w, r.h, stale ? ROLE_STALE : ROLE_BORDER, title, ROLE_TITLE);
 	if (!stale)
 		return;
@@ -258,11 +310,13 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 		str_printf(title, sizeof(title), "Latency ms %s buckets, lifetime", view_marks(v)->sep);
 	else if (v->snap.percentiles == METRICS_PCT_SUMMARY)
 		str_printf(title, sizeof(title), "Latency ms %s router summary", view_marks(v)->sep);
-	else if (l->count >= 0)
-		str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
 	else
+		str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
+	/* Zoomed, the row's name comes before the count. */
+	if ((l->count < 0 && v->snap.percentiles == METRICS_PCT_UNSAID) ||
+	    (v->zoom[0] != '\0' && canvas_text_width(v->zoom) + 3 + canvas_text_width(title) > r.w - 6))
 		str_printf(title, sizeof(title), "Latency ms");
-	panel_box(c, r, title, v->stale);
+	panel_box(c, v, r, title, 0);
 	draw_latency_value(c, x, y, 10, "P50", l->p50, NULL);
 	draw_latency_value(c, x + 12, y, 10, "P90", l->p90, NULL);
 	draw_latency_value(c, x + 24, y, 10, "avg", l->avg, NULL);
@@ -284,10 +338,15 @@ static void draw_target_line(struct canvas *c, const struct view *v, int x, int 
 	char lim[24];
 	enum canvas_role role = panels_status_role(t->r.status);
 
+	/* No limit (a row's throughput unless one is set for it): nothing to grade. */
+	if (isnan(t->limit)) {
+		canvas_printf(c, x, y, right - x, ROLE_DIM, ATTR_NONE, "%s(no target)", lead);
+		return;
+	}
 	panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
 	canvas_printf(c, x, y, right - x, ROLE_DIM, ATTR_NONE, "%s(%s %s %s)", lead,
 		      t->upper ? "<" : ">", lim, t->unit);
-	canvas_text_right(c, right, y, role, ATTR_BOLD, status_word(t->r.status));
+	canvas_text_right(c, right, y, role, ATTR_BOLD, panels_status_word(t->r.status));
 }
 
 static void draw_throughput(struct canvas *c, const struct view *v, struct rect r)
@@ -297,7 +356,7 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 	int x = r.x + 2, right = r.x + r.w - 2, n;
 	enum canvas_role role = panels_status_role(t->r.status);
 
-	panel_box(c, r, "Throughput", v->stale);
+	panel_box(c, v, r, "Throughput", 0);
 	panels_fmt_num(rps, sizeof(rps), v->snap.throughput.per_second, 1);
 	if (isnan(v->snap.throughput.per_minute))
 		panels_fmt_num(rpm, sizeof(rpm), NAN, 0);
@@ -361,20 +420,24 @@ static void draw_breaker(struct canvas *c, const struct view *v, struct rect r)
 {
 	const struct metrics_breaker *b = &v->snap.breaker;
 	int x = r.x + 2, right = r.x + r.w - 2, w = r.w - 4, y = r.y + 1;
-	int rows = r.h - 6;	/* transition rows */
+	/*
+	 * Between the failure rate and the recovery line: the recommendation
+	 * and transitions; a short box (the list's screen) keeps one
+	 * transition and drops the recommendation.
+	 */
+	int spare = r.h - 5, rows = spare >= 2 ? spare - 1 : spare;
 	char fr[24], avg[24], rec[24], lead[64];
 	size_t first;
 
-	panel_box(c, r, "Circuit breaker", v->stale);
+	panel_box(c, v, r, "Circuit breaker", 0);
 	draw_breaker_state(c, v, x, y++, right);
 	panels_fmt_num(fr, sizeof(fr), b->failure_rate * 100, 1);
 	panels_fmt_num(avg, sizeof(avg), b->avg_response_ms, 1);
 	canvas_printf(c, x, y++, w, ROLE_NORMAL, ATTR_NONE, "failure rate %s %%   avg %s ms", fr, avg);
-	if (b->recommendation[0] != '\0')
-		canvas_printf(c, x, y, w, ROLE_NORMAL, ATTR_NONE, "\"%s\"", b->recommendation);
-	else
-		canvas_text(c, x, y, w, ROLE_UNKNOWN, ATTR_NONE, "recommendation n/a");
-	y++;
+	if (spare >= 2 && b->recommendation[0] != '\0')
+		canvas_printf(c, x, y++, w, ROLE_NORMAL, ATTR_NONE, "\"%s\"", b->recommendation);
+	else if (spare >= 2)
+		canvas_text(c, x, y++, w, ROLE_UNKNOWN, ATTR_NONE, "recommendation n/a");
 	if (v->ntrans == 0)
 		canvas_text(c, x, y, w, ROLE_DIM, ATTR_NONE, "no transitions seen");
 	first = v->ntrans > (size_t)rows ? v->ntrans - (size_t)rows : 0;
@@ -411,7 +474,7 @@ static void draw_errors(struct canvas *c, const struct view *v, struct rect r)
 	int x = r.x + 2, right = r.x + r.w - 2, y = r.y + 1;
 	char span[24], head[40], rate[24], lead[48];
 
-	panel_box(c, r, "Errors", v->stale);
+	panel_box(c, v, r, "Errors", ERRORS_HEADS_W);
 	if (d->span_ms > 0) {
 		panels_fmt_duration(span, sizeof(span), (double)d->span_ms / 1000.0);
 		str_printf(head, sizeof(head), " last %s ", span);
@@ -438,26 +501,31 @@ static void draw_targets(struct canvas *c, const struct view *v, struct rect r)
 {
 	int x = r.x + 2, right = r.x + r.w - 2, y = r.y + 1;
 
-	panel_box(c, r, "Targets", v->stale);
+	panel_box(c, v, r, "Targets", 0);
 	for (int i = 0; i < TARGET_COUNT && y < r.y + r.h - 2; i++, y++) {
 		const struct view_target *t = &v->targets[i];
-		enum canvas_role role = panels_status_role(t->r.status);
+		bool none = isnan(t->limit);	/* no target: the value alone, ungraded */
+		enum canvas_role role = none ? ROLE_NORMAL : panels_status_role(t->r.status);
 		char val[24], lim[24];
 
 		panels_fmt_num(val, sizeof(val), t->r.value, 1);
 		panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
 		canvas_text(c, x, y, 10, ROLE_NORMAL, ATTR_NONE, t->label);
 		canvas_text_right(c, x + 17, y, isnan(t->r.value) ? ROLE_UNKNOWN : role, ATTR_BOLD, val);
-		if (status_missed(t->r.status))
+		if (!none && status_missed(t->r.status))
 			canvas_text(c, x + 17, y, 1, role, ATTR_BOLD, "!");
 		canvas_text(c, x + 19, y, 5, ROLE_DIM, ATTR_NONE, t->unit);
+		if (none) {
+			canvas_text(c, x + 25, y, right - (x + 25), ROLE_DIM, ATTR_NONE, "no target");
+			continue;
+		}
 		canvas_printf(c, x + 25, y, right - 5 - (x + 25), ROLE_DIM, ATTR_NONE, "%s %s",
 			      t->upper ? "<" : ">", lim);
-		canvas_text_right(c, right, y, role, ATTR_BOLD, status_word(t->r.status));
+		canvas_text_right(c, right, y, role, ATTR_BOLD, panels_status_word(t->r.status));
 	}
 	canvas_text(c, x, r.y + r.h - 2, LABEL_W, ROLE_NORMAL, ATTR_BOLD, "overall");
 	canvas_text_right(c, right, r.y + r.h - 2, panels_status_role(v->overall), ATTR_BOLD | ATTR_REVERSE,
-			  status_word(v->overall));
+			  panels_status_word(v->overall));
 }
 
 static void system_line(struct canvas *c, struct rect r, int row, const char *label, const char *value,
@@ -473,7 +541,7 @@ static void draw_system(struct canvas *c, const struct view *v, struct rect r)
 	const struct metrics_snapshot *s = &v->snap;
 	char buf[48];
 
-	panel_box(c, r, "System", v->stale);
+	panel_box(c, v, r, "System", 0);
 	panels_fmt_count(buf, sizeof(buf), s->latency.count);
 	system_line(c, r, 0, "samples", buf, s->latency.count >= 0);
 	panels_fmt_count(buf, sizeof(buf), (int64_t)v->snapshots);
@@ -539,12 +607,43 @@ static void draw_header(struct canvas *c, const struct view *v)
 		canvas_printf(c, n + 2, 0, rx - n - 3, ROLE_DIM, ATTR_NONE, "[%s]", v->mode);
 }
 
+/*
+ * "   upstream 3 of 40", or "   2 of 40 upstreams match /sea"; zoomed, how
+ * to go back after it; "" without a list.
+ */
+static void list_position(const struct view *v, char *buf, size_t len)
+{
+	const struct view_list *l = &v->list;
+	const char *zoomed = v->zoom[0] != '\0' ? ", zoomed (Esc: the whole router)" : "";
+
+	if (!l->on)
+		str_printf(buf, len, "%s", "");
+	else if (l->filter[0] != '\0')
+		str_printf(buf, len, "   %zu of %zu %ss match /%s%s", l->nrows, l->total, l->noun, l->filter,
+			   zoomed);
+	else
+		str_printf(buf, len, "   %s %zu of %zu%s", l->noun, l->sel + 1, l->total, zoomed);
+}
+
+/* While a filter is typed, the status line says how it works and what it matches. */
+static void draw_filter_prompt(struct canvas *c, const struct view *v, int y)
+{
+	const struct view_list *l = &v->list;
+	int n;
+
+	n = canvas_printf(c, 1, y, c->w - 2, ROLE_TITLE, ATTR_BOLD, "filter /%s", l->filter);
+	canvas_printf(c, 1 + n, y, c->w - 2 - n, ROLE_NORMAL, ATTR_NONE,
+		      ": %zu of %zu %ss match   Enter keeps it, Esc clears it", l->nrows, l->total, l->noun);
+}
+
 static void draw_status(struct canvas *c, const struct view *v, int y)
 {
 	char age[24], eage[24];
 
 	panels_fmt_duration(age, sizeof(age), v->update_age_s);
-	if (v->notice[0] != '\0') {
+	if (v->list.on && v->list.editing) {
+		draw_filter_prompt(c, v, y);
+	} else if (v->notice[0] != '\0') {
 		canvas_text(c, 1, y, c->w - 2, ROLE_WARN, ATTR_BOLD, v->notice);
 	} else if (v->last_error[0] != '\0') {
 		/*
@@ -570,49 +669,63 @@ static void draw_status(struct canvas *c, const struct view *v, int y)
 		canvas_printf(c, 1, y, c->w - 2, ROLE_STALE, ATTR_BOLD,
 			      "STALE: showing the last good data, %s old", age);
 	} else {
-		canvas_printf(c, 1, y, c->w - 2, ROLE_DIM, ATTR_NONE, "data %s old", age);
+		char where[LIST_FILTER_LEN + 96];
+
+		list_position(v, where, sizeof(where));
+		canvas_printf(c, 1, y, c->w - 2, ROLE_DIM, ATTR_NONE, "data %s old%s", age, where);
 	}
 }
 
-/* The key line: the table's key line entries that apply to the source now. */
+/*
+ * The key line: the table's entries that apply to the source now, the
+ * list's first, as many as the width holds (keys_line).
+ */
 static void draw_keys(struct canvas *c, int y, unsigned modes)
 {
+	const struct key_binding *shown[KEYS_LINE_MAX];
+	size_t n = keys_line(modes, c->w, shown, KEYS_LINE_MAX);
 	int x = 1;
 
-	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
-		if (!k->on_key_line || !keys_apply(k, modes))
-			continue;
-		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, k->brief_keys);
-		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", k->brief);
+	for (size_t i = 0; i < n; i++) {
+		x += canvas_text(c, x, y, CANVAS_TO_EDGE, ROLE_TITLE, ATTR_BOLD, shown[i]->brief_keys);
+		x += canvas_printf(c, x, y, CANVAS_TO_EDGE, ROLE_DIM, ATTR_NONE, " %s  ", shown[i]->brief);
 	}
 }
 
-/* The help overlay: every key that applies to the source now, from the table. */
+/*
+ * The help overlay: every key that applies to the source now, from the
+ * table. On a screen too short for it the box loses its inner margins,
+ * then the blank line before "any key closes this help".
+ */
 static void draw_help(struct canvas *c, unsigned modes)
 {
 	char line[HELP_W];
-	int n = 0, w = HELP_W, h, x, y, i = 0;
+	int n = 0, w = HELP_W, h, x, y, i = 0, pad = 1, blank = 1;
 
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++)
-		if (keys_apply(k, modes))
+		if (keys_apply(k, modes) && !keys_shadowed(k, modes))
 			n += k->help_more != NULL ? 2 : 1;
-	n += 2;		/* a blank line and how to close it */
-	h = n + 4;
+	if (n + 2 + 4 > c->h)
+		pad = 0;
+	if (n + 2 + 2 > c->h)
+		blank = 0;
+	h = n + blank + 1 + 2 + 2 * pad;
 	x = (c->w - w) / 2;
 	y = (c->h - h) / 2;
 	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
 	canvas_box(c, x, y, w, h, ROLE_TITLE, "Keys", ROLE_TITLE);
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
-		if (!keys_apply(k, modes))
+		if (!keys_apply(k, modes) || keys_shadowed(k, modes))
 			continue;
 		keys_help_line(k, false, line, sizeof(line));
-		canvas_text(c, x + 3, y + 2 + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
+		canvas_text(c, x + 3, y + 1 + pad + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
 		if (k->help_more == NULL)
 			continue;
 		keys_help_line(k, true, line, sizeof(line));
-		canvas_text(c, x + 3, y + 2 + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
+		canvas_text(c, x + 3, y + 1 + pad + i++, w - 6, ROLE_NORMAL, ATTR_NONE, line);
 	}
-	canvas_text(c, x + 3, y + 3 + i, w - 6, ROLE_NORMAL, ATTR_NONE, "any key closes this help");
+	canvas_text(c, x + 3, y + 1 + pad + i + blank, w - 6, ROLE_NORMAL, ATTR_NONE,
+		    "any key closes this help");
 }
 
 static void draw_too_small(struct canvas *c)
@@ -629,22 +742,82 @@ static void draw_too_small(struct canvas *c)
 	canvas_text(c, (c->w - canvas_text_width(need)) / 2, c->h / 2, CANVAS_TO_EDGE, ROLE_WARN, ATTR_BOLD, need);
 }
 
-void panels_draw(struct canvas *c, const struct view *v)
+/*
+ * The timeline bar across row y: each cell is the stretch of the file its
+ * bins cover, marked by the most telling thing in it (a breaker changing
+ * state, then a FAIL, then a WARN; a plain line where all was well, blank
+ * where the file is still being read), and the cell of the snapshot on
+ * screen in reverse video. Every mark has its own glyph, not only a colour.
+ */
+static void draw_timeline(struct canvas *c, const struct view *v, int y)
 {
-	int lw = c->w / 2, rw = c->w - lw, extra, chart_h, mid_extra, y;
+	int x0 = 1, w = c->w - 2, at = -1;
 
-	canvas_clear(c);
-	if (c->w < PANELS_MIN_W || c->h < PANELS_MIN_H) {
-		draw_too_small(c);
-		return;
+	if (!isnan(v->cursor))
+		at = (int)(v->cursor * (w - 1) + 0.5);
+	for (int i = 0; i < w; i++) {
+		size_t from = (size_t)i * TIMELINE_BINS / (size_t)w;
+		size_t to = (size_t)(i + 1) * TIMELINE_BINS / (size_t)w;
+		unsigned bits = 0, all = TIMELINE_SCANNED;
+		const char *glyph;
+		enum canvas_role role;
+
+		if (to <= from)
+			to = from + 1;
+		for (size_t b = from; b < to && b < TIMELINE_BINS; b++) {
+			bits |= v->timeline[b];
+			all &= v->timeline[b];
+		}
+		if (bits & TIMELINE_TRANSITION) {
+			glyph = v->utf8 ? "┃" : "|";
+			role = ROLE_BREAKER_OPEN;
+		} else if (bits & TIMELINE_FAIL) {
+			glyph = v->utf8 ? "█" : "#";
+			role = ROLE_FAIL;
+		} else if (bits & TIMELINE_WARN) {
+			glyph = v->utf8 ? "▄" : "+";
+			role = ROLE_WARN;
+		} else if (all & TIMELINE_SCANNED) {
+			glyph = v->utf8 ? "─" : "-";
+			role = ROLE_DIM;
+		} else {
+			glyph = " ";
+			role = ROLE_DIM;
+		}
+		if (i == at) {
+			/* Where the screen is: a mark of its own, so it shows without colour too. */
+			glyph = v->utf8 ? "▲" : "^";
+			role = ROLE_TITLE;
+		}
+		canvas_text(c, x0 + i, y, 1, role, i == at ? ATTR_REVERSE | ATTR_BOLD : ATTR_NONE, glyph);
 	}
-	extra = c->h - PANELS_MIN_H;
+}
+
+/* The position line on the status row, right-aligned, when nothing more urgent is there. */
+static void draw_position(struct canvas *c, const struct view *v, int y)
+{
+	int w = canvas_text_width(v->position);
+
+	if (!v->replay || v->position[0] == '\0' || v->notice[0] != '\0' || v->last_error[0] != '\0' ||
+	    w > c->w - 24)
+		return;
+	canvas_fill(c, c->w - 2 - w, y, w + 1, 1, ROLE_NORMAL);
+	canvas_text_right(c, c->w - 2, y, ROLE_TITLE, ATTR_NONE, v->position);
+}
+
+/*
+ * The full set of panels in rows y .. y + hp - 1 (hp >= FULL_PANELS_H): the
+ * charts take spare rows first (up to CHART_MAX_ROWS), then the breaker
+ * and errors boxes (more transitions).
+ */
+static void draw_full(struct canvas *c, const struct view *v, int y, int hp)
+{
+	int lw = c->w / 2, rw = c->w - lw, extra = hp - FULL_PANELS_H, chart_h, mid_extra;
+
 	chart_h = 1 + (extra / 2 < CHART_MAX_ROWS - 1 ? extra / 2 : CHART_MAX_ROWS - 1);
 	mid_extra = extra - (chart_h - 1);
 	if (mid_extra > VIEW_TRANSITIONS - 2)
 		mid_extra = VIEW_TRANSITIONS - 2;
-	draw_header(c, v);
-	y = 1;
 	draw_latency(c, v, (struct rect){ 0, y, lw, 4 + chart_h });
 	draw_throughput(c, v, (struct rect){ lw, y, rw, 4 + chart_h });
 	y += 4 + chart_h;
@@ -653,7 +826,92 @@ void panels_draw(struct canvas *c, const struct view *v)
 	y += MID_ROWS + mid_extra;
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_system(c, v, (struct rect){ lw, y, rw, 8 });
+}
+
+/*
+ * The short set under a list that leaves no room for the full one:
+ * Latency (P95 and P99) beside the breaker, the targets beside the
+ * errors. The list shows req/s; the status line, the data's age.
+ */
+static void draw_short(struct canvas *c, const struct view *v, int y, int hp)
+{
+	int lw = c->w / 2, rw = c->w - lw, top = hp - 8;
+
+	if (top > 4 + CHART_MAX_ROWS)
+		top = 4 + CHART_MAX_ROWS;
+	draw_latency(c, v, (struct rect){ 0, y, lw, top });
+	draw_breaker(c, v, (struct rect){ lw, y, rw, top });
+	y += top;
+	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
+	draw_errors(c, v, (struct rect){ lw, y, rw, 8 });
+}
+
+struct rows_layout {
+	int list_h;		/* the list with its heads */
+	bool full;		/* the full panels, else the short set */
+	int panels_h;
+};
+
+/*
+ * Split the rows between the header and the status line: the list shows
+ * every row if the full panels still fit under it; else, when the screen
+ * is tall enough, the full panels keep their least height and the list
+ * takes the rest (at least 10 rows); else the short panels and at most
+ * what is left of the list.
+ */
+static struct rows_layout rows_layout(int h, size_t total)
+{
+	int avail = h - 3;	/* header, status line, key line */
+	int want = 1 + (total == 0 ? 1 : (total > (size_t)avail ? avail : (int)total));
+	struct rows_layout lo;
+
+	if (avail - want >= FULL_PANELS_H) {
+		lo = (struct rows_layout){ want, true, avail - want };
+	} else if (avail - FULL_PANELS_H >= 1 + LIST_MIN_ROWS_FULL) {
+		lo = (struct rows_layout){ avail - FULL_PANELS_H, true, FULL_PANELS_H };
+	} else {
+		int list_h = want < avail - SHORT_PANELS_H ? want : avail - SHORT_PANELS_H;
+
+		lo = (struct rows_layout){ list_h, false, avail - list_h };
+	}
+	return lo;
+}
+
+size_t panels_list_page(int w, int h, size_t total)
+{
+	(void)w;
+	if (h < PANELS_MIN_H)
+		h = PANELS_MIN_H;
+	return (size_t)(rows_layout(h, total).list_h - 1);
+}
+
+void panels_draw(struct canvas *c, const struct view *v)
+{
+	/* A recording's timeline takes a row of its own where there is one to spare. */
+	int tl_rows = v->has_timeline && c->h > PANELS_MIN_H ? 1 : 0, h = c->h - tl_rows;
+
+	canvas_clear(c);
+	if (c->w < PANELS_MIN_W || c->h < PANELS_MIN_H) {
+		draw_too_small(c);
+		return;
+	}
+	draw_header(c, v);
+	if (v->list.on) {
+		struct rows_layout lo = rows_layout(h, v->list.total);
+
+		listpanel_draw(c, v, 1, lo.list_h);
+		if (lo.full)
+			draw_full(c, v, 1 + lo.list_h, lo.panels_h);
+		else
+			draw_short(c, v, 1 + lo.list_h, lo.panels_h);
+	} else {
+		draw_full(c, v, 1, h - 3);
+	}
 	draw_status(c, v, c->h - 2);
+	draw_position(c, v, c->h - 2);
+	/* At the smallest size the bar lies over the bottom border of the last panels. */
+	if (v->has_timeline)
+		draw_timeline(c, v, c->h - 3);
 	draw_keys(c, c->h - 1, v->key_modes);
 	if (v->help)
 		draw_help(c, v->key_modes);

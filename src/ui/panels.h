@@ -15,7 +15,9 @@
 #include "metrics.h"
 #include "source/source.h"
 #include "targets.h"
+#include "timeline.h"
 #include "ui/canvas.h"
+#include "ui/list.h"
 
 /* Smallest screen the dashboard lays out on; below it a message says so. */
 #define PANELS_MIN_W 80
@@ -41,6 +43,25 @@ struct view_target {
 	struct target_result r;
 };
 
+#define VIEW_NOUN_LEN 24
+
+/*
+ * The row list as the screen shows it (list.h owns the logic): the rows
+ * that pass the filter, in order, with the selection and the scroll.
+ */
+struct view_list {
+	bool on;			/* the source has rows: the list is drawn */
+	char noun[VIEW_NOUN_LEN];	/* what a row is: "upstream", "cluster", ... */
+	const struct list_row *const *rows;	/* the rows that show, in order; borrowed */
+	size_t nrows;			/* how many show */
+	size_t total;			/* rows in the snapshot */
+	size_t sel, top;		/* the selection and the first row on screen, in rows */
+	enum list_sort sort;
+	bool reverse;
+	char filter[LIST_FILTER_LEN];	/* "" for none */
+	bool editing;			/* the filter is being typed */
+};
+
 struct view {
 	/* Header. */
 	char program[32];	/* "routertop 0.1.0" */
@@ -53,7 +74,12 @@ struct view {
 	bool help;		/* the help overlay is open */
 	unsigned key_modes;	/* KEY_MODE_* bits (keys.h): the key line and help show what applies */
 
-	/* Data: the newest snapshot (the last good one when stale). */
+	/* The row list, when the source has rows. */
+	struct view_list list;
+	/* The row the panels show ("" for the whole router); its name titles them. */
+	char zoom[METRICS_NAME_LEN];
+
+	/* Data: the newest snapshot (the last good one when stale), or the zoomed row's. */
 	bool has_data;
 	bool stale;
 	struct metrics_snapshot snap;
@@ -74,6 +100,13 @@ struct view {
 	char last_error[SOURCE_MSG_LEN];	/* "" when the last poll succeeded */
 	double error_age_s;		/* since last_error, NAN when none */
 	char notice[128];		/* answer to a key that could not act, "" for none */
+
+	/* Recordings: the position line and the timeline bar. */
+	bool replay;			/* the source said where it is (source_position) */
+	char position[96];		/* "2026-11-27 10:04:31  line 1,234  37%" */
+	bool has_timeline;
+	uint8_t timeline[TIMELINE_BINS];	/* TIMELINE_* bits (timeline.h) */
+	double cursor;			/* 0..1: the snapshot on screen within the file; NAN unknown */
 };
 
 /* A view with nothing known: every value unknown, marker WAITING. */
@@ -86,9 +119,22 @@ void view_init(struct view *v);
  */
 void panels_draw(struct canvas *c, const struct view *v);
 
+/*
+ * How many rows of the list the screen shows at w x h for a snapshot of
+ * total rows (at least 1: a list with no rows says so on its one row).
+ * The list's scroll (list_set_page) and panels_draw() agree through it.
+ */
+size_t panels_list_page(int w, int h, size_t total);
+
 /* Role for a target status and for a breaker state (used by the panels and tests). */
 enum canvas_role panels_status_role(enum target_status st);
 enum canvas_role panels_breaker_role(enum breaker_state st);
+
+/* Bytes of text that make its first cols columns (never cutting a UTF-8 sequence). */
+size_t panels_cut_bytes(const char *text, int cols);
+
+/* The word shown with a status: "OK", "WARN", "FAIL"; UNKNOWN reads n/a like every unknown value. */
+const char *panels_status_word(enum target_status st);
 
 /*
  * Number formatting shared by the panels: "n/a" for NAN, fixed decimals

@@ -91,6 +91,16 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/*
+	 * Home and End as VT220-style terminals (tmux, screen, the Linux
+	 * console) and rxvt send them, whatever TERM's terminfo says.
+	 */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[7~", KEY_HOME);
+	define_key("\033[8~", KEY_END);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033[F", KEY_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
@@ -133,13 +143,21 @@ int term_key(struct term *t)
 	(void)t;
 	if (ch == ERR)
 		return -1;
-	if (ch == KEY_RESIZE)
-		return UI_KEY_RESIZE;
-	if (ch == KEY_LEFT)
-		return UI_KEY_LEFT;
-	if (ch == KEY_RIGHT)
-		return UI_KEY_RIGHT;
-	return ch;
+	switch (ch) {
+	case KEY_RESIZE: return UI_KEY_RESIZE;
+	case KEY_LEFT: return UI_KEY_LEFT;
+	case KEY_RIGHT: return UI_KEY_RIGHT;
+	case KEY_UP: return UI_KEY_UP;
+	case KEY_DOWN: return UI_KEY_DOWN;
+	case KEY_PPAGE: return UI_KEY_PGUP;
+	case KEY_NPAGE: return UI_KEY_PGDN;
+	/* VT220-style terminals send Home and End as what xterm's terminfo calls Find and Select. */
+	case KEY_HOME: case KEY_FIND: return UI_KEY_HOME;
+	case KEY_END: case KEY_SELECT: return UI_KEY_END;
+	case KEY_ENTER: return UI_KEY_ENTER;
+	case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+	default: return ch;
+	}
 }
 
 static attr_t cell_attr(const struct term *t, const struct cell *k)

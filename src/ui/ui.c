@@ -34,6 +34,7 @@
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/view.h"
+#include "timeline.h"
 #include "sanitize.h"
 #include "stopsig.h"
 #include "util.h"
@@ -45,6 +46,8 @@
 #define UI_HISTORY VIEW_SERIES
 #define UI_NOTICE_MS 3000
 #define UI_JUMP_SNAPS_PER_PASS 200
+/* Lines of the timeline's scan per pass: a few milliseconds, so keys stay quick. */
+#define UI_SCAN_LINES_PER_PASS 2000
 
 struct ui {
 	struct source *src;
@@ -60,6 +63,9 @@ struct ui {
 	int64_t notice_until_ms;
 	struct stopsig stop;
 	int key_fd;		/* the terminal the keys come from */
+	struct timeline *timeline;	/* a recording's timeline, scanned between keys; NULL: none */
+	bool scanning;			/* the timeline has more to read */
+	int64_t next_scan_frame_ms;	/* the bar is redrawn about twice a second while it fills */
 };
 
 /* Whether glyphs beyond ASCII can be shown: the locale's codeset is UTF-8. */
@@ -103,9 +109,17 @@ static void ui_seek(struct ui *u, enum source_seek where, int64_t now)
 {
 	if (source_seek(u->src, where) == 0)
 		return;
-	ui_notice(u, u->src->ops->seek == NULL
-		     ? "cannot step: only recordings can be stepped through"
-		     : "cannot step: at the end of the recording", now);
+	struct source_position pos;
+	bool back = where == SOURCE_SEEK_BACK || where == SOURCE_SEEK_START;
+
+	if (u->src->ops->seek == NULL)
+		ui_notice(u, "cannot step: only recordings can be stepped through", now);
+	else if (back && source_position(u->src, &pos) == 0 && pos.pipe)
+		ui_notice(u, "cannot step back: a pipe keeps only the last 8 MiB read", now);
+	else if (back)
+		ui_notice(u, "cannot step back: at the first snapshot", now);
+	else
+		ui_notice(u, "cannot step: at the end of the recording", now);
 }
 
 /* < and >: the source refuses when it has no speed (live sources); then say so. */
@@ -181,6 +195,12 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_SEEK_FORWARD:
 		ui_seek(u, SOURCE_SEEK_FORWARD, now);
 		break;
+	case UI_ACT_SEEK_START:
+		ui_seek(u, SOURCE_SEEK_START, now);
+		break;
+	case UI_ACT_SEEK_END:
+		ui_seek(u, SOURCE_SEEK_END, now);
+		break;
 	case UI_ACT_SEEK_TRANSITION:
 		ui_seek(u, SOURCE_SEEK_NEXT_TRANSITION, now);
 		break;
@@ -199,6 +219,12 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_BREAKER:
 		ui_inject(u, SOURCE_INJECT_BREAKER_CYCLE, now);
 		break;
+	case UI_ACT_SELECT:
+	case UI_ACT_ZOOM:
+	case UI_ACT_BACK:
+	case UI_ACT_SORT:
+	case UI_ACT_FILTER:
+		break;	/* the list changed; the next frame shows it */
 	case UI_ACT_NONE:
 		return;
 	}
@@ -249,6 +275,7 @@ static void ui_render(struct ui *u, int64_t now)
 		.mono_ms = now,
 		.wall_ms = clock_wall_ms(),
 		.notice = now < u->notice_until_ms ? u->notice : NULL,
+		.timeline = u->timeline,
 	};
 	int w, h;
 
@@ -256,6 +283,9 @@ static void ui_render(struct ui *u, int64_t now)
 	term_size(u->term, &w, &h);
 	if (w != u->canvas->w || h != u->canvas->h)
 		canvas_resize(u->canvas, w, h);
+	in.width = u->canvas->w;
+	in.height = u->canvas->h;
+	in.list = &u->st.list;
 	monitor_update(&u->mon, now);
 	view_update(&u->view, &u->mon, &in);
 	panels_draw(u->canvas, &u->view);
@@ -269,11 +299,27 @@ static int64_t ui_wait_ms(const struct ui *u, int64_t now)
 {
 	int64_t until = u->next_tick_ms;
 
-	if (u->busy || u->dirty)
+	if (u->busy || u->dirty || u->scanning)
 		return 0;
 	if (u->data_dirty && u->last_frame_ms + UI_FRAME_MS < until)
 		until = u->last_frame_ms + UI_FRAME_MS;
 	return until > now ? until - now : 0;
+}
+
+/*
+ * One slice of the timeline's scan a pass, only while nothing else is
+ * pending (keys went first above); the bar is redrawn now and then while
+ * it fills, and once when it is complete.
+ */
+static void ui_scan(struct ui *u, int64_t now)
+{
+	if (!u->scanning || u->quit)
+		return;
+	u->scanning = timeline_step(u->timeline, UI_SCAN_LINES_PER_PASS);
+	if (!u->scanning || now >= u->next_scan_frame_ms) {
+		u->dirty = true;
+		u->next_scan_frame_ms = now + 500;
+	}
 }
 
 static void ui_loop(struct ui *u)
@@ -286,6 +332,7 @@ static void ui_loop(struct ui *u)
 		else
 			ui_pump_source(u, now);
 		ui_pump_keys(u, now);
+		ui_scan(u, now);
 		if (u->quit)
 			break;
 		now = clock_monotonic_ms();
@@ -343,6 +390,11 @@ int ui_run(struct source *src, const struct ui_options *o)
 	targets_defaults(&defaults);
 	monitor_init(&u.mon, src, o->targets != NULL ? o->targets : &defaults, o->rec, UI_HISTORY);
 	u.canvas = canvas_new(PANELS_MIN_W, PANELS_MIN_H);
+	if (o->timeline_path != NULL) {
+		/* No timeline (a pipe, an unreadable file) is no error: the replay says what is wrong. */
+		u.timeline = timeline_open(o->timeline_path, u.mon.targets, err, sizeof(err));
+		u.scanning = u.timeline != NULL;
+	}
 	u.dirty = true;
 	ui_loop(&u);
 	fatal_set_cleanup(NULL);
@@ -351,6 +403,8 @@ int ui_run(struct source *src, const struct ui_options *o)
 		fclose(keys);
 	stopsig_restore(&u.stop);
 	canvas_free(u.canvas);
+	list_free(&u.st.list);
 	monitor_free(&u.mon);
+	timeline_free(u.timeline);
 	return 0;
 }

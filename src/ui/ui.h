@@ -17,6 +17,7 @@ struct ui_options {
 	bool no_color;		/* --no-color; NO_COLOR in the environment is honoured too */
 	enum ui_theme theme;
 	double speed;		/* the source's playback speed at start (sim, replay); 0 = max */
+	const char *timeline_path;	/* replay of a file: scanned for the timeline bar; NULL: none */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "monitor.h"
+#include "ui/list.h"
 #include "ui/panels.h"
 
 struct view_input {
@@ -22,6 +23,14 @@ struct view_input {
 	int64_t mono_ms;	/* now, CLOCK_MONOTONIC */
 	int64_t wall_ms;	/* now, ms since the epoch, for the header clock */
 	const char *notice;	/* a short message for the status line, or NULL */
+	const struct timeline *timeline;	/* a recording's timeline, or NULL */
+	int width, height;	/* the screen's size, for the list's page */
+	/*
+	 * The row list: view_update refills it from the newest snapshot's rows
+	 * and shows it, and zooms the panels to its selection when it is
+	 * zoomed. NULL: the screen has no list.
+	 */
+	struct list *list;
 };
 
 /*
