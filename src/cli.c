@@ -131,8 +131,7 @@ static const char *const command_names[] = {
 
 static const char usage_text[] =
 	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
-	"       routertop watch URL [OPTION]...    poll a router (JSON, Prometheus)\n"
-	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read it\n"
+	"       routertop watch URL|--exec CMD [OPTION]...  JSON or Prometheus text\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
 	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"

@@ -706,6 +706,18 @@ const char *metrics_pct_source_name(enum metrics_pct_source source)
 	return (unsigned)source < sizeof(pct_names) / sizeof(pct_names[0]) ? pct_names[source] : "";
 }
 
+/* "buckets", "buckets-lifetime" or "summary". Returns 0, or -1 for anything else. */
+static int pct_parse(const char *text, enum metrics_pct_source *out)
+{
+	for (size_t i = 1; i < sizeof(pct_names) / sizeof(pct_names[0]); i++) {
+		if (strcmp(text, pct_names[i]) == 0) {
+			*out = (enum metrics_pct_source)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int read_pct(const cJSON *item, const char *place, enum metrics_pct_source *out,
 		    char *err, size_t errlen)
 {
@@ -713,12 +725,8 @@ static int read_pct(const cJSON *item, const char *place, enum metrics_pct_sourc
 
 	if (!cJSON_IsString(item))
 		return fail(err, errlen, "%s: expected string", place);
-	for (size_t i = 1; i < sizeof(pct_names) / sizeof(pct_names[0]); i++) {
-		if (strcmp(item->valuestring, pct_names[i]) == 0) {
-			*out = (enum metrics_pct_source)i;
-			return 0;
-		}
-	}
+	if (pct_parse(item->valuestring, out) == 0)
+		return 0;
 	metrics_copy_text(quoted, sizeof(quoted), item->valuestring);
 	return fail(err, errlen, "%s: unknown method \"%s\" (buckets, buckets-lifetime or summary)",
 		    place, quoted);
@@ -1123,6 +1131,7 @@ static int scan_value(struct jscan *c, const struct field *f, struct metrics_sna
 	int64_t count;
 	int flag;
 	enum breaker_state state;
+	enum metrics_pct_source pct;
 
 	if (ch == 'n')
 		return jscan_skip(c);
@@ -1149,12 +1158,17 @@ static int scan_value(struct jscan *c, const struct field *f, struct metrics_sna
 		field_set(s, f, &flag, sizeof(flag));
 		return 0;
 	case FIELD_STATE:
+	case FIELD_PCT:
 	case FIELD_TEXT:
 		if (jscan_string(c, &str, &n) != 0 || n > SCAN_TEXT_MAX)
 			return -1;
 		memcpy(text, str, n);
 		text[n] = '\0';
-		if (f->kind == FIELD_STATE) {
+		if (f->kind == FIELD_PCT) {
+			if (pct_parse(text, &pct) != 0)
+				return -1;
+			field_set(s, f, &pct, sizeof(pct));
+		} else if (f->kind == FIELD_STATE) {
 			if (breaker_state_parse(text, &state) != 0)
 				return -1;
 			field_set(s, f, &state, sizeof(state));
