@@ -12,6 +12,8 @@ tests_check_output_SOURCES = tests/check_output.c tests/check_run.h
 check_PROGRAMS += tests/check_summary
 TESTS += tests/check_summary
 tests_check_summary_SOURCES = tests/check_summary.c tests/check_run.h
+# The test gzips its own recordings; the reader loads zlib itself (src/dl/).
+tests_check_summary_LDADD = $(LDADD) $(ZLIB_LIBS)
 
 BENCH_SHELL += bench/replay.sh
 EXTRA_DIST += bench/replay.sh

@@ -13,6 +13,8 @@
 #include "dl/curl.h"
 #include "dl/dl.h"
 #include "dl/mhd.h"
+#include "dl/zlib.h"
+#include "dl/zstd.h"
 
 struct two_funcs {
 	void (*first)(void);
@@ -81,6 +83,9 @@ START_TEST(test_package_names)
 	ck_assert_str_eq(RT_MHD_PACKAGE, "libmicrohttpd12");
 	ck_assert(strncmp(RT_CURL_SONAME, "libcurl.so.", 11) == 0);
 	ck_assert(strncmp(RT_MHD_SONAME, "libmicrohttpd.so.", 17) == 0);
+	/* zlib's package is not named after its SONAME (libz.so.1). */
+	ck_assert_str_eq(RT_ZLIB_PACKAGE, "zlib1g");
+	ck_assert_str_eq(RT_ZSTD_PACKAGE, "libzstd1");
 }
 END_TEST
 
@@ -121,6 +126,49 @@ START_TEST(test_mhd_calls)
 }
 END_TEST
 
+/* Decompress a gzip stream and a zstd frame through the tables, as the reader does. */
+START_TEST(test_zlib_zstd_calls)
+{
+	/* "hi\n" gzipped (gzip -n) and compressed by zstd (zstd -c). */
+	static unsigned char gz[] = {
+		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0xc8, 0xe4, 0x02,
+		0x00, 0x7a, 0x7a, 0x6f, 0xed, 0x03, 0x00, 0x00, 0x00,
+	};
+	static unsigned char zst[] = {
+		0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x19, 0x00, 0x00, 0x68, 0x69, 0x0a, 0x34, 0x3d,
+		0x50, 0x92,
+	};
+	char out[16] = "", err[512];
+	z_stream z;
+	ZSTD_DCtx *zd;
+	ZSTD_inBuffer ib = { zst, sizeof(zst), 0 };
+	ZSTD_outBuffer ob = { out, sizeof(out), 0 };
+	size_t r;
+
+	ck_assert_int_eq(dl_zlib_load(err, sizeof(err)), 0);
+	ck_assert_int_eq(dl_zstd_load(err, sizeof(err)), 0);
+	ck_assert(zlibVersion()[0] == ZLIB_VERSION[0]);
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = gz;
+	z.avail_in = sizeof(gz);
+	z.next_out = (unsigned char *)out;
+	z.avail_out = sizeof(out) - 1;
+	ck_assert_int_eq(inflate(&z, Z_NO_FLUSH), Z_STREAM_END);
+	ck_assert_str_eq(out, "hi\n");
+	ck_assert_int_eq(inflateEnd(&z), Z_OK);
+
+	memset(out, 0, sizeof(out));
+	zd = ZSTD_createDCtx();
+	ck_assert_ptr_nonnull(zd);
+	r = ZSTD_decompressStream(zd, &ob, &ib);
+	ck_assert_msg(!ZSTD_isError(r), "%s", ZSTD_getErrorName(r));
+	ck_assert_uint_eq(ob.pos, 3);
+	ck_assert(memcmp(out, "hi\n", 3) == 0);
+	ZSTD_freeDCtx(zd);
+}
+END_TEST
+
 static Suite *dl_suite(void)
 {
 	Suite *s = suite_create("dl");
@@ -132,6 +180,7 @@ static Suite *dl_suite(void)
 	tcase_add_test(tc, test_package_names);
 	tcase_add_test(tc, test_curl_calls);
 	tcase_add_test(tc, test_mhd_calls);
+	tcase_add_test(tc, test_zlib_zstd_calls);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,10 +3,12 @@
  * batch runs never speak HTTP, yet linking libcurl and libmicrohttpd maps
  * them and all they pull in (a TLS stack, gnutls whose constructor runs at
  * load, p11-kit, krb5, ...) into every run: megabytes of resident memory
- * for nothing. So, as systemd does for its optional libraries, routertop
- * dlopen()s them the first time a mode calls them: dl/curl.h and dl/mhd.h
- * keep the call sites unchanged (each library function is a macro over a
- * table of pointers filled by dlsym), and this file holds what they share.
+ * for nothing; zlib and libzstd serve only compressed recordings. So, as
+ * systemd does for its optional libraries, routertop dlopen()s them the
+ * first time a mode calls them: dl/curl.h, dl/mhd.h, dl/zlib.h and
+ * dl/zstd.h keep the call sites unchanged (each library function is a
+ * macro over a table of pointers filled by dlsym), and this file holds
+ * what they share.
  *
  * The SONAMEs are found by configure (the ones the build was linked
  * against would record), so the library loaded is the one the headers

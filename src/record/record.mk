@@ -10,6 +10,8 @@ tests_check_record_SOURCES = tests/check_record.c tests/check_run.h
 check_PROGRAMS += tests/check_stream
 TESTS += tests/check_stream
 tests_check_stream_SOURCES = tests/check_stream.c tests/check_run.h
+# The test compresses its own data; the reader under test loads the libraries itself.
+tests_check_stream_LDADD = $(LDADD) $(ZLIB_LIBS) $(ZSTD_LIBS)
 
 check_PROGRAMS += tests/check_skim
 TESTS += tests/check_skim

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
+#include "dl/zlib.h"
+#include "dl/zstd.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -564,7 +564,8 @@ void rstream_close(struct rstream *s)
 		return;
 	if (s->z_ready)
 		inflateEnd(&s->z);
-	ZSTD_freeDCtx(s->zd);
+	if (s->zd != NULL)	/* libzstd is loaded only once a zstd stream needs it */
+		ZSTD_freeDCtx(s->zd);
 	if (s->saved_flags >= 0)
 		(void)fcntl(s->fd, F_SETFL, s->saved_flags);
 	if (s->own_fd && s->fd >= 0)

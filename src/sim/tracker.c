@@ -55,27 +55,31 @@ _Static_assert(TRACKER_MAX_WINDOW <= UINT32_MAX, "bucket counts are 32 bits");
 static const unsigned pct_permille[] = { 500, 900, 950, 990, 999 };
 
 struct tracker {
+	/* What every record touches first, in one cache line: the ring, the sum, the head slot. */
 	uint32_t *ring;			/* window samples; ring[pos] is the next to go */
 	size_t window, pos, len;
 	uint64_t sum;			/* of the samples in the window */
-	uint64_t recorded;		/* samples ever recorded */
-	uint32_t buckets[BUCKET_COUNT];
-	uint32_t blocks[BLOCK_COUNT];	/* sum of each run of 64 buckets */
-
+	int64_t head_start_us;		/* start of the head slot (the newest completion's) */
+	uint64_t head_width_us;		/* SLOT_US, or 0 before the first completion */
 	uint32_t head_count;		/* completions in the head slot, not yet in slots[] */
+	/* Samples recorded, modulo 2^32 so the line stays one: tracker_histogram
+	 * only needs how many came since its last call, far fewer than that. */
+	uint32_t recorded;
+
+	uint32_t blocks[BLOCK_COUNT];	/* sum of each run of 64 buckets */
+	uint32_t buckets[BUCKET_COUNT];
+
 	uint32_t slots[SLOT_COUNT];	/* completions per 10 ms, indexed slot % SLOT_COUNT */
 	uint64_t slot_total;		/* over the slots[] of the window, head_count aside */
 	int64_t head_slot;		/* slot of the newest completion */
 	size_t head_index;		/* its place in slots[] */
-	int64_t head_start_us;		/* its start */
-	uint64_t head_width_us;		/* SLOT_US, or 0 before the first completion */
 	int64_t first_us;		/* earliest completion since new or reset */
 	bool any;			/* a completion since new or reset */
 
 	uint64_t counters[TRACKER_COUNTER_COUNT];
 
 	/* The lifetime histogram (tracker_histogram): what is counted so far. */
-	uint64_t harvested;		/* of recorded */
+	uint32_t harvested;		/* the value of recorded at the last harvest */
 	uint64_t life[METRICS_HIST_BOUNDS + 1];	/* per bound, not cumulative; the last: above all */
 	double life_sum_us;
 };
@@ -427,7 +431,7 @@ static void window_by_bound(const struct tracker *t, uint64_t *by)
 /* Count the latencies recorded since the last harvest into the lifetime histogram. */
 static void life_harvest(struct tracker *t)
 {
-	uint64_t fresh = t->recorded - t->harvested;
+	uint64_t fresh = (uint32_t)(t->recorded - t->harvested);
 
 	if (fresh == 0)
 		return;

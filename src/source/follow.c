@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include "dl/zlib.h"
 
 #include "sanitize.h"
 #include "util.h"

@@ -11,6 +11,8 @@ check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/che
 TESTS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
 	tests/check_follow tests/check_tally tests/check_tail
 tests_check_follow_SOURCES = tests/check_follow.c tests/check_run.h
+# The test gzips its own logs; the source under test loads zlib itself.
+tests_check_follow_LDADD = $(LDADD) $(ZLIB_LIBS)
 tests_check_tally_SOURCES = tests/check_tally.c tests/check_run.h
 tests_check_tail_SOURCES = tests/check_tail.c tests/check_run.h
 tests_check_exec_SOURCES = tests/check_exec.c tests/check_run.h
@@ -19,6 +21,8 @@ tests_check_http_SOURCES = tests/check_http.c tests/check_run.h \
 # The test's own server (fault_http.c) links libmicrohttpd; the source loads libcurl.
 tests_check_http_LDADD = $(LDADD) $(MHD_LIBS)
 tests_check_replay_SOURCES = tests/check_replay.c tests/check_run.h
+# The test compresses its own recordings; the source loads the libraries itself.
+tests_check_replay_LDADD = $(LDADD) $(ZLIB_LIBS) $(ZSTD_LIBS)
 tests_check_sim_source_SOURCES = tests/check_sim_source.c tests/check_run.h
 
 # Helpers for the end-to-end tests: built by `make check`, not tests themselves.

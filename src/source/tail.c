@@ -22,7 +22,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "dl/zlib.h"
 
 #include "formats/accesslog.h"
 #include "sanitize.h"
