@@ -25,7 +25,8 @@
 #define FOR_SERVE (1u << CMD_SERVE)
 #define FOR_REPLAY (1u << CMD_REPLAY)
 #define FOR_TAIL (1u << CMD_TAIL)
-#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL)
+#define FOR_COMPARE (1u << CMD_COMPARE)
+#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL | FOR_COMPARE)
 #define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL)	/* commands with a screen or batch output */
 #define MAX_TARGET_FLAGS 32
 
@@ -34,7 +35,8 @@ enum {
 	OPT_TIMEOUT, OPT_HEADER_FILE, OPT_INSECURE, OPT_MAX_BODY, OPT_EXEC,
 	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
 	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION, OPT_FOLLOW,
-	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START, OPT_INPUT, OPT_PROFILE,
+	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START, OPT_TOLERANCE,
+	OPT_INPUT, OPT_PROFILE,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +67,7 @@ static const struct option long_options[] = {
 	{ "latency", required_argument, NULL, OPT_LATENCY },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "from-start", no_argument, NULL, OPT_FROM_START },
+	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ NULL, 0, NULL, 0 },
@@ -86,9 +89,9 @@ static const unsigned option_scope[] = {
 	[OPT_RECORD - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_BATCH - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_ONCE - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
+	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
+	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
 	[OPT_NO_COLOR - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_THEME - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_HELP - OPT_SCENARIO] = FOR_ALL,
@@ -99,6 +102,7 @@ static const unsigned option_scope[] = {
 	[OPT_LATENCY - OPT_SCENARIO] = FOR_TAIL,
 	[OPT_WINDOW - OPT_SCENARIO] = FOR_TAIL,
 	[OPT_FROM_START - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_TOLERANCE - OPT_SCENARIO] = FOR_COMPARE,
 	[OPT_INPUT - OPT_SCENARIO] = FOR_WATCH,
 	[OPT_PROFILE - OPT_SCENARIO] = FOR_WATCH,
 };
@@ -116,13 +120,14 @@ static const char *const option_expects[] = {
 	[OPT_BY - OPT_SCENARIO] = "upstream, host, path, status or a field name",
 	[OPT_LATENCY - OPT_SCENARIO] = "request or upstream",
 	[OPT_WINDOW - OPT_SCENARIO] = "a count of requests such as 10000, or a time such as 60s",
+	[OPT_TOLERANCE - OPT_SCENARIO] = "a percentage above 0, e.g. 10 or 5%",
 	[OPT_INPUT - OPT_SCENARIO] = "auto, json or prometheus",
 	[OPT_PROFILE - OPT_SCENARIO] = "a profile name, a file or auto",
 };
 
 static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
-	[CMD_TAIL] = "tail",
+	[CMD_TAIL] = "tail", [CMD_COMPARE] = "compare",
 };
 
 /* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
@@ -134,6 +139,7 @@ static const char usage_text[] =
 	"       routertop watch URL|--exec CMD [OPTION]...  JSON or Prometheus text\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
 	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
+	"       routertop compare A B [--tolerance PCT]  two recordings (a CI gate)\n"
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
@@ -188,6 +194,7 @@ static void cli_defaults(struct cli_config *cfg)
 					   .max_body = METRICS_BODY_DEFAULT };
 	cfg->serve.listen = "127.0.0.1:8080";
 	cfg->replay.speed = 1.0;
+	cfg->compare.tolerance = 0.10;
 	cfg->tail.interval_ms = 1000;
 	targets_defaults(&cfg->targets);
 	cfg->format = FORMAT_TEXT;
@@ -230,6 +237,24 @@ static int parse_size(const char *text, size_t *out)
 	if (v < 1024 || v > (double)EXPO_BODY_MAX)
 		return -1;
 	*out = (size_t)v;
+	return 0;
+}
+
+/* "10", "10%", "2.5 %": percent, above 0 and at most 1000; stored as a fraction. */
+static int parse_tolerance(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	while (*end == ' ')
+		end++;
+	if (*end == '%')
+		end++;
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1000)
+		return -1;
+	*out = v / 100.0;
 	return 0;
 }
 
@@ -419,6 +444,10 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 	case OPT_FOLLOW:
 		cfg->replay.follow = true;
 		break;
+	case OPT_TOLERANCE:
+		if (parse_tolerance(arg, &cfg->compare.tolerance) != 0)
+			goto bad;
+		break;
 	case OPT_LOG_FORMAT:
 		cfg->tail.format = arg;
 		break;
@@ -495,12 +524,23 @@ static int check_operands(struct cli_config *cfg, int argc, char **argv, const c
 			cfg->tail.paths[cfg->tail.npaths++] = argv[i];
 			continue;
 		}
+		if (cfg->command == CMD_COMPARE && argv[i][0] != '\0' && cfg->compare.b == NULL) {
+			*(cfg->compare.a == NULL ? &cfg->compare.a : &cfg->compare.b) = argv[i];
+			continue;
+		}
 		if (wants_operand && url == NULL) {
 			url = argv[i];
 			continue;
 		}
 		str_printf(err, errlen, "unexpected argument '%s'", argv[i]);
 		return -1;
+	}
+	if (cfg->command == CMD_COMPARE) {
+		if (cfg->compare.b == NULL) {
+			str_printf(err, errlen, "compare: give two recordings, A and B (or FILE@FROM..TO twice)");
+			return -1;
+		}
+		return 0;
 	}
 	if (cfg->command == CMD_TAIL) {
 		if (cfg->tail.npaths == 0) {
