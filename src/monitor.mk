@@ -24,3 +24,6 @@ EXTRA_DIST += tests/e2e_replay_summary.sh
 
 TESTS += tests/e2e_compare.sh
 EXTRA_DIST += tests/e2e_compare.sh
+
+TESTS += tests/e2e_output_lost.sh
+EXTRA_DIST += tests/e2e_output_lost.sh
