@@ -70,9 +70,11 @@ bool sim_finished(const struct sim *s);
  * upstream is a row measured by its own tracker; the router's figures are
  * its own tracker's, its breaker the worst upstream's (with how many are
  * open, recovering or degraded as the recommendation). Without rows the
- * breaker is the one upstream's.
+ * breaker is the one upstream's. Not const: it brings the router's
+ * lifetime latency histogram (latency_hist, for serve's Prometheus answer;
+ * rows have none) up to date.
  */
-void sim_snapshot(const struct sim *s, struct metrics_snapshot *out);
+void sim_snapshot(struct sim *s, struct metrics_snapshot *out);
 
 /* Upstreams: how many, the name of one (NULL past the end). */
 size_t sim_upstreams(const struct sim *s);
