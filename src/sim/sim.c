@@ -562,12 +562,12 @@ static void snapshot_breaker(const struct sim *s, const struct upstream *u, doub
 }
 
 /*
- * Latency, throughput, counters and requests of one tracker (the router's
- * or an upstream's). The lifetime histogram (tracker_histogram brings it up
- * to date, hence the tracker is not const) is the router's alone.
+ * Latency (with the lifetime histogram, which tracker_histogram brings up
+ * to date: the tracker is not const), throughput, counters and requests of
+ * one tracker, the router's or an upstream's.
  */
 static void snapshot_tracker(const struct sim *s, struct tracker *t, uint64_t pending,
-			     bool histogram, struct metrics_snapshot *out)
+			     struct metrics_snapshot *out)
 {
 	struct tracker_stats st;
 
@@ -577,8 +577,7 @@ static void snapshot_tracker(const struct sim *s, struct tracker *t, uint64_t pe
 		.p99 = us_to_ms(st.p99), .p999 = us_to_ms(st.p999), .max = us_to_ms(st.max),
 		.min = us_to_ms(st.min), .avg = us_to_ms(st.avg), .count = (int64_t)st.count,
 	};
-	if (histogram)
-		tracker_histogram(t, &out->latency_hist);
+	tracker_histogram(t, &out->latency_hist);
 	out->throughput.per_second = tracker_throughput(t, s->now);
 	out->throughput.per_minute = out->throughput.per_second * 60.0;
 	out->errors = (struct metrics_errors){
@@ -649,7 +648,7 @@ void sim_snapshot(struct sim *s, struct metrics_snapshot *out)
 			const struct upstream *u = &s->ups[i];
 			struct metrics_row *r = metrics_row_add(out, u->name);
 
-			snapshot_tracker(s, u->tr, u->pending, false, &r->snap);
+			snapshot_tracker(s, u->tr, u->pending, &r->snap);
 			snapshot_breaker(s, u, r->snap.latency.avg, &r->snap.breaker);
 		}
 		/* The breaker of the whole is derived from the rows; the rest is measured. */
@@ -658,7 +657,7 @@ void sim_snapshot(struct sim *s, struct metrics_snapshot *out)
 	} else {
 		snapshot_breaker(s, &s->ups[0], NAN, &out->breaker);
 	}
-	snapshot_tracker(s, s->tr, s->pending, true, out);
+	snapshot_tracker(s, s->tr, s->pending, out);
 	out->breaker.avg_response_ms = out->latency.avg;
 	out->active_users = (int64_t)load_active(&s->load);
 	out->uptime_s = (double)s->now / 1e6;

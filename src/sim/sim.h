@@ -70,9 +70,9 @@ bool sim_finished(const struct sim *s);
  * upstream is a row measured by its own tracker; the router's figures are
  * its own tracker's, its breaker the worst upstream's (with how many are
  * open, recovering or degraded as the recommendation). Without rows the
- * breaker is the one upstream's. Not const: it brings the router's
- * lifetime latency histogram (latency_hist, for serve's Prometheus answer;
- * rows have none) up to date.
+ * breaker is the one upstream's. Not const: it brings the lifetime latency
+ * histograms (latency_hist, the router's and each row's, for serve's
+ * Prometheus answer) up to date.
  */
 void sim_snapshot(struct sim *s, struct metrics_snapshot *out);
 
