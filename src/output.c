@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "sanitize.h"
+#include "openmetrics.h"
 #include "util.h"
 
 #define NUM_LEN 32
@@ -46,6 +47,7 @@ int output_format_parse(const char *name, enum output_format *out)
 	} names[] = {
 		{ "text", FORMAT_TEXT }, { "json", FORMAT_JSON },
 		{ "csv", FORMAT_CSV }, { "nagios", FORMAT_NAGIOS },
+		{ "openmetrics", FORMAT_OPENMETRICS },
 	};
 
 	if (name == NULL)
@@ -605,8 +607,20 @@ void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bo
 	case FORMAT_NAGIOS:
 		output_nagios(out, m);
 		break;
+	case FORMAT_OPENMETRICS:
+		if (first)
+			openmetrics_header(out);
+		if (monitor_latest(m) != NULL)
+			openmetrics_snapshot(out, monitor_latest(m), m->last_good_wall_ms);
+		break;
 	}
 	fflush(out);
+}
+
+void output_finish(FILE *out, enum output_format fmt)
+{
+	if (fmt == FORMAT_OPENMETRICS)
+		openmetrics_eof(out);
 }
 
 void output_write_once(FILE *out, enum output_format fmt, const struct monitor *m)
@@ -616,5 +630,6 @@ void output_write_once(FILE *out, enum output_format fmt, const struct monitor *
 		fflush(out);
 	} else {
 		output_write(out, fmt, m, true);
+		output_finish(out, fmt);
 	}
 }

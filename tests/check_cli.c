@@ -41,7 +41,7 @@ static const struct {
 	{ "--speed fast", "--speed: bad value" },
 	{ "--duration -1s", "--duration: bad value" },
 	{ "--interval 10ms", "--interval: bad value '10ms' (expected a duration of at least 100ms, e.g. 5s)" },
-	{ "--format xml", "--format: bad value 'xml' (expected text, json, csv or nagios)" },
+	{ "--format xml", "--format: bad value 'xml' (expected text, json, csv, nagios or openmetrics)" },
 	{ "--theme pink", "--theme: bad value" },
 	{ "--listen 127.0.0.1:1", "--listen does not apply to 'sim'" },
 	{ "watch --scenario steady http://x", "--scenario does not apply to 'watch'" },
