@@ -103,9 +103,9 @@ static const unsigned option_scope[] = {
 /* What each option with a checked value accepts, for the error message. */
 static const char *const option_expects[] = {
 	[OPT_SEED - OPT_SCENARIO] = "a whole number, 0 or more",
-	[OPT_SPEED - OPT_SCENARIO] = "a number above 0, up to 1000000, or max",
+	[OPT_SPEED - OPT_SCENARIO] = "a number from 0.001 to 1000000, or max",
 	[OPT_DURATION - OPT_SCENARIO] = "a duration such as 90s, 10m or 1h",
-	[OPT_INTERVAL - OPT_SCENARIO] = "a duration of at least 100ms, e.g. 5s",
+	[OPT_INTERVAL - OPT_SCENARIO] = "a duration from 100ms to 24h, e.g. 5s",
 	[OPT_TIMEOUT - OPT_SCENARIO] = "a duration such as 500ms or 4s",
 	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 8M, e.g. 512K",
 	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv, nagios or openmetrics",
@@ -259,7 +259,9 @@ static int parse_speed(const char *text, double *out)
 	}
 	errno = 0;
 	v = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1e6)
+	/* A tiny speed would spin in float-to-integer overflow; a huge one means nothing. */
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v == 0 ||
+	    !source_speed_ok(v))
 		return -1;
 	*out = v;
 	return 0;
@@ -366,7 +368,8 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		cfg->sim.duration_ms = ms;
 		break;
 	case OPT_INTERVAL:
-		if (parse_duration_ms(arg, &ms) != 0 || ms < 100)
+		if (parse_duration_ms(arg, &ms) != 0 || ms < SOURCE_INTERVAL_MIN_MS ||
+		    ms > SOURCE_INTERVAL_MAX_MS)
 			goto bad;
 		cfg->sim.interval_ms = cfg->http.interval_ms = cfg->exec.interval_ms = ms;
 		cfg->tail.interval_ms = ms;

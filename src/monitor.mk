@@ -27,3 +27,6 @@ EXTRA_DIST += tests/e2e_compare.sh
 
 TESTS += tests/e2e_openmetrics.sh
 EXTRA_DIST += tests/e2e_openmetrics.sh
+
+TESTS += tests/e2e_output_lost.sh
+EXTRA_DIST += tests/e2e_output_lost.sh

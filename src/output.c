@@ -21,6 +21,7 @@
 #include "output.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -591,8 +592,26 @@ static void output_nagios(FILE *out, const struct monitor *m)
 	fputc('\n', out);
 }
 
-void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first)
+/*
+ * Flush out: 0, or -1 with errno saying why a write failed (a full disk, a
+ * closed pipe). A write that failed earlier, inside a long record, left its
+ * errno behind: the writers clear errno before they start.
+ */
+static int output_flush(FILE *out)
 {
+	if (fflush(out) != 0)
+		return -1;
+	if (ferror(out)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first)
+{
+	errno = 0;
 	switch (fmt) {
 	case FORMAT_TEXT:
 		output_text_line(out, m);
@@ -614,22 +633,35 @@ void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bo
 			openmetrics_snapshot(out, monitor_latest(m), m->last_good_wall_ms);
 		break;
 	}
-	fflush(out);
+	return output_flush(out);
 }
 
-void output_finish(FILE *out, enum output_format fmt)
+int output_finish(FILE *out, enum output_format fmt)
 {
-	if (fmt == FORMAT_OPENMETRICS)
-		openmetrics_eof(out);
+	if (fmt != FORMAT_OPENMETRICS)
+		return 0;
+	errno = 0;
+	openmetrics_eof(out);
+	return output_flush(out);
 }
 
-void output_write_once(FILE *out, enum output_format fmt, const struct monitor *m)
+int output_write_once(FILE *out, enum output_format fmt, const struct monitor *m)
 {
-	if (fmt == FORMAT_TEXT) {
-		output_text_report(out, m);
-		fflush(out);
-	} else {
-		output_write(out, fmt, m, true);
-		output_finish(out, fmt);
+	int rc;
+
+	if (fmt != FORMAT_TEXT) {
+		rc = output_write(out, fmt, m, true);
+		return rc != 0 ? rc : output_finish(out, fmt);
 	}
+	errno = 0;
+	output_text_report(out, m);
+	return output_flush(out);
+}
+
+int output_write_failed(FILE *err, int errnum)
+{
+	/* The reader went away (head -1): it chose to stop reading; nothing to say. */
+	if (errnum != EPIPE)
+		fprintf(err, "routertop: cannot write standard output: %s\n", strerror(errnum));
+	return 3;
 }

@@ -627,7 +627,7 @@ int summary_read_path(struct summary *s, const char *path, char *err, size_t err
 	in = rstream_open(path, &so, err, errlen);
 	if (in == NULL)
 		return -1;
-	if (stopsig_install(&stop) < 0) {
+	if (stopsig_install(&stop, 0) < 0) {
 		str_printf(err, errlen, "cannot set up signal handling: %s", strerror(errno));
 		rstream_close(in);
 		return -1;
@@ -644,18 +644,22 @@ int summary_run(const char *path, enum output_format fmt, const struct target_se
 {
 	struct summary s;
 	char msg[512];
-	int rc;
+	int rc, werr;
 
 	summary_init(&s, strcmp(path, "-") == 0 ? "stdin" : path, ts);
 	if (summary_read_path(&s, path, msg, sizeof(msg)) != 0) {
-		fprintf(err, "routertop: %s\n", msg);
+		sanitize_line(err, 0, "routertop: %s", msg);
 		summary_free(&s);
 		return 3;
 	}
+	errno = 0;	/* a write that fails inside leaves its reason here */
 	summary_write(out, fmt, &s);
 	rc = summary_exit_code(&s);
+	werr = fflush(out) != 0 ? errno : ferror(out) ? (errno != 0 ? errno : EIO) : 0;
+	if (werr != 0)
+		rc = output_write_failed(err, werr);
 	if (s.error[0] != '\0') {
-		fprintf(err, "routertop: %s: %s\n", s.source, s.error);
+		sanitize_line(err, 0, "routertop: %s: %s", s.source, s.error);
 		rc = 3;
 	}
 	summary_free(&s);

@@ -121,7 +121,7 @@ static void *live_loop(void *arg)
 		struct pollfd p = { .fd = serve_http_fd(l->s), .events = POLLIN };
 
 		poll(&p, 1, 20);
-		serve_http_run(l->s);
+		serve_http_run(l->s, clock_monotonic_ms());
 	}
 	return NULL;
 }

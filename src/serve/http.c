@@ -4,6 +4,17 @@
  * mode with epoll, so all its sockets sit behind one descriptor the loop can
  * wait on. The newest snapshot is rendered to JSON once, when it arrives;
  * each request copies that text.
+ *
+ * Slow clients (slowloris): libmicrohttpd's connection timeout only counts
+ * silence, so a client sending a byte a second would hold a slot for ever.
+ * We bound the time a whole request may take to arrive ourselves. Each
+ * connection has a deadline: SERVE_REQUEST_MAX_MS after it opens for its
+ * first request to arrive in full, then SERVE_KEEPALIVE_MAX_MS after each
+ * answer for that answer to go out and the next request to arrive. A
+ * connection past its deadline is shut down (shutdown(2) on its socket;
+ * libmicrohttpd then sees the end and closes it). One address may hold at
+ * most SERVE_PER_IP_LIMIT of the SERVE_CONN_LIMIT slots, so one slow client
+ * with many connections leaves room for everybody else.
  */
 #include "serve/http.h"
 
@@ -12,6 +23,7 @@
 #include "dl/mhd.h"
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +32,21 @@
 #include "util.h"
 
 #define SERVE_CONN_LIMIT 64
+#define SERVE_PER_IP_LIMIT 16
 #define SERVE_CONN_TIMEOUT_S 10U
+#define SERVE_REQUEST_MAX_MS 5000
+#define SERVE_KEEPALIVE_MAX_MS 10000
+#define SERVE_CONN_SPARE 8
 #define SERVE_BACKLOG 64
 #define SERVE_ADDR_LEN 80
+
+/* One open connection and when it must have its request (see the top of the file). */
+struct serve_conn {
+	bool used, cut;
+	int fd;
+	int64_t since_ms;	/* opened, or last answered */
+	int64_t deadline_ms;
+};
 
 struct serve_http {
 	struct MHD_Daemon *mhd;
@@ -30,6 +54,8 @@ struct serve_http {
 	char url[SERVE_ADDR_LEN + 32];
 	char *json;			/* newest snapshot, NULL before the first */
 	size_t json_len;
+	int64_t now_ms;			/* monotonic, as of the last serve_http_run */
+	struct serve_conn conns[SERVE_CONN_LIMIT + 8];	/* a little spare: closes may trail opens */
 };
 
 static const char serve_not_found[] = "not found\n";
@@ -134,6 +160,46 @@ void serve_answer(const char *method, const char *path, const char *json, size_t
 	}
 }
 
+/* Connections opening and closing: each gets a slot with its deadline. */
+static void serve_on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+				enum MHD_ConnectionNotificationCode toe)
+{
+	struct serve_http *s = cls;
+	const union MHD_ConnectionInfo *info;
+	struct serve_conn *slot = NULL;
+
+	if (toe != MHD_CONNECTION_NOTIFY_STARTED) {
+		if (*socket_context != NULL)
+			((struct serve_conn *)*socket_context)->used = false;
+		return;
+	}
+	*socket_context = NULL;
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]) && slot == NULL; i++)
+		if (!s->conns[i].used)
+			slot = &s->conns[i];
+	/* Without a slot the connection keeps libmicrohttpd's own timeout only. */
+	if (info == NULL || slot == NULL)
+		return;
+	*slot = (struct serve_conn){ .used = true, .fd = info->connect_fd, .since_ms = s->now_ms,
+				     .deadline_ms = s->now_ms + SERVE_REQUEST_MAX_MS };
+	*socket_context = slot;
+}
+
+/* A request arrived in full: the connection has until the keep-alive deadline for the next. */
+static void serve_request_arrived(struct serve_http *s, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	struct serve_conn *k = info != NULL ? info->socket_context : NULL;
+
+	if (k == NULL)
+		return;
+	k->since_ms = s->now_ms;
+	k->deadline_ms = s->now_ms + SERVE_KEEPALIVE_MAX_MS;
+}
+
 static enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, const char *url,
 					const char *method, const char *version,
 					const char *upload, size_t *upload_size, void **state)
@@ -147,6 +213,7 @@ static enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, con
 	(void)upload;
 	(void)upload_size;
 	(void)state;
+	serve_request_arrived(s, c);
 	serve_answer(method, url, s->json, s->json_len, &r);
 	/* libmicrohttpd leaves the body out of an answer to HEAD by itself. */
 	resp = MHD_create_response_from_buffer(r.body_len, (void *)r.body, MHD_RESPMEM_MUST_COPY);
@@ -215,11 +282,14 @@ struct serve_http *serve_http_start(const char *text, char *err, size_t errlen)
 	if (fd < 0)
 		return NULL;
 	s = xcalloc(1, sizeof(*s));
+	s->now_ms = clock_monotonic_ms();
 	serve_bound_url(fd, s->url, sizeof(s->url));
 	s->mhd = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, serve_on_request, s,
 				  MHD_OPTION_LISTEN_SOCKET, fd,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_CONN_LIMIT,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVE_PER_IP_LIMIT,
 				  MHD_OPTION_CONNECTION_TIMEOUT, SERVE_CONN_TIMEOUT_S,
+				  MHD_OPTION_NOTIFY_CONNECTION, serve_on_connection, s,
 				  MHD_OPTION_END);
 	info = s->mhd != NULL ? MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	if (info == NULL) {
@@ -254,18 +324,65 @@ int serve_http_fd(const struct serve_http *s)
 	return s->mhd_fd;
 }
 
-int64_t serve_http_timeout_ms(struct serve_http *s)
+int64_t serve_http_timeout_ms(struct serve_http *s, int64_t now_ms)
 {
 	MHD_UNSIGNED_LONG_LONG t;
+	int64_t wait = -1;
 
-	if (MHD_get_timeout(s->mhd, &t) != MHD_YES)
-		return -1;
-	return t > (MHD_UNSIGNED_LONG_LONG)INT64_MAX ? INT64_MAX : (int64_t)t;
+	if (MHD_get_timeout(s->mhd, &t) == MHD_YES)
+		wait = t > (MHD_UNSIGNED_LONG_LONG)INT64_MAX ? INT64_MAX : (int64_t)t;
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++) {
+		const struct serve_conn *k = &s->conns[i];
+		int64_t left;
+
+		if (!k->used || k->cut)
+			continue;
+		left = k->deadline_ms > now_ms ? k->deadline_ms - now_ms : 0;
+		if (wait < 0 || left < wait)
+			wait = left;
+	}
+	return wait;
 }
 
-void serve_http_run(struct serve_http *s)
+static void serve_cut(struct serve_conn *k)
 {
+	shutdown(k->fd, SHUT_RDWR);
+	k->cut = true;
+}
+
+/* Cut the connections past their deadline, then the longest waiting while too few slots are free. */
+static void serve_cut_slow(struct serve_http *s, int64_t now_ms)
+{
+	size_t n = sizeof(s->conns) / sizeof(s->conns[0]), open = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct serve_conn *k = &s->conns[i];
+
+		if (k->used && !k->cut && now_ms >= k->deadline_ms)
+			serve_cut(k);
+		open += k->used && !k->cut;
+	}
+	while (open > SERVE_CONN_LIMIT - SERVE_CONN_SPARE) {
+		struct serve_conn *oldest = NULL;
+
+		for (size_t i = 0; i < n; i++) {
+			struct serve_conn *k = &s->conns[i];
+
+			if (k->used && !k->cut && (oldest == NULL || k->since_ms < oldest->since_ms))
+				oldest = k;
+		}
+		serve_cut(oldest);
+		open--;
+	}
+}
+
+void serve_http_run(struct serve_http *s, int64_t now_ms)
+{
+	s->now_ms = now_ms;
+	serve_cut_slow(s, now_ms);
 	MHD_run(s->mhd);
+	/* What was just accepted may leave too few slots free; libmicrohttpd sees the cuts next run. */
+	serve_cut_slow(s, now_ms);
 }
 
 void serve_http_publish(struct serve_http *s, const struct metrics_snapshot *snap,

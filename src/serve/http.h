@@ -44,10 +44,16 @@ void serve_http_stop(struct serve_http *s);	/* NULL is fine */
 void serve_http_url(const struct serve_http *s, char *buf, size_t len);
 /* A descriptor that turns readable when the server has work; run it then. */
 int serve_http_fd(const struct serve_http *s);
-/* Milliseconds until the server must run anyway (connection timeouts), -1: none. */
-int64_t serve_http_timeout_ms(struct serve_http *s);
-/* Accept, read and answer whatever is ready. Never blocks. */
-void serve_http_run(struct serve_http *s);
+/*
+ * Milliseconds from now_ms (monotonic) until the server must run anyway
+ * (connection timeouts, a slow request's deadline), -1: none.
+ */
+int64_t serve_http_timeout_ms(struct serve_http *s, int64_t now_ms);
+/*
+ * Accept, read and answer whatever is ready at now_ms (monotonic); cut off
+ * connections whose request did not arrive in full in time. Never blocks.
+ */
+void serve_http_run(struct serve_http *s, int64_t now_ms);
 /* Make snap (stamped with wall_ms as "timestamp") the answer to /metrics. */
 void serve_http_publish(struct serve_http *s, const struct metrics_snapshot *snap,
 			int64_t wall_ms);

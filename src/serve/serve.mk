@@ -7,5 +7,10 @@ check_PROGRAMS += tests/check_serve
 TESTS += tests/check_serve
 tests_check_serve_SOURCES = tests/check_serve.c tests/check_run.h
 
-TESTS += tests/e2e_serve.sh
-EXTRA_DIST += tests/e2e_serve.sh
+# A slowloris for the end-to-end test: built by `make check`, not a test itself.
+check_PROGRAMS += tests/slow_client
+tests_slow_client_SOURCES = tests/slow_client.c
+tests_slow_client_LDADD =
+
+TESTS += tests/e2e_serve.sh tests/e2e_serve_slowloris.sh
+EXTRA_DIST += tests/e2e_serve.sh tests/e2e_serve_slowloris.sh

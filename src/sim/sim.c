@@ -316,6 +316,20 @@ int64_t sim_run_until(struct sim *s, int64_t t_us)
 	return s->now;
 }
 
+bool sim_run_for(struct sim *s, int64_t t_us, uint64_t max_events)
+{
+	sim_start(s);
+	for (uint64_t n = 0; !s->finished; n++) {
+		if (n == max_events)
+			return false;
+		if (!fire_next(s, t_us))
+			break;
+	}
+	if (!s->finished && t_us > s->now)
+		s->now = t_us;
+	return true;
+}
+
 void sim_set_faults(struct sim *s, const struct fault_config *f)
 {
 	set_faults(s, f);

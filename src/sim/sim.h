@@ -44,6 +44,14 @@ int64_t sim_now_us(const struct sim *s);
  */
 void sim_start(struct sim *s);
 int64_t sim_run_until(struct sim *s, int64_t t_us);
+/*
+ * The same, but firing at most max_events events, so a caller that must
+ * look at its keys and signals every few milliseconds can bound the work
+ * of one call. Returns true when the clock reached t_us (or the scenario
+ * finished), false when the budget ran out first; the clock then stands at
+ * the last event fired, and calling again goes on exactly where it stopped.
+ */
+bool sim_run_for(struct sim *s, int64_t t_us, uint64_t max_events);
 /* True once the last phase of a finite scenario has ended. */
 bool sim_finished(const struct sim *s);
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgfile.h"
 #include "metrics.h"
 #include "sanitize.h"
 #include "source/source.h"
@@ -254,29 +255,23 @@ static int http_header_line(char *line, const char *path, int lineno,
 int http_read_header_file(const char *path, struct curl_slist **list, char *err,
 			  size_t errlen)
 {
-	char line[HTTP_HEADER_LINE_MAX];
-	int lineno = 0, count = 0, rc = 0;
-	FILE *f = fopen(path, "r");
+	struct cfgfile f;
+	char *line;
+	size_t len;
+	int count = 0, rc = 0;
 
-	if (f == NULL) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+	if (cfgfile_open(&f, path, HTTP_HEADER_FILE_MAX, err, errlen) != 0)
 		return -1;
-	}
-	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			str_printf(err, errlen, "%s:%d: line longer than %d bytes", path,
-				   lineno, HTTP_HEADER_LINE_MAX - 2);
+	while (rc == 0 && (line = cfgfile_line(&f, &len)) != NULL) {
+		if (len > HTTP_HEADER_LINE_MAX - 2) {
+			str_printf(err, errlen, "%s:%lu: line longer than %d bytes", path, f.line,
+				   HTTP_HEADER_LINE_MAX - 2);
 			rc = -1;
-		} else if (http_header_line(line, path, lineno, list, &count, err, errlen) < 0) {
+		} else if (http_header_line(line, path, (int)f.line, list, &count, err, errlen) < 0) {
 			rc = -1;
 		}
 	}
-	if (rc == 0 && ferror(f)) {
-		str_printf(err, errlen, "%s:%d: %s", path, lineno + 1, strerror(errno));
-		rc = -1;
-	}
-	fclose(f);
+	cfgfile_close(&f);
 	return rc;
 }
 

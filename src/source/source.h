@@ -32,6 +32,16 @@
 
 #define SOURCE_MSG_LEN 512
 #define SOURCE_NO_WAKEUP INT64_MAX
+/*
+ * Bounds the command line and every source keep: a speed or an interval
+ * outside them is a mistake (1e-300, 30 years), never a wish. Speed 0
+ * ("max") is the one value below SOURCE_SPEED_MIN.
+ */
+#define SOURCE_SPEED_MIN 0.001
+#define SOURCE_SPEED_MAX 1e6
+#define SOURCE_INTERVAL_MIN_MS 100
+#define SOURCE_INTERVAL_MAX_MS ((int64_t)24 * 3600 * 1000)
+#define SOURCE_EXTRA_FDS 4
 
 enum source_event_kind {
 	SOURCE_SNAPSHOT,	/* snap holds a new snapshot */
@@ -153,6 +163,14 @@ const char *source_row_noun(const struct source *src);
  * the caller can look at signal flags.
  */
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms);
+/*
+ * The same with n extra descriptors (n <= SOURCE_EXTRA_FDS): returns a mask
+ * with bit i set when extra[i] is readable (or hung up), 0 otherwise.
+ */
+int source_wait_fds(struct source *src, const int *extra, int n, int64_t max_wait_ms);
+
+/* Whether speed is 0 (as fast as possible) or within SOURCE_SPEED_MIN..MAX. */
+bool source_speed_ok(double speed);
 
 /* Wrap an implementation; never returns NULL. */
 struct source *source_new(const struct source_ops *ops, void *self, int64_t interval_ms);

@@ -41,8 +41,8 @@ TESTS += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/e2e_tail_cli.sh
 EXTRA_DIST += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/nginx_lib.sh \
 	tests/e2e_tail_cli.sh tests/tail_envoy.log tests/tail_haproxy.log
 
-TESTS += tests/e2e_watch_faults.sh
-EXTRA_DIST += tests/e2e_watch_faults.sh
+TESTS += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh
+EXTRA_DIST += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh
 
 TESTS += tests/e2e_replay_inputs.sh
 EXTRA_DIST += tests/e2e_replay_inputs.sh
