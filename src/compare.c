@@ -112,16 +112,16 @@ static int side_read(struct summary *s, const struct compare_side *side, const s
 	summary_init(s, name, ts);
 	summary_set_scope(s, true, side->from_ms, side->to_ms);
 	if (summary_read_path(s, side->path, msg, sizeof(msg)) != 0) {
-		fprintf(err, "routertop: %s\n", msg);
+		sanitize_line(err, 0, "routertop: %s", msg);
 		return -1;
 	}
 	if (s->error[0] != '\0') {
-		fprintf(err, "routertop: %s: %s\n", s->source, s->error);
+		sanitize_line(err, 0, "routertop: %s: %s", s->source, s->error);
 		return -1;
 	}
 	if (s->snapshots == 0) {
-		fprintf(err, "routertop: %s: no snapshot%s\n", s->source,
-			side->ranged ? " in that range" : "");
+		sanitize_line(err, 0, "routertop: %s: no snapshot%s", s->source,
+			      side->ranged ? " in that range" : "");
 		return -1;
 	}
 	return 0;
