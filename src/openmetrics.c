@@ -18,6 +18,8 @@ struct om_family {
 };
 
 static const struct om_family families[] = {
+	{ "routertop_request_duration_seconds", "histogram", "seconds",
+	  "Latency of completed requests, per upstream of the simulated router." },
 	{ "routertop_requests", "counter", NULL, "Requests routed to the upstream." },
 	{ "routertop_requests_failed", "counter", NULL,
 	  "Requests routed to the upstream that failed, whatever the cause." },
@@ -119,6 +121,20 @@ static void om_upstream(FILE *out, const char *u, const struct metrics_snapshot 
 		{ "p50", l.p50 }, { "p90", l.p90 }, { "p95", l.p95 }, { "p99", l.p99 }, { "p999", l.p999 },
 	};
 
+	if (s->latency_hist.known) {
+		const struct metrics_histogram *h = &s->latency_hist;
+		char le[32];
+
+		for (int k = 0; k <= METRICS_HIST_BOUNDS; k++) {
+			if (k < METRICS_HIST_BOUNDS)
+				om_number(le, metrics_hist_bounds_ms[k] / 1000.0);
+			om_sample(out, "routertop_request_duration_seconds_bucket", u, "le",
+				  k < METRICS_HIST_BOUNDS ? le : "+Inf", (double)h->count[k], ms);
+		}
+		om_sample(out, "routertop_request_duration_seconds_sum", u, NULL, NULL, h->sum_ms / 1000.0, ms);
+		om_sample(out, "routertop_request_duration_seconds_count", u, NULL, NULL,
+			  (double)h->count[METRICS_HIST_BOUNDS], ms);
+	}
 	om_count(out, "routertop_requests_total", u, NULL, NULL, s->requests.total, ms);
 	om_count(out, "routertop_requests_failed_total", u, NULL, NULL, s->requests.failed, ms);
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)

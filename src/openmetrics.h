@@ -7,6 +7,8 @@
  * a recorded snapshot carries and a scrape does not (percentiles,
  * throughput, the breaker's failure rate):
  *
+ *   routertop_request_duration_seconds{upstream}   histogram, buckets 1 ms .. 60 s, when
+ *                                                           the source counts requests (sim)
  *   routertop_requests_total{upstream}             counter  requests.total
  *   routertop_requests_failed_total{upstream}      counter  requests.failed
  *   routertop_errors_total{upstream,class}         counter  timeout, failure,

@@ -53,9 +53,10 @@ sim_batch_ok() {
 	[ $? -le 2 ] && [ "$(tail -n 1 "$tmp/sim.om")" = "# EOF" ] &&
 		promtool tsdb create-blocks-from openmetrics "$tmp/sim.om" "$tmp/tsdb2" >/dev/null 2>&1 &&
 		mkdir -p "$tmp/tsdb2/wal" &&
-		[ "$(promtool tsdb dump --match='routertop_throughput_requests_per_second' "$tmp/tsdb2" 2>/dev/null | wc -l)" -eq 30 ]
+		[ "$(promtool tsdb dump --match='routertop_throughput_requests_per_second' "$tmp/tsdb2" 2>/dev/null | wc -l)" -eq 30 ] &&
+		[ "$(promtool tsdb dump --match='routertop_request_duration_seconds_bucket{le="+Inf"}' "$tmp/tsdb2" 2>/dev/null | wc -l)" -eq 30 ]
 }
-check "sim --batch --format openmetrics loads too (30 snapshots)" sim_batch_ok
+check "sim --batch --format openmetrics loads too, with serve's latency histogram" sim_batch_ok
 
 rows_escaped() {
 	printf '%s\n' '{"t":1764064800000,"metrics":{"upstreams":[{"name":"a\"b\\c","latency":{"p95":5,"p99":6,"count":1},"circuitBreakerStatus":{"state":"closed"}}]}}' >"$tmp/rows.jsonl"
