@@ -289,6 +289,9 @@ START_TEST(test_group)
 		{ "$status $http_x_tenant", "http_x_tenant", "200 acme", "acme" },
 		{ "$status $http_x_tenant", "$http_x_tenant", "200 -", "(none)" },
 		{ "$status \"$upstream_addr\"", "upstream_addr", "200 \"a:1, b:2\"", "a:1, b:2" },
+		/* escape=json: an escaped quote does not end the field, an escaped backslash does not escape it. */
+		{ "\"$http_user_agent\" $status", "http_user_agent", "\"say \\\"hi\\\" \\\\\" 200",
+		  "say \\\"hi\\\" \\\\" },
 		{ "%RESPONSE_CODE% %REQ(X-TENANT)%", "REQ(x-tenant)", "200 acme", "acme" },
 		{ "json", "tenant", "{\"status\":200,\"tenant\":\"acme\"}", "acme" },
 		{ "json", "status", "{\"status\":200}", "200" },

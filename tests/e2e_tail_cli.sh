@@ -67,7 +67,8 @@ check "a log with no good line: the first bad one quoted and sanitised, exit 3" 
 some_bad() {
 	{ echo "garbage"; printf '%s\n' '10.0.0.1 - - [01/Mar/2024:10:00:00 +0000] "GET /a HTTP/1.1" 200 5 "-" "c" 0.010 0.009 u:1'; } >"$tmp/some.log"
 	"$RT_BIN" tail "$tmp/some.log" --log-format nginx-timed --once >"$tmp/out" 2>"$tmp/err"
-	[ $? -le 2 ] && grep -q "^source .*2 lines, 1 bad" "$tmp/out" && [ ! -s "$tmp/err" ]
+	[ $? -le 2 ] && grep -q "^source .*2 lines, 1 bad (nginx-timed), first bad at some.log:1 " "$tmp/out" &&
+	[ ! -s "$tmp/err" ]
 }
 check "a bad line among good ones is counted, never fatal" some_bad
 
@@ -113,8 +114,11 @@ check "HAProxy fixture by server, --latency upstream takes Tr" haproxy_upstream_
 gz_once() {
 	gzip -c "$RT_SRCDIR/tests/tail_haproxy.log" >"$tmp/old.log.gz"
 	"$RT_BIN" tail "$tmp/old.log.gz" --once --format csv >"$tmp/gz.csv"
-	[ $? -eq 2 ] && cmp -s "$tmp/gz.csv" "$tmp/ha.csv"
+	[ $? -eq 2 ] && cmp -s "$tmp/gz.csv" "$tmp/ha.csv" &&
+	"$RT_BIN" tail - --once --format csv <"$tmp/old.log.gz" >"$tmp/gzin.csv"
+	# Times count from the log's start for a file, from the epoch for standard input.
+	[ $? -eq 2 ] && [ "$(cut -d, -f2- "$tmp/gzin.csv")" = "$(cut -d, -f2- "$tmp/ha.csv")" ]
 }
-check "a gzip log reads like the plain one" gz_once
+check "a gzip log reads like the plain one, named or on standard input" gz_once
 
 done_testing

@@ -32,11 +32,19 @@ static size_t field_end(const struct alog_token *t, const char *line, size_t len
 	int extra;
 
 	if (t->quoted) {
-		for (size_t i = pos; i < len; i++) {
-			if (line[i] == '\\')
-				i++;
-			else if (line[i] == '"')
-				return i;
+		/* memchr for the quote, then an even run of backslashes before it means it is not escaped. */
+		for (size_t i = pos; i < len;) {
+			const char *q = memchr(line + i, '"', len - i);
+			size_t bs = 0;
+
+			if (q == NULL)
+				break;
+			e = (size_t)(q - line);
+			while (e - bs > pos && line[e - bs - 1] == '\\')
+				bs++;
+			if (bs % 2 == 0)
+				return e;
+			i = e + 1;
 		}
 		return NOT_FOUND;
 	}

@@ -101,13 +101,17 @@ static int reader_start(struct follow *f, struct reader *r, int fd, bool from_st
 	if (r->pipe)
 		return 0;
 	if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-		r->gz = gzdopen(fd, "rb");
+		/* The gzFile owns what it is given: a copy of standard input, which stays open. */
+		int gfd = fd == STDIN_FILENO ? dup(fd) : fd;
+
+		r->gz = gfd >= 0 ? gzdopen(gfd, "rb") : NULL;
 		if (r->gz == NULL) {
-			close(fd);
+			if (gfd > STDIN_FILENO)
+				close(gfd);
 			r->fd = -1;
 			return fail(f, "cannot read gzip data");
 		}
-		r->fd = -1;	/* the gzFile owns it now */
+		r->fd = -1;
 		gzbuffer(r->gz, READ_CHUNK);
 		return 0;
 	}

@@ -62,6 +62,7 @@ struct tail {
 	int64_t interval_ms, next_emit_ms;
 	uint64_t lines, good, bad;
 	char first_bad[SOURCE_MSG_LEN];
+	char first_bad_at[80];		/* "access.log:17" when the line's number is known */
 	char pending[TAIL_PENDING][SOURCE_MSG_LEN];
 	int npending;
 	bool final_sent, end_sent;
@@ -75,6 +76,14 @@ static void queue_error(struct tail *t, const char *msg)
 		str_printf(t->pending[t->npending++], SOURCE_MSG_LEN, "%s", msg);
 }
 
+/* A path's last component: the header has no room for directories. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
 /* A bad line: counted; the first is kept, quoted, for the fault line. */
 static void tail_bad(struct tail *t, struct follow *f, int64_t line_no, const char *why, size_t col,
 		     const char *line, size_t len)
@@ -84,7 +93,9 @@ static void tail_bad(struct tail *t, struct follow *f, int64_t line_no, const ch
 	t->bad++;
 	if (t->first_bad[0] != '\0')
 		return;
-
+	if (line_no > 0)
+		str_printf(t->first_bad_at, sizeof(t->first_bad_at), "%s:%" PRId64,
+			   base_name(follow_name(f)), line_no);
 	sanitize_copy_n(quoted, sizeof(quoted), line, len < QUOTE_MAX ? len : QUOTE_MAX, 0);
 	if (line_no > 0)
 		str_printf(where, sizeof(where), ":%" PRId64, line_no);
@@ -378,8 +389,14 @@ static void tail_describe(void *self, char *buf, size_t len)
 		human_count(n, sizeof(n), t->bad);
 		str_printf(bad, sizeof(bad), ", %s bad", n);
 	}
-	str_printf(buf, len, "tail:%s%s%s %s %s lines%s", follow_name(t->files[0]), more, waiting,
-		   t->fmt != NULL ? t->fmt_name : "auto", lines, bad);
+	/*
+	 * The header cuts from the end, and the bad lines matter more than the
+	 * format; where the first bad line is comes last (--once's report has
+	 * room for it).
+	 */
+	str_printf(buf, len, "tail:%s%s%s %s lines%s (%s)%s%s", base_name(follow_name(t->files[0])),
+		   more, waiting, lines, bad, t->fmt != NULL ? t->fmt_name : "auto",
+		   t->first_bad_at[0] != '\0' ? ", first bad at " : "", t->first_bad_at);
 }
 
 static void tail_set_interval(void *self, int64_t interval_ms)
