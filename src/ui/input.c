@@ -95,7 +95,8 @@ static enum ui_action filter_key(struct list *l, int key)
 }
 
 /* The list's bindings (KEY_MODE_ROWS); NONE when the key changed nothing. */
-static enum ui_action list_action(struct list *l, const struct key_binding *k, int key)
+static enum ui_action list_action(struct list *l, unsigned modes, const struct key_binding *k,
+				  int key)
 {
 	switch (k->action) {
 	case UI_ACT_SELECT:
@@ -103,7 +104,10 @@ static enum ui_action list_action(struct list *l, const struct key_binding *k, i
 	case UI_ACT_ZOOM:
 		return list_zoom(l) ? UI_ACT_ZOOM : UI_ACT_NONE;
 	case UI_ACT_BACK:
-		return list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
+		if (list_escape(l))
+			return UI_ACT_BACK;
+		/* Nothing left to undo in the list: out of the row drilled into. */
+		return (modes & KEY_MODE_DRILLED) ? UI_ACT_UP : UI_ACT_NONE;
 	case UI_ACT_SORT:
 		if (key == 'O')
 			list_sort_reverse(l);
@@ -150,7 +154,7 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
-		return list_action(&st->list, k, key);
+		return list_action(&st->list, st->modes, k, key);
 	default:
 		break;
 	}

@@ -58,6 +58,8 @@ enum ui_action {
 	UI_ACT_BACK,		/* Esc: back to the whole router, or the filter cleared */
 	UI_ACT_SORT,		/* o: the next sort column; O: the other direction */
 	UI_ACT_FILTER,		/* /: the filter is being typed, changed, kept or cleared */
+	UI_ACT_UP,		/* Esc with nothing else to undo, drilled into a row (a fleet's
+				 * instance): back to the top level */
 };
 
 struct ui_state {

@@ -172,6 +172,42 @@ static void ui_jump_pass(struct ui *u, int64_t now)
 		u->data_dirty = true;
 }
 
+/*
+ * Enter on a source that drills (a fleet): into the selected row, whose own
+ * rows the list then shows; the panels show it whole, not zoomed. Other
+ * sources, and a fleet already in an instance, zoom as the list says.
+ */
+static void ui_drill(struct ui *u, int64_t now)
+{
+	const struct list_row *sel = list_selected(&u->st.list);
+	char msg[SOURCE_MSG_LEN];
+
+	if (u->src->ops->drill == NULL || source_drilled(u->src) != NULL || sel == NULL)
+		return;
+	if (source_drill(u->src, sel->name, UI_HISTORY, msg, sizeof(msg)) == 0) {
+		u->st.list.zoomed = false;
+		u->st.list.selected[0] = '\0';
+		list_filter_clear(&u->st.list);
+	}
+	ui_notice(u, msg, now);
+}
+
+/* Esc with nothing else to undo: out of the row drilled into, selecting it in the list again. */
+static void ui_drill_up(struct ui *u, int64_t now)
+{
+	char msg[SOURCE_MSG_LEN], name[METRICS_NAME_LEN];
+	const char *in = source_drilled(u->src);
+
+	if (in == NULL)
+		return;
+	str_printf(name, sizeof(name), "%s", in);
+	if (source_drill(u->src, NULL, UI_HISTORY, msg, sizeof(msg)) == 0) {
+		u->st.list.zoomed = false;
+		str_printf(u->st.list.selected, sizeof(u->st.list.selected), "%s", name);
+	}
+	ui_notice(u, msg, now);
+}
+
 static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 {
 	switch (a) {
@@ -221,8 +257,13 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_BREAKER:
 		ui_inject(u, SOURCE_INJECT_BREAKER_CYCLE, now);
 		break;
-	case UI_ACT_SELECT:
 	case UI_ACT_ZOOM:
+		ui_drill(u, now);
+		break;
+	case UI_ACT_UP:
+		ui_drill_up(u, now);
+		break;
+	case UI_ACT_SELECT:
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
@@ -242,7 +283,8 @@ static unsigned ui_key_modes(const struct ui *u)
 	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
 	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
 	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u) |
-	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u);
+	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u) |
+	       (source_drilled(u->src) != NULL ? KEY_MODE_DRILLED : 0u);
 }
 
 static void ui_pump_keys(struct ui *u, int64_t now)
