@@ -87,6 +87,22 @@ static double output_error_pct(const struct monitor *m)
 	return isnan(r) ? NAN : r * 100.0;
 }
 
+/* How the percentiles were worked out, when the source said so. */
+static const char *output_pct_note(enum metrics_pct_source source)
+{
+	switch (source) {
+	case METRICS_PCT_BUCKETS:
+		return " (interpolated from buckets)";
+	case METRICS_PCT_LIFETIME:
+		return " (interpolated from buckets, lifetime)";
+	case METRICS_PCT_SUMMARY:
+		return " (the router's summary)";
+	case METRICS_PCT_UNSAID:
+		break;
+	}
+	return "";
+}
+
 /* Human number: one decimal, or three significant digits below 1 (0.032 req/s). */
 static const char *fmt_human(char *buf, double v, const char *unknown)
 {
@@ -241,8 +257,9 @@ static void output_text_report(FILE *out, const struct monitor *m)
 		sanitize_copy(rec, sizeof(rec), s->breaker.recommendation, 0);
 		fprintf(out, ", \"%s\"", rec);
 	}
-	fprintf(out, "\nlatency     P50 %s  P95 %s  P99 %s ms\n", fmt_human(a, s->latency.p50, "n/a"),
-		fmt_human(b, s->latency.p95, "n/a"), fmt_human(c, s->latency.p99, "n/a"));
+	fprintf(out, "\nlatency     P50 %s  P95 %s  P99 %s ms%s\n", fmt_human(a, s->latency.p50, "n/a"),
+		fmt_human(b, s->latency.p95, "n/a"), fmt_human(c, s->latency.p99, "n/a"),
+		output_pct_note(s->percentiles));
 	fprintf(out, "throughput  %s req/s\n", fmt_human(a, s->throughput.per_second, "n/a"));
 	fprintf(out, "errors      rate %s, breaker trips %s, rate limited %s, timeouts %s, failures %s\n",
 		fmt_with_unit(a, output_error_pct(m), "%"), fmt_count(b, s->errors.breaker_trips, "n/a"),

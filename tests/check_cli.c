@@ -58,7 +58,7 @@ static const struct {
 	{ "watch --exec true http://a", "not both" },
 	{ "sim extra", "unexpected argument 'extra'" },
 	{ "watch --max-body 10 http://a", "--max-body: bad value" },
-	{ "watch --max-body 9M http://a", "--max-body: bad value '9M' (expected a size from 1K to 8M" },
+	{ "watch --max-body 65M http://a", "--max-body: bad value '65M' (expected a size from 1K to 64M" },
 	{ "--target p96=1", "--target: " },
 	{ "replay", "replay: missing FILE" },
 	{ "replay a.jsonl b.jsonl", "unexpected argument 'b.jsonl'" },

@@ -2,8 +2,9 @@
  * The HTTP side of `routertop serve` (see serve.c for the loop): parse the
  * listen address, decide each answer, and run libmicrohttpd in external
  * mode with epoll, so all its sockets sit behind one descriptor the loop can
- * wait on. The newest snapshot is rendered to JSON once, when it arrives;
- * each request copies that text.
+ * wait on. The newest snapshot is rendered once, when it arrives, to JSON
+ * and to the Prometheus texts (serve/promtext.h); each request copies the
+ * one its Accept header or ?format= asks for.
  *
  * Slow clients (slowloris): libmicrohttpd's connection timeout only counts
  * silence, so a client sending a byte a second would hold a slot for ever.
@@ -27,8 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "serve/promtext.h"
 #include "util.h"
 
 #define SERVE_CONN_LIMIT 64
@@ -52,8 +55,8 @@ struct serve_http {
 	struct MHD_Daemon *mhd;
 	int mhd_fd;			/* libmicrohttpd's epoll descriptor */
 	char url[SERVE_ADDR_LEN + 32];
-	char *json;			/* newest snapshot, NULL before the first */
-	size_t json_len;
+	char *body[SERVE_FORMATS];	/* newest snapshot, NULL before the first */
+	size_t len[SERVE_FORMATS];
 	int64_t now_ms;			/* monotonic, as of the last serve_http_run */
 	struct serve_conn conns[SERVE_CONN_LIMIT + 8];	/* a little spare: closes may trail opens */
 };
@@ -62,6 +65,13 @@ static const char serve_not_found[] = "not found\n";
 static const char serve_not_allowed[] = "method not allowed\n";
 static const char serve_no_snapshot[] = "no snapshot yet\n";
 static const char serve_ok[] = "ok\n";
+static const char serve_bad_format[] = "bad format: expected json or prometheus\n";
+
+static const char *const serve_types[SERVE_FORMATS] = {
+	[SERVE_FORMAT_JSON] = "application/json",
+	[SERVE_FORMAT_PROMETHEUS] = "text/plain; version=0.0.4; charset=utf-8",
+	[SERVE_FORMAT_OPENMETRICS] = "application/openmetrics-text; version=1.0.0; charset=utf-8",
+};
 
 /* Split "HOST:PORT" or "[HOST]:PORT" into its parts; -1 if the shape is wrong. */
 static int serve_split_listen(const char *text, char *host, size_t hostlen, const char **port)
@@ -130,10 +140,104 @@ int serve_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_
 	return 0;
 }
 
-void serve_answer(const char *method, const char *path, const char *json, size_t json_len,
-		  struct serve_reply *r)
+/* How specifically a media range (type/subtype, lower case) names type: 3, 2 (x/ *), 1 (* / *), 0. */
+static int serve_range_match(const char *range, size_t n, const char *type)
+{
+	const char *slash = strchr(type, '/');
+
+	if (n == strlen(type) && strncasecmp(range, type, n) == 0)
+		return 3;
+	if (n == (size_t)(slash - type) + 2 && strncasecmp(range, type, (size_t)(slash - type) + 1) == 0 &&
+	    range[n - 1] == '*')
+		return 2;
+	return n == 3 && strncmp(range, "*/*", 3) == 0 ? 1 : 0;
+}
+
+/* The q= of one media range's parameters (1 when absent, 0 when unreadable). */
+static double serve_range_q(const char *params, const char *end)
+{
+	for (const char *p = params; p < end; p++) {
+		char *stop;
+		double q;
+
+		if (*p != ';')
+			continue;
+		while (p + 1 < end && (p[1] == ' ' || p[1] == '\t'))
+			p++;
+		if (end - p > 2 && (p[1] == 'q' || p[1] == 'Q') && p[2] == '=') {
+			q = strtod(p + 3, &stop);
+			return stop > p + 3 && q >= 0 && q <= 1 ? q : 0;
+		}
+	}
+	return 1;
+}
+
+/* The quality the Accept header gives each format (its most specific range counts). */
+static void serve_accept_q(const char *accept, double q[SERVE_FORMATS])
+{
+	static const char *const types[SERVE_FORMATS] = {
+		"application/json", "text/plain", "application/openmetrics-text",
+	};
+	int spec[SERVE_FORMATS] = { 0 };
+	const char *p = accept;
+
+	for (int f = 0; f < SERVE_FORMATS; f++)
+		q[f] = 0;
+	while (*p != '\0') {
+		const char *end = strchr(p, ','), *semi;
+		size_t n;
+
+		if (end == NULL)
+			end = p + strlen(p);
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		semi = memchr(p, ';', (size_t)(end - p));
+		n = (size_t)((semi != NULL ? semi : end) - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		for (int f = 0; f < SERVE_FORMATS; f++) {
+			int m = serve_range_match(p, n, types[f]);
+			double rq = serve_range_q(p + n, end);
+
+			if (m > spec[f] || (m == spec[f] && m > 0 && rq > q[f])) {
+				spec[f] = m;
+				q[f] = rq;
+			}
+		}
+		p = *end == ',' ? end + 1 : end;
+	}
+}
+
+int serve_negotiate(const char *accept, const char *format, enum serve_format *out)
+{
+	double q[SERVE_FORMATS];
+	int best = SERVE_FORMAT_JSON;
+
+	serve_accept_q(accept != NULL ? accept : "", q);
+	if (format != NULL) {
+		if (strcmp(format, "json") == 0)
+			*out = SERVE_FORMAT_JSON;
+		else if (strcmp(format, "prometheus") == 0)
+			*out = q[SERVE_FORMAT_OPENMETRICS] > q[SERVE_FORMAT_PROMETHEUS]
+				       ? SERVE_FORMAT_OPENMETRICS : SERVE_FORMAT_PROMETHEUS;
+		else
+			return -1;
+		return 0;
+	}
+	/* Ties keep the earlier: JSON, then the 0.0.4 text, then OpenMetrics. */
+	for (int f = 1; f < SERVE_FORMATS; f++) {
+		if (q[f] > q[best])
+			best = f;
+	}
+	*out = (enum serve_format)best;
+	return 0;
+}
+
+void serve_answer(const char *method, const char *path, const char *accept, const char *format,
+		  const struct serve_bodies *b, struct serve_reply *r)
 {
 	bool metrics = strcmp(path, "/metrics") == 0;
+	enum serve_format f = SERVE_FORMAT_JSON;
 
 	*r = (struct serve_reply){ .status = 404, .content_type = "text/plain",
 				   .body = serve_not_found, .body_len = sizeof(serve_not_found) - 1 };
@@ -148,15 +252,21 @@ void serve_answer(const char *method, const char *path, const char *json, size_t
 		r->status = 200;
 		r->body = serve_ok;
 		r->body_len = sizeof(serve_ok) - 1;
-	} else if (json == NULL) {
+	} else if (serve_negotiate(accept, format, &f) != 0) {
+		r->status = 400;
+		r->body = serve_bad_format;
+		r->body_len = sizeof(serve_bad_format) - 1;
+	} else if (b->body[f] == NULL) {
 		r->status = 503;
 		r->body = serve_no_snapshot;
 		r->body_len = sizeof(serve_no_snapshot) - 1;
+		r->vary = true;
 	} else {
 		r->status = 200;
-		r->content_type = "application/json";
-		r->body = json;
-		r->body_len = json_len;
+		r->content_type = serve_types[f];
+		r->body = b->body[f];
+		r->body_len = b->len[f];
+		r->vary = true;
 	}
 }
 
@@ -209,12 +319,19 @@ static enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, con
 	struct MHD_Response *resp;
 	enum MHD_Result rc;
 
+	struct serve_bodies b;
+
 	(void)version;
 	(void)upload;
 	(void)upload_size;
 	(void)state;
 	serve_request_arrived(s, c);
-	serve_answer(method, url, s->json, s->json_len, &r);
+	for (int f = 0; f < SERVE_FORMATS; f++) {
+		b.body[f] = s->body[f];
+		b.len[f] = s->len[f];
+	}
+	serve_answer(method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+		     MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format"), &b, &r);
 	/* libmicrohttpd leaves the body out of an answer to HEAD by itself. */
 	resp = MHD_create_response_from_buffer(r.body_len, (void *)r.body, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
@@ -223,6 +340,8 @@ static enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, con
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (r.allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r.allow);
+	if (r.vary)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept");
 	if (r.status == 503)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	rc = MHD_queue_response(c, r.status, resp);
@@ -310,7 +429,8 @@ void serve_http_stop(struct serve_http *s)
 	if (s == NULL)
 		return;
 	MHD_stop_daemon(s->mhd);	/* closes the listening socket too */
-	free(s->json);
+	for (int f = 0; f < SERVE_FORMATS; f++)
+		free(s->body[f]);
 	free(s);
 }
 
@@ -397,13 +517,15 @@ void serve_http_publish(struct serve_http *s, const struct metrics_snapshot *sna
 	if (json == NULL)
 		return;
 	len = strlen(json);
-	free(s->json);
+	for (int f = 0; f < SERVE_FORMATS; f++)
+		free(s->body[f]);
 	/* One line per answer, as curl users expect; JSON allows the newline. */
-	s->json = xmalloc(len + 2);
-	memcpy(s->json, json, len);
-	s->json[len] = '\n';
-	s->json[len + 1] = '\0';
-	s->json_len = len + 1;
+	s->body[SERVE_FORMAT_JSON] = xmalloc(len + 2);
+	memcpy(s->body[SERVE_FORMAT_JSON], json, len);
+	s->body[SERVE_FORMAT_JSON][len] = '\n';
+	s->body[SERVE_FORMAT_JSON][len + 1] = '\0';
+	s->len[SERVE_FORMAT_JSON] = len + 1;
 	free(json);
+	s->body[SERVE_FORMAT_PROMETHEUS] = serve_promtext(snap, false, &s->len[SERVE_FORMAT_PROMETHEUS]);
+	s->body[SERVE_FORMAT_OPENMETRICS] = serve_promtext(snap, true, &s->len[SERVE_FORMAT_OPENMETRICS]);
 }
-

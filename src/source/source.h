@@ -216,12 +216,25 @@ struct sim_options {
 };
 struct source *source_sim_new(const struct sim_options *o, char *err, size_t errlen);
 
+/*
+ * How the http and exec sources read what they get: the wire JSON or
+ * Prometheus text (source/prom.h), told apart by Content-Type and content
+ * unless --input says; Prometheus text goes through a router profile.
+ */
+enum source_input { SOURCE_INPUT_AUTO, SOURCE_INPUT_JSON, SOURCE_INPUT_PROMETHEUS };
+struct source_text_options {
+	enum source_input input;	/* --input */
+	const char *profile;		/* --profile: a name, a file, or NULL / "auto" */
+	const char *by;			/* --by: another row label, or NULL */
+};
+
 struct http_options {
 	const char *url;
 	int64_t interval_ms, timeout_ms;
 	const char *header_file;	/* NULL: no extra headers */
 	bool insecure;
 	size_t max_body;
+	struct source_text_options text;
 };
 struct source *source_http_new(const struct http_options *o, char *err, size_t errlen);
 
@@ -229,6 +242,7 @@ struct exec_options {
 	const char *command;	/* run with /bin/sh -c */
 	int64_t interval_ms, timeout_ms;
 	size_t max_body;
+	struct source_text_options text;
 };
 struct source *source_exec_new(const struct exec_options *o, char *err, size_t errlen);
 
