@@ -254,6 +254,19 @@ struct replay_options {
 };
 struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen);
 
+struct fleet_options {
+	const char *url;	/* a Prometheus server (or Thanos, Mimir ...): http://HOST:9090[/PREFIX] */
+	const char *profile;	/* a built-in name, a profile file, or NULL / "auto": ask Prometheus */
+	const char *match;	/* --match: label matchers added to every selector; NULL: none */
+	const char *by;		/* the label naming an instance; NULL: "instance" */
+	const char *window;	/* the rate window, a PromQL duration; NULL: "1m" */
+	int64_t interval_ms, timeout_ms;
+	const char *header_file;	/* NULL: no extra headers */
+	bool insecure;
+	size_t max_body;	/* per answer; 0: 16 MiB */
+};
+struct source *source_fleet_new(const struct fleet_options *o, char *err, size_t errlen);
+
 #define TAIL_MAX_FILES 16
 struct tail_options {
 	const char *paths[TAIL_MAX_FILES];	/* "-": standard input */

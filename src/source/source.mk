@@ -5,7 +5,8 @@ src_libroutertop_a_SOURCES += src/source/source.c src/source/source.h \
 	src/source/exec.c src/source/replay.c \
 	src/source/tail.c src/source/follow.c src/source/follow.h \
 	src/source/tally.c src/source/tally.h \
-	src/source/xfer.c src/source/xfer.h
+	src/source/xfer.c src/source/xfer.h \
+	src/source/fleet.c src/source/fleetsnap.c src/source/fleet.h
 
 check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
 	tests/check_follow tests/check_tally tests/check_tail

@@ -62,6 +62,7 @@ struct ui {
 	struct jump jump;	/* the search for a target miss (m) */
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
+	char reselect[METRICS_NAME_LEN];	/* back out of a drill-down: select this row when it shows */
 	int64_t notice_until_ms;
 	struct stopsig stop;
 	int key_fd;		/* the terminal the keys come from */
@@ -98,6 +99,11 @@ static void ui_pump_source(struct ui *u, int64_t now)
 	u->busy = n == UI_EVENTS_PER_PASS;
 	if (n > 0)
 		u->data_dirty = true;
+	/* The row backed out of is selected once the level it belongs to has come. */
+	if (n > 0 && u->reselect[0] != '\0' && monitor_row_find(&u->mon, u->reselect) >= 0) {
+		str_printf(u->st.list.selected, sizeof(u->st.list.selected), "%s", u->reselect);
+		u->reselect[0] = '\0';
+	}
 }
 
 static void ui_notice(struct ui *u, const char *msg, int64_t now)
@@ -185,6 +191,7 @@ static void ui_drill(struct ui *u, int64_t now)
 	if (u->src->ops->drill == NULL || source_drilled(u->src) != NULL || sel == NULL)
 		return;
 	if (source_drill(u->src, sel->name, UI_HISTORY, msg, sizeof(msg)) == 0) {
+		u->reselect[0] = '\0';
 		u->st.list.zoomed = false;
 		u->st.list.selected[0] = '\0';
 		list_filter_clear(&u->st.list);
@@ -203,7 +210,7 @@ static void ui_drill_up(struct ui *u, int64_t now)
 	str_printf(name, sizeof(name), "%s", in);
 	if (source_drill(u->src, NULL, UI_HISTORY, msg, sizeof(msg)) == 0) {
 		u->st.list.zoomed = false;
-		str_printf(u->st.list.selected, sizeof(u->st.list.selected), "%s", name);
+		str_printf(u->reselect, sizeof(u->reselect), "%s", name);
 	}
 	ui_notice(u, msg, now);
 }
