@@ -450,6 +450,29 @@ static void fs_apply(struct fleet_builder *b, const struct fleet_view *v,
 	}
 }
 
+/*
+ * "1 of 3 instances open, 1 half-open, 1 down": the worst news first, then
+ * the rest; "" when nothing is open, half-open or down.
+ */
+static void fs_tally(char *buf, size_t len, const char *noun, int total, int open, int half,
+		     int down)
+{
+	char h[32] = "", d[32] = "";
+
+	buf[0] = '\0';
+	if (half > 0 && open > 0)
+		str_printf(h, sizeof(h), ", %d half-open", half);
+	if (down > 0 && (open > 0 || half > 0))
+		str_printf(d, sizeof(d), ", %d down", down);
+	if (open > 0)
+		str_printf(buf, len, "%d of %d %ss open%s%s", open, total, noun, h, d);
+	else if (half > 0)
+		str_printf(buf, len, "%d of %d %ss half-open%s", half, total, noun, d);
+	else if (down > 0) {
+		str_printf(buf, len, "%d of %d %ss down", down, total, noun);
+	}
+}
+
 /* What can be worked out once everything is in. group_noun: what the target's breakers are. */
 static void fs_finish(struct metrics_snapshot *sn, const struct fleet_row_scratch *x,
 		      const char *group_noun)
@@ -470,14 +493,9 @@ static void fs_finish(struct metrics_snapshot *sn, const struct fleet_row_scratc
 				  "down: Prometheus cannot scrape it");
 		return;
 	}
-	if (group_noun == NULL || (x->brk_open == 0 && x->brk_half == 0))
+	if (group_noun == NULL)
 		return;
-	if (x->brk_half > 0)
-		str_printf(text, sizeof(text), "%d of %d %ss open, %d half-open", x->brk_open,
-			   x->brk_rows, group_noun, x->brk_half);
-	else
-		str_printf(text, sizeof(text), "%d of %d %ss open", x->brk_open, x->brk_rows,
-			   group_noun);
+	fs_tally(text, sizeof(text), group_noun, x->brk_rows, x->brk_open, x->brk_half, 0);
 	metrics_copy_text(br->recommendation, sizeof(br->recommendation), text);
 }
 
@@ -567,7 +585,7 @@ void fleet_build_fleet(struct fleet_builder *b, const struct fleet_view *v,
 		       struct fleet_seen *seen, double at, struct metrics_snapshot *out)
 {
 	struct fleet_row_scratch whole;
-	int open = 0, half = 0, down = 0, known = 0;
+	int open = 0, half = 0, down = 0;
 	char text[METRICS_TEXT_LEN];
 
 	metrics_clear(out);
@@ -585,26 +603,13 @@ void fleet_build_fleet(struct fleet_builder *b, const struct fleet_view *v,
 			down++;
 			continue;
 		}
-		if (sn->breaker.state == BREAKER_UNKNOWN)
-			continue;
-		known++;
 		open += sn->breaker.state == BREAKER_OPEN;
 		half += sn->breaker.state == BREAKER_HALF_OPEN;
 		fs_worse(&out->breaker.state, sn->breaker.state);
 	}
 	fs_finish(out, &whole, NULL);
-	if (open > 0 || half > 0 || down > 0) {
-		char half_text[32] = "", down_text[32] = "";
-
-		if (half > 0)
-			str_printf(half_text, sizeof(half_text), ", %d half-open", half);
-		if (down > 0)
-			str_printf(down_text, sizeof(down_text), ", %d down", down);
-		str_printf(text, sizeof(text), "%d of %d %ss open%s%s", open, known, v->instance_noun,
-			   half_text, down_text);
-		metrics_copy_text(out->breaker.recommendation, sizeof(out->breaker.recommendation),
-				  text);
-	}
+	fs_tally(text, sizeof(text), v->instance_noun, (int)out->nrows, open, half, down);
+	metrics_copy_text(out->breaker.recommendation, sizeof(out->breaker.recommendation), text);
 	fs_sort(b, out);
 }
 

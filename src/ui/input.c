@@ -95,8 +95,7 @@ static enum ui_action filter_key(struct list *l, int key)
 }
 
 /* The list's bindings (KEY_MODE_ROWS); NONE when the key changed nothing. */
-static enum ui_action list_action(struct list *l, unsigned modes, const struct key_binding *k,
-				  int key)
+static enum ui_action list_action(struct list *l, const struct key_binding *k, int key)
 {
 	switch (k->action) {
 	case UI_ACT_SELECT:
@@ -104,10 +103,7 @@ static enum ui_action list_action(struct list *l, unsigned modes, const struct k
 	case UI_ACT_ZOOM:
 		return list_zoom(l) ? UI_ACT_ZOOM : UI_ACT_NONE;
 	case UI_ACT_BACK:
-		if (list_escape(l))
-			return UI_ACT_BACK;
-		/* Nothing left to undo in the list: out of the row drilled into. */
-		return (modes & KEY_MODE_DRILLED) ? UI_ACT_UP : UI_ACT_NONE;
+		return list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
 	case UI_ACT_SORT:
 		if (key == 'O')
 			list_sort_reverse(l);
@@ -136,7 +132,8 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 		return filter_key(&st->list, key);
 	k = keys_find(key, st->modes);
 	/* The list's keys, without rows, do nothing (and need no excuse). */
-	if (k == NULL || (!keys_apply(k, st->modes) && (k->modes & KEY_MODE_ROWS)))
+	if (k == NULL ||
+	    (!keys_apply(k, st->modes) && (k->modes & (KEY_MODE_ROWS | KEY_MODE_DRILLED))))
 		return UI_ACT_NONE;
 	switch (k->action) {
 	case UI_ACT_PAUSE:
@@ -154,7 +151,10 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
-		return list_action(&st->list, st->modes, k, key);
+		return list_action(&st->list, k, key);
+	case UI_ACT_UP:
+		/* In a fleet's instance: the list's own undo first, then out of it. */
+		return list_escape(&st->list) ? UI_ACT_BACK : UI_ACT_UP;
 	default:
 		break;
 	}
