@@ -512,6 +512,8 @@ static void fs_sort(const struct fleet_builder *b, struct metrics_snapshot *out)
 {
 	bool any_cut = false;
 
+	if (out->nrows == 0)
+		return;	/* no rows, no array: qsort must not see a NULL one */
 	for (size_t i = 0; i < out->nrows; i++)
 		any_cut = any_cut || b->rows[i].cut;
 	qsort(out->rows, out->nrows, sizeof(*out->rows), fs_cmp_rows);
