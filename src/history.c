@@ -515,6 +515,8 @@ static double field_value(const struct history *h, size_t i, enum history_field 
 		return e->snap.throughput.per_second;
 	case HF_ERROR_RATE:
 		return error_rate_between(e, history_get(h, i + 1));
+	case HF_AT:
+		return (double)e->at_ms;
 	}
 	return NAN;
 }
@@ -537,6 +539,7 @@ static int sample_field(enum history_field field)
 	case HF_P999:
 	case HF_AVG:
 	case HF_MAX:
+	case HF_AT:
 		break;
 	}
 	return -1;
@@ -547,10 +550,13 @@ size_t history_series(const struct history *h, enum history_field field, double 
 	int k = h->samples != NULL ? sample_field(field) : -1;
 	size_t n;
 
-	if (k >= 0) {
+	if (k >= 0 || (h->samples != NULL && field == HF_AT)) {
 		n = h->samples_len < max ? h->samples_len : max;
-		for (size_t j = 0; j < n; j++)
-			out[j] = sample_get(h, n - 1 - j)->v[k];
+		for (size_t j = 0; j < n; j++) {
+			const struct sample *smp = sample_get(h, n - 1 - j);
+
+			out[j] = k >= 0 ? smp->v[k] : (double)smp->at_ms;
+		}
 		return n;
 	}
 	n = h->len < max ? h->len : max;

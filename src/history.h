@@ -58,6 +58,7 @@ struct counter_deltas {
 enum history_field {
 	HF_P50, HF_P90, HF_P95, HF_P99, HF_P999, HF_AVG, HF_MAX,
 	HF_RPS, HF_ERROR_RATE,
+	HF_AT,		/* when the entry arrived (ms, source clock): the series' times */
 };
 
 struct history;
@@ -130,8 +131,8 @@ bool history_outage_start_known(const struct history *h);
 
 /*
  * Copy up to max values of field, oldest first (unknown values as NAN). A
- * row history has long series of HF_P50, HF_P95, HF_P99, HF_RPS and
- * HF_ERROR_RATE; of the other fields only its newest two values.
+ * row history has long series of HF_P50, HF_P95, HF_P99, HF_RPS,
+ * HF_ERROR_RATE and HF_AT; of the other fields only its newest two values.
  */
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max);
 

@@ -134,10 +134,13 @@ static void sample_view(struct view *v, bool utf8)
 	v->ntrans = 3;
 	v->src_now_ms = 301000;
 	for (size_t i = 0; i < VIEW_SERIES; i++) {
+		v->p50[i] = 40 + (double)(i % 7);
 		v->p95[i] = 100 + (double)(i % 31);
+		v->p99[i] = 200 + (double)(i % 13);
 		v->rps[i] = 150 + (double)(i % 20);
+		v->series_at[i] = (double)i * 1000;	/* a snapshot a second */
 	}
-	v->p95_n = v->rps_n = VIEW_SERIES;
+	v->p95_n = v->rps_n = v->at_n = VIEW_SERIES;
 	v->snapshots = 700;
 	v->update_age_s = 0.4;
 }
@@ -211,17 +214,36 @@ START_TEST(test_latency_large_values_keep_a_space)
 }
 END_TEST
 
-/* The chart row of a box: its glyphs between the prefix and the scale label. */
-static int chart_columns(const struct canvas *c, int y, int x0, int x1)
+/* Braille cells (U+2800..U+28FF) on row y between columns x0 and x1, and how many are in role. */
+static int braille_cells(const struct canvas *c, int y, int x0, int x1, enum canvas_role role,
+			 int *in_role)
 {
 	int n = 0;
 
+	*in_role = 0;
 	for (int x = x0; x < x1; x++) {
-		const char *g = canvas_cell(c, x, y)->glyph;
+		const struct cell *k = canvas_cell(c, x, y);
+		const unsigned char *g = (const unsigned char *)k->glyph;
 
-		if (strcmp(g, "▁") >= 0 && strcmp(g, "█") <= 0 && strlen(g) == 3)
+		if (g[0] == 0xe2 && g[1] >= 0xa0 && g[1] <= 0xa3) {
 			n++;
+			*in_role += k->role == role;
+		}
 	}
+	return n;
+}
+
+/* Rows y0 .. y1 - 1 summed. */
+static int braille_area(const struct canvas *c, int y0, int y1, int x0, int x1, enum canvas_role role,
+			int *in_role)
+{
+	int n = 0, r, sum = 0;
+
+	for (int y = y0; y < y1; y++) {
+		n += braille_cells(c, y, x0, x1, role, &r);
+		sum += r;
+	}
+	*in_role = sum;
 	return n;
 }
 
@@ -232,18 +254,100 @@ START_TEST(test_charts_grow_with_width)
 
 	for (int i = 0; i < NSIZES; i++) {
 		struct canvas *c = draw_sample(i, true, &v);
-		int x, y, n;
+		int x, y, bottom, n, p95;
 
-		ck_assert(locate(c, "P95 ", &x, &y));
-		ck_assert(locate_from(c, "P95 ", y + 1, &x, &y));
-		n = chart_columns(c, y, 0, c->w / 2);
-		ck_assert_msg(n > prev, "%dx%d: chart %d columns, smaller one had %d", c->w, c->h, n, prev);
+		/* The latency chart: from under the P95 line to the box's bottom border. */
+		ck_assert(locate(c, "P95  125.7", &x, &y));
+		ck_assert(locate_from(c, "└", y, &x, &bottom));
+		n = braille_area(c, y + 1, bottom, 0, c->w / 2, ROLE_CHART, &p95);
+		ck_assert_msg(n > prev, "%dx%d: chart %d cells, smaller one had %d", c->w, c->h, n, prev);
+		ck_assert_msg(p95 > 0, "%dx%d: no P95 line", c->w, c->h);
 		prev = n;
-		/* Scales are labelled: latency series tops at 130, throughput at 169. */
-		ck_assert(contains(c, "max 130"));
-		ck_assert(contains(c, "max 169"));
 		canvas_free(c);
 	}
+}
+END_TEST
+
+/*
+ * Scaled to what shows: the latency lines run from P50's lowest (40) to
+ * P99's highest (212) with the P95 target (150) inside as a dashed line;
+ * throughput from its lowest (150) to its highest (169), stretched down to
+ * take in its target (100). The bottom borders say how long a span shows
+ * (a sample a second: the chart's dot columns, less one) and what the
+ * dashes are; wider screens show longer spans.
+ */
+START_TEST(test_chart_labels)
+{
+	struct view v;
+	struct canvas *c = draw_sample(_i, true, &v);
+	int x, y, n, t, bottom;
+
+	if (c->h == 24) {
+		ck_assert(contains(c, " 40..212 "));
+		ck_assert(contains(c, " 100..169 "));
+		/* 36 columns less the labels' 8: 28 cells, 56 samples, 55 s. */
+		ck_assert(contains(c, "◂ 55 s "));
+	} else {
+		ck_assert(contains(c, " 212 "));
+		ck_assert(contains(c, " 40 "));
+		ck_assert(contains(c, " 169 "));
+		ck_assert(contains(c, " 100 "));
+	}
+	if (c->w == 120)
+		ck_assert(contains(c, "◂ 1m43s "));	/* 56 columns less 4: 104 samples */
+	ck_assert(contains(c, "╌╌ target 150 "));
+	ck_assert(contains(c, "╌╌ target 100 "));
+	ck_assert(locate(c, "P95  125.7", &x, &y));
+	ck_assert(locate_from(c, "└", y, &x, &bottom));
+	n = braille_area(c, y + 1, bottom, 0, c->w / 2, ROLE_TARGET, &t);
+	ck_assert(n > 0);
+	/* A one-row chart has the data over every dash; taller ones show dashes of their own. */
+	ck_assert_msg(c->h == 24 || t > 0, "%dx%d: no target dashes", c->w, c->h);
+	ck_assert_int_eq(role_of(c, "P50 "), ROLE_CHART2);	/* the legend */
+	ck_assert_int_eq(role_of(c, "P99 "), ROLE_CHART3);
+	canvas_free(c);
+}
+END_TEST
+
+/* A target far from the data stays off the chart, which keeps its resolution; the border says where it is. */
+START_TEST(test_chart_target_off_range)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y, t;
+
+	sample_view(&v, true);
+	v.targets[TARGET_P95].limit = 5000;
+	v.targets[TARGET_THROUGHPUT].limit = 20;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "target 5000 above"));
+	ck_assert(contains(c, "target 20 below"));
+	ck_assert(!contains(c, "╌╌ target"));
+	ck_assert(locate(c, "P95  125.7", &x, &y));
+	braille_area(c, y + 1, c->h, 0, c->w, ROLE_TARGET, &t);
+	ck_assert_int_eq(t, 0);
+	canvas_free(c);
+}
+END_TEST
+
+/* A flat series (lowest = highest) is a line across the middle, labelled with its one value. */
+START_TEST(test_chart_flat)
+{
+	struct view v;
+	struct canvas *c = canvas_new(120, 40);
+	int x, y, n, r;
+
+	sample_view(&v, true);
+	for (size_t i = 0; i < VIEW_SERIES; i++)
+		v.rps[i] = 150;
+	v.targets[TARGET_THROUGHPUT].limit = NAN;
+	panels_draw(c, &v);
+	ck_assert(locate(c, "Throughput", &x, &y));
+	n = braille_area(c, y + 2, y + 12, c->w / 2, c->w, ROLE_CHART, &r);
+	ck_assert_int_gt(n, 50);
+	ck_assert_int_eq(n, r);
+	ck_assert(!contains(c, "target 100"));
+	canvas_free(c);
 }
 END_TEST
 
@@ -335,6 +439,7 @@ START_TEST(test_unknown_is_na)
 {
 	struct view v;
 	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, at;
 
 	view_init(&v);
 	v.interval_ms = 5000;
@@ -350,7 +455,10 @@ START_TEST(test_unknown_is_na)
 		ck_assert_msg(strstr(row(c, y), "0.0") == NULL, "row %d: %s", y, row(c, y));
 		ck_assert_msg(strstr(row(c, y), "+0") == NULL, "row %d: %s", y, row(c, y));
 	}
-	ck_assert_int_eq(role_of(c, "P50    n/a") , ROLE_DIM);
+	ck_assert(locate(c, "P50    n/a", &x, &at));
+	ck_assert_int_eq(canvas_cell(c, x + 7, at)->role, ROLE_UNKNOWN);
+	ck_assert(contains(c, "< n/a "));	/* view_init's screen is ASCII */
+	ck_assert(!contains(c, "n/a..n/a"));
 	canvas_free(c);
 }
 END_TEST
@@ -1314,6 +1422,9 @@ int main(void)
 	tcase_add_loop_test(tc, test_latency_large_values_keep_a_space, 0, NSIZES);
 	tcase_add_loop_test(tc, test_latency_highlights, 0, NSIZES);
 	tcase_add_test(tc, test_charts_grow_with_width);
+	tcase_add_loop_test(tc, test_chart_labels, 0, NSIZES);
+	tcase_add_loop_test(tc, test_chart_target_off_range, 0, NSIZES);
+	tcase_add_test(tc, test_chart_flat);
 	tcase_add_loop_test(tc, test_boxes_closed, 0, NSIZES);
 	tcase_add_loop_test(tc, test_targets_panel, 0, NSIZES);
 	tcase_add_loop_test(tc, test_status_words, 0, 4);

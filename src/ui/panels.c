@@ -38,11 +38,11 @@ struct rect {
 
 /* Glyphs that have an ASCII stand-in. */
 struct marks {
-	const char *dot, *arrow, *sep;
+	const char *dot, *arrow, *sep, *back;
 };
 
-static const struct marks marks_utf8 = { "●", "→", "·" };
-static const struct marks marks_ascii = { "*", "->", "-" };
+static const struct marks marks_utf8 = { "●", "→", "·", "◂" };
+static const struct marks marks_ascii = { "*", "->", "-", "<" };
 
 static const struct marks *view_marks(const struct view *v)
 {
@@ -236,49 +236,119 @@ static void panel_box(struct canvas *c, const struct view *v, struct rect r, con
 	}
 }
 
-/* Largest known value of the last n of v, 0 when none is known. */
-static double series_max(const double *v, size_t total, size_t n)
+/* The range of the known values among the last n of each data series; false when none is known. */
+static bool series_range(const struct canvas_series *s, size_t ns, size_t n, double *lo, double *hi)
 {
-	double m = 0;
+	bool any = false;
 
-	for (size_t i = total > n ? total - n : 0; i < total; i++)
-		if (!isnan(v[i]) && v[i] > m)
-			m = v[i];
-	return m;
+	for (size_t k = 0; k < ns; k++) {
+		if (s[k].dashed)
+			continue;
+		for (size_t i = s[k].n > n ? s[k].n - n : 0; i < s[k].n; i++) {
+			double x = s[k].v[i];
+
+			if (isnan(x) || isinf(x))
+				continue;
+			if (!any || x < *lo)
+				*lo = x;
+			if (!any || x > *hi)
+				*hi = x;
+			any = true;
+		}
+	}
+	return any;
 }
 
-/*
- * A chart with its scale: the label ("max 131") sits at the right of the
- * top row and the chart takes the rest of the width.
- */
-static void draw_chart(struct canvas *c, const struct view *v, struct rect r, const char *prefix,
-		       const double *series, size_t n)
+/* "2m08s" of history: from the oldest of the last n samples to the newest. */
+static void series_span(const struct view *v, size_t n, char *buf, size_t len)
 {
-	char scale[24], label[40];
-	int pw = canvas_text_width(prefix), lw, cw;
-	double max;
+	size_t m = n < v->at_n ? n : v->at_n;
 
-	str_printf(scale, sizeof(scale), "%s", "n/a");
-	lw = 9;
-	cw = r.w - pw - lw - 1;
-	if (cw < 1)
+	if (m < 2 || isnan(v->series_at[v->at_n - m]) || isnan(v->series_at[v->at_n - 1])) {
+		str_printf(buf, len, "n/a");
 		return;
-	max = series_max(series, n, (size_t)cw);
-	if (n > 0)
-		fmt_scale(scale, sizeof(scale), max);
-	str_printf(label, sizeof(label), "max %s", scale);
-	canvas_text(c, r.x, r.y + r.h - 1, pw, ROLE_DIM, ATTR_NONE, prefix);
-	canvas_chart(c, r.x + pw, r.y, cw, r.h, series, n, max, v->utf8, ROLE_CHART);
-	canvas_text_right(c, r.x + r.w, r.y, ROLE_DIM, ATTR_NONE, label);
+	}
+	panels_fmt_duration(buf, len, (v->series_at[v->at_n - 1] - v->series_at[v->at_n - m]) / 1000.0);
 }
 
 /*
- * "P95  125.7!" in a 12-column cell: label, right-aligned value in its
- * status role when it has a target, and "!" when that target is missed.
+ * A line chart in r (btop's braille, or ASCII): the data series scaled to
+ * what shows of them, the lowest value on the bottom row and the highest on
+ * the top one, labelled at the right ("131" over "12"; "12..131" on a
+ * one-row chart). target (NAN: none) is a dashed line when it lies within
+ * twice the range, which then stretches to take it in; else the bottom
+ * border says it is above or below. The bottom border (row border_y) says
+ * how much time the chart spans and what the dashes are.
  */
-/* One "LABEL  value" cell, value right-aligned at x + width; labels get width - 6 columns. */
+static void draw_lines(struct canvas *c, const struct view *v, struct rect r, int border_y,
+		       const struct canvas_series *data, size_t nd, double target)
+{
+	struct canvas_series s[4];
+	double line[VIEW_SERIES];	/* the target, once per dot column */
+	char hi_s[24], lo_s[24], gutter[56], span[24], tl[64], lim[24];
+	double lo = 0, hi = 0;
+	int gw, cw, dx = CANVAS_DOTS_X(v->utf8);
+	size_t shown, ns = 0;
+	bool known, on_chart = false;
+
+	if (r.w < 12 || r.h < 1 || nd > 3)
+		return;
+	/* The gutter's width is taken from the widest labels the values could need. */
+	known = series_range(data, nd, VIEW_SERIES, &lo, &hi);
+	fmt_scale(hi_s, sizeof(hi_s), known ? hi : NAN);
+	fmt_scale(lo_s, sizeof(lo_s), known ? lo : NAN);
+	gw = 1 + (r.h >= 2 || !known ? (int)(strlen(hi_s) > strlen(lo_s) ? strlen(hi_s) : strlen(lo_s))
+				     : (int)(strlen(lo_s) + 2 + strlen(hi_s)));
+	cw = r.w - gw;
+	if (cw < 4)
+		return;
+	shown = (size_t)cw * (size_t)dx;
+	known = series_range(data, nd, shown, &lo, &hi);
+	if (known && !isnan(target) && target <= 2 * hi && target >= lo / 2) {
+		size_t m = shown < VIEW_SERIES ? shown : VIEW_SERIES;
+
+		on_chart = true;
+		lo = fmin(lo, target);
+		hi = fmax(hi, target);
+		for (size_t i = 0; i < m; i++)
+			line[i] = target;
+		/* First, so the data is drawn over it. */
+		s[ns++] = (struct canvas_series){ .v = line, .n = m, .role = ROLE_TARGET, .dashed = true };
+	}
+	for (size_t i = 0; i < nd; i++)
+		s[ns++] = data[i];
+	canvas_lines(c, r.x, r.y, cw, r.h, s, ns, lo, hi, v->utf8);
+	fmt_scale(hi_s, sizeof(hi_s), known ? hi : NAN);
+	fmt_scale(lo_s, sizeof(lo_s), known ? lo : NAN);
+	if (!known) {
+		canvas_text_right(c, r.x + r.w, r.y, ROLE_UNKNOWN, ATTR_NONE, hi_s);
+	} else if (r.h >= 2) {
+		canvas_text_right(c, r.x + r.w, r.y, ROLE_DIM, ATTR_NONE, hi_s);
+		canvas_text_right(c, r.x + r.w, r.y + r.h - 1, ROLE_DIM, ATTR_NONE, lo_s);
+	} else {
+		str_printf(gutter, sizeof(gutter), "%s..%s", lo_s, hi_s);
+		canvas_text_right(c, r.x + r.w, r.y, ROLE_DIM, ATTR_NONE, gutter);
+	}
+	series_span(v, shown, span, sizeof(span));
+	canvas_printf(c, r.x, border_y, cw, ROLE_DIM, ATTR_NONE, " %s %s ", view_marks(v)->back, span);
+	if (isnan(target))
+		return;
+	panels_fmt_num(lim, sizeof(lim), target, target == floor(target) ? 0 : 1);
+	if (on_chart)
+		str_printf(tl, sizeof(tl), " %s target %s ", v->utf8 ? "╌╌" : "- -", lim);
+	else
+		str_printf(tl, sizeof(tl), " target %s %s ", lim, known && target > hi ? "above" : "below");
+	canvas_text_right(c, r.x + r.w, border_y, ROLE_DIM, ATTR_NONE, tl);
+}
+
+/*
+ * One "P95  125.7!" cell, value right-aligned at x + width (labels get
+ * width - 6 columns): the value in its status role when it has a target,
+ * "!" when that target is missed. A label in a chart series' role is the
+ * chart's legend.
+ */
 static void draw_latency_value(struct canvas *c, int x, int y, int width, const char *label,
-			       double value, const struct view_target *t)
+			       enum canvas_role label_role, double value, const struct view_target *t)
 {
 	char num[24];
 	enum canvas_role role = ROLE_NORMAL;
@@ -290,7 +360,7 @@ static void draw_latency_value(struct canvas *c, int x, int y, int width, const 
 		role = panels_status_role(t->r.status);
 		attr = ATTR_BOLD;
 	}
-	canvas_text(c, x, y, width - 6, ROLE_DIM, ATTR_NONE, label);
+	canvas_text(c, x, y, width - 6, label_role, ATTR_NONE, label);
 	canvas_text_right(c, x + width, y, isnan(value) ? ROLE_UNKNOWN : role, attr, num);
 	if (t != NULL && status_missed(t->r.status))
 		canvas_text(c, x + width, y, 1, role, ATTR_BOLD, "!");
@@ -301,6 +371,11 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 	const struct metrics_latency *l = &v->snap.latency;
 	char title[64], count[24];
 	int x = r.x + 2, y = r.y + 1;
+	const struct canvas_series lines[] = {
+		{ .v = v->p50, .n = v->p95_n, .role = ROLE_CHART2 },
+		{ .v = v->p99, .n = v->p95_n, .role = ROLE_CHART3 },
+		{ .v = v->p95, .n = v->p95_n, .role = ROLE_CHART },	/* the target's: on top */
+	};
 
 	panels_fmt_count(count, sizeof(count), l->count);
 	str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
@@ -309,17 +384,18 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 			     canvas_text_width(title) > r.w - 6))
 		str_printf(title, sizeof(title), "Latency ms");
 	panel_box(c, v, r, title, 0);
-	draw_latency_value(c, x, y, 10, "P50", l->p50, NULL);
-	draw_latency_value(c, x + 12, y, 10, "P90", l->p90, NULL);
-	draw_latency_value(c, x + 24, y, 10, "avg", l->avg, NULL);
-	draw_latency_value(c, x, y + 1, 10, "P95", l->p95, &v->targets[TARGET_P95]);
-	draw_latency_value(c, x + 12, y + 1, 10, "P99", l->p99, &v->targets[TARGET_P99]);
-	draw_latency_value(c, x + 24, y + 1, 10, "max", l->max, NULL);
+	draw_latency_value(c, x, y, 10, "P50", ROLE_CHART2, l->p50, NULL);
+	draw_latency_value(c, x + 12, y, 10, "P90", ROLE_DIM, l->p90, NULL);
+	draw_latency_value(c, x + 24, y, 10, "avg", ROLE_DIM, l->avg, NULL);
+	draw_latency_value(c, x, y + 1, 10, "P95", ROLE_CHART, l->p95, &v->targets[TARGET_P95]);
+	draw_latency_value(c, x + 12, y + 1, 10, "P99", ROLE_CHART3, l->p99, &v->targets[TARGET_P99]);
+	draw_latency_value(c, x + 24, y + 1, 10, "max", ROLE_DIM, l->max, NULL);
 	if (r.w >= 56) {
-		draw_latency_value(c, x + 36, y, 11, "min", l->min, NULL);
-		draw_latency_value(c, x + 36, y + 1, 11, "P99.9", l->p999, NULL);
+		draw_latency_value(c, x + 36, y, 11, "min", ROLE_DIM, l->min, NULL);
+		draw_latency_value(c, x + 36, y + 1, 11, "P99.9", ROLE_DIM, l->p999, NULL);
 	}
-	draw_chart(c, v, (struct rect){ x, y + 2, r.w - 4, r.h - 4 }, "P95 ", v->p95, v->p95_n);
+	draw_lines(c, v, (struct rect){ x, y + 2, r.w - 4, r.h - 4 }, r.y + r.h - 1, lines, 3,
+		   v->targets[TARGET_P95].limit);
 }
 
 /* "target > 100 req/s      OK" on row y between x and right. */
@@ -347,6 +423,7 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 	char rps[24], rpm[24];
 	int x = r.x + 2, right = r.x + r.w - 2, n;
 	enum canvas_role role = panels_status_role(t->r.status);
+	const struct canvas_series rps_line = { .v = v->rps, .n = v->rps_n, .role = ROLE_CHART };
 
 	panel_box(c, v, r, "Throughput", 0);
 	panels_fmt_num(rps, sizeof(rps), v->snap.throughput.per_second, 1);
@@ -361,7 +438,7 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 		canvas_text(c, x + n + 7, r.y + 1, 1, role, ATTR_BOLD, "!");
 	canvas_text_right(c, right - 8, r.y + 1, ROLE_NORMAL, ATTR_NONE, rpm);
 	canvas_text_right(c, right, r.y + 1, ROLE_NORMAL, ATTR_NONE, " req/min");
-	draw_chart(c, v, (struct rect){ x, r.y + 2, r.w - 4, r.h - 4 }, "", v->rps, v->rps_n);
+	draw_lines(c, v, (struct rect){ x, r.y + 2, r.w - 4, r.h - 4 }, r.y + r.h - 1, &rps_line, 1, t->limit);
 	draw_target_line(c, v, x, r.y + r.h - 2, right, "target ", TARGET_THROUGHPUT);
 }
 

@@ -91,8 +91,10 @@ struct view {
 	struct breaker_transition trans[VIEW_TRANSITIONS];	/* newest last */
 	size_t ntrans;
 	int64_t src_now_ms;		/* now on the source's clock, for transition ages */
-	double p95[VIEW_SERIES], rps[VIEW_SERIES];	/* oldest first */
-	size_t p95_n, rps_n;
+	/* Chart series, oldest first: P50, P95 and P99 (p95_n values each), req/s, and when each was taken. */
+	double p50[VIEW_SERIES], p95[VIEW_SERIES], p99[VIEW_SERIES], rps[VIEW_SERIES];
+	double series_at[VIEW_SERIES];	/* ms on the source's clock; the charts' time span */
+	size_t p95_n, rps_n, at_n;
 
 	/* System and status. */
 	uint64_t snapshots;

@@ -34,8 +34,11 @@ static void view_history(struct view *v, const struct history *h, int64_t src_no
 	v->last_recovery_s = history_last_recovery_s(h);
 	v->ntrans = n - first;
 	memcpy(v->trans, all + first, v->ntrans * sizeof(all[0]));
+	history_series(h, HF_P50, v->p50, VIEW_SERIES);
 	v->p95_n = history_series(h, HF_P95, v->p95, VIEW_SERIES);
+	history_series(h, HF_P99, v->p99, VIEW_SERIES);
 	v->rps_n = history_series(h, HF_RPS, v->rps, VIEW_SERIES);
+	v->at_n = history_series(h, HF_AT, v->series_at, VIEW_SERIES);
 }
 
 static enum view_marker view_marker_for(const struct view *v, const struct monitor *m, bool paused)
