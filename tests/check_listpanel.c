@@ -242,7 +242,7 @@ START_TEST(test_rows_by_height)
 	v.list.nrows = v.list.total = total;
 	v.list.sel = total > 0 ? total - 1 : 0;
 	v.list.top = total > page ? total - page : 0;
-	ck_assert_uint_eq(panels_list_page(c->w, c->h, total), page);
+	ck_assert_uint_eq(panels_list_page(c->w, c->h, total, false), page);
 	panels_draw(c, &v);
 	ck_assert_int_eq(line_of(c, "CLUSTER"), 1);
 	if (total > 0) {

@@ -647,6 +647,169 @@ START_TEST(test_breaker_states)
 }
 END_TEST
 
+/* The recovery clock: an open breaker counts down to half-open, and the outage runs against the target. */
+START_TEST(test_recovery_clock)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+
+	sample_view(&v, true);
+	v.snap.breaker.state = BREAKER_OPEN;
+	v.state_age_s = 5;
+	v.half_open_in_s = 3;
+	v.outage_s = 5;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "● OPEN for 5.0 s, half-open in 3.0 s"));
+	ck_assert_int_eq(role_of(c, "half-open in 3.0 s"), ROLE_BREAKER_HALF);
+	ck_assert(contains(c, "recovering: out 5.0 s (< 60 s)"));
+	ck_assert_int_eq(role_of(c, "recovering:"), ROLE_WARN);
+	ck_assert(!contains(c, "last recovery"));
+	/* Half-open: no countdown; past the target, the clock says FAIL. */
+	v.snap.breaker.state = BREAKER_HALF_OPEN;
+	v.half_open_in_s = NAN;
+	v.outage_s = 75;
+	panels_draw(c, &v);
+	ck_assert(!contains(c, "half-open in"));
+	ck_assert(contains(c, "recovering: out 1m15s (< 60 s)"));
+	ck_assert_int_eq(role_of(c, "recovering:"), ROLE_FAIL);
+	ck_assert_int_eq(role_of(c, "FAIL"), ROLE_FAIL);
+	/* Closed again: the measured recovery against the target. */
+	v.snap.breaker.state = BREAKER_CLOSED;
+	v.outage_s = NAN;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "last recovery 38 s (< 60 s)"));
+	canvas_free(c);
+}
+END_TEST
+
+static void add_event(struct view *v, int64_t at_ms, enum eventlog_kind kind, const char *row,
+		      enum breaker_state from, enum breaker_state to, const char *text)
+{
+	struct eventlog_entry *e = &v->events.lines[v->events.n++];
+
+	memset(e, 0, sizeof(*e));
+	e->at_ms = at_ms;
+	e->kind = kind;
+	e->from = from;
+	e->to = to;
+	snprintf(e->row, sizeof(e->row), "%s", row);
+	snprintf(e->text, sizeof(e->text), "%s", text);
+	v->events.total = v->events.n;
+}
+
+/* The event log takes the bottom panels' place, newest line last, each with its time, row and reason. */
+START_TEST(test_event_log_panel)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y, ly;
+
+	sample_view(&v, true);
+	v.events.on = true;
+	v.events.start_ms = 1000;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "┌ Event log"));
+	ck_assert(contains(c, "no events yet"));
+	ck_assert(!contains(c, "┌ Targets"));
+	ck_assert(!contains(c, "┌ System"));
+	add_event(&v, 61000, EVLOG_FAULT, "search", BREAKER_UNKNOWN, BREAKER_UNKNOWN, "failure rate 50 %");
+	add_event(&v, 62000, EVLOG_BREAKER, "search", BREAKER_CLOSED, BREAKER_OPEN, "5 consecutive failures");
+	add_event(&v, 70000, EVLOG_BREAKER, "search", BREAKER_OPEN, BREAKER_HALF_OPEN,
+		  "open timeout 8 s elapsed");
+	add_event(&v, 70100, EVLOG_PHASE, "", BREAKER_UNKNOWN, BREAKER_UNKNOWN, "phase: normal");
+	panels_draw(c, &v);
+	ck_assert(contains(c, " 4 events "));
+	ck_assert(contains(c, "1:00.0 search failure rate 50 %"));
+	ck_assert(contains(c, "1:01.0 search closed→open  5 consecutive failures"));
+	ck_assert(contains(c, "1:09.0 search open→half-open  open timeout 8 s elapsed"));
+	ck_assert(contains(c, "1:09.1        phase: normal"));
+	ck_assert(locate(c, "1:01.0 search closed→open", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 14, y)->role, ROLE_BREAKER_CLOSED);
+	ck_assert_int_eq(canvas_cell(c, x + 21, y)->role, ROLE_BREAKER_OPEN);
+	ck_assert_int_eq(role_of(c, "failure rate 50 %"), ROLE_WARN);
+	/* Newest at the bottom. */
+	ck_assert(locate(c, "phase: normal", &x, &ly));
+	ck_assert_int_gt(ly, y);
+	/* Scrolled back: the border says so. */
+	v.events.back = 5;
+	panels_draw(c, &v);
+	ck_assert(contains(c, " 5 newer below: } "));
+	canvas_free(c);
+}
+END_TEST
+
+/* A log longer than the box shows its newest lines; the rows keep a column as wide as the widest name. */
+START_TEST(test_event_log_newest_fit)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	char text[32];
+
+	sample_view(&v, true);
+	v.events.on = true;
+	for (int i = 0; i < 30; i++) {
+		snprintf(text, sizeof(text), "line %d", i);
+		add_event(&v, i * 1000, EVLOG_OTHER, i % 2 ? "a-long-row-name-cut-here" : "", BREAKER_UNKNOWN,
+			  BREAKER_UNKNOWN, text);
+	}
+	panels_draw(c, &v);
+	ck_assert(contains(c, "line 29"));
+	ck_assert(!contains(c, "line 0 "));
+	ck_assert(contains(c, "a-long-row-name- line 29"));
+	canvas_free(c);
+}
+END_TEST
+
+/* A demo's caption: two rows under the header, the chapter and title first, the text wrapped by words. */
+START_TEST(test_caption)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y;
+
+	sample_view(&v, true);
+	v.has_caption = true;
+	v.chapter = 5;
+	v.chapters = 9;
+	snprintf(v.caption_title, sizeof(v.caption_title), "The breaker opens");
+	snprintf(v.caption_text, sizeof(v.caption_text),
+		 "search failed five times in a row, so its breaker opened: calls to it are refused at once "
+		 "instead of waiting for a backend that is not answering.");
+	panels_draw(c, &v);
+	ck_assert(locate(c, "5/9 The breaker opens", &x, &y));
+	ck_assert_int_eq(y, 1);
+	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_TITLE);
+	ck_assert_int_eq(canvas_cell(c, x, y)->attr & ATTR_REVERSE, ATTR_REVERSE);
+	ck_assert(contains(c, "5/9 The breaker opens search failed five times in a row, so its breaker"));
+	ck_assert(locate(c, "instead of waiting", &x, &y));
+	ck_assert_int_eq(y, 2);
+	/* The panels start under it. */
+	ck_assert(locate(c, "┌ Latency", &x, &y));
+	ck_assert_int_eq(y, 3);
+	ck_assert(contains(c, "q quit"));
+	/* Too long for two rows: cut with an ellipsis. */
+	for (size_t i = strlen(v.caption_text); i < sizeof(v.caption_text) - 8; i += 7)
+		memcpy(v.caption_text + i, " words.", 8);
+	panels_draw(c, &v);
+	ck_assert(locate(c, "…", &x, &y));
+	ck_assert_int_eq(y, 2);
+	canvas_free(c);
+}
+END_TEST
+
+/* With rows, a caption takes two of the list's rows; the list's page says so too. */
+START_TEST(test_caption_list_page)
+{
+	for (size_t total = 1; total < 60; total++) {
+		size_t a = panels_list_page(80, 24, total, false), b = panels_list_page(80, 24, total, true);
+
+		ck_assert_uint_ge(b, 1);
+		ck_assert_uint_le(b, a);
+	}
+	ck_assert_uint_eq(panels_list_page(100, 40, 40, true), panels_list_page(100, 38, 40, false));
+}
+END_TEST
+
 START_TEST(test_transitions_fill_spare_rows)
 {
 	struct view v;
@@ -1258,6 +1421,7 @@ static void fixture_init(struct fixture *f)
 	f->m.src = source_new(&fixed_ops, &f->fs, 1000);
 	f->m.targets = &f->ts;
 	f->m.hist = history_new(64);
+	f->m.events = eventlog_new(16);
 	f->m.last_good_at_ms = -1;
 	f->m.last_error_at_ms = -1;
 	f->in = (struct view_input){ .program = "routertop 9.9", .utf8 = true, .mono_ms = 0,
@@ -1274,6 +1438,7 @@ static void fixture_update(struct fixture *f, int64_t now_ms)
 static void fixture_free(struct fixture *f)
 {
 	history_free(f->m.hist);
+	eventlog_free(f->m.events);
 	source_free(f->m.src);
 }
 
@@ -1438,6 +1603,11 @@ int main(void)
 	tcase_add_test(tc, test_notice_line);
 	tcase_add_loop_test(tc, test_timeline_and_position, 0, NSIZES);
 	tcase_add_test(tc, test_transitions_fill_spare_rows);
+	tcase_add_loop_test(tc, test_recovery_clock, 0, NSIZES);
+	tcase_add_loop_test(tc, test_event_log_panel, 0, NSIZES);
+	tcase_add_test(tc, test_event_log_newest_fit);
+	tcase_add_test(tc, test_caption);
+	tcase_add_test(tc, test_caption_list_page);
 	tcase_add_test(tc, test_error_deltas);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);
 	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES * NMODES);

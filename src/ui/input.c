@@ -145,6 +145,17 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 		return UI_ACT_REDRAW;
 	case UI_ACT_SEEK_START:
 		return key == UI_KEY_END || key == 'G' ? UI_ACT_SEEK_END : UI_ACT_SEEK_START;
+	case UI_ACT_EVENTS:
+		st->events = !st->events;
+		break;
+	case UI_ACT_EVENTS_SCROLL:
+		/* Scrolling shows the log; newer than the newest is the newest. */
+		st->events = true;
+		if (k->step > 0)
+			st->events_back += UI_EVENTS_STEP;
+		else
+			st->events_back = st->events_back > UI_EVENTS_STEP ? st->events_back - UI_EVENTS_STEP : 0;
+		break;
 	case UI_ACT_SELECT:
 	case UI_ACT_ZOOM:
 	case UI_ACT_BACK:

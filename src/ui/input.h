@@ -58,7 +58,12 @@ enum ui_action {
 	UI_ACT_BACK,		/* Esc: back to the whole router, or the filter cleared */
 	UI_ACT_SORT,		/* o: the next sort column; O: the other direction */
 	UI_ACT_FILTER,		/* /: the filter is being typed, changed, kept or cleared */
+	UI_ACT_EVENTS,		/* e: st->events changed (the event log panel shown or not) */
+	UI_ACT_EVENTS_SCROLL,	/* { }: st->events_back changed (the log is shown too) */
 };
+
+/* Lines { and } scroll the event log by. */
+#define UI_EVENTS_STEP 5
 
 struct ui_state {
 	bool paused;
@@ -66,6 +71,8 @@ struct ui_state {
 	int64_t interval_ms;
 	double speed;		/* playback speed as last set, 0 = max; ui.c keeps it */
 	unsigned modes;		/* KEY_MODE_* bits (keys.h) of the source now; ui.c keeps it */
+	bool events;		/* the event log panel is shown */
+	size_t events_back;	/* it is scrolled back this many lines from the newest; ui.c clamps it */
 	/*
 	 * The row list; its keys apply while the source has rows
 	 * (KEY_MODE_ROWS; view.c fills it). Zeroed is valid; ui.c frees it.

@@ -58,6 +58,8 @@ void view_init(struct view *v)
 	v->cursor = NAN;
 	v->state_age_s = NAN;
 	v->last_recovery_s = NAN;
+	v->half_open_in_s = NAN;
+	v->outage_s = NAN;
 	v->update_age_s = NAN;
 	v->error_age_s = NAN;
 	for (int i = 0; i < TARGET_COUNT; i++) {
@@ -452,11 +454,16 @@ static void upper_name(char *buf, size_t len, enum breaker_state st)
 			buf[i] = (char)(buf[i] - 'a' + 'A');
 }
 
+/*
+ * "● OPEN for 12 s, half-open in 3.0 s" when the source said when an open
+ * breaker half-opens (the recovery clock); else the state, its health and
+ * how long it has been in it.
+ */
 static void draw_breaker_state(struct canvas *c, const struct view *v, int x, int y, int right)
 {
 	const struct metrics_breaker *b = &v->snap.breaker;
 	enum canvas_role role = panels_breaker_role(b->state);
-	char name[24], age[24];
+	char name[24], age[24], in[24];
 	const char *health = b->healthy == 1 ? "healthy" : (b->healthy == 0 ? "unhealthy" : "health n/a");
 	int n;
 
@@ -465,9 +472,16 @@ static void draw_breaker_state(struct canvas *c, const struct view *v, int x, in
 		str_printf(name, sizeof(name), "n/a");
 	n = canvas_text(c, x, y, 2, role, ATTR_BOLD, view_marks(v)->dot);
 	n += canvas_text(c, x + n, y, 1, ROLE_NORMAL, ATTR_NONE, " ");
+	panels_fmt_duration(age, sizeof(age), v->state_age_s);
+	if (b->state == BREAKER_OPEN && !isnan(v->half_open_in_s)) {
+		n += canvas_text(c, x + n, y, 10, role, ATTR_BOLD, name);
+		n += canvas_printf(c, x + n, y, right - x - n, ROLE_DIM, ATTR_NONE, " for %s, ", age);
+		panels_fmt_duration(in, sizeof(in), v->half_open_in_s);
+		canvas_printf(c, x + n, y, right - x - n, ROLE_BREAKER_HALF, ATTR_BOLD, "half-open in %s", in);
+		return;
+	}
 	canvas_text(c, x + n, y, 10, role, ATTR_BOLD, name);
 	canvas_text(c, x + 12, y, 12, b->healthy == 0 ? ROLE_FAIL : ROLE_NORMAL, ATTR_NONE, health);
-	panels_fmt_duration(age, sizeof(age), v->state_age_s);
 	canvas_printf(c, right - 12, y, 12, ROLE_DIM, ATTR_NONE, "for %s", age);
 }
 
@@ -483,6 +497,28 @@ static void draw_transition(struct canvas *c, const struct view *v, int x, int y
 	n += canvas_text(c, x + n, y, w - n, panels_breaker_role(t->to), ATTR_NONE,
 			 breaker_state_name(t->to));
 	canvas_printf(c, x + n, y, w - n, ROLE_DIM, ATTR_NONE, " %s ago", ago);
+}
+
+/*
+ * While the breaker is out (open or half-open): how long since it left
+ * closed against the recovery target, the clock still running; FAIL once
+ * it has run past the target, since it can no longer recover in time.
+ */
+static void draw_recovery_clock(struct canvas *c, const struct view *v, int x, int y, int right)
+{
+	const struct view_target *t = &v->targets[TARGET_RECOVERY];
+	char out[24], lim[24];
+	bool late = !isnan(t->limit) && v->outage_s > t->limit;
+
+	panels_fmt_duration(out, sizeof(out), v->outage_s);
+	if (isnan(t->limit)) {
+		canvas_printf(c, x, y, right - x, ROLE_WARN, ATTR_NONE, "recovering: out %s", out);
+		return;
+	}
+	panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
+	canvas_printf(c, x, y, right - x, late ? ROLE_FAIL : ROLE_WARN, ATTR_NONE, "recovering: out %s (< %s s)",
+		      out, lim);
+	canvas_text_right(c, right, y, late ? ROLE_FAIL : ROLE_WARN, ATTR_BOLD, late ? "FAIL" : "...");
 }
 
 static void draw_breaker(struct canvas *c, const struct view *v, struct rect r)
@@ -513,6 +549,10 @@ static void draw_breaker(struct canvas *c, const struct view *v, struct rect r)
 	for (size_t i = first; i < v->ntrans; i++)
 		draw_transition(c, v, x, y + (int)(i - first), w, &v->trans[i]);
 	y += rows;
+	if (!isnan(v->outage_s)) {
+		draw_recovery_clock(c, v, x, y, right);
+		return;
+	}
 	panels_fmt_duration(rec, sizeof(rec), v->last_recovery_s);
 	str_printf(lead, sizeof(lead), "last recovery %s ", rec);
 	draw_target_line(c, v, x, y, right, lead, TARGET_RECOVERY);
@@ -874,10 +914,154 @@ static void draw_position(struct canvas *c, const struct view *v, int y)
 	canvas_text_right(c, c->w - 2, y, ROLE_TITLE, ATTR_NONE, v->position);
 }
 
+/* "1:23.4" (or "1:02:03" from an hour on) since the log's start; "" for an unknown time. */
+static void fmt_elapsed(char *buf, size_t len, int64_t ms)
+{
+	long long t = (long long)(ms < 0 ? 0 : ms);
+
+	if (t < 3600000)
+		str_printf(buf, len, "%lld:%02lld.%lld", t / 60000, t / 1000 % 60, t / 100 % 10);
+	else
+		str_printf(buf, len, "%lld:%02lld:%02lld", t / 3600000, t / 60000 % 60, t / 1000 % 60);
+}
+
+static enum canvas_role event_role(const struct eventlog_entry *e)
+{
+	switch (e->kind) {
+	case EVLOG_FAULT:
+	case EVLOG_RATELIMIT:
+		return ROLE_WARN;
+	case EVLOG_CAPTION:
+		return ROLE_TITLE;
+	case EVLOG_BREAKER:
+		return ROLE_NORMAL;
+	case EVLOG_PHASE:
+	case EVLOG_OTHER:
+		break;
+	}
+	return ROLE_DIM;
+}
+
+/* One line of the log: time, row, and what happened (a breaker's from -> to in their colours, then why). */
+static void draw_event(struct canvas *c, const struct view *v, int x, int y, int w, int name_w,
+		       const struct eventlog_entry *e)
+{
+	char when[24];
+	int n;
+
+	fmt_elapsed(when, sizeof(when), e->at_ms - v->events.start_ms);
+	n = canvas_printf(c, x, y, w, ROLE_DIM, ATTR_NONE, "%8s ", when);
+	if (name_w > 0) {
+		canvas_text(c, x + n, y, name_w, ROLE_NORMAL, ATTR_BOLD, e->row);
+		n += name_w + 1;
+	}
+	if (e->kind == EVLOG_BREAKER) {
+		n += canvas_text(c, x + n, y, w - n, panels_breaker_role(e->from), ATTR_NONE,
+				 breaker_state_name(e->from));
+		n += canvas_text(c, x + n, y, w - n, ROLE_DIM, ATTR_NONE, view_marks(v)->arrow);
+		n += canvas_text(c, x + n, y, w - n, panels_breaker_role(e->to), ATTR_BOLD,
+				 breaker_state_name(e->to));
+		canvas_printf(c, x + n, y, w - n, ROLE_NORMAL, ATTR_NONE, "  %s", e->text);
+		return;
+	}
+	if (e->kind == EVLOG_CAPTION && e->chapters > 0) {
+		canvas_printf(c, x + n, y, w - n, ROLE_TITLE, ATTR_BOLD, "chapter %d/%d: %s", e->chapter,
+			      e->chapters, e->text);
+		return;
+	}
+	canvas_text(c, x + n, y, w - n, event_role(e), ATTR_NONE, e->text);
+}
+
+/*
+ * The event log in r: the newest lines at the bottom, as a log reads;
+ * scrolled back ({), the top border says how many newer lines are out of
+ * sight. The row names get a column as wide as the widest shown (at most
+ * 16), none when no line names a row.
+ */
+static void draw_events(struct canvas *c, const struct view *v, struct rect r)
+{
+	const struct view_events *ve = &v->events;
+	int rows = r.h - 2, x = r.x + 2, w = r.w - 4, name_w = 0;
+	size_t first = ve->n > (size_t)rows ? ve->n - (size_t)rows : 0;
+	char head[64];
+
+	canvas_box(c, r.x, r.y, r.w, r.h, ROLE_BORDER, "Event log", ROLE_TITLE);
+	if (ve->back > 0)
+		str_printf(head, sizeof(head), " %zu newer below: } ", ve->back);
+	else
+		str_printf(head, sizeof(head), " %zu events ", ve->total);
+	canvas_text_right(c, r.x + r.w - 2, r.y, ve->back > 0 ? ROLE_WARN : ROLE_DIM, ATTR_NONE, head);
+	if (ve->n == 0) {
+		canvas_text(c, x, r.y + 1, w, ROLE_DIM, ATTR_NONE,
+			    "no events yet: breaker changes, faults and rate-limit bursts show here");
+		return;
+	}
+	for (size_t i = first; i < ve->n; i++) {
+		int nw = canvas_text_width(ve->lines[i].row);
+
+		if (nw > name_w)
+			name_w = nw < 16 ? nw : 16;
+	}
+	for (size_t i = first; i < ve->n; i++)
+		draw_event(c, v, x, r.y + 1 + (int)(i - first), w, name_w, &ve->lines[i]);
+}
+
+/*
+ * The demo's caption under the header: "3/9 Title: text", wrapped at a
+ * word over PANELS_CAPTION_ROWS rows, the last cut with an ellipsis if it
+ * still does not fit.
+ */
+static void draw_caption(struct canvas *c, const struct view *v, int y)
+{
+	char lead[EVENTLOG_TEXT + 32];
+	const char *t = v->caption_text;
+	int x = 1, w = c->w - 2, n;
+
+	canvas_fill(c, 0, y, c->w, PANELS_CAPTION_ROWS, ROLE_NORMAL);
+	if (v->chapters > 0)
+		str_printf(lead, sizeof(lead), "%d/%d %s", v->chapter, v->chapters, v->caption_title);
+	else
+		str_printf(lead, sizeof(lead), "%s", v->caption_title);
+	n = canvas_text(c, x, y, w, ROLE_TITLE, ATTR_BOLD | ATTR_REVERSE, lead);
+	n += canvas_text(c, x + n, y, w - n, ROLE_NORMAL, ATTR_NONE, " ");
+	for (int row = 0; row < PANELS_CAPTION_ROWS && *t != '\0'; row++) {
+		int room = w - (row == 0 ? n : 0), cut = 0, cols = 0;
+		size_t i = 0, bytes;
+
+		/* The longest run of whole words that fits the room. */
+		while (t[i] != '\0' && cols < room) {
+			if (t[i] == ' ')
+				cut = (int)i;
+			if (((unsigned char)t[i] & 0xc0) != 0x80)
+				cols++;
+			i++;
+		}
+		if (t[i] == '\0' && cols <= room)
+			cut = (int)i;
+		else if (cut == 0)
+			cut = (int)panels_cut_bytes(t, room);
+		bytes = (size_t)cut;
+		if (row == PANELS_CAPTION_ROWS - 1 && t[bytes] != '\0') {
+			char last[EVENTLOG_TEXT * 2];
+
+			bytes = panels_cut_bytes(t, room - 1);
+			str_printf(last, sizeof(last), "%.*s%s", (int)bytes, t, v->utf8 ? "…" : "~");
+			canvas_text(c, x + (row == 0 ? n : 0), y + row, room, ROLE_NORMAL, ATTR_NONE, last);
+			return;
+		}
+		canvas_printf(c, x + (row == 0 ? n : 0), y + row, room, ROLE_NORMAL, ATTR_NONE, "%.*s",
+			      (int)bytes, t);
+		t += bytes;
+		while (*t == ' ')
+			t++;
+	}
+}
+
 /*
  * The full set of panels in rows y .. y + hp - 1 (hp >= FULL_PANELS_H): the
  * charts take spare rows first (up to CHART_MAX_ROWS), then the breaker
- * and errors boxes (more transitions).
+ * and errors boxes (more transitions). With the event log on, it takes the
+ * place of Targets and System, and the rows the other boxes leave.
  */
 static void draw_full(struct canvas *c, const struct view *v, int y, int hp)
 {
@@ -893,6 +1077,10 @@ static void draw_full(struct canvas *c, const struct view *v, int y, int hp)
 	draw_breaker(c, v, (struct rect){ 0, y, lw, MID_ROWS + mid_extra });
 	draw_errors(c, v, (struct rect){ lw, y, rw, MID_ROWS + mid_extra });
 	y += MID_ROWS + mid_extra;
+	if (v->events.on) {
+		draw_events(c, v, (struct rect){ 0, y, c->w, hp - (4 + chart_h) - (MID_ROWS + mid_extra) });
+		return;
+	}
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_system(c, v, (struct rect){ lw, y, rw, 8 });
 }
@@ -900,7 +1088,8 @@ static void draw_full(struct canvas *c, const struct view *v, int y, int hp)
 /*
  * The short set under a list that leaves no room for the full one:
  * Latency (P95 and P99) beside the breaker, the targets beside the
- * errors. The list shows req/s; the status line, the data's age.
+ * errors (or the event log across both). The list shows req/s; the status
+ * line, the data's age.
  */
 static void draw_short(struct canvas *c, const struct view *v, int y, int hp)
 {
@@ -911,6 +1100,10 @@ static void draw_short(struct canvas *c, const struct view *v, int y, int hp)
 	draw_latency(c, v, (struct rect){ 0, y, lw, top });
 	draw_breaker(c, v, (struct rect){ lw, y, rw, top });
 	y += top;
+	if (v->events.on) {
+		draw_events(c, v, (struct rect){ 0, y, c->w, hp - top });
+		return;
+	}
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_errors(c, v, (struct rect){ lw, y, rw, 8 });
 }
@@ -922,11 +1115,11 @@ struct rows_layout {
 };
 
 /*
- * Split the rows between the header and the status line: the list shows
- * every row if the full panels still fit under it; else, when the screen
- * is tall enough, the full panels keep their least height and the list
- * takes the rest (at least 10 rows); else the short panels and at most
- * what is left of the list.
+ * Split the rows between the header (and a caption) and the status line:
+ * the list shows every row if the full panels still fit under it; else,
+ * when the screen is tall enough, the full panels keep their least height
+ * and the list takes the rest (at least 10 rows); else the short panels and
+ * at most what is left of the list.
  */
 static struct rows_layout rows_layout(int h, size_t total)
 {
@@ -941,23 +1134,26 @@ static struct rows_layout rows_layout(int h, size_t total)
 	} else {
 		int list_h = want < avail - SHORT_PANELS_H ? want : avail - SHORT_PANELS_H;
 
+		if (list_h < 2)
+			list_h = 2;	/* the heads and one row, even under a caption */
 		lo = (struct rows_layout){ list_h, false, avail - list_h };
 	}
 	return lo;
 }
 
-size_t panels_list_page(int w, int h, size_t total)
+size_t panels_list_page(int w, int h, size_t total, bool caption)
 {
 	(void)w;
 	if (h < PANELS_MIN_H)
 		h = PANELS_MIN_H;
-	return (size_t)(rows_layout(h, total).list_h - 1);
+	return (size_t)(rows_layout(h - (caption ? PANELS_CAPTION_ROWS : 0), total).list_h - 1);
 }
 
 void panels_draw(struct canvas *c, const struct view *v)
 {
 	/* A recording's timeline takes a row of its own where there is one to spare. */
-	int tl_rows = v->has_timeline && c->h > PANELS_MIN_H ? 1 : 0, h = c->h - tl_rows;
+	int tl_rows = v->has_timeline && c->h > PANELS_MIN_H ? 1 : 0;
+	int cap = v->has_caption ? PANELS_CAPTION_ROWS : 0, h = c->h - tl_rows - cap, top = 1 + cap;
 
 	canvas_clear(c);
 	if (c->w < PANELS_MIN_W || c->h < PANELS_MIN_H) {
@@ -965,16 +1161,20 @@ void panels_draw(struct canvas *c, const struct view *v)
 		return;
 	}
 	draw_header(c, v);
+	if (cap > 0)
+		draw_caption(c, v, 1);
 	if (v->list.on) {
 		struct rows_layout lo = rows_layout(h, v->list.total);
 
-		listpanel_draw(c, v, 1, lo.list_h);
+		listpanel_draw(c, v, top, lo.list_h);
 		if (lo.full)
-			draw_full(c, v, 1 + lo.list_h, lo.panels_h);
+			draw_full(c, v, top + lo.list_h, lo.panels_h);
 		else
-			draw_short(c, v, 1 + lo.list_h, lo.panels_h);
+			draw_short(c, v, top + lo.list_h, lo.panels_h);
+	} else if (h - 3 >= FULL_PANELS_H) {
+		draw_full(c, v, top, h - 3);
 	} else {
-		draw_full(c, v, 1, h - 3);
+		draw_short(c, v, top, h - 3);
 	}
 	draw_status(c, v, c->h - 2);
 	draw_position(c, v, c->h - 2);

@@ -65,6 +65,7 @@ struct ui {
 	int key_fd;		/* the terminal the keys come from */
 	struct timeline *timeline;	/* a recording's timeline, scanned between keys; NULL: none */
 	bool scanning;			/* the timeline has more to read */
+	uint64_t events_seen;		/* the event log's total at the last frame */
 	int64_t next_scan_frame_ms;	/* the bar is redrawn about twice a second while it fills */
 };
 
@@ -181,6 +182,8 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		break;
 	case UI_ACT_RESET:
 		history_clear(u->mon.hist);
+		eventlog_clear(u->mon.events);
+		u->st.events_back = 0;
 		break;
 	case UI_ACT_INTERVAL:
 		source_set_interval(u->src, u->st.interval_ms);
@@ -224,7 +227,16 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
-		break;	/* the list changed; the next frame shows it */
+	case UI_ACT_EVENTS:
+		break;	/* the list or the panels changed; the next frame shows it */
+	case UI_ACT_EVENTS_SCROLL: {
+		size_t len = eventlog_len(u->mon.events);
+
+		/* At least the oldest line stays in sight. */
+		if (u->st.events_back >= len)
+			u->st.events_back = len > 0 ? len - 1 : 0;
+		break;
+	}
 	case UI_ACT_NONE:
 		return;
 	}
@@ -286,6 +298,12 @@ static void ui_render(struct ui *u, int64_t now)
 	in.width = u->canvas->w;
 	in.height = u->canvas->h;
 	in.list = &u->st.list;
+	/* Scrolled back, the lines on screen stay put as new ones arrive. */
+	if (u->st.events_back > 0)
+		u->st.events_back += (size_t)(eventlog_total(u->mon.events) - u->events_seen);
+	u->events_seen = eventlog_total(u->mon.events);
+	in.events = u->st.events;
+	in.events_back = u->st.events_back;
 	monitor_update(&u->mon, now);
 	view_update(&u->view, &u->mon, &in);
 	panels_draw(u->canvas, &u->view);
@@ -371,6 +389,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
 	u.st.speed = o->speed;
+	u.st.events = o->events;
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
 	if (stopsig_install(&u.stop) < 0) {
