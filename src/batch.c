@@ -4,8 +4,13 @@
  * step it until nothing is pending, feed each event to the monitor and print
  * a record per snapshot.
  *
- * SIGINT and SIGTERM stop the loop between events (stopsig.h: the wait
- * watches its self-pipe, so a signal just before poll() still wakes it).
+ * Output that cannot be written (a full disk, /dev/full) ends the run with
+ * one clear line and status 3; a reader that went away (EPIPE) ends it
+ * quietly.
+ *
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGUSR1 stop the loop between events
+ * (stopsig.h: the wait watches its self-pipe, so a signal just before
+ * poll() still wakes it).
  */
 #include "output.h"
 
@@ -26,17 +31,27 @@ struct batch_ctx {
 	int status;			/* exit status of the last evaluation */
 	bool first;			/* no record printed yet (csv header) */
 	bool done;
+	int write_errno;		/* standard output failed with this; 0 while it works */
 };
+
+/* After a write to standard output: a failure ends the run (exit 3), said once at the end. */
+static void batch_wrote(struct batch_ctx *c, int rc)
+{
+	if (rc == 0 || c->write_errno != 0)
+		return;
+	c->write_errno = errno != 0 ? errno : EIO;
+	c->done = true;
+}
 
 static void batch_snapshot(struct batch_ctx *c)
 {
 	monitor_update(&c->m, clock_monotonic_ms());
 	c->status = target_status_exit_code(monitor_status(&c->m));
 	if (c->o->once) {
-		output_write_once(c->out, c->o->format, &c->m);
+		batch_wrote(c, output_write_once(c->out, c->o->format, &c->m));
 		c->done = true;
 	} else {
-		output_write(c->out, c->o->format, &c->m, c->first);
+		batch_wrote(c, output_write(c->out, c->o->format, &c->m, c->first));
 	}
 	c->first = false;
 	/* A snapshot clears the last fault, so anything left is the recorder failing. */
@@ -60,7 +75,7 @@ static void batch_fault(struct batch_ctx *c, const char *msg)
 		return;
 	if (c->o->format == FORMAT_NAGIOS) {
 		sanitize_line(c->out, SANITIZE_PLUGIN, "ROUTERTOP UNKNOWN - %s", msg);
-		fflush(c->out);
+		batch_wrote(c, fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1);
 	}
 	c->status = 3;
 	c->done = true;
@@ -98,7 +113,7 @@ int batch_run(struct source *src, const struct batch_options *o)
 		targets_defaults(&defaults);
 		ts = &defaults;
 	}
-	if (stopsig_install(&c.stop) < 0) {
+	if (stopsig_install(&c.stop, 0) < 0) {
 		fprintf(c.err, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		return 3;
 	}
@@ -110,5 +125,7 @@ int batch_run(struct source *src, const struct batch_options *o)
 	}
 	monitor_free(&c.m);
 	stopsig_restore(&c.stop);
+	if (c.write_errno != 0)
+		return output_write_failed(c.err, c.write_errno);
 	return c.status;
 }

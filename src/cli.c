@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/expo.h"
 #include "sim/tracker.h"
+#include "source/prom.h"
 #include "ui/keys.h"
 #include "util.h"
 
@@ -23,7 +25,8 @@
 #define FOR_SERVE (1u << CMD_SERVE)
 #define FOR_REPLAY (1u << CMD_REPLAY)
 #define FOR_TAIL (1u << CMD_TAIL)
-#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL)
+#define FOR_COMPARE (1u << CMD_COMPARE)
+#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL | FOR_COMPARE)
 #define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL)	/* commands with a screen or batch output */
 #define MAX_TARGET_FLAGS 32
 
@@ -32,7 +35,8 @@ enum {
 	OPT_TIMEOUT, OPT_HEADER_FILE, OPT_INSECURE, OPT_MAX_BODY, OPT_EXEC,
 	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
 	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION, OPT_FOLLOW,
-	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START,
+	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START, OPT_TOLERANCE,
+	OPT_INPUT, OPT_PROFILE,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +67,9 @@ static const struct option long_options[] = {
 	{ "latency", required_argument, NULL, OPT_LATENCY },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "from-start", no_argument, NULL, OPT_FROM_START },
+	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -82,39 +89,45 @@ static const unsigned option_scope[] = {
 	[OPT_RECORD - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_BATCH - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_ONCE - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
+	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
+	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
 	[OPT_NO_COLOR - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_THEME - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_HELP - OPT_SCENARIO] = FOR_ALL,
 	[OPT_VERSION - OPT_SCENARIO] = FOR_ALL,
 	[OPT_FOLLOW - OPT_SCENARIO] = FOR_REPLAY,
 	[OPT_LOG_FORMAT - OPT_SCENARIO] = FOR_TAIL,
-	[OPT_BY - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_BY - OPT_SCENARIO] = FOR_TAIL | FOR_WATCH,
 	[OPT_LATENCY - OPT_SCENARIO] = FOR_TAIL,
 	[OPT_WINDOW - OPT_SCENARIO] = FOR_TAIL,
 	[OPT_FROM_START - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_TOLERANCE - OPT_SCENARIO] = FOR_COMPARE,
+	[OPT_INPUT - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_PROFILE - OPT_SCENARIO] = FOR_WATCH,
 };
 
 /* What each option with a checked value accepts, for the error message. */
 static const char *const option_expects[] = {
 	[OPT_SEED - OPT_SCENARIO] = "a whole number, 0 or more",
-	[OPT_SPEED - OPT_SCENARIO] = "a number above 0, up to 1000000, or max",
+	[OPT_SPEED - OPT_SCENARIO] = "a number from 0.001 to 1000000, or max",
 	[OPT_DURATION - OPT_SCENARIO] = "a duration such as 90s, 10m or 1h",
-	[OPT_INTERVAL - OPT_SCENARIO] = "a duration of at least 100ms, e.g. 5s",
+	[OPT_INTERVAL - OPT_SCENARIO] = "a duration from 100ms to 24h, e.g. 5s",
 	[OPT_TIMEOUT - OPT_SCENARIO] = "a duration such as 500ms or 4s",
-	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 8M, e.g. 512K",
+	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 64M, e.g. 512K",
 	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv or nagios",
 	[OPT_THEME - OPT_SCENARIO] = "default or cb",
 	[OPT_BY - OPT_SCENARIO] = "upstream, host, path, status or a field name",
 	[OPT_LATENCY - OPT_SCENARIO] = "request or upstream",
 	[OPT_WINDOW - OPT_SCENARIO] = "a count of requests such as 10000, or a time such as 60s",
+	[OPT_TOLERANCE - OPT_SCENARIO] = "a percentage above 0, e.g. 10 or 5%",
+	[OPT_INPUT - OPT_SCENARIO] = "auto, json or prometheus",
+	[OPT_PROFILE - OPT_SCENARIO] = "a profile name, a file or auto",
 };
 
 static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
-	[CMD_TAIL] = "tail",
+	[CMD_TAIL] = "tail", [CMD_COMPARE] = "compare",
 };
 
 /* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
@@ -123,15 +136,15 @@ static const char *const command_names[] = {
 
 static const char usage_text[] =
 	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
-	"       routertop watch URL [OPTION]...    poll a router's JSON metrics\n"
-	"       routertop watch --exec CMD [OPTION]...  run CMD each interval, read JSON\n"
+	"       routertop watch URL|--exec CMD [OPTION]...  JSON or Prometheus text\n"
 	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
 	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
+	"       routertop compare A B [--tolerance PCT]  two recordings (a CI gate)\n"
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
-	"Watch:       --interval D (5s)  --timeout D (4s)  --header-file FILE\n"
-	"             --insecure (skip TLS checks)  --max-body BYTES (1M)\n"
+	"Watch:       --interval D --timeout D --header-file F --insecure --max-body B\n"
+	"             --input json|prometheus  --profile NAME|FILE|auto  --by LABEL\n"
 	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
@@ -180,6 +193,7 @@ static void cli_defaults(struct cli_config *cfg)
 					   .max_body = METRICS_BODY_DEFAULT };
 	cfg->serve.listen = "127.0.0.1:8080";
 	cfg->replay.speed = 1.0;
+	cfg->compare.tolerance = 0.10;
 	cfg->tail.interval_ms = 1000;
 	targets_defaults(&cfg->targets);
 	cfg->format = FORMAT_TEXT;
@@ -201,7 +215,7 @@ static int parse_u64(const char *text, uint64_t *out)
 	return 0;
 }
 
-/* "1048576", "512K", "1M": bytes, at least 1 KiB, at most what the JSON parser takes. */
+/* "1048576", "512K", "1M": bytes, at least 1 KiB, at most what the Prometheus parser takes. */
 static int parse_size(const char *text, size_t *out)
 {
 	char *end;
@@ -219,9 +233,27 @@ static int parse_size(const char *text, size_t *out)
 	else if (*end != '\0')
 		return -1;
 	v *= scale;
-	if (v < 1024 || v > (double)METRICS_JSON_MAX)
+	if (v < 1024 || v > (double)EXPO_BODY_MAX)
 		return -1;
 	*out = (size_t)v;
+	return 0;
+}
+
+/* "10", "10%", "2.5 %": percent, above 0 and at most 1000; stored as a fraction. */
+static int parse_tolerance(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	while (*end == ' ')
+		end++;
+	if (*end == '%')
+		end++;
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1000)
+		return -1;
+	*out = v / 100.0;
 	return 0;
 }
 
@@ -236,7 +268,9 @@ static int parse_speed(const char *text, double *out)
 	}
 	errno = 0;
 	v = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > 1e6)
+	/* A tiny speed would spin in float-to-integer overflow; a huge one means nothing. */
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v == 0 ||
+	    !source_speed_ok(v))
 		return -1;
 	*out = v;
 	return 0;
@@ -258,6 +292,19 @@ static int parse_window(const char *text, size_t *count, int64_t *ms)
 		return -1;
 	*count = 0;
 	return 0;
+}
+
+/* A Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]*. */
+static bool label_name_ok(const char *s)
+{
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+		      (i > 0 && c >= '0' && c <= '9')))
+			return false;
+	}
+	return s[0] != '\0' && strlen(s) < PROFILE_NAME_LEN;
 }
 
 /* Does argv word (an option like "--seed") take the next word as its value? */
@@ -342,7 +389,8 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		cfg->sim.duration_ms = ms;
 		break;
 	case OPT_INTERVAL:
-		if (parse_duration_ms(arg, &ms) != 0 || ms < 100)
+		if (parse_duration_ms(arg, &ms) != 0 || ms < SOURCE_INTERVAL_MIN_MS ||
+		    ms > SOURCE_INTERVAL_MAX_MS)
 			goto bad;
 		cfg->sim.interval_ms = cfg->http.interval_ms = cfg->exec.interval_ms = ms;
 		cfg->tail.interval_ms = ms;
@@ -398,13 +446,33 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 	case OPT_FOLLOW:
 		cfg->replay.follow = true;
 		break;
+	case OPT_TOLERANCE:
+		if (parse_tolerance(arg, &cfg->compare.tolerance) != 0)
+			goto bad;
+		break;
 	case OPT_LOG_FORMAT:
 		cfg->tail.format = arg;
 		break;
 	case OPT_BY:
 		if (arg[0] == '\0')
 			goto bad;
+		if (cfg->command == CMD_WATCH && !label_name_ok(arg)) {
+			str_printf(err, errlen, "--by: bad value '%s' (expected a label name, e.g. %s)",
+				   arg, "envoy_cluster_name");
+			return -1;
+		}
 		cfg->tail.by = arg;
+		cfg->http.text.by = cfg->exec.text.by = arg;
+		break;
+	case OPT_INPUT:
+		if (prom_input_parse(arg, &cfg->http.text.input) != 0)
+			goto bad;
+		cfg->exec.text.input = cfg->http.text.input;
+		break;
+	case OPT_PROFILE:
+		if (arg[0] == '\0')
+			goto bad;
+		cfg->http.text.profile = cfg->exec.text.profile = arg;
 		break;
 	case OPT_LATENCY:
 		if (strcmp(arg, "request") != 0 && strcmp(arg, "upstream") != 0)
@@ -458,12 +526,23 @@ static int check_operands(struct cli_config *cfg, int argc, char **argv, const c
 			cfg->tail.paths[cfg->tail.npaths++] = argv[i];
 			continue;
 		}
+		if (cfg->command == CMD_COMPARE && argv[i][0] != '\0' && cfg->compare.b == NULL) {
+			*(cfg->compare.a == NULL ? &cfg->compare.a : &cfg->compare.b) = argv[i];
+			continue;
+		}
 		if (wants_operand && url == NULL) {
 			url = argv[i];
 			continue;
 		}
 		str_printf(err, errlen, "unexpected argument '%s'", argv[i]);
 		return -1;
+	}
+	if (cfg->command == CMD_COMPARE) {
+		if (cfg->compare.b == NULL) {
+			str_printf(err, errlen, "compare: give two recordings, A and B (or FILE@FROM..TO twice)");
+			return -1;
+		}
+		return 0;
 	}
 	if (cfg->command == CMD_TAIL) {
 		if (cfg->tail.npaths == 0) {

@@ -16,7 +16,13 @@
 #include "targets.h"
 #include "ui/ui.h"
 
-enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY, CMD_TAIL };
+enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY, CMD_TAIL, CMD_COMPARE };
+
+/* compare A B: the two sides as given (FILE or FILE@FROM..TO), and the tolerance. */
+struct compare_options {
+	const char *a, *b;
+	double tolerance;	/* a fraction: 0.10 is 10 % */
+};
 
 struct cli_config {
 	enum cli_command command;
@@ -26,6 +32,7 @@ struct cli_config {
 	struct serve_options serve;
 	struct replay_options replay;
 	struct tail_options tail;
+	struct compare_options compare;
 	struct target_set targets;
 	enum output_format format;
 	enum ui_theme theme;

@@ -3,7 +3,7 @@
 # UTF-8 decoder and the sanitising funnel every outside text goes through, plus
 # the command line, which only the program and its test compile.
 src_libroutertop_a_SOURCES += src/util.c src/util.h src/stopsig.c src/stopsig.h \
-	src/utf8.c src/utf8.h src/sanitize.c src/sanitize.h
+	src/utf8.c src/utf8.h src/sanitize.c src/sanitize.h src/cfgfile.c src/cfgfile.h
 
 check_PROGRAMS += tests/check_util
 TESTS += tests/check_util
@@ -26,3 +26,9 @@ E2E_HOSTILE = tests/e2e_hostile_batch.sh tests/e2e_hostile_screen.sh \
 	tests/e2e_hostile_exec.sh tests/e2e_hostile_replay.sh tests/e2e_hostile_names.sh
 TESTS += $(E2E_HOSTILE)
 EXTRA_DIST += $(E2E_HOSTILE) tests/hostile_lib.sh
+
+check_PROGRAMS += tests/check_cfgfile
+TESTS += tests/check_cfgfile
+tests_check_cfgfile_SOURCES = tests/check_cfgfile.c tests/check_run.h
+TESTS += tests/e2e_config_files.sh
+EXTRA_DIST += tests/e2e_config_files.sh

@@ -13,8 +13,27 @@
 #include "sanitize.h"
 #include "serve/serve.h"
 #include "source/source.h"
+#include "compare.h"
 #include "summary.h"
 #include "ui/ui.h"
+
+static int run_compare(const struct cli_config *cfg)
+{
+	struct compare_side a, b;
+	char err[512];
+
+	if (compare_side_parse(cfg->compare.a, &a, err, sizeof(err)) != 0 ||
+	    compare_side_parse(cfg->compare.b, &b, err, sizeof(err)) != 0) {
+		sanitize_line(stderr, 0, "routertop: %s", err);
+		fputs("Try 'routertop --help'.\n", stderr);
+		return 3;
+	}
+	if (cfg->format != FORMAT_TEXT && cfg->format != FORMAT_JSON) {
+		fprintf(stderr, "routertop: compare prints text or json only\n");
+		return 3;
+	}
+	return compare_run(&a, &b, cfg->compare.tolerance, cfg->format, &cfg->targets, stdout, stderr);
+}
 
 static struct source *make_source(const struct cli_config *cfg, char *err, size_t errlen)
 {
@@ -72,6 +91,8 @@ int main(int argc, char **argv)
 	/* A recording's --once is the summary of all of it, read by the lean path, not one evaluation. */
 	if (cfg.command == CMD_REPLAY && cfg.once)
 		return summary_run(cfg.replay.path, cfg.format, &cfg.targets, stdout, stderr);
+	if (cfg.command == CMD_COMPARE)
+		return run_compare(&cfg);
 	src = make_source(&cfg, err, sizeof(err));
 	if (src == NULL) {
 		sanitize_line(stderr, 0, "routertop: %s", err);

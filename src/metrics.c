@@ -33,6 +33,10 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+const double metrics_hist_bounds_ms[METRICS_HIST_BOUNDS] = {
+	1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
+};
+
 void metrics_init(struct metrics_snapshot *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -246,6 +250,8 @@ static void derive_latency(struct metrics_snapshot *s)
 	l->min = unknown_extreme || isinf(lo) ? NAN : lo;
 	l->max = unknown_extreme || isinf(hi) ? NAN : hi;
 	l->p50 = l->p90 = l->p95 = l->p99 = l->p999 = NAN;
+	s->percentiles = METRICS_PCT_UNSAID;
+	s->latency_hist.known = false;
 }
 
 static void derive_counters(struct metrics_snapshot *s)
@@ -403,6 +409,7 @@ enum field_kind {
 	FIELD_COUNT,	/* whole number >= 0, stored as int64_t */
 	FIELD_BOOL,	/* int: 1, 0, -1 unknown */
 	FIELD_STATE,	/* enum breaker_state */
+	FIELD_PCT,	/* enum metrics_pct_source */
 	FIELD_TEXT,	/* char[METRICS_TEXT_LEN], terminal-safe */
 };
 
@@ -437,6 +444,7 @@ static const struct field latency_fields[] = {
 	{ "min", FIELD_AMOUNT, SNAP(latency.min) },
 	{ "avg", FIELD_AMOUNT, SNAP(latency.avg) },
 	{ "count", FIELD_COUNT, SNAP(latency.count) },
+	{ "percentiles", FIELD_PCT, SNAP(percentiles) },
 };
 
 static const struct field throughput_fields[] = {
@@ -515,6 +523,15 @@ static enum breaker_state field_get_state(const struct metrics_snapshot *s, cons
 	return v;
 }
 
+static enum metrics_pct_source field_get_pct(const struct metrics_snapshot *s,
+					     const struct field *f)
+{
+	enum metrics_pct_source v;
+
+	memcpy(&v, (const char *)s + f->offset, sizeof(v));
+	return v;
+}
+
 static int same_double(double a, double b)
 {
 	return (isnan(a) && isnan(b)) || a == b;
@@ -533,6 +550,8 @@ static int field_equal(const struct metrics_snapshot *a, const struct metrics_sn
 		return field_get_int(a, f) == field_get_int(b, f);
 	case FIELD_STATE:
 		return field_get_state(a, f) == field_get_state(b, f);
+	case FIELD_PCT:
+		return field_get_pct(a, f) == field_get_pct(b, f);
 	case FIELD_TEXT:
 		return strncmp((const char *)a + f->offset, (const char *)b + f->offset,
 			       METRICS_TEXT_LEN) == 0;
@@ -677,6 +696,42 @@ static int read_state(const cJSON *item, const char *place, enum breaker_state *
 	return fail(err, errlen, "%s: unknown state \"%s\"", place, quoted);
 }
 
+static const char *const pct_names[] = {
+	[METRICS_PCT_UNSAID] = "", [METRICS_PCT_BUCKETS] = "buckets",
+	[METRICS_PCT_LIFETIME] = "buckets-lifetime", [METRICS_PCT_SUMMARY] = "summary",
+};
+
+const char *metrics_pct_source_name(enum metrics_pct_source source)
+{
+	return (unsigned)source < sizeof(pct_names) / sizeof(pct_names[0]) ? pct_names[source] : "";
+}
+
+/* "buckets", "buckets-lifetime" or "summary". Returns 0, or -1 for anything else. */
+static int pct_parse(const char *text, enum metrics_pct_source *out)
+{
+	for (size_t i = 1; i < sizeof(pct_names) / sizeof(pct_names[0]); i++) {
+		if (strcmp(text, pct_names[i]) == 0) {
+			*out = (enum metrics_pct_source)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int read_pct(const cJSON *item, const char *place, enum metrics_pct_source *out,
+		    char *err, size_t errlen)
+{
+	char quoted[METRICS_QUOTE_LEN];
+
+	if (!cJSON_IsString(item))
+		return fail(err, errlen, "%s: expected string", place);
+	if (pct_parse(item->valuestring, out) == 0)
+		return 0;
+	metrics_copy_text(quoted, sizeof(quoted), item->valuestring);
+	return fail(err, errlen, "%s: unknown method \"%s\" (buckets, buckets-lifetime or summary)",
+		    place, quoted);
+}
+
 /* Room for "upstreams[4095].circuitBreakerStatus.recommendation". */
 #define PLACE_LEN 96
 
@@ -689,6 +744,7 @@ static int read_field(const cJSON *item, const char *prefix, const struct group 
 	int64_t count;
 	int flag;
 	enum breaker_state state;
+	enum metrics_pct_source pct = METRICS_PCT_UNSAID;
 
 	field_place(place, sizeof(place), prefix, g, f);
 	switch (f->kind) {
@@ -714,6 +770,11 @@ static int read_field(const cJSON *item, const char *prefix, const struct group 
 		if (read_state(item, place, &state, err, errlen) != 0)
 			return -1;
 		field_set(out, f, &state, sizeof(state));
+		return 0;
+	case FIELD_PCT:
+		if (read_pct(item, place, &pct, err, errlen) != 0)
+			return -1;
+		field_set(out, f, &pct, sizeof(pct));
 		return 0;
 	case FIELD_TEXT:
 		if (!cJSON_IsString(item))
@@ -960,6 +1021,12 @@ static int write_field(cJSON *obj, const struct metrics_snapshot *s, const struc
 			return 0;
 		check_alloc(cJSON_AddStringToObject(obj, f->key, breaker_state_name(state)));
 		return 1;
+	case FIELD_PCT:
+		text = metrics_pct_source_name(field_get_pct(s, f));
+		if (text[0] == '\0')
+			return 0;
+		check_alloc(cJSON_AddStringToObject(obj, f->key, text));
+		return 1;
 	case FIELD_TEXT:
 		text = (const char *)s + f->offset;
 		if (text[0] == '\0')
@@ -1064,6 +1131,7 @@ static int scan_value(struct jscan *c, const struct field *f, struct metrics_sna
 	int64_t count;
 	int flag;
 	enum breaker_state state;
+	enum metrics_pct_source pct;
 
 	if (ch == 'n')
 		return jscan_skip(c);
@@ -1090,12 +1158,17 @@ static int scan_value(struct jscan *c, const struct field *f, struct metrics_sna
 		field_set(s, f, &flag, sizeof(flag));
 		return 0;
 	case FIELD_STATE:
+	case FIELD_PCT:
 	case FIELD_TEXT:
 		if (jscan_string(c, &str, &n) != 0 || n > SCAN_TEXT_MAX)
 			return -1;
 		memcpy(text, str, n);
 		text[n] = '\0';
-		if (f->kind == FIELD_STATE) {
+		if (f->kind == FIELD_PCT) {
+			if (pct_parse(text, &pct) != 0)
+				return -1;
+			field_set(s, f, &pct, sizeof(pct));
+		} else if (f->kind == FIELD_STATE) {
 			if (breaker_state_parse(text, &state) != 0)
 				return -1;
 			field_set(s, f, &state, sizeof(state));

@@ -57,6 +57,31 @@ enum breaker_state {
 	BREAKER_OPEN,
 };
 
+/*
+ * How the percentiles were worked out, when the source says (wire:
+ * "latency.percentiles"; absent for METRICS_PCT_UNSAID). The screen and the
+ * outputs say so, since interpolated and nearest-rank figures differ.
+ */
+enum metrics_pct_source {
+	METRICS_PCT_UNSAID = 0,	/* not said: nearest rank (the simulator) or the router's own */
+	METRICS_PCT_BUCKETS,	/* "buckets": PromQL's histogram_quantile over the interval */
+	METRICS_PCT_LIFETIME,	/* "buckets-lifetime": the same since the router started (a first scrape) */
+	METRICS_PCT_SUMMARY,	/* "summary": the router's summary quantiles, as given */
+};
+
+/*
+ * Cumulative latency counts at fixed bounds, for a Prometheus histogram
+ * (what serve answers to a scraper). Not on the wire: only a source that
+ * counts every request (the simulator) fills it; known is false otherwise.
+ */
+#define METRICS_HIST_BOUNDS 15
+extern const double metrics_hist_bounds_ms[METRICS_HIST_BOUNDS];	/* 1 ms .. 60 s */
+struct metrics_histogram {
+	bool known;
+	uint64_t count[METRICS_HIST_BOUNDS + 1];	/* <= each bound; the last is +Inf: all */
+	double sum_ms;
+};
+
 struct metrics_latency {	/* milliseconds */
 	double p50, p90, p95, p99, p999;
 	double max, min, avg;
@@ -100,6 +125,10 @@ struct metrics_snapshot {
 	int64_t timestamp_ms;	/* "timestamp", ms since the epoch */
 	int64_t active_users;	/* "activeUsers" */
 	double uptime_s;	/* "uptimeSeconds" */
+	/* Beside the latency object: how its percentiles were worked out
+	 * ("latency.percentiles"), and the counts behind them (not on the wire). */
+	enum metrics_pct_source percentiles;
+	struct metrics_histogram latency_hist;
 	/*
 	 * Named rows in the order the source gave them, names unique; NULL and
 	 * 0 when there are none. Owned by the snapshot (see above); rows_cap
@@ -248,6 +277,8 @@ char *metrics_to_json(const struct metrics_snapshot *s);
 
 /* "closed", "half-open", "open" or "unknown". */
 const char *breaker_state_name(enum breaker_state state);
+/* The wire word for a percentile source ("buckets" ...), "" for METRICS_PCT_UNSAID. */
+const char *metrics_pct_source_name(enum metrics_pct_source source);
 /* Accepts closed, open, half-open, half_open, halfOpen in any case. Returns 0 or -1. */
 int breaker_state_parse(const char *text, enum breaker_state *out);
 

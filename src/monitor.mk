@@ -2,7 +2,8 @@
 # The front ends' common part: the monitor (source -> history, evaluation,
 # recording) and batch output in every format.
 src_libroutertop_a_SOURCES += src/monitor.c src/monitor.h \
-	src/output.c src/output.h src/batch.c src/summary.c src/summary.h src/timeline.c src/timeline.h
+	src/output.c src/output.h src/batch.c src/summary.c src/summary.h src/timeline.c src/timeline.h \
+	src/compare.c src/compare.h
 
 check_PROGRAMS += tests/check_monitor tests/check_output
 TESTS += tests/check_monitor tests/check_output
@@ -20,3 +21,9 @@ EXTRA_DIST += bench/replay.sh
 
 TESTS += tests/e2e_replay_summary.sh
 EXTRA_DIST += tests/e2e_replay_summary.sh
+
+TESTS += tests/e2e_compare.sh
+EXTRA_DIST += tests/e2e_compare.sh
+
+TESTS += tests/e2e_output_lost.sh
+EXTRA_DIST += tests/e2e_output_lost.sh

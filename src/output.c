@@ -21,6 +21,7 @@
 #include "output.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -84,6 +85,22 @@ static double output_error_pct(const struct monitor *m)
 	double r = m->hist != NULL ? history_error_rate(m->hist) : NAN;
 
 	return isnan(r) ? NAN : r * 100.0;
+}
+
+/* How the percentiles were worked out, when the source said so. */
+static const char *output_pct_note(enum metrics_pct_source source)
+{
+	switch (source) {
+	case METRICS_PCT_BUCKETS:
+		return " (interpolated from buckets)";
+	case METRICS_PCT_LIFETIME:
+		return " (interpolated from buckets, lifetime)";
+	case METRICS_PCT_SUMMARY:
+		return " (the router's summary)";
+	case METRICS_PCT_UNSAID:
+		break;
+	}
+	return "";
 }
 
 /* Human number: one decimal, or three significant digits below 1 (0.032 req/s). */
@@ -240,8 +257,9 @@ static void output_text_report(FILE *out, const struct monitor *m)
 		sanitize_copy(rec, sizeof(rec), s->breaker.recommendation, 0);
 		fprintf(out, ", \"%s\"", rec);
 	}
-	fprintf(out, "\nlatency     P50 %s  P95 %s  P99 %s ms\n", fmt_human(a, s->latency.p50, "n/a"),
-		fmt_human(b, s->latency.p95, "n/a"), fmt_human(c, s->latency.p99, "n/a"));
+	fprintf(out, "\nlatency     P50 %s  P95 %s  P99 %s ms%s\n", fmt_human(a, s->latency.p50, "n/a"),
+		fmt_human(b, s->latency.p95, "n/a"), fmt_human(c, s->latency.p99, "n/a"),
+		output_pct_note(s->percentiles));
 	fprintf(out, "throughput  %s req/s\n", fmt_human(a, s->throughput.per_second, "n/a"));
 	fprintf(out, "errors      rate %s, breaker trips %s, rate limited %s, timeouts %s, failures %s\n",
 		fmt_with_unit(a, output_error_pct(m), "%"), fmt_count(b, s->errors.breaker_trips, "n/a"),
@@ -589,8 +607,26 @@ static void output_nagios(FILE *out, const struct monitor *m)
 	fputc('\n', out);
 }
 
-void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first)
+/*
+ * Flush out: 0, or -1 with errno saying why a write failed (a full disk, a
+ * closed pipe). A write that failed earlier, inside a long record, left its
+ * errno behind: the writers clear errno before they start.
+ */
+static int output_flush(FILE *out)
 {
+	if (fflush(out) != 0)
+		return -1;
+	if (ferror(out)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first)
+{
+	errno = 0;
 	switch (fmt) {
 	case FORMAT_TEXT:
 		output_text_line(out, m);
@@ -606,15 +642,22 @@ void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bo
 		output_nagios(out, m);
 		break;
 	}
-	fflush(out);
+	return output_flush(out);
 }
 
-void output_write_once(FILE *out, enum output_format fmt, const struct monitor *m)
+int output_write_once(FILE *out, enum output_format fmt, const struct monitor *m)
 {
-	if (fmt == FORMAT_TEXT) {
-		output_text_report(out, m);
-		fflush(out);
-	} else {
-		output_write(out, fmt, m, true);
-	}
+	if (fmt != FORMAT_TEXT)
+		return output_write(out, fmt, m, true);
+	errno = 0;
+	output_text_report(out, m);
+	return output_flush(out);
+}
+
+int output_write_failed(FILE *err, int errnum)
+{
+	/* The reader went away (head -1): it chose to stop reading; nothing to say. */
+	if (errnum != EPIPE)
+		fprintf(err, "routertop: cannot write standard output: %s\n", strerror(errnum));
+	return 3;
 }

@@ -15,14 +15,23 @@ enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_NAGIOS };
 /* "text", "json", "csv", "nagios" -> format; returns 0 or -1. */
 int output_format_parse(const char *name, enum output_format *out);
 
-/* Write one record for the monitor's newest snapshot and evaluation. */
-void output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first);
+/*
+ * Write one record for the monitor's newest snapshot and evaluation, and
+ * flush it. Returns 0, or -1 with errno set when out could not take it.
+ */
+int output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first);
 
 /*
  * What --once prints: for text a short multi-line report, for the other
  * formats the same record as output_write() (with the csv header).
  */
-void output_write_once(FILE *out, enum output_format fmt, const struct monitor *m);
+int output_write_once(FILE *out, enum output_format fmt, const struct monitor *m);
+/*
+ * Standard output could not be written (errnum from output_write): say so
+ * on err, "routertop: cannot write standard output: REASON", except for
+ * EPIPE (the reader went away on purpose), and return the exit status, 3.
+ */
+int output_write_failed(FILE *err, int errnum);
 
 struct batch_options {
 	enum output_format format;

@@ -30,6 +30,62 @@
 #include "util.h"
 
 #define SUMMARY_WAIT_MS 250
+#define HIST_MIN 1e-3
+#define HIST_GROWTH 1.02
+
+static void hist_add(struct summary_hist *h, double v)
+{
+	if (isnan(v))
+		return;
+	if (h->n == 0 || v < h->lo)
+		h->lo = v;
+	if (h->n == 0 || v > h->hi)
+		h->hi = v;
+	h->n++;
+	if (v <= 0) {
+		h->zero++;
+	} else {
+		double i = floor(log(v / HIST_MIN) / log(HIST_GROWTH));
+
+		if (h->bins == NULL)
+			h->bins = xcalloc(SUMMARY_HIST_BINS, sizeof(*h->bins));
+		h->bins[i < 0 ? 0 : i >= SUMMARY_HIST_BINS ? SUMMARY_HIST_BINS - 1 : (size_t)i]++;
+	}
+}
+
+double summary_hist_median(const struct summary_hist *h)
+{
+	uint64_t want, seen;
+
+	if (h == NULL || h->n == 0)
+		return NAN;
+	want = (h->n - 1) / 2;
+	if (want < h->zero)
+		return 0;
+	seen = h->zero;
+	for (size_t i = 0; i < SUMMARY_HIST_BINS; i++) {
+		seen += h->bins[i];
+		if (seen > want) {
+			double v = HIST_MIN * pow(HIST_GROWTH, (double)i + 0.5);
+
+			return v < h->lo ? h->lo : v > h->hi ? h->hi : v;
+		}
+	}
+	return NAN;
+}
+
+/* One value of target id: into its histogram, and the worst so far (lowest for throughput). */
+static void subject_stat(struct summary_subject *j, enum target_id id, double v)
+{
+	struct summary_hist *h;
+
+	if (j->stats == NULL || isnan(v))
+		return;
+	h = &j->stats[id];
+	hist_add(h, v);
+	if (isnan(h->worst) || (target_is_upper_bound(id) ? v > h->worst : v < h->worst))
+		h->worst = v;
+}
 
 static void subject_init(struct summary_subject *j, const char *name)
 {
@@ -41,21 +97,50 @@ static void subject_init(struct summary_subject *j, const char *name)
 	j->hist = history_new(2);
 }
 
+static void subject_free(struct summary_subject *j)
+{
+	history_free(j->hist);
+	if (j->stats != NULL)
+		for (int i = 0; i < TARGET_COUNT; i++)
+			free(j->stats[i].bins);
+	free(j->stats);
+}
+
+static void subject_want_stats(struct summary_subject *j, bool want)
+{
+	if (!want || j->stats != NULL)
+		return;
+	j->stats = xcalloc(TARGET_COUNT, sizeof(*j->stats));
+	for (int i = 0; i < TARGET_COUNT; i++)
+		j->stats[i].worst = NAN;
+}
+
 void summary_init(struct summary *s, const char *source, const struct target_set *ts)
 {
 	memset(s, 0, sizeof(*s));
 	sanitize_copy(s->source, sizeof(s->source), source, 0);
 	s->targets = ts;
 	s->first_ms = s->last_ms = -1;
+	s->origin_ms = -1;
+	s->from_ms = 0;
+	s->to_ms = INT64_MAX;
 	s->scratch = xcalloc(1, sizeof(*s->scratch));
 	subject_init(&s->router, "");
 }
 
+void summary_set_scope(struct summary *s, bool want_stats, int64_t from_ms, int64_t to_ms)
+{
+	s->want_stats = want_stats;
+	s->from_ms = from_ms;
+	s->to_ms = to_ms;
+	subject_want_stats(&s->router, want_stats);
+}
+
 void summary_free(struct summary *s)
 {
-	history_free(s->router.hist);
+	subject_free(&s->router);
 	for (size_t i = 0; i < s->nrows; i++) {
-		history_free(s->rows[i]->hist);
+		subject_free(s->rows[i]);
 		free(s->rows[i]);
 	}
 	free(s->rows);
@@ -72,6 +157,8 @@ static void subject_trip_start(struct summary_subject *j, int64_t t, enum breake
 		j->trips[j->ntrips] = (struct summary_trip){ .start_ms = t, .end_ms = -1, .worst = st };
 	j->ntrips++;
 	j->out = true;
+	/* A recording that starts with the breaker out does not say how long it was out. */
+	j->out_since = j->known_state == BREAKER_UNKNOWN ? -1 : t;
 }
 
 static void subject_trip_note(struct summary_subject *j, int64_t t, enum breaker_state st)
@@ -82,6 +169,8 @@ static void subject_trip_note(struct summary_subject *j, int64_t t, enum breaker
 	if (st == BREAKER_CLOSED) {
 		if (tr != NULL)
 			tr->end_ms = t;
+		if (j->out_since >= 0)
+			subject_stat(j, TARGET_RECOVERY, (double)(t - j->out_since) / 1000.0);
 		j->out = false;
 	} else if (tr != NULL && st == BREAKER_OPEN) {
 		tr->worst = BREAKER_OPEN;
@@ -116,6 +205,9 @@ static void subject_add(struct summary_subject *j, const struct metrics_snapshot
 	else
 		targets_evaluate(ts, j->hist, t, interval, &ev);
 	j->worst_status = target_status_worst(j->worst_status, ev.overall);
+	for (int i = 0; i < TARGET_COUNT; i++)
+		if (i != TARGET_RECOVERY)
+			subject_stat(j, (enum target_id)i, ev.t[i].value);
 	step->worst = target_status_worst(step->worst, ev.overall);
 	if (st != BREAKER_UNKNOWN && j->known_state != BREAKER_UNKNOWN && st != j->known_state)
 		step->transition = true;
@@ -163,6 +255,7 @@ static struct summary_subject *summary_row(struct summary *s, const char *name, 
 	}
 	j = xmalloc(sizeof(*j));
 	subject_init(j, name);
+	subject_want_stats(j, s->want_stats);
 	s->rows[s->nrows++] = j;
 	return j;
 }
@@ -176,6 +269,10 @@ void summary_add(struct summary *s, const struct metrics_snapshot *snap, int64_t
 		step = &dummy;
 	step->worst = STATUS_OK;
 	step->transition = false;
+	if (s->origin_ms < 0)
+		s->origin_ms = t_ms;
+	if (t_ms - s->origin_ms < s->from_ms || t_ms - s->origin_ms >= s->to_ms)
+		return;
 	s->snapshots++;
 	if (s->first_ms < 0 || t_ms < s->first_ms)
 		s->first_ms = t_ms;
@@ -521,35 +618,48 @@ static void summary_read(struct summary *s, struct rstream *in, const struct sto
 	free(buf);
 }
 
+int summary_read_path(struct summary *s, const char *path, char *err, size_t errlen)
+{
+	struct rstream_options so = { .ring_bytes = 0 };
+	struct stopsig stop;
+	struct rstream *in;
+
+	in = rstream_open(path, &so, err, errlen);
+	if (in == NULL)
+		return -1;
+	if (stopsig_install(&stop, 0) < 0) {
+		str_printf(err, errlen, "cannot set up signal handling: %s", strerror(errno));
+		rstream_close(in);
+		return -1;
+	}
+	summary_read(s, in, &stop);
+	summary_finish(s);
+	rstream_close(in);
+	stopsig_restore(&stop);
+	return 0;
+}
+
 int summary_run(const char *path, enum output_format fmt, const struct target_set *ts,
 		FILE *out, FILE *err)
 {
-	struct rstream_options so = { .ring_bytes = 0 };
 	struct summary s;
-	struct stopsig stop;
-	struct rstream *in;
 	char msg[512];
-	int rc;
+	int rc, werr;
 
-	in = rstream_open(path, &so, msg, sizeof(msg));
-	if (in == NULL) {
-		fprintf(err, "routertop: %s\n", msg);
-		return 3;
-	}
-	if (stopsig_install(&stop) < 0) {
-		fprintf(err, "routertop: cannot set up signal handling: %s\n", strerror(errno));
-		rstream_close(in);
-		return 3;
-	}
 	summary_init(&s, strcmp(path, "-") == 0 ? "stdin" : path, ts);
-	summary_read(&s, in, &stop);
-	summary_finish(&s);
-	rstream_close(in);
-	stopsig_restore(&stop);
+	if (summary_read_path(&s, path, msg, sizeof(msg)) != 0) {
+		sanitize_line(err, 0, "routertop: %s", msg);
+		summary_free(&s);
+		return 3;
+	}
+	errno = 0;	/* a write that fails inside leaves its reason here */
 	summary_write(out, fmt, &s);
 	rc = summary_exit_code(&s);
+	werr = fflush(out) != 0 ? errno : ferror(out) ? (errno != 0 ? errno : EIO) : 0;
+	if (werr != 0)
+		rc = output_write_failed(err, werr);
 	if (s.error[0] != '\0') {
-		fprintf(err, "routertop: %s: %s\n", s.source, s.error);
+		sanitize_line(err, 0, "routertop: %s: %s", s.source, s.error);
 		rc = 3;
 	}
 	summary_free(&s);

@@ -23,6 +23,22 @@
 #define SUMMARY_ROWS_MAX 4096
 #define SUMMARY_TRIPS_MAX 32
 
+/*
+ * The values of one target over a recording, for `compare`: a histogram
+ * (2 % wide buckets from 0.001 up, zeros apart) for the median, and the
+ * worst value (the highest, or for throughput the lowest).
+ */
+#define SUMMARY_HIST_BINS 1400
+struct summary_hist {
+	uint64_t n, zero;
+	uint32_t *bins;		/* SUMMARY_HIST_BINS, allocated on the first value above 0 */
+	double worst;		/* NAN before the first value */
+	double lo, hi;		/* the values' range, so a median is never outside it */
+};
+
+/* The median to about 1 % (the bucket's middle), NAN when there are no values. */
+double summary_hist_median(const struct summary_hist *h);
+
 struct summary_trip {
 	int64_t start_ms, end_ms;	/* end_ms -1: still out at the end of the recording */
 	enum breaker_state worst;	/* open, or half-open only */
@@ -41,9 +57,11 @@ struct summary_subject {
 	enum target_status worst_status;	/* FAIL > WARN > UNKNOWN > OK */
 	size_t ntrips;			/* trips seen; the first SUMMARY_TRIPS_MAX are listed */
 	struct summary_trip trips[SUMMARY_TRIPS_MAX];
+	struct summary_hist *stats;	/* TARGET_COUNT of them when the summary wants stats, else NULL */
 	/* Running state. */
 	struct history *hist;
 	bool have_prev, out;
+	int64_t out_since;		/* when the breaker left closed; -1 unknown */
 	int64_t prev_ms;
 	enum breaker_state prev_state, known_state;
 	struct evaluation prev_eval;
@@ -59,11 +77,27 @@ struct summary {
 	const struct target_set *targets;
 	char error[256];		/* a read error that ended the summary early; "" if none */
 	int64_t prev_t;			/* time of the last good record, for bare lines */
+	bool want_stats;		/* keep summary_hist for every target of every subject */
+	int64_t origin_ms;		/* the first snapshot's time, -1 before it */
+	int64_t from_ms, to_ms;		/* only snapshots this long after the first: [from, to) */
 	struct record *scratch;		/* the line being read */
 };
 
 /* Start an empty summary of the recording named source against ts (kept, not copied). */
 void summary_init(struct summary *s, const char *source, const struct target_set *ts);
+
+/*
+ * For `compare`: keep each target's values (want_stats) and take only the
+ * snapshots from_ms to to_ms after the first one (INT64_MAX: to the end).
+ */
+void summary_set_scope(struct summary *s, bool want_stats, int64_t from_ms, int64_t to_ms);
+
+/*
+ * Read the recording at path to its end into s (set up by summary_init).
+ * Returns 0, or -1 when it cannot be opened (message in err); a read error
+ * later ends the reading early and is left in s->error.
+ */
+int summary_read_path(struct summary *s, const char *path, char *err, size_t errlen);
 void summary_free(struct summary *s);
 
 /* What one snapshot showed (for a timeline): the worst status of the router and its rows, and whether a breaker changed state. */

@@ -16,12 +16,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cfgfile.h"
 #include "history.h"
 #include "metrics.h"
 #include "util.h"
 
-/* Longest targets-file line accepted, not counting the newline. */
+/* Longest targets-file line accepted, not counting the newline; longest file. */
 #define TARGETS_LINE_MAX 1024
+#define TARGETS_FILE_MAX ((size_t)1 << 20)
 
 #define KNOWN_KEYS "p95, p99, throughput, error-rate, recovery, warn"
 
@@ -256,38 +258,28 @@ static int file_line(struct target_set *ts, char *line, char *msg, size_t msglen
 
 int targets_load_file(struct target_set *ts, const char *path, char *err, size_t errlen)
 {
-	char line[TARGETS_LINE_MAX + 2];	/* the line, its newline, the NUL */
 	char msg[TARGETS_LINE_MAX + 128];
 	struct target_set work = *ts;	/* applied only when the whole file is good */
-	unsigned long lineno = 0;
-	FILE *f = fopen(path, "r");
+	struct cfgfile f;
+	char *line;
+	size_t len;
 
-	if (f == NULL) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+	if (cfgfile_open(&f, path, TARGETS_FILE_MAX, err, errlen) != 0)
 		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		size_t len = strlen(line);
-
-		lineno++;
-		if (len > TARGETS_LINE_MAX && line[len - 1] != '\n') {
-			str_printf(err, errlen, "%s:%lu: line too long (over %d bytes)", path, lineno,
+	while ((line = cfgfile_line(&f, &len)) != NULL) {
+		if (len > TARGETS_LINE_MAX) {
+			str_printf(err, errlen, "%s:%lu: line too long (over %d bytes)", path, f.line,
 				   TARGETS_LINE_MAX);
-			fclose(f);
+			cfgfile_close(&f);
 			return -1;
 		}
 		if (file_line(&work, line, msg, sizeof(msg)) != 0) {
-			str_printf(err, errlen, "%s:%lu: %s", path, lineno, msg);
-			fclose(f);
+			str_printf(err, errlen, "%s:%lu: %s", path, f.line, msg);
+			cfgfile_close(&f);
 			return -1;
 		}
 	}
-	if (ferror(f)) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
+	cfgfile_close(&f);
 	*ts = work;
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Tests for the monitor: events into history, recording and faults. */
 #include <check.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,25 +422,61 @@ START_TEST(test_records_snapshots_and_notices)
 }
 END_TEST
 
+/*
+ * A recording whose disk is full: opened on a regular file, whose
+ * descriptor then becomes /dev/full (found through /proc/self/fd), as if
+ * the disk filled up after the start.
+ */
+static struct recorder *full_recorder(char *path, size_t len)
+{
+	struct recorder *rec;
+	char err[256], link[64], target[256];
+	int fd, full, found = -1;
+
+	snprintf(path, len, "/tmp/rt-full-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	rec = recorder_open(path, err, sizeof(err));
+	ck_assert_msg(rec != NULL, "%s", err);
+	for (int i = 3; i < 256 && found < 0; i++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", i);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			if (strcmp(target, path) == 0)
+				found = i;
+		}
+	}
+	ck_assert_int_ge(found, 0);
+	full = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(full, 0);
+	ck_assert_int_eq(dup2(full, found), found);
+	close(full);
+	return rec;
+}
+
 /* A full disk turns into last_error; the snapshot still counts. */
 START_TEST(test_record_failure_is_a_fault)
 {
-	char err[256];
-	struct recorder *rec = recorder_open("/dev/full", err, sizeof(err));
+	char path[64], want[128];
+	struct recorder *rec = full_recorder(path, sizeof(path));
 	struct source_event ev = snapshot_event(2000, 100);
 
-	ck_assert_ptr_nonnull(rec);
 	monitor_init(&fx.m, fx.src, &fx.ts, rec, 10);
 	ck_assert_int_eq(monitor_handle(&fx.m, &ev), SOURCE_SNAPSHOT);
 	ck_assert_int_eq(fx.m.snapshots, 1);
 	ck_assert_int_eq(history_len(fx.m.hist), 1);
-	ck_assert_str_eq(fx.m.last_error, "cannot write recording /dev/full: No space left on device");
+	snprintf(want, sizeof(want), "cannot write recording %s: No space left on device", path);
+	ck_assert_str_eq(fx.m.last_error, want);
 	ck_assert_int_eq(fx.m.last_error_at_ms, 2000);
 
 	fx.m.last_error[0] = '\0';
 	ev = message_event(SOURCE_NOTICE, 2500, "{\"type\":\"x\"}");
 	monitor_handle(&fx.m, &ev);
-	ck_assert(strstr(fx.m.last_error, "/dev/full") != NULL);
+	ck_assert(strstr(fx.m.last_error, path) != NULL);
 
 	fx.m.last_error[0] = '\0';
 	ev = message_event(SOURCE_NOTICE, 2600, "not json");
@@ -447,6 +484,7 @@ START_TEST(test_record_failure_is_a_fault)
 	ck_assert(strstr(fx.m.last_error, "not a JSON object") != NULL);
 	monitor_free(&fx.m);
 	recorder_close(rec);
+	unlink(path);
 }
 END_TEST
 

@@ -5,11 +5,13 @@
  */
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_run.h"
 #include "output.h"
@@ -737,6 +739,42 @@ START_TEST(test_batch_sigint_stops)
 }
 END_TEST
 
+/*
+ * A recording whose disk is full: opened on a regular file, whose
+ * descriptor then becomes /dev/full (found through /proc/self/fd), as if
+ * the disk filled up after the start.
+ */
+static struct recorder *full_recorder(char *path, size_t len)
+{
+	struct recorder *rec;
+	char err[256], link[64], target[256];
+	int fd, full, found = -1;
+
+	snprintf(path, len, "/tmp/rt-full-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	rec = recorder_open(path, err, sizeof(err));
+	ck_assert_msg(rec != NULL, "%s", err);
+	for (int i = 3; i < 256 && found < 0; i++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", i);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			if (strcmp(target, path) == 0)
+				found = i;
+		}
+	}
+	ck_assert_int_ge(found, 0);
+	full = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(full, 0);
+	ck_assert_int_eq(dup2(full, found), found);
+	close(full);
+	return rec;
+}
+
 START_TEST(test_batch_record_failure_reported)
 {
 	static const struct script_item items[] = {
@@ -744,15 +782,16 @@ START_TEST(test_batch_record_failure_reported)
 		{ SOURCE_SNAPSHOT, 2000, 130, NULL },
 		{ SOURCE_END, 3000, NAN, NULL },
 	};
-	char err[256];
-	struct recorder *rec = recorder_open("/dev/full", err, sizeof(err));
+	char path[64], want[256];
+	struct recorder *rec = full_recorder(path, sizeof(path));
 
-	ck_assert_ptr_nonnull(rec);
 	ck_assert_int_eq(run_script(items, N(items), FORMAT_TEXT, false, rec), 1);
 	ck_assert_int_eq(count_lines(fx.out), 2);
-	ck_assert_str_eq(fx.err, "routertop: cannot write recording /dev/full: No space left on device\n"
-			 "routertop: cannot write recording /dev/full: No space left on device\n");
+	snprintf(want, sizeof(want), "routertop: cannot write recording %s: No space left on device\n"
+		 "routertop: cannot write recording %s: No space left on device\n", path, path);
+	ck_assert_str_eq(fx.err, want);
 	recorder_close(rec);
+	unlink(path);
 }
 END_TEST
 

@@ -1,9 +1,12 @@
 /* Tests for the JSONL recorder: append-only, whole lines, clear errors. */
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_run.h"
@@ -208,20 +211,97 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
-START_TEST(test_disk_full)
+/* Devices and FIFOs are refused at once: opening never blocks. */
+START_TEST(test_not_regular_refused)
 {
-	char err[256] = "";
-	struct metrics_snapshot s;
-	struct recorder *r = recorder_open("/dev/full", err, sizeof(err));
+	char err[256] = "", fifo[64] = "/tmp/rt-record-fifo-XXXXXX";
+	int fd = mkstemp(fifo);
 
-	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_ptr_null(recorder_open("/dev/full", err, sizeof(err)));
+	ck_assert_str_eq(err, "cannot open recording /dev/full: not a regular file "
+			 "(a recording is appended to a file)");
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_ptr_null(recorder_open(fifo, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, ": not a regular file (a recording is appended to a file)"));
+	unlink(fifo);
+}
+END_TEST
+
+/* The size of path in bytes. */
+static size_t file_bytes(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return (size_t)st.st_size;
+}
+
+/* A file left torn by an earlier run: the line is ended first, the record stays whole. */
+START_TEST(test_pretorn_file)
+{
+	char path[64], err[256], lines[4][LINE_MAX_LEN];
+	struct metrics_snapshot s;
+	struct recorder *r;
+	cJSON *obj;
+
+	make_file(path, sizeof(path), "{\"t\":1,\"metrics\":{\"lat");
 	sample_snapshot(&s);
-	ck_assert_int_eq(recorder_write_snapshot(r, 1, "sim", &s, err, sizeof(err)), -1);
-	ck_assert_str_eq(err, "cannot write recording /dev/full: No space left on device");
-	err[0] = '\0';
-	ck_assert_int_eq(recorder_write_event(r, 1, "{\"type\":\"x\"}", err, sizeof(err)), -1);
-	ck_assert_str_eq(err, "cannot write recording /dev/full: No space left on device");
+	r = recorder_open(path, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(recorder_write_snapshot(r, 2, "sim", &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(recorder_write_snapshot(r, 3, "sim", &s, err, sizeof(err)), 0);
 	recorder_close(r);
+	ck_assert_int_eq(read_lines(path, lines, 4), 3);
+	ck_assert_str_eq(lines[0], "{\"t\":1,\"metrics\":{\"lat");
+	for (int i = 1; i < 3; i++) {
+		obj = cJSON_Parse(lines[i]);
+		ck_assert_msg(obj != NULL, "line %d does not parse: %s", i, lines[i]);
+		cJSON_Delete(obj);
+	}
+	unlink(path);
+}
+END_TEST
+
+/*
+ * A write that stops midway (here the file size limit, as a full disk would)
+ * is reported; the next record, once there is room, starts on a line of its own.
+ */
+START_TEST(test_short_write_then_whole)
+{
+	char path[64], err[256], lines[4][LINE_MAX_LEN];
+	struct rlimit lim;
+	struct metrics_snapshot s;
+	struct recorder *r;
+	cJSON *obj;
+
+	make_file(path, sizeof(path), "");
+	sample_snapshot(&s);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &lim), 0);
+	r = recorder_open(path, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	lim.rlim_cur = 100;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert_int_eq(recorder_write_snapshot(r, 2, "sim", &s, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, ": short write, 100 of ") != NULL, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, "(disk full?); the next line starts afresh"));
+	ck_assert_uint_eq(file_bytes(path), 100);
+	ck_assert_int_eq(recorder_write_snapshot(r, 3, "sim", &s, err, sizeof(err)), -1);
+	ck_assert_str_eq(strstr(err, ": File too large"), ": File too large");
+	lim.rlim_cur = lim.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert_int_eq(recorder_write_snapshot(r, 4, "sim", &s, err, sizeof(err)), 0);
+	recorder_close(r);
+	ck_assert_int_eq(read_lines(path, lines, 4), 2);
+	ck_assert_uint_eq(strlen(lines[0]), 100);
+	obj = cJSON_Parse(lines[1]);
+	ck_assert_msg(obj != NULL, "the record after the torn line does not parse: %s", lines[1]);
+	ck_assert(cJSON_GetObjectItem(obj, "t")->valuedouble == 4.0);
+	cJSON_Delete(obj);
+	unlink(path);
 }
 END_TEST
 
@@ -243,7 +323,9 @@ int main(void)
 			    (int)(sizeof(bad_events) / sizeof(bad_events[0])));
 	tcase_add_test(tc, test_oversized_event_rejected);
 	tcase_add_loop_test(tc, test_open_errors, 0, (int)(sizeof(bad_paths) / sizeof(bad_paths[0])));
-	tcase_add_test(tc, test_disk_full);
+	tcase_add_test(tc, test_not_regular_refused);
+	tcase_add_test(tc, test_pretorn_file);
+	tcase_add_test(tc, test_short_write_then_whole);
 	tcase_add_test(tc, test_close_null);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "check_run.h"
+#include "compare.h"
 #include "summary.h"
 #include "timeline.h"
 #include "util.h"
@@ -274,6 +275,64 @@ START_TEST(test_timeline)
 }
 END_TEST
 
+static const struct {
+	const char *spec, *path;
+	int64_t from, to;
+	bool ok;
+} sides[] = {
+	{ "run.jsonl", "run.jsonl", 0, INT64_MAX, true },
+	{ "run.jsonl@10m..20m", "run.jsonl", 600000, 1200000, true },
+	{ "run.jsonl@..90s", "run.jsonl", 0, 90000, true },
+	{ "run.jsonl@0..1h", "run.jsonl", 0, 3600000, true },
+	{ "run.jsonl@30s..", "run.jsonl", 30000, INT64_MAX, true },
+	{ "me@host.jsonl", "me@host.jsonl", 0, INT64_MAX, true },
+	{ "run.jsonl@20m..10m", NULL, 0, 0, false },
+	{ "run.jsonl@x..y", NULL, 0, 0, false },
+};
+
+START_TEST(test_compare_side_parse)
+{
+	struct compare_side side;
+	char err[256] = "";
+	int rc = compare_side_parse(sides[_i].spec, &side, err, sizeof(err));
+
+	if (!sides[_i].ok) {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_ptr_nonnull(strstr(err, "bad range"));
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(side.path, sides[_i].path);
+	ck_assert_int_eq(side.from_ms, sides[_i].from);
+	ck_assert_int_eq(side.to_ms, sides[_i].to);
+}
+END_TEST
+
+/* The median to about 1 %, never outside the values; zeros count; none is NAN. */
+START_TEST(test_hist_median)
+{
+	struct target_set ts;
+	struct summary s;
+	struct metrics_snapshot snap;
+	const struct summary_hist *h;
+
+	targets_defaults(&ts);
+	summary_init(&s, "rec.jsonl", &ts);
+	summary_set_scope(&s, true, 0, INT64_MAX);
+	for (int i = 0; i < 101; i++) {
+		snap_set(&snap, BREAKER_CLOSED, 10 + i, 100 + i);
+		summary_add(&s, &snap, T0 + i * 1000, NULL);
+	}
+	h = &s.router.stats[TARGET_P95];
+	ck_assert_uint_eq(h->n, 101);
+	ck_assert(fabs(summary_hist_median(h) - 60) < 0.6);
+	ck_assert_double_eq(h->worst, 110);
+	ck_assert_double_eq(s.router.stats[TARGET_THROUGHPUT].worst, 100);
+	ck_assert(isnan(summary_hist_median(&s.router.stats[TARGET_RECOVERY])));
+	summary_free(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("summary");
@@ -286,6 +345,8 @@ int main(void)
 	tcase_add_test(tc, test_run_on_file);
 	tcase_add_test(tc, test_run_missing_file);
 	tcase_add_test(tc, test_timeline);
+	tcase_add_loop_test(tc, test_compare_side_parse, 0, (int)(sizeof(sides) / sizeof(sides[0])));
+	tcase_add_test(tc, test_hist_median);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

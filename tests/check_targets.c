@@ -639,9 +639,9 @@ START_TEST(test_load_file_unreadable)
 	ck_assert_int_eq(targets_load_file(&ts, path, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	ck_assert_str_eq(err, want);
-	/* A directory opens but cannot be read. */
+	/* A directory is refused as a settings file. */
 	ck_assert_int_eq(targets_load_file(&ts, dir, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s: Is a directory", dir);
+	snprintf(want, sizeof(want), "%s: a directory, not a file to read settings from", dir);
 	ck_assert_str_eq(err, want);
 	rmdir(dir);
 }

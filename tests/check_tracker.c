@@ -703,6 +703,52 @@ START_TEST(test_fast_and_slow_paths)
 }
 END_TEST
 
+/* The lifetime histogram: counts at the bounds from 1 ms to 60 s, exact while harvested in time. */
+START_TEST(test_histogram_exact)
+{
+	struct tracker *t = tracker_new(100);
+	struct metrics_histogram h;
+	const int64_t lat[] = { 500, 1000, 1001, 2000, 2500, 70000000 };
+
+	tracker_histogram(t, &h);
+	ck_assert(h.known);
+	ck_assert_uint_eq(h.count[METRICS_HIST_BOUNDS], 0);
+	for (size_t i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
+		tracker_record(t, (int64_t)i * 1000, lat[i]);
+	tracker_histogram(t, &h);
+	ck_assert_uint_eq(h.count[0], 2);	/* <= 1 ms: 500 and 1000 us */
+	ck_assert_uint_eq(h.count[1], 5);	/* <= 2.5 ms */
+	ck_assert_uint_eq(h.count[METRICS_HIST_BOUNDS - 1], 5);	/* <= 60 s */
+	ck_assert_uint_eq(h.count[METRICS_HIST_BOUNDS], 6);	/* +Inf: 70 s too */
+	ck_assert(h.sum_ms == (500 + 1000 + 1001 + 2000 + 2500 + 70000000) / 1000.0);
+	/* A second call counts only what came since; a reset keeps the counts. */
+	tracker_record(t, 10000, 30000);
+	tracker_reset_window(t);
+	tracker_histogram(t, &h);
+	ck_assert_uint_eq(h.count[4], 5);	/* <= 25 ms */
+	ck_assert_uint_eq(h.count[5], 6);	/* <= 50 ms: the 30 ms one too */
+	ck_assert_uint_eq(h.count[METRICS_HIST_BOUNDS], 7);
+	tracker_free(t);
+}
+END_TEST
+
+/* More than a window between two calls: the count stays exact, the spread is the window's. */
+START_TEST(test_histogram_overflow)
+{
+	struct tracker *t = tracker_new(4);
+	struct metrics_histogram h;
+
+	for (int i = 0; i < 10; i++)
+		tracker_record(t, i * 1000, i < 6 ? 200000 : 3000);	/* window: four of 3 ms */
+	tracker_histogram(t, &h);
+	ck_assert_uint_eq(h.count[METRICS_HIST_BOUNDS], 10);
+	ck_assert_uint_eq(h.count[2], 10);	/* all counted as the window: <= 5 ms */
+	ck_assert_uint_eq(h.count[1], 0);
+	ck_assert(fabs(h.sum_ms - 30.0) < 1e-9);
+	tracker_free(t);
+}
+END_TEST
+
 static Suite *tracker_suite(void)
 {
 	Suite *s = suite_create("tracker");
@@ -721,6 +767,8 @@ static Suite *tracker_suite(void)
 	tcase_add_test(tc, test_rank_edges);
 	tcase_add_test(tc, test_counters);
 	tcase_add_test(tc, test_reset_window);
+	tcase_add_test(tc, test_histogram_exact);
+	tcase_add_test(tc, test_histogram_overflow);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(tp, test_throughput_first_seconds);

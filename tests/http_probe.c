@@ -2,8 +2,9 @@
  * http_probe: one HTTP request for the end-to-end tests, which must not
  * depend on a curl binary being installed.
  *
- *   http_probe METHOD URL
+ *   http_probe METHOD URL [HEADER]
  *
+ * HEADER, e.g. "Accept: text/plain", is sent with the request.
  * Prints "status N", "content-type T", "allow A" (if sent), "bytes N",
  * a blank line, then the body. Exits 0 if an answer came (any status),
  * 1 if the request failed, 2 on bad usage. Gives up after 5 seconds.
@@ -61,13 +62,14 @@ static size_t probe_header(char *data, size_t size, size_t n, void *userp)
 int main(int argc, char **argv)
 {
 	struct probe p = { 0 };
+	struct curl_slist *headers = NULL;
 	char *type = NULL;
 	long status = 0;
 	CURLcode rc;
 	CURL *e;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: http_probe METHOD URL\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: http_probe METHOD URL [HEADER]\n");
 		return 2;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -84,6 +86,10 @@ int main(int argc, char **argv)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &p);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, probe_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, &p);
+	if (argc == 4) {
+		headers = curl_slist_append(NULL, argv[3]);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	}
 	rc = curl_easy_perform(e);
 	if (rc != CURLE_OK) {
 		fprintf(stderr, "http_probe: %s %s: %s\n", argv[1], argv[2], curl_easy_strerror(rc));
@@ -98,6 +104,7 @@ int main(int argc, char **argv)
 			fwrite(p.body, 1, p.len, stdout);
 	}
 	free(p.body);
+	curl_slist_free_all(headers);
 	curl_easy_cleanup(e);
 	curl_global_cleanup();
 	return rc == CURLE_OK ? 0 : 1;

@@ -24,3 +24,6 @@ tests_fuzz_stream_LDADD = $(FUZZ_LDADD)
 # The fuzz target for the lean reader: it agrees with the full one.
 FUZZ_TARGETS += tests/fuzz/skim
 tests_fuzz_skim_LDADD = $(FUZZ_LDADD)
+
+TESTS += tests/e2e_record_torn.sh
+EXTRA_DIST += tests/e2e_record_torn.sh

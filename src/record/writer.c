@@ -4,14 +4,26 @@
  * with O_APPEND, so a line is never interleaved with another writer's and a
  * crash leaves whole lines behind. Nothing is buffered in user space, so
  * every line is "flushed" as soon as the call returns; we do not fsync.
+ *
+ * A torn line (a write that stopped midway, on a full disk) must not
+ * swallow the next record: a file that does not end in a newline when it is
+ * opened gets one first, and after a short write the rest of the line is
+ * tried once more; if that fails too, the next record starts with a newline
+ * of its own, in the same write(). Either way the torn line stays a bad line
+ * by itself, which replay skips and counts.
+ *
+ * Only a regular file is recorded to: opening never blocks (O_NONBLOCK, so
+ * a FIFO without a reader is ENXIO at once), and anything else is refused.
  */
 #include "record/writer.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sanitize.h"
@@ -23,52 +35,116 @@
 struct recorder {
 	int fd;
 	char *path;
+	bool torn;		/* the file ends inside a line: start the next with a newline */
 };
+
+/*
+ * Whether the last byte of the file (size bytes) is a newline; an empty file
+ * counts as ending in one. A file we cannot read back (opened write-only) is
+ * taken to be torn: a spare newline only makes a blank line, which readers skip.
+ */
+static bool record_ends_whole(int fd, off_t size, bool readable)
+{
+	char last;
+
+	if (size == 0)
+		return true;
+	return readable && pread(fd, &last, 1, size - 1) == 1 && last == '\n';
+}
+
+/* Open for append without blocking; read access too when we may, to look at the last byte. */
+static int record_open_fd(const char *path, bool *readable)
+{
+	int flags = O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC;
+	int fd = open(path, O_RDWR | flags, 0644);
+
+	*readable = fd >= 0;
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_WRONLY | flags, 0644);
+	return fd;
+}
 
 struct recorder *recorder_open(const char *path, char *err, size_t errlen)
 {
 	struct recorder *r;
+	struct stat st;
+	bool readable;
 	int fd;
 
 	if (path == NULL || path[0] == '\0') {
 		str_printf(err, errlen, "recording: empty file name");
 		return NULL;
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	fd = record_open_fd(path, &readable);
 	if (fd < 0) {
-		str_printf(err, errlen, "cannot open recording %s: %s", path, strerror(errno));
+		str_printf(err, errlen, "cannot open recording %s: %s", path,
+			   errno == ENXIO ? "a FIFO with no reader (a recording is a regular file)"
+					  : strerror(errno));
 		return NULL;
 	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		str_printf(err, errlen, "cannot open recording %s: not a regular file "
+			   "(a recording is appended to a file)", path);
+		close(fd);
+		return NULL;
+	}
+	/* Writes to a regular file never block; clear the flag all the same. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	r = xmalloc(sizeof(*r));
 	r->fd = fd;
 	r->path = xstrdup(path);
+	r->torn = !record_ends_whole(fd, st.st_size, readable);
 	return r;
 }
 
-/* Write text plus a newline with one write(); a short write is an error, not retried piecemeal. */
-static int record_write_line(struct recorder *r, const char *text, char *err, size_t errlen)
+static ssize_t record_write(int fd, const char *buf, size_t len)
 {
-	size_t len = strlen(text);
-	char *line = xmalloc(len + 2);
 	ssize_t n;
 
-	memcpy(line, text, len);
-	line[len] = '\n';
-	line[len + 1] = '\0';
 	do {
-		n = write(r->fd, line, len + 1);
+		n = write(fd, buf, len);
 	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/*
+ * Write text plus a newline with one write() (after a newline of its own if
+ * the file ends in a torn line). A short write is reported; the rest of the
+ * line is tried once, and if it does not go, the next line starts afresh.
+ */
+static int record_write_line(struct recorder *r, const char *text, char *err, size_t errlen)
+{
+	size_t len = strlen(text), at = r->torn ? 1 : 0, total = at + len + 1;
+	char *line = xmalloc(total + 1);
+	ssize_t n;
+	int e;
+
+	line[0] = '\n';
+	memcpy(line + at, text, len);
+	line[at + len] = '\n';
+	line[total] = '\0';
+	n = record_write(r->fd, line, total);
+	e = errno;
+	if (n > 0 && (size_t)n < total) {
+		ssize_t more = record_write(r->fd, line + n, total - (size_t)n);
+
+		e = errno;
+		if (more > 0)
+			n += more;
+	}
+	/* Whatever went out last decides whether the file now ends inside a line. */
+	if (n > 0)
+		r->torn = line[n - 1] != '\n';
 	free(line);
-	if (n < 0) {
-		str_printf(err, errlen, "cannot write recording %s: %s", r->path, strerror(errno));
-		return -1;
-	}
-	if ((size_t)n != len + 1) {
-		/* A regular file only writes short when the disk fills up. */
-		str_printf(err, errlen, "cannot write recording %s: short write (disk full?)", r->path);
-		return -1;
-	}
-	return 0;
+	if (n >= 0 && (size_t)n == total)
+		return 0;
+	if (n <= 0)
+		str_printf(err, errlen, "cannot write recording %s: %s", r->path,
+			   n < 0 ? strerror(e) : "nothing written");
+	else
+		str_printf(err, errlen, "cannot write recording %s: short write, %zd of %zu bytes "
+			   "(disk full?); the next line starts afresh", r->path, n, total);
+	return -1;
 }
 
 /*

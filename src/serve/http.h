@@ -6,6 +6,7 @@
 #ifndef RT_SERVE_HTTP_H
 #define RT_SERVE_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -19,18 +20,47 @@
 int serve_parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *addrlen,
 		       char *err, size_t errlen);
 
+/* What GET /metrics answers with: the wire JSON or Prometheus text. */
+enum serve_format {
+	SERVE_FORMAT_JSON,
+	SERVE_FORMAT_PROMETHEUS,	/* text/plain; version=0.0.4 */
+	SERVE_FORMAT_OPENMETRICS,	/* application/openmetrics-text; version=1.0.0 */
+	SERVE_FORMATS
+};
+
+/*
+ * Content negotiation for /metrics. format is the ?format= value (NULL:
+ * none): "json" or "prometheus" forces one (OpenMetrics when the Accept
+ * header rates it above the 0.0.4 text). Otherwise the Accept header
+ * (NULL: none) decides by quality, the most specific media range counting:
+ * application/json, application/openmetrics-text, text/plain; a plain
+ * request (no Accept, or * / * alone) and ties get JSON. Returns 0, or -1
+ * for a format= value it does not know.
+ */
+int serve_negotiate(const char *accept, const char *format, enum serve_format *out);
+
+/* The newest snapshot in each format; NULL before the first. */
+struct serve_bodies {
+	const char *body[SERVE_FORMATS];
+	size_t len[SERVE_FORMATS];
+};
+
 /* What the server answers to one request (no I/O; see serve_answer). */
 struct serve_reply {
-	unsigned status;		/* 200, 404, 405, 503 */
+	unsigned status;		/* 200, 400, 404, 405, 503 */
 	const char *content_type;
 	const char *body;		/* for HEAD the same; the server drops it */
 	size_t body_len;
 	const char *allow;		/* Allow header for 405, else NULL */
+	bool vary;			/* the answer depends on Accept: say so (Vary) */
 };
 
-/* Decide the answer to METHOD PATH given the newest snapshot's JSON (NULL: none yet). */
-void serve_answer(const char *method, const char *path, const char *json, size_t json_len,
-		  struct serve_reply *r);
+/*
+ * Decide the answer to METHOD PATH with its Accept header and ?format=
+ * value (either may be NULL), given the newest snapshot's bodies.
+ */
+void serve_answer(const char *method, const char *path, const char *accept, const char *format,
+		  const struct serve_bodies *b, struct serve_reply *r);
 
 struct serve_http;
 
@@ -44,11 +74,20 @@ void serve_http_stop(struct serve_http *s);	/* NULL is fine */
 void serve_http_url(const struct serve_http *s, char *buf, size_t len);
 /* A descriptor that turns readable when the server has work; run it then. */
 int serve_http_fd(const struct serve_http *s);
-/* Milliseconds until the server must run anyway (connection timeouts), -1: none. */
-int64_t serve_http_timeout_ms(struct serve_http *s);
-/* Accept, read and answer whatever is ready. Never blocks. */
-void serve_http_run(struct serve_http *s);
-/* Make snap (stamped with wall_ms as "timestamp") the answer to /metrics. */
+/*
+ * Milliseconds from now_ms (monotonic) until the server must run anyway
+ * (connection timeouts, a slow request's deadline), -1: none.
+ */
+int64_t serve_http_timeout_ms(struct serve_http *s, int64_t now_ms);
+/*
+ * Accept, read and answer whatever is ready at now_ms (monotonic); cut off
+ * connections whose request did not arrive in full in time. Never blocks.
+ */
+void serve_http_run(struct serve_http *s, int64_t now_ms);
+/*
+ * Make snap the answer to /metrics: the JSON (stamped with wall_ms as
+ * "timestamp") and the Prometheus texts (serve/promtext.h).
+ */
 void serve_http_publish(struct serve_http *s, const struct metrics_snapshot *snap,
 			int64_t wall_ms);
 

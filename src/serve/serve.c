@@ -4,9 +4,10 @@
  *
  * One thread and one loop, like the rest of routertop: libmicrohttpd runs
  * in external mode with epoll, so all its sockets sit behind one epoll
- * descriptor. That descriptor and a signalfd for SIGINT/SIGTERM go into an
- * epoll set of our own, which is the extra descriptor source_wait() watches
- * next to the simulator's timers. Since the simulator and the server share
+ * descriptor. That descriptor and the stop signals' self-pipe (stopsig.h,
+ * the module the batch loop and the screen use) go into an epoll set of our
+ * own, which is the extra descriptor source_wait() watches next to the
+ * simulator's timers. Since the simulator and the server share
  * the thread, the snapshot needs no lock: it is rendered to JSON once when
  * it arrives and each request copies that text. (A server thread with a
  * mutex would also work, but it would be the only thread in the program and
@@ -16,43 +17,19 @@
 #include "serve/http.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "sanitize.h"
+#include "stopsig.h"
 #include "util.h"
 
 #define SERVE_STEPS_PER_PASS 64	/* events per loop pass, so --speed max still serves */
 #define SERVE_URL_LEN 128
 
-/*
- * SIGINT and SIGTERM arrive on a signalfd rather than a handler, so the
- * loop sees them as a readable descriptor: no flag, no race with poll().
- */
-static int serve_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, old) != 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-}
-
-static bool serve_signalled(int sigfd)
-{
-	struct signalfd_siginfo si;
-
-	return read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si);
-}
-
-/* Our epoll set: the server's own epoll descriptor and the signals. */
+/* Our epoll set: the server's own epoll descriptor and the signals' pipe. */
 static int serve_wait_set(int mhd_fd, int sigfd)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -81,20 +58,20 @@ static void serve_handle(struct serve_http *s, const struct source_event *ev)
 	/* Notices are for recordings; at the end the last snapshot stays served. */
 }
 
-static void serve_loop(struct serve_http *s, struct source *src, int wait_fd, int sigfd)
+static void serve_loop(struct serve_http *s, struct source *src, int wait_fd)
 {
 	struct source_event ev;
 
-	for (;;) {
-		source_wait(src, wait_fd, serve_http_timeout_ms(s));
-		if (serve_signalled(sigfd))
+	while (!stopsig_caught()) {
+		source_wait(src, wait_fd, serve_http_timeout_ms(s, clock_monotonic_ms()));
+		if (stopsig_caught())
 			return;
 		for (int i = 0; i < SERVE_STEPS_PER_PASS; i++) {
 			if (source_step(src, clock_monotonic_ms(), &ev) != 1)
 				break;
 			serve_handle(s, &ev);
 		}
-		serve_http_run(s);
+		serve_http_run(s, clock_monotonic_ms());
 	}
 }
 
@@ -104,8 +81,8 @@ int serve_run(const struct serve_options *o, const struct sim_options *sim)
 	char err[SOURCE_MSG_LEN], url[SERVE_URL_LEN];
 	struct serve_http *s;
 	struct source *src;
-	sigset_t old;
-	int sigfd, wait_fd;
+	struct stopsig stop;
+	int wait_fd;
 
 	src = source_sim_new(sim, err, sizeof(err));
 	if (src == NULL) {
@@ -118,17 +95,17 @@ int serve_run(const struct serve_options *o, const struct sim_options *sim)
 		source_free(src);
 		return 3;
 	}
-	sigfd = serve_signals(&old);
-	wait_fd = sigfd >= 0 ? serve_wait_set(serve_http_fd(s), sigfd) : -1;
+	if (stopsig_install(&stop, 0) < 0)
+		fatal("serve: cannot watch for signals: %s", strerror(errno));
+	wait_fd = serve_wait_set(serve_http_fd(s), stopsig_fd(&stop));
 	if (wait_fd < 0)
 		fatal("serve: cannot watch for signals: %s", strerror(errno));
 	serve_http_url(s, url, sizeof(url));
 	printf("listening on %s\n", url);
 	fflush(stdout);
-	serve_loop(s, src, wait_fd, sigfd);
+	serve_loop(s, src, wait_fd);
 	close(wait_fd);
-	close(sigfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	stopsig_restore(&stop);
 	serve_http_stop(s);
 	source_free(src);
 	return 0;

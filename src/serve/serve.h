@@ -11,7 +11,8 @@ struct serve_options {
 };
 
 /*
- * Serve GET/HEAD /metrics and /healthz until SIGINT/SIGTERM, driving the
+ * Serve GET/HEAD /metrics and /healthz until a stop signal (stopsig.h: SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT, SIGUSR1), driving the
  * simulator and the HTTP side (serve/http.h) from one loop. Returns the
  * exit status.
  */

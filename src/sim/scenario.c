@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgfile.h"
 #include "sanitize.h"
 #include "sim/tracker.h"
 #include "util.h"
@@ -372,43 +373,16 @@ const char *scenario_builtin_json(const char *name)
 	return NULL;
 }
 
-/* Read at most SCENARIO_MAX_BYTES + 1 bytes, so an oversized file is detected. */
-static char *read_capped(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	int e;
-
-	if (f == NULL) {
-		e = errno;
-		str_printf(err, errlen, "%s: %s", path, strerror(e));
-		errno = e;
-		return NULL;
-	}
-	buf = xmalloc(SCENARIO_MAX_BYTES + 2);
-	*len = fread(buf, 1, SCENARIO_MAX_BYTES + 1, f);
-	if (ferror(f)) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
-}
-
 int scenario_load(const char *name_or_path, struct scenario *sc, char *err, size_t errlen)
 {
 	const char *json = scenario_builtin_json(name_or_path);
-	size_t len;
-	char *buf;
+	struct cfgfile f;
 	int rc;
 
 	if (json != NULL)
 		return scenario_parse(json, strlen(json), name_or_path, sc, err, errlen);
-	buf = read_capped(name_or_path, &len, err, errlen);
-	if (buf == NULL) {
+	errno = 0;
+	if (cfgfile_open(&f, name_or_path, SCENARIO_MAX_BYTES, err, errlen) != 0) {
 		if (strchr(name_or_path, '/') == NULL && errno == ENOENT) {
 			size_t n = strlen(err);
 
@@ -422,8 +396,8 @@ int scenario_load(const char *name_or_path, struct scenario *sc, char *err, size
 		}
 		return -1;
 	}
-	rc = scenario_parse(buf, len, name_or_path, sc, err, errlen);
-	free(buf);
+	rc = scenario_parse(f.text, f.len, name_or_path, sc, err, errlen);
+	cfgfile_close(&f);
 	return rc;
 }
 

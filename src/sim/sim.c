@@ -316,6 +316,20 @@ int64_t sim_run_until(struct sim *s, int64_t t_us)
 	return s->now;
 }
 
+bool sim_run_for(struct sim *s, int64_t t_us, uint64_t max_events)
+{
+	sim_start(s);
+	for (uint64_t n = 0; !s->finished; n++) {
+		if (n == max_events)
+			return false;
+		if (!fire_next(s, t_us))
+			break;
+	}
+	if (!s->finished && t_us > s->now)
+		s->now = t_us;
+	return true;
+}
+
 void sim_set_faults(struct sim *s, const struct fault_config *f)
 {
 	set_faults(s, f);
@@ -387,10 +401,10 @@ static void snapshot_breaker(const struct sim *s, double avg_ms, struct metrics_
 	str_printf(b->recommendation, sizeof(b->recommendation), "%s", rec);
 }
 
-void sim_snapshot(const struct sim *s, struct metrics_snapshot *out)
+void sim_snapshot(struct sim *s, struct metrics_snapshot *out)
 {
 	struct tracker_stats st;
-	const struct tracker *t = s->tr;
+	struct tracker *t = s->tr;
 
 	metrics_init(out);
 	tracker_stats(t, &st);
@@ -399,6 +413,7 @@ void sim_snapshot(const struct sim *s, struct metrics_snapshot *out)
 		.p99 = us_to_ms(st.p99), .p999 = us_to_ms(st.p999), .max = us_to_ms(st.max),
 		.min = us_to_ms(st.min), .avg = us_to_ms(st.avg), .count = (int64_t)st.count,
 	};
+	tracker_histogram(t, &out->latency_hist);
 	out->throughput.per_second = tracker_throughput(t, s->now);
 	out->throughput.per_minute = out->throughput.per_second * 60.0;
 	out->errors = (struct metrics_errors){

@@ -44,11 +44,23 @@ int64_t sim_now_us(const struct sim *s);
  */
 void sim_start(struct sim *s);
 int64_t sim_run_until(struct sim *s, int64_t t_us);
+/*
+ * The same, but firing at most max_events events, so a caller that must
+ * look at its keys and signals every few milliseconds can bound the work
+ * of one call. Returns true when the clock reached t_us (or the scenario
+ * finished), false when the budget ran out first; the clock then stands at
+ * the last event fired, and calling again goes on exactly where it stopped.
+ */
+bool sim_run_for(struct sim *s, int64_t t_us, uint64_t max_events);
 /* True once the last phase of a finite scenario has ended. */
 bool sim_finished(const struct sim *s);
 
-/* The wire snapshot at the current virtual time; timestamp left unknown. */
-void sim_snapshot(const struct sim *s, struct metrics_snapshot *out);
+/*
+ * The wire snapshot at the current virtual time; timestamp left unknown.
+ * Not const: it brings the tracker's lifetime latency histogram
+ * (latency_hist, for serve's Prometheus answer) up to date.
+ */
+void sim_snapshot(struct sim *s, struct metrics_snapshot *out);
 
 /* Change the injected faults now (f must pass fault_config_check); emits a notice. */
 void sim_set_faults(struct sim *s, const struct fault_config *f);

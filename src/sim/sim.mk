@@ -16,7 +16,7 @@ SIM_SCENARIOS = data/scenarios/baseline.json data/scenarios/concurrent.json \
 	data/scenarios/ratelimit.json data/scenarios/breaker.json \
 	data/scenarios/steady.json
 dist_scenarios_DATA += $(SIM_SCENARIOS)
-nodist_src_libroutertop_a_SOURCES = src/sim/scenarios_embed.c
+nodist_src_libroutertop_a_SOURCES += src/sim/scenarios_embed.c
 CLEANFILES += src/sim/scenarios_embed.c
 src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/sim.mk
 	$(AM_V_GEN)$(MKDIR_P) src/sim && { \

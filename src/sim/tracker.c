@@ -62,6 +62,9 @@ struct tracker {
 	int64_t head_start_us;		/* start of the head slot (the newest completion's) */
 	uint64_t head_width_us;		/* SLOT_US, or 0 before the first completion */
 	uint32_t head_count;		/* completions in the head slot, not yet in slots[] */
+	/* Samples recorded, modulo 2^32 so the line stays one: tracker_histogram
+	 * only needs how many came since its last call, far fewer than that. */
+	uint32_t recorded;
 
 	uint32_t blocks[BLOCK_COUNT];	/* sum of each run of 64 buckets */
 	uint32_t buckets[BUCKET_COUNT];
@@ -74,6 +77,11 @@ struct tracker {
 	bool any;			/* a completion since new or reset */
 
 	uint64_t counters[TRACKER_COUNTER_COUNT];
+
+	/* The lifetime histogram (tracker_histogram): what is counted so far. */
+	uint32_t harvested;		/* the value of recorded at the last harvest */
+	uint64_t life[METRICS_HIST_BOUNDS + 1];	/* per bound, not cumulative; the last: above all */
+	double life_sum_us;
 };
 
 static uint32_t clamp_latency(int64_t latency_us)
@@ -233,6 +241,7 @@ static inline bool in_head_slot(const struct tracker *t, int64_t now_us)
 /* Into the window: the oldest sample leaves once it is full. */
 static inline void window_add(struct tracker *t, uint32_t v)
 {
+	t->recorded++;
 	if (t->len == t->window)
 		hist_remove(t, t->ring[t->pos]);
 	else
@@ -274,6 +283,7 @@ void tracker_record(struct tracker *t, int64_t now_us, int64_t latency_us)
 		return;
 	}
 	v = (uint32_t)latency_us;
+	t->recorded++;
 	cell = &t->ring[t->pos];
 	old = *cell;
 	*cell = v;
@@ -399,8 +409,78 @@ double tracker_throughput(const struct tracker *t, int64_t now_us)
 	return (double)total / elapsed_s;
 }
 
+/* The histogram bound a latency falls under (METRICS_HIST_BOUNDS: above them all). */
+static unsigned life_index(uint32_t v)
+{
+	unsigned k = 0;
+
+	while (k < METRICS_HIST_BOUNDS && (double)v > metrics_hist_bounds_ms[k] * 1000.0)
+		k++;
+	return k;
+}
+
+/* The window's own distribution over the bounds, from its log-linear buckets. */
+static void window_by_bound(const struct tracker *t, uint64_t *by)
+{
+	for (unsigned idx = 0; idx < BUCKET_COUNT; idx++) {
+		if (t->buckets[idx] != 0)
+			by[life_index((uint32_t)bucket_value(idx))] += t->buckets[idx];
+	}
+}
+
+/* Count the latencies recorded since the last harvest into the lifetime histogram. */
+static void life_harvest(struct tracker *t)
+{
+	uint64_t fresh = (uint32_t)(t->recorded - t->harvested);
+
+	if (fresh == 0)
+		return;
+	if (fresh <= t->len) {
+		/* All still in the ring: the newest fresh samples end just before pos. */
+		size_t at = (t->pos + t->window - (size_t)fresh % t->window) % t->window;
+
+		for (uint64_t i = 0; i < fresh; i++) {
+			uint32_t v = t->ring[at];
+
+			t->life[life_index(v)]++;
+			t->life_sum_us += v;
+			at = at + 1 == t->window ? 0 : at + 1;
+		}
+	} else {
+		/* More than a window since the last harvest: count them as the window is spread. */
+		uint64_t by[METRICS_HIST_BOUNDS + 1] = { 0 }, given = 0;
+
+		window_by_bound(t, by);
+		for (unsigned k = 0; k <= METRICS_HIST_BOUNDS; k++) {
+			uint64_t n = (uint64_t)((double)fresh * (double)by[k] / (double)t->len);
+
+			t->life[k] += n;
+			given += n;
+		}
+		/* What rounding left goes under the window's average. */
+		t->life[life_index((uint32_t)(t->sum / t->len))] += fresh - given;
+		t->life_sum_us += (double)t->sum / (double)t->len * (double)fresh;
+	}
+	t->harvested = t->recorded;
+}
+
+void tracker_histogram(struct tracker *t, struct metrics_histogram *out)
+{
+	uint64_t cum = 0;
+
+	life_harvest(t);
+	out->known = true;
+	for (unsigned k = 0; k <= METRICS_HIST_BOUNDS; k++) {
+		cum += t->life[k];
+		out->count[k] = cum;
+	}
+	out->sum_ms = t->life_sum_us / 1000.0;
+}
+
 void tracker_reset_window(struct tracker *t)
 {
+	/* The histogram is cumulative: count what the ring holds before it goes. */
+	life_harvest(t);
 	t->pos = 0;
 	t->len = 0;
 	t->sum = 0;

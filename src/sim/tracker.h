@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
+
 #define TRACKER_DEFAULT_WINDOW 10000
 #define TRACKER_MAX_WINDOW 10000000
 /* Largest latency kept apart; larger ones count as this (1 hour). */
@@ -86,7 +88,18 @@ void tracker_stats(const struct tracker *t, struct tracker_stats *out);
  */
 double tracker_throughput(const struct tracker *t, int64_t now_us);
 
-/* Empty the window and throughput (counters stay: they are cumulative). */
+/*
+ * The cumulative latency histogram at metrics_hist_bounds_ms since
+ * tracker_new (a Prometheus histogram: counts and sum only grow), into *out.
+ * Counting costs tracker_record nothing: each call counts the latencies
+ * recorded since the previous one from the window's ring. That is exact
+ * while fewer than a window's worth come between two calls; beyond that the
+ * newcomers are counted as the window is distributed (their number and the
+ * total stay exact). The simulator calls it once a snapshot.
+ */
+void tracker_histogram(struct tracker *t, struct metrics_histogram *out);
+
+/* Empty the window and throughput (counters and the histogram stay: they are cumulative). */
 void tracker_reset_window(struct tracker *t);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * The "exec" source: every interval, run a command with /bin/sh -c and read
- * one metrics snapshot (JSON) from its standard output.
+ * one metrics snapshot from its standard output: the wire JSON, or
+ * Prometheus text through a router profile (source/prom.h), told apart by
+ * the content unless --input says.
  *
  * The child runs in a process group of its own with stdin on /dev/null and
  * stdout and stderr on two non-blocking pipes that the event loop polls.
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include "sanitize.h"
+#include "source/prom.h"
 #include "util.h"
 
 #define EXEC_REAP_POLL_MS 10
@@ -48,6 +51,8 @@ struct exec_source {
 	enum exec_cut cut;
 	int64_t started_ms, next_run_ms;
 	struct metrics_snapshot snap;	/* the last parsed output, lent in events */
+	enum source_input input;
+	struct prom_reader *prom;	/* Prometheus text: the profile and the scrape before */
 
 	char *out;		/* stdout so far, NUL-terminated */
 	size_t out_len, out_cap;
@@ -241,10 +246,19 @@ static void exec_stderr_suffix(const struct exec_source *x, char *buf, size_t le
 	str_printf(buf, len, ": %s", safe);
 }
 
+/* The output as JSON or as Prometheus text into x->snap (which owns nothing yet). */
+static int exec_parse(struct exec_source *x, int64_t mono_ms, char *err, size_t errlen)
+{
+	if (prom_body_kind(x->input, NULL, x->out, x->out_len) == SOURCE_INPUT_JSON)
+		return metrics_parse(x->out, x->out_len, &x->snap, err, errlen);
+	metrics_init(&x->snap);
+	return prom_reader_read(x->prom, x->out, x->out_len, NULL, mono_ms, &x->snap, err, errlen);
+}
+
 /* Turn a finished run into an event. */
 static void exec_finish(struct exec_source *x, int64_t mono_ms, struct source_event *ev)
 {
-	char tail[EXEC_STDERR_MAX + 4], err[METRICS_ERR_LEN];
+	char tail[EXEC_STDERR_MAX + 4], err[SOURCE_MSG_LEN - 32];
 
 	memset(ev, 0, sizeof(*ev));
 	ev->at_ms = mono_ms;
@@ -266,7 +280,7 @@ static void exec_finish(struct exec_source *x, int64_t mono_ms, struct source_ev
 			   WEXITSTATUS(x->status), tail);
 	else if (x->out_len == 0)
 		str_printf(ev->message, sizeof(ev->message), "command printed nothing%s", tail);
-	else if (metrics_parse(x->out, x->out_len, &x->snap, err, sizeof(err)) != 0)
+	else if (exec_parse(x, mono_ms, err, sizeof(err)) != 0)
 		str_printf(ev->message, sizeof(ev->message), "command output: %s", err);
 	else
 		ev->kind = SOURCE_SNAPSHOT;
@@ -382,14 +396,15 @@ static int64_t exec_clock(void *self, int64_t mono_ms)
 static void exec_describe(void *self, char *buf, size_t len)
 {
 	struct exec_source *x = self;
-	char cmd[EXEC_DESCRIBE_MAX + 1];
+	char cmd[EXEC_DESCRIBE_MAX + 1], prof[PROFILE_NAME_LEN * 2];
 
+	prom_reader_describe(x->prom, prof, sizeof(prof));
 	if (strlen(x->command) > EXEC_DESCRIBE_MAX) {
 		sanitize_copy(cmd, EXEC_DESCRIBE_MAX - 3 + 1, x->command, 0);
-		str_printf(buf, len, "exec: %s...", cmd);
+		str_printf(buf, len, "exec: %s...%s%s", cmd, prof[0] != '\0' ? " " : "", prof);
 	} else {
 		sanitize_copy(cmd, sizeof(cmd), x->command, 0);
-		str_printf(buf, len, "exec: %s", cmd);
+		str_printf(buf, len, "exec: %s%s%s", cmd, prof[0] != '\0' ? " " : "", prof);
 	}
 }
 
@@ -424,6 +439,7 @@ static void exec_destroy(void *self)
 	exec_close(&x->out_fd);
 	exec_close(&x->err_fd);
 	metrics_free(&x->snap);
+	prom_reader_free(x->prom);
 	free(x->out);
 	free(x->command);
 	free(x);
@@ -454,13 +470,19 @@ struct source *source_exec_new(const struct exec_options *o, char *err, size_t e
 		return NULL;
 	}
 	x = xcalloc(1, sizeof(*x));
+	x->prom = prom_reader_new(&o->text, err, errlen);
+	if (x->prom == NULL) {
+		free(x);
+		return NULL;
+	}
+	x->input = o->text.input;
 	x->command = xstrdup(o->command);
 	x->interval_ms = o->interval_ms;
 	x->timeout_ms = o->timeout_ms;
-	/* metrics_parse() takes no more than METRICS_JSON_MAX, so a larger cap buys nothing. */
+	/* The parsers take no more than EXPO_BODY_MAX, so a larger cap buys nothing. */
 	x->max_body = o->max_body > 0 ? o->max_body : METRICS_BODY_DEFAULT;
-	if (x->max_body > METRICS_JSON_MAX)
-		x->max_body = METRICS_JSON_MAX;
+	if (x->max_body > EXPO_BODY_MAX)
+		x->max_body = EXPO_BODY_MAX;
 	x->pid = -1;
 	x->out_fd = -1;
 	x->err_fd = -1;

@@ -1,6 +1,9 @@
 /*
  * The "http" source: polls a router's metrics endpoint with the libcurl
- * multi interface, so the one event loop never waits on the network.
+ * multi interface, so the one event loop never waits on the network. The
+ * answer is the wire JSON or Prometheus text (source/prom.h), told apart by
+ * its Content-Type and content; the Accept header asks for what routertop
+ * reads, JSON first unless --input prometheus.
  *
  * How it fits the loop: curl says which sockets it wants watched
  * (CURLMOPT_SOCKETFUNCTION); pollfds() hands them to source_wait(), and
@@ -20,9 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "cfgfile.h"
 #include "metrics.h"
 #include "sanitize.h"
+#include "source/prom.h"
 #include "source/source.h"
 #include "util.h"
 
@@ -67,6 +73,9 @@ struct http_source {
 	int64_t started_ms, next_poll_ms;
 	int failures;			/* consecutive faults */
 	struct source_event ev;
+
+	enum source_input input;
+	struct prom_reader *prom;	/* Prometheus text: the profile and the scrape before */
 };
 
 int64_t http_backoff_ms(int64_t interval_ms, int failures)
@@ -254,29 +263,23 @@ static int http_header_line(char *line, const char *path, int lineno,
 int http_read_header_file(const char *path, struct curl_slist **list, char *err,
 			  size_t errlen)
 {
-	char line[HTTP_HEADER_LINE_MAX];
-	int lineno = 0, count = 0, rc = 0;
-	FILE *f = fopen(path, "r");
+	struct cfgfile f;
+	char *line;
+	size_t len;
+	int count = 0, rc = 0;
 
-	if (f == NULL) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
+	if (cfgfile_open(&f, path, HTTP_HEADER_FILE_MAX, err, errlen) != 0)
 		return -1;
-	}
-	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			str_printf(err, errlen, "%s:%d: line longer than %d bytes", path,
-				   lineno, HTTP_HEADER_LINE_MAX - 2);
+	while (rc == 0 && (line = cfgfile_line(&f, &len)) != NULL) {
+		if (len > HTTP_HEADER_LINE_MAX - 2) {
+			str_printf(err, errlen, "%s:%lu: line longer than %d bytes", path, f.line,
+				   HTTP_HEADER_LINE_MAX - 2);
 			rc = -1;
-		} else if (http_header_line(line, path, lineno, list, &count, err, errlen) < 0) {
+		} else if (http_header_line(line, path, (int)f.line, list, &count, err, errlen) < 0) {
 			rc = -1;
 		}
 	}
-	if (rc == 0 && ferror(f)) {
-		str_printf(err, errlen, "%s:%d: %s", path, lineno + 1, strerror(errno));
-		rc = -1;
-	}
-	fclose(f);
+	cfgfile_close(&f);
 	return rc;
 }
 
@@ -401,6 +404,23 @@ static const char *http_redirect_target(struct http_source *h)
 	return location;
 }
 
+/*
+ * The body as JSON or Prometheus text into snap (which owns nothing yet).
+ * The Content-Type is the server's word, so it is only compared, never shown.
+ */
+static int http_parse(struct http_source *h, int64_t now, struct metrics_snapshot *snap,
+		      char *err, size_t errlen)
+{
+	const char *body = h->body != NULL ? h->body : "";
+	char *type = NULL;
+
+	curl_easy_getinfo(h->easy, CURLINFO_CONTENT_TYPE, &type);
+	if (prom_body_kind(h->input, type, body, h->body_len) == SOURCE_INPUT_JSON)
+		return metrics_parse(body, h->body_len, snap, err, errlen);
+	metrics_init(snap);
+	return prom_reader_read(h->prom, body, h->body_len, type, now, snap, err, errlen);
+}
+
 /* Turn a finished transfer into the pending event and schedule the next poll. */
 static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 {
@@ -410,7 +430,7 @@ static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 		.detail = h->errbuf, .url = h->shown_url, .timeout_ms = h->timeout_ms,
 		.max_body = h->max_body,
 	};
-	char perr[METRICS_ERR_LEN];
+	char perr[SOURCE_MSG_LEN - 16];
 	bool fault;
 
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &o.status);
@@ -425,8 +445,7 @@ static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 	/* The snapshot lent out last time (see source.h) is no longer anyone's. */
 	metrics_free(&ev->snap);
 	fault = http_fault_message(&o, ev->message, sizeof(ev->message));
-	if (!fault && metrics_parse(h->body != NULL ? h->body : "", h->body_len, &ev->snap,
-				    perr, sizeof(perr)) != 0) {
+	if (!fault && http_parse(h, now, &ev->snap, perr, sizeof(perr)) != 0) {
 		str_printf(ev->message, sizeof(ev->message), "bad metrics: %s", perr);
 		fault = true;
 	}
@@ -538,8 +557,11 @@ static int64_t http_clock(void *self, int64_t now)
 static void http_describe(void *self, char *buf, size_t len)
 {
 	struct http_source *h = self;
+	char prof[PROFILE_NAME_LEN * 2];
 
-	str_printf(buf, len, "%s%s", h->shown_url, h->insecure ? " (insecure)" : "");
+	prom_reader_describe(h->prom, prof, sizeof(prof));
+	str_printf(buf, len, "%s%s%s%s", h->shown_url, h->insecure ? " (insecure)" : "",
+		   prof[0] != '\0' ? " " : "", prof);
 }
 
 static void http_set_interval(void *self, int64_t interval_ms)
@@ -574,6 +596,7 @@ static void http_destroy(void *self)
 		curl_multi_cleanup(h->multi);
 	curl_slist_free_all(h->headers);
 	metrics_free(&h->ev.snap);
+	prom_reader_free(h->prom);
 	free(h->body);
 	free(h->url);
 	free(h);
@@ -623,6 +646,27 @@ static int http_check_url(struct http_source *h, const char *url, char *err, siz
 	return rc;
 }
 
+/*
+ * Ask for what routertop reads, unless the header file says what to accept:
+ * JSON first, unless --input prometheus or a --profile asks for Prometheus.
+ */
+static void http_add_accept(struct http_source *h, const struct source_text_options *o)
+{
+	struct curl_slist *grown;
+	bool profile = o->profile != NULL && strcmp(o->profile, "auto") != 0;
+	enum source_input ask = h->input == SOURCE_INPUT_AUTO && profile ? SOURCE_INPUT_PROMETHEUS
+									: h->input;
+
+	for (const struct curl_slist *l = h->headers; l != NULL; l = l->next) {
+		if (strncasecmp(l->data, "Accept:", 7) == 0)
+			return;
+	}
+	grown = curl_slist_append(h->headers, prom_accept_header(ask));
+	if (grown == NULL)
+		fatal("out of memory");
+	h->headers = grown;
+}
+
 static void http_setup_easy(struct http_source *h)
 {
 	CURL *e = h->easy;
@@ -662,6 +706,7 @@ struct source *source_http_new(const struct http_options *o, char *err, size_t e
 		return NULL;
 	}
 	h = xcalloc(1, sizeof(*h));
+	h->input = o->text.input;
 	h->interval_ms = o->interval_ms > 0 ? o->interval_ms : HTTP_DEFAULT_INTERVAL_MS;
 	h->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
 	h->max_body = o->max_body > 0 ? o->max_body : METRICS_BODY_DEFAULT;
@@ -670,10 +715,12 @@ struct source *source_http_new(const struct http_options *o, char *err, size_t e
 	h->next_poll_ms = INT64_MIN / 2;	/* the first poll is due at once */
 	if (http_check_url(h, o->url, err, errlen) != 0 ||
 	    (o->header_file != NULL &&
-	     http_read_header_file(o->header_file, &h->headers, err, errlen) != 0)) {
+	     http_read_header_file(o->header_file, &h->headers, err, errlen) != 0) ||
+	    (h->prom = prom_reader_new(&o->text, err, errlen)) == NULL) {
 		http_destroy(h);
 		return NULL;
 	}
+	http_add_accept(h, &o->text);
 	h->multi = curl_multi_init();
 	h->easy = curl_easy_init();
 	if (h->multi == NULL || h->easy == NULL)

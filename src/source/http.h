@@ -16,6 +16,7 @@
 /* The header file: at most this many headers, each line at most this long. */
 #define HTTP_HEADERS_MAX 64
 #define HTTP_HEADER_LINE_MAX 8192
+#define HTTP_HEADER_FILE_MAX ((size_t)HTTP_HEADERS_MAX * HTTP_HEADER_LINE_MAX)
 #define HTTP_MAX_REDIRS 3L
 
 /*

@@ -546,7 +546,7 @@ static void replay_set_speed(void *self, double speed, int64_t mono_ms)
 {
 	struct replay *r = self;
 
-	if (!isfinite(speed) || speed < 0 || speed == r->speed)
+	if (!source_speed_ok(speed) || speed == r->speed)
 		return;
 	replay_hold(r, mono_ms);
 	r->speed = speed;
@@ -662,8 +662,9 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 		str_printf(err, errlen, "replay: no recording given");
 		return NULL;
 	}
-	if (!isfinite(o->speed) || o->speed < 0) {
-		str_printf(err, errlen, "--speed: expected a number >= 0 (0 = as fast as possible)");
+	if (!source_speed_ok(o->speed)) {
+		str_printf(err, errlen, "--speed: expected a number from %g to %.0f, or 0 (as fast as possible)",
+			   SOURCE_SPEED_MIN, SOURCE_SPEED_MAX);
 		return NULL;
 	}
 	in = rstream_open(o->path, &so, err, errlen);

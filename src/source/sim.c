@@ -5,9 +5,11 @@
  * that is moved on pause, resume and speed changes; speed 0 runs as fast as
  * the CPU allows. Each interval boundary of virtual time yields the notices
  * raised during that interval, then one snapshot. At most one interval is
- * simulated per round of step() calls, so a slow machine or a huge speed
- * never starves the event loop: the simulation just falls behind, and
- * next_wakeup() says "now" until it has caught up.
+ * simulated per round of step() calls, and one step() fires at most
+ * SIM_STEP_EVENTS events (a few milliseconds of work), so neither a slow
+ * machine, a huge speed nor a long interval starves the event loop: the
+ * simulation just falls behind, and next_wakeup() says "now" until it has
+ * caught up. Keys and signals are seen between steps.
  *
  * Injections (f and b on the screen) act at the virtual time of the last
  * snapshot, the simulation's "now" between intervals, so the same seed and
@@ -25,6 +27,8 @@
 #include "util.h"
 
 #define NOTICE_CAP 1024		/* notices kept per interval; more are counted */
+/* Events simulated per step at most: about 2 ms here (make bench: sim_events_per_s). */
+#define SIM_STEP_EVENTS 8192
 
 /*
  * The manual incident: like the steady scenario's own, enough to trip the
@@ -52,6 +56,7 @@ struct sim_source {
 	size_t n_notices, next_notice;
 	uint64_t dropped;
 	bool snap_ready, end_ready, ended, advanced;
+	bool working;			/* an interval is part simulated */
 	enum breaker_force breaker_mode;	/* set by BREAKER_CYCLE */
 };
 
@@ -102,10 +107,18 @@ static int64_t next_boundary(const struct sim_source *ss)
 	return b > ss->limit_us ? ss->limit_us : b;
 }
 
-/* Simulate up to the next boundary; a notice past the cap replaces the last one with a count. */
-static void advance(struct sim_source *ss)
+/*
+ * Simulate toward the next boundary, SIM_STEP_EVENTS events at most; true
+ * once there. A notice past the cap replaces the last one with a count.
+ */
+static bool advance(struct sim_source *ss)
 {
-	int64_t t = sim_run_until(ss->sim, next_boundary(ss));
+	int64_t t;
+
+	ss->working = !sim_run_for(ss->sim, next_boundary(ss), SIM_STEP_EVENTS);
+	if (ss->working)
+		return false;
+	t = sim_now_us(ss->sim);
 
 	if (ss->dropped > 0) {
 		struct notice *n = &ss->notices[ss->n_notices - 1];
@@ -119,6 +132,7 @@ static void advance(struct sim_source *ss)
 	ss->snap_ready = true;
 	ss->end_ready = sim_finished(ss->sim) || t >= ss->limit_us;
 	ss->advanced = true;
+	return true;
 }
 
 /*
@@ -138,6 +152,9 @@ static void fill(const struct sim_source *ss, struct source_event *ev,
 /* Hand out what the last advance produced: notices, the snapshot, the end. */
 static int deliver(struct sim_source *ss, struct source_event *ev)
 {
+	/* An interval part simulated holds its notices back, so the cap stays per interval. */
+	if (ss->working)
+		return 0;
 	if (ss->next_notice < ss->n_notices) {
 		struct notice *n = &ss->notices[ss->next_notice++];
 
@@ -172,7 +189,8 @@ static int sim_step(void *self, int64_t mono_ms, struct source_event *ev)
 	}
 	if (ss->paused || (ss->speed > 0 && target_us(ss, mono_ms) < next_boundary(ss)))
 		return 0;
-	advance(ss);
+	if (!advance(ss))
+		return 0;	/* the budget ran out: the loop looks at keys and signals first */
 	return deliver(ss, ev);
 }
 
@@ -180,14 +198,19 @@ static int64_t sim_next_wakeup(void *self, int64_t mono_ms)
 {
 	struct sim_source *ss = self;
 	int64_t behind, wake;
+	double wait;
 
 	anchor(ss, mono_ms);
 	if (ss->ended || ss->paused)
 		return SOURCE_NO_WAKEUP;
-	if (ss->speed == 0 || ss->snap_ready || ss->end_ready || ss->n_notices > 0)
+	if (ss->speed == 0 || ss->working || ss->snap_ready || ss->end_ready || ss->n_notices > 0)
 		return mono_ms;
 	behind = next_boundary(ss) - ss->anchor_us;
-	wake = ss->anchor_mono + (int64_t)ceil((double)behind / (ss->speed * 1000.0));
+	wait = ceil((double)behind / (ss->speed * 1000.0));
+	/* Speeds are bounded (SOURCE_SPEED_MIN), but a conversion must never overflow. */
+	if (!(wait < 1e15))
+		return SOURCE_NO_WAKEUP;
+	wake = ss->anchor_mono + (int64_t)wait;
 	return wake < mono_ms ? mono_ms : wake;
 }
 
@@ -274,6 +297,8 @@ static void sim_set_interval(void *self, int64_t interval_ms)
 {
 	struct sim_source *ss = self;
 
+	if (interval_ms > SOURCE_INTERVAL_MAX_MS)
+		interval_ms = SOURCE_INTERVAL_MAX_MS;
 	ss->interval_us = (interval_ms < 1 ? 1 : interval_ms) * 1000;
 }
 
@@ -292,7 +317,7 @@ static void sim_set_speed(void *self, double speed, int64_t mono_ms)
 {
 	struct sim_source *ss = self;
 
-	if (!(speed >= 0) || isinf(speed))
+	if (!source_speed_ok(speed))
 		return;
 	if (ss->anchored)
 		reanchor(ss, mono_ms);
@@ -330,13 +355,18 @@ struct source *source_sim_new(const struct sim_options *o, char *err, size_t err
 	struct scenario *sc;
 	struct sim_source *ss;
 
-	if (!(o->speed >= 0) || isinf(o->speed)) {
-		str_printf(err, errlen, "sim: speed must be a positive number or max");
+	if (!source_speed_ok(o->speed)) {
+		str_printf(err, errlen, "sim: speed must be from %g to %.0f, or max", SOURCE_SPEED_MIN,
+			   SOURCE_SPEED_MAX);
 		return NULL;
 	}
 	if (interval_ms < 1 || o->duration_ms < 0) {
 		str_printf(err, errlen, "sim: %s must not be negative",
 			   interval_ms < 1 ? "interval" : "duration");
+		return NULL;
+	}
+	if (interval_ms > SOURCE_INTERVAL_MAX_MS) {
+		str_printf(err, errlen, "sim: interval must be at most a day");
 		return NULL;
 	}
 	sc = xmalloc(sizeof(*sc));

@@ -95,16 +95,21 @@ const char *source_row_noun(const struct source *src)
 	return noun != NULL && noun[0] != '\0' ? noun : "upstream";
 }
 
-int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
+bool source_speed_ok(double speed)
+{
+	return speed == 0 || (speed >= SOURCE_SPEED_MIN && speed <= SOURCE_SPEED_MAX);
+}
+
+int source_wait_fds(struct source *src, const int *extra, int n_extra, int64_t max_wait_ms)
 {
 	struct pollfd fds[SOURCE_MAX_FDS];
-	int n = 0, extra_at = -1, timeout = -1, rc;
+	int n = 0, timeout = -1, rc, mask = 0;
 	int64_t now = clock_monotonic_ms(), wake = SOURCE_NO_WAKEUP;
 
-	if (extra_fd >= 0) {
-		extra_at = n;
-		fds[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
-	}
+	if (n_extra > SOURCE_EXTRA_FDS)
+		n_extra = SOURCE_EXTRA_FDS;
+	for (int i = 0; i < n_extra; i++)
+		fds[n++] = (struct pollfd){ .fd = extra[i], .events = POLLIN };
 	if (src->ops->pollfds != NULL)
 		n += src->ops->pollfds(src->self, fds + n, SOURCE_MAX_FDS - n);
 	if (src->ops->next_wakeup != NULL)
@@ -119,5 +124,13 @@ int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
 	rc = poll(fds, (nfds_t)n, timeout);
 	if (rc < 0)
 		return 0; /* EINTR: let the caller look at its signal flags */
-	return extra_at >= 0 && (fds[extra_at].revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
+	for (int i = 0; i < n_extra; i++)
+		if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			mask |= 1 << i;
+	return mask;
+}
+
+int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
+{
+	return source_wait_fds(src, &extra_fd, extra_fd >= 0 ? 1 : 0, max_wait_ms) != 0;
 }

@@ -32,6 +32,16 @@
 
 #define SOURCE_MSG_LEN 512
 #define SOURCE_NO_WAKEUP INT64_MAX
+/*
+ * Bounds the command line and every source keep: a speed or an interval
+ * outside them is a mistake (1e-300, 30 years), never a wish. Speed 0
+ * ("max") is the one value below SOURCE_SPEED_MIN.
+ */
+#define SOURCE_SPEED_MIN 0.001
+#define SOURCE_SPEED_MAX 1e6
+#define SOURCE_INTERVAL_MIN_MS 100
+#define SOURCE_INTERVAL_MAX_MS ((int64_t)24 * 3600 * 1000)
+#define SOURCE_EXTRA_FDS 4
 
 enum source_event_kind {
 	SOURCE_SNAPSHOT,	/* snap holds a new snapshot */
@@ -153,6 +163,14 @@ const char *source_row_noun(const struct source *src);
  * the caller can look at signal flags.
  */
 int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms);
+/*
+ * The same with n extra descriptors (n <= SOURCE_EXTRA_FDS): returns a mask
+ * with bit i set when extra[i] is readable (or hung up), 0 otherwise.
+ */
+int source_wait_fds(struct source *src, const int *extra, int n, int64_t max_wait_ms);
+
+/* Whether speed is 0 (as fast as possible) or within SOURCE_SPEED_MIN..MAX. */
+bool source_speed_ok(double speed);
 
 /* Wrap an implementation; never returns NULL. */
 struct source *source_new(const struct source_ops *ops, void *self, int64_t interval_ms);
@@ -167,12 +185,25 @@ struct sim_options {
 };
 struct source *source_sim_new(const struct sim_options *o, char *err, size_t errlen);
 
+/*
+ * How the http and exec sources read what they get: the wire JSON or
+ * Prometheus text (source/prom.h), told apart by Content-Type and content
+ * unless --input says; Prometheus text goes through a router profile.
+ */
+enum source_input { SOURCE_INPUT_AUTO, SOURCE_INPUT_JSON, SOURCE_INPUT_PROMETHEUS };
+struct source_text_options {
+	enum source_input input;	/* --input */
+	const char *profile;		/* --profile: a name, a file, or NULL / "auto" */
+	const char *by;			/* --by: another row label, or NULL */
+};
+
 struct http_options {
 	const char *url;
 	int64_t interval_ms, timeout_ms;
 	const char *header_file;	/* NULL: no extra headers */
 	bool insecure;
 	size_t max_body;
+	struct source_text_options text;
 };
 struct source *source_http_new(const struct http_options *o, char *err, size_t errlen);
 
@@ -180,6 +211,7 @@ struct exec_options {
 	const char *command;	/* run with /bin/sh -c */
 	int64_t interval_ms, timeout_ms;
 	size_t max_body;
+	struct source_text_options text;
 };
 struct source *source_exec_new(const struct exec_options *o, char *err, size_t errlen);
 

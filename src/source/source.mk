@@ -41,8 +41,8 @@ TESTS += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/e2e_tail_cli.sh
 EXTRA_DIST += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/nginx_lib.sh \
 	tests/e2e_tail_cli.sh tests/tail_envoy.log tests/tail_haproxy.log
 
-TESTS += tests/e2e_watch_faults.sh
-EXTRA_DIST += tests/e2e_watch_faults.sh
+TESTS += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh
+EXTRA_DIST += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh
 
 TESTS += tests/e2e_replay_inputs.sh
 EXTRA_DIST += tests/e2e_replay_inputs.sh
@@ -54,3 +54,13 @@ tests_fuzz_replay_LDADD = $(FUZZ_LDADD)
 # `make bench`: routertop tail beside GoAccess on one generated nginx log.
 BENCH_SHELL += bench/tail.sh
 EXTRA_DIST += bench/tail.sh bench/nginx_log.awk
+
+# Prometheus text for the http and exec sources: a router profile over two
+# consecutive scrapes makes a snapshot with rows (prom.c).
+src_libroutertop_a_SOURCES += src/source/prom.c src/source/prom.h
+check_PROGRAMS += tests/check_prom
+TESTS += tests/check_prom
+tests_check_prom_SOURCES = tests/check_prom.c tests/check_run.h
+# ... and against a real HAProxy 2.6 and its built-in exporter.
+TESTS += tests/e2e_haproxy.sh
+EXTRA_DIST += tests/e2e_haproxy.sh

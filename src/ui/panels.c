@@ -380,10 +380,18 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 	};
 
 	panels_fmt_count(count, sizeof(count), l->count);
-	str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
+	/* Interpolated percentiles differ from nearest-rank ones: say which these are. */
+	if (v->snap.percentiles == METRICS_PCT_BUCKETS)
+		str_printf(title, sizeof(title), "Latency ms %s from buckets", view_marks(v)->sep);
+	else if (v->snap.percentiles == METRICS_PCT_LIFETIME)
+		str_printf(title, sizeof(title), "Latency ms %s buckets, lifetime", view_marks(v)->sep);
+	else if (v->snap.percentiles == METRICS_PCT_SUMMARY)
+		str_printf(title, sizeof(title), "Latency ms %s router summary", view_marks(v)->sep);
+	else
+		str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
 	/* Zoomed, the row's name comes before the count. */
-	if (l->count < 0 || (v->zoom[0] != '\0' && canvas_text_width(v->zoom) + 3 +
-			     canvas_text_width(title) > r.w - 6))
+	if ((l->count < 0 && v->snap.percentiles == METRICS_PCT_UNSAID) ||
+	    (v->zoom[0] != '\0' && canvas_text_width(v->zoom) + 3 + canvas_text_width(title) > r.w - 6))
 		str_printf(title, sizeof(title), "Latency ms");
 	panel_box(c, v, r, title, 0);
 	draw_latency_value(c, x, y, 10, "P50", ROLE_CHART2, l->p50, NULL);

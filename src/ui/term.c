@@ -126,6 +126,28 @@ void term_restore(void)
 	}
 }
 
+void term_suspend(struct term *t)
+{
+	(void)t;
+	term_restore();
+	fflush(stdout);
+}
+
+void term_resume(struct term *t)
+{
+	/*
+	 * Leave and enter again, whatever state the stop left us in: endwin()
+	 * then refresh() puts back the program's tty modes, the alternate
+	 * screen and keypad mode, and clearok() repaints what the shell wrote over.
+	 */
+	if (!isendwin())
+		endwin();
+	refresh();
+	curs_set(0);
+	clearok(curscr, TRUE);
+	term_invalidate(t);
+}
+
 void term_close(struct term *t)
 {
 	if (t == NULL)

@@ -35,6 +35,14 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 void term_close(struct term *t);
 /* Restore the terminal if curses is active; safe to call at any time (fatal() cleanup). */
 void term_restore(void);
+/*
+ * Job control: give the terminal back (cooked, normal screen, cursor shown)
+ * before the process stops, and take it back afterwards, repainting every
+ * cell. term_resume also mends a terminal a shell put back to cooked mode
+ * while we were stopped by SIGSTOP, without term_suspend first.
+ */
+void term_suspend(struct term *t);
+void term_resume(struct term *t);
 
 /* The screen's current size. */
 void term_size(const struct term *t, int *w, int *h);

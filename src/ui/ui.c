@@ -11,9 +11,11 @@
  * source's place in the pass: at most UI_JUMP_SNAPS_PER_PASS snapshots,
  * so the screen keeps drawing and any key stops the search.
  *
- * SIGINT and SIGTERM (stopsig.h) only set a flag; the loop sees it after
- * poll() returns EINTR, or at the next tick at the latest, and leaves
- * through the same door as 'q', restoring the terminal.
+ * Signals (stopsig.h) only set a flag and wake poll(), which also watches
+ * their self-pipe. A stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1) leaves through the same door as 'q', restoring the terminal.
+ * SIGTSTP (Ctrl-Z) gives the terminal back, then stops; SIGCONT, after that
+ * or after a SIGSTOP, takes it back and repaints.
  */
 #include "ui/ui.h"
 
@@ -324,6 +326,19 @@ static int64_t ui_wait_ms(const struct ui *u, int64_t now)
 	return until > now ? until - now : 0;
 }
 
+/* Ctrl-Z and fg, or SIGSTOP and SIGCONT: the terminal is cooked while we are stopped. */
+static void ui_job_control(struct ui *u)
+{
+	if (stopsig_take_suspend(&u->stop)) {
+		term_suspend(u->term);
+		stopsig_suspend(&u->stop);
+	}
+	if (stopsig_take_continue(&u->stop)) {
+		term_resume(u->term);
+		u->dirty = true;
+	}
+}
+
 /*
  * One slice of the timeline's scan a pass, only while nothing else is
  * pending (keys went first above); the bar is redrawn now and then while
@@ -342,9 +357,13 @@ static void ui_scan(struct ui *u, int64_t now)
 
 static void ui_loop(struct ui *u)
 {
-	while (!u->quit && !stopsig_caught()) {
-		int64_t now = clock_monotonic_ms();
+	int fds[2] = { u->key_fd, stopsig_fd(&u->stop) };
 
+	while (!u->quit && !stopsig_caught()) {
+		int64_t now;
+
+		ui_job_control(u);
+		now = clock_monotonic_ms();
 		if (u->jump.active)
 			ui_jump_pass(u, now);
 		else
@@ -362,7 +381,7 @@ static void ui_loop(struct ui *u)
 			u->dirty = true;
 		if (u->dirty)
 			ui_render(u, now);
-		source_wait(u->src, u->key_fd, ui_wait_ms(u, clock_monotonic_ms()));
+		source_wait_fds(u->src, fds, 2, ui_wait_ms(u, clock_monotonic_ms()));
 	}
 }
 
@@ -392,7 +411,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.st.events = o->events;
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
-	if (stopsig_install(&u.stop) < 0) {
+	if (stopsig_install(&u.stop, STOPSIG_JOB_CONTROL) < 0) {
 		fprintf(stderr, "routertop: cannot set up signal handling: %s\n", strerror(errno));
 		return 3;
 	}
