@@ -161,7 +161,7 @@ START_TEST(test_every_panel_shown)
 	static const char *const want[] = {
 		"routertop 0.1.0", "sim:steady seed 42 x1", "12:04:31", "every 1 s", "LIVE",
 		"Latency ms · last 1,250", "Throughput", "Circuit breaker", "Errors", "Targets",
-		"System", "q quit", "space pause", "r reset", "+/- interval", "</> speed", "f/b faults",
+		"System", "q quit", "space pause", "e events", "</> speed", "f/b faults",
 		"? help", "156.3 req/s", "9,378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
 		"failure rate 0.2 %", "avg 67.8 ms", "last recovery 38 s (< 60 s)",
 		"breaker trips", "rate limited", "timeouts", "failures", "samples", "1,250",
