@@ -13,6 +13,7 @@
 #include "compare.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,11 +353,11 @@ int compare_run(const struct compare_side *a, const struct compare_side *b, doub
 	}
 	if (side_read(&sb, b, ts, err) == 0) {
 		np = pairs_make(&sa, &sb, &pairs);
+		errno = 0;
 		if (fmt == FORMAT_JSON)
 			compare_json(out, &sa, &sb, pairs, np, tolerance);
 		else
 			compare_text(out, &sa, &sb, pairs, np, tolerance);
-		fflush(out);
 		for (size_t i = 0; i < np; i++) {
 			struct figure f[2 * TARGET_COUNT];
 			size_t n = subject_figures(pairs[i].a, pairs[i].b, tolerance, f);
@@ -366,6 +367,9 @@ int compare_run(const struct compare_side *a, const struct compare_side *b, doub
 					worst = f[k].v;
 		}
 		rc = exit_of(worst);
+		/* Lost output is said (a full disk), except a reader that went away. */
+		if (fflush(out) != 0 || ferror(out))
+			rc = output_write_failed(err, errno != 0 ? errno : EIO);
 		free(pairs);
 	}
 	summary_free(&sa);

@@ -37,7 +37,7 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 	tests/e2e_ui_events.sh tests/e2e_ui_replay_events.sh
 TESTS += $(E2E_UI)
 BENCH_SHELL += bench/screen.sh
-EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/screen.sh
+EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh tests/scenario_norows.json bench/screen.sh
 
 check_PROGRAMS += bench/bench_render
 BENCH_PROGS += bench/bench_render
