@@ -7,7 +7,7 @@
 "$RT_BIN" sim --scenario breaker --speed max --batch --record "$e2e_tmp/drill.jsonl" >/dev/null
 grep -q '"event":{"type":"breaker"' "$e2e_tmp/drill.jsonl" || bail_out "the recording has no breaker events"
 
-start 100 30 -- replay "$e2e_tmp/drill.jsonl" --speed max
+start 100 50 -- replay "$e2e_tmp/drill.jsonl" --speed max
 check "the replay ends" wait_for "ENDED"
 check "e shows the event log" press_for "┌ Event log" e
 check "the opening with its reason" wait_for "closed→open +[0-9]+ consecutive failures"
