@@ -66,6 +66,7 @@ struct ui {
 	struct stopsig stop;
 	int key_fd;		/* the terminal the keys come from */
 	struct timeline *timeline;	/* a recording's timeline, scanned between keys; NULL: none */
+	bool following;			/* replay --follow: the timeline grows with the file */
 	bool scanning;			/* the timeline has more to read */
 	int64_t next_scan_frame_ms;	/* the bar is redrawn about twice a second while it fills */
 };
@@ -358,6 +359,8 @@ static void ui_loop(struct ui *u)
 		if (now >= u->next_tick_ms) {
 			u->dirty = true;
 			u->next_tick_ms = now - now % UI_TICK_MS + UI_TICK_MS;
+			/* A followed recording's timeline reads what was written since, once a second. */
+			u->scanning = u->scanning || (u->timeline != NULL && u->following);
 		}
 		if (u->data_dirty && now - u->last_frame_ms >= UI_FRAME_MS)
 			u->dirty = true;
@@ -411,8 +414,9 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.canvas = canvas_new(PANELS_MIN_W, PANELS_MIN_H);
 	if (o->timeline_path != NULL) {
 		/* No timeline (a pipe, an unreadable file) is no error: the replay says what is wrong. */
-		u.timeline = timeline_open(o->timeline_path, u.mon.targets, err, sizeof(err));
+		u.timeline = timeline_open(o->timeline_path, u.mon.targets, o->follow, err, sizeof(err));
 		u.scanning = u.timeline != NULL;
+		u.following = o->follow;
 	}
 	u.dirty = true;
 	ui_loop(&u);
