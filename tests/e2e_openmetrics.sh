@@ -16,7 +16,7 @@ export_ok() {
 	"$RT_BIN" replay "$tmp/brk.jsonl" --format openmetrics >"$tmp/brk.om"
 	[ $? -le 2 ] && [ "$(tail -n 1 "$tmp/brk.om")" = "# EOF" ] &&
 		grep -q "^# TYPE routertop_requests counter$" "$tmp/brk.om" &&
-		grep -q '^routertop_breaker_state{upstream="default",state="open"} 1 [0-9]*\.[0-9][0-9][0-9]$' "$tmp/brk.om"
+		grep -q '^routertop_breaker_state{upstream="llm",state="open"} 1 [0-9]*\.[0-9][0-9][0-9]$' "$tmp/brk.om"
 }
 check "replay --format openmetrics: timestamped families, # EOF" export_ok
 
@@ -48,13 +48,14 @@ counters_ok() {
 }
 check "counters read back: breaker rejections at the end" counters_ok
 
+# The steady scenario has four upstreams: one series each; chat's is counted.
 sim_batch_ok() {
 	"$RT_BIN" sim --scenario steady --speed max --duration 30s --batch --format openmetrics >"$tmp/sim.om"
 	[ $? -le 2 ] && [ "$(tail -n 1 "$tmp/sim.om")" = "# EOF" ] &&
 		promtool tsdb create-blocks-from openmetrics "$tmp/sim.om" "$tmp/tsdb2" >/dev/null 2>&1 &&
 		mkdir -p "$tmp/tsdb2/wal" &&
-		[ "$(promtool tsdb dump --match='routertop_throughput_requests_per_second' "$tmp/tsdb2" 2>/dev/null | wc -l)" -eq 30 ] &&
-		[ "$(promtool tsdb dump --match='routertop_request_duration_seconds_bucket{le="+Inf"}' "$tmp/tsdb2" 2>/dev/null | wc -l)" -eq 30 ]
+		[ "$(promtool tsdb dump --match='routertop_throughput_requests_per_second{upstream="chat"}' "$tmp/tsdb2" 2>/dev/null | wc -l)" -eq 30 ] &&
+		[ "$(promtool tsdb dump --match='routertop_request_duration_seconds_bucket{upstream="chat",le="+Inf"}' "$tmp/tsdb2" 2>/dev/null | wc -l)" -eq 30 ]
 }
 check "sim --batch --format openmetrics loads too, with serve's latency histogram" sim_batch_ok
 

@@ -142,7 +142,8 @@ static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
 	char msg[SOURCE_MSG_LEN];
 
-	source_inject(u->src, what, msg, sizeof(msg));
+	/* NULL: the first upstream, until the list gives a selected row. */
+	source_inject(u->src, what, NULL, msg, sizeof(msg));
 	ui_notice(u, msg, now);
 }
 

@@ -36,7 +36,7 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 	tests/e2e_list_sort.sh tests/e2e_list_filter.sh tests/e2e_list_color.sh
 TESTS += $(E2E_UI)
 BENCH_SHELL += bench/screen.sh
-EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh bench/screen.sh
+EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh tests/scenario_norows.json bench/screen.sh
 
 check_PROGRAMS += bench/bench_render
 BENCH_PROGS += bench/bench_render
