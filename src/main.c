@@ -63,6 +63,7 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 		.no_color = cfg->no_color, .theme = cfg->theme,
 		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed : cfg->sim.speed,
 		.timeline_path = cfg->command == CMD_REPLAY ? cfg->replay.path : NULL,
+		.follow = cfg->command == CMD_REPLAY && cfg->replay.follow,
 	};
 
 	return ui_run(src, &uo);

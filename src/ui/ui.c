@@ -66,6 +66,7 @@ struct ui {
 	struct stopsig stop;
 	int key_fd;		/* the terminal the keys come from */
 	struct timeline *timeline;	/* a recording's timeline, scanned between keys; NULL: none */
+	bool following;			/* replay --follow: the timeline grows with the file */
 	bool scanning;			/* the timeline has more to read */
 	uint64_t events_seen;		/* the event log's total at the last frame */
 	int64_t next_scan_frame_ms;	/* the bar is redrawn about twice a second while it fills */
@@ -137,13 +138,20 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
-/* f and b: the source acts or refuses, and says which in its own words. */
+/*
+ * f and b: on the selected upstream (on a source without rows, NULL: its
+ * only one); the source acts or refuses, and says which in its own words.
+ */
 static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
+	const struct list_row *sel = list_selected(&u->st.list);
 	char msg[SOURCE_MSG_LEN];
 
-	/* NULL: the first upstream, until the list gives a selected row. */
-	source_inject(u->src, what, NULL, msg, sizeof(msg));
+	if (monitor_rows(&u->mon) > 0 && sel == NULL) {
+		ui_notice(u, "no upstream selected: the filter hides every row (Esc clears it)", now);
+		return;
+	}
+	source_inject(u->src, what, monitor_rows(&u->mon) > 0 ? sel->name : NULL, msg, sizeof(msg));
 	ui_notice(u, msg, now);
 }
 
@@ -377,6 +385,8 @@ static void ui_loop(struct ui *u)
 		if (now >= u->next_tick_ms) {
 			u->dirty = true;
 			u->next_tick_ms = now - now % UI_TICK_MS + UI_TICK_MS;
+			/* A followed recording's timeline reads what was written since, once a second. */
+			u->scanning = u->scanning || (u->timeline != NULL && u->following);
 		}
 		if (u->data_dirty && now - u->last_frame_ms >= UI_FRAME_MS)
 			u->dirty = true;
@@ -431,8 +441,9 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.canvas = canvas_new(PANELS_MIN_W, PANELS_MIN_H);
 	if (o->timeline_path != NULL) {
 		/* No timeline (a pipe, an unreadable file) is no error: the replay says what is wrong. */
-		u.timeline = timeline_open(o->timeline_path, u.mon.targets, err, sizeof(err));
+		u.timeline = timeline_open(o->timeline_path, u.mon.targets, o->follow, err, sizeof(err));
 		u.scanning = u.timeline != NULL;
+		u.following = o->follow;
 	}
 	u.dirty = true;
 	ui_loop(&u);
