@@ -42,7 +42,7 @@ const struct key_binding keys_table[] = {
 	  .action = UI_ACT_SPEED_DOWN, .modes = KEY_MODE_SPEED },
 	{ .codes = { '>', '.' }, .name = "> or .", .help = "double the speed (up to x64)",
 	  .action = UI_ACT_SPEED_UP, .modes = KEY_MODE_SPEED },
-	{ .codes = { 'f', 'F' }, .name = "f", .help = "incident on or off",
+	{ .codes = { 'f', 'F' }, .name = "f", .help = "incident on or off (selected upstream)",
 	  .brief_keys = "f/b", .brief = "faults", .on_key_line = true, .line_prio = 1,
 	  .action = UI_ACT_INCIDENT, .modes = KEY_MODE_INJECT },
 	{ .codes = { 'b', 'B' }, .name = "b", .help = "breaker forced open, closed, automatic",

@@ -137,13 +137,20 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
-/* f and b: the source acts or refuses, and says which in its own words. */
+/*
+ * f and b: on the selected upstream (on a source without rows, NULL: its
+ * only one); the source acts or refuses, and says which in its own words.
+ */
 static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
+	const struct list_row *sel = list_selected(&u->st.list);
 	char msg[SOURCE_MSG_LEN];
 
-	/* NULL: the first upstream, until the list gives a selected row. */
-	source_inject(u->src, what, NULL, msg, sizeof(msg));
+	if (monitor_rows(&u->mon) > 0 && sel == NULL) {
+		ui_notice(u, "no upstream selected: the filter hides every row (Esc clears it)", now);
+		return;
+	}
+	source_inject(u->src, what, monitor_rows(&u->mon) > 0 ? sel->name : NULL, msg, sizeof(msg));
 	ui_notice(u, msg, now);
 }
 
