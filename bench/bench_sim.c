@@ -1,7 +1,8 @@
 /*
  * How many simulated requests per second one core pushes through the whole
- * pipeline (load, limiter, breaker, backend queue, tracker). Goal: at least
- * 5 million. Prints `sim_requests_per_s`; one operation of the harness is a
+ * pipeline (load, limiter, routing to 4 upstreams, each one's breaker,
+ * backend queue and tracker, and the router's tracker). Goal: at least 5
+ * million. Prints `sim_requests_per_s`; one operation of the harness is a
  * millisecond of virtual time, and the work counted is the requests it held.
  */
 #include <stdio.h>
@@ -13,14 +14,17 @@
 #include "util.h"
 
 /*
- * Open-loop arrivals plus busy users against a backend with room to spare,
- * so nearly every request goes the whole way (a tripped breaker would make
- * requests cheap and the number meaningless: the summary line shows it).
+ * Open-loop arrivals plus busy users against four upstreams with room to
+ * spare, so nearly every request goes the whole way (a tripped breaker
+ * would make requests cheap and the number meaningless: the summary line
+ * shows it).
  */
 static const char bench_json[] =
 	"{\"name\":\"bench\","
-	"\"backend\":{\"median_ms\":1,\"p99_ms\":5,\"concurrency\":2000,\"timeout_ms\":200},"
+	"\"backend\":{\"median_ms\":1,\"p99_ms\":5,\"concurrency\":800,\"timeout_ms\":200},"
 	"\"limiter\":{\"rate\":900000,\"burst\":1000},"
+	"\"upstreams\":[{\"name\":\"chat\",\"weight\":4},{\"name\":\"embeddings\",\"weight\":3},"
+	"{\"name\":\"search\",\"weight\":2},{\"name\":\"moderation\",\"weight\":1}],"
 	"\"phases\":[{\"duration_ms\":3600000,\"users\":200,\"think_ms\":1,\"rate\":500000,"
 	"\"faults\":{\"failure\":0.001,\"timeout\":0.0005,\"validation\":0.001}}]}";
 
@@ -45,7 +49,7 @@ int main(void)
 {
 	static struct scenario sc;
 	char err[256];
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 	struct bench b;
 	struct sim_ctx c = { 0 };
 	struct bench_spec spec = {
@@ -65,6 +69,7 @@ int main(void)
 		"in %.0f virtual s\n", (unsigned long long)sim_requests(c.s),
 		(long long)m.requests.succeeded, (long long)m.errors.rate_limited,
 		(long long)m.errors.breaker_trips, (double)c.vt / 1e6);
+	metrics_free(&m);
 	sim_free(c.s);
 	return bench_finish(&b);
 }

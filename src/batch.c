@@ -126,6 +126,8 @@ int batch_run(struct source *src, const struct batch_options *o)
 		while (!c.done && !stopsig_caught() && source_step(src, clock_monotonic_ms(), &ev) == 1)
 			batch_event(&c, &ev);
 	}
+	if (!o->once && c.write_errno == 0)
+		batch_wrote(&c, output_finish(c.out, o->format));
 	monitor_free(&c.m);
 	stopsig_restore(&c.stop);
 	if (c.write_errno != 0)

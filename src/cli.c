@@ -120,7 +120,7 @@ static const char *const option_expects[] = {
 	[OPT_INTERVAL - OPT_SCENARIO] = "a duration from 100ms to 24h, e.g. 5s",
 	[OPT_TIMEOUT - OPT_SCENARIO] = "a duration such as 500ms or 4s",
 	[OPT_MAX_BODY - OPT_SCENARIO] = "a size from 1K to 64M, e.g. 512K",
-	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv or nagios",
+	[OPT_FORMAT - OPT_SCENARIO] = "text, json, csv, nagios or openmetrics",
 	[OPT_THEME - OPT_SCENARIO] = "default or cb",
 	[OPT_BY - OPT_SCENARIO] = "upstream, host, path, status or a field name",
 	[OPT_LATENCY - OPT_SCENARIO] = "request or upstream",
@@ -153,7 +153,7 @@ static const char usage_text[] =
 	"Watch:       --interval D --timeout D --header-file F --insecure --max-body B\n"
 	"             --input json|prometheus  --profile NAME|FILE|auto  --by LABEL\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
-	"             --format text|json|csv|nagios  --record FILE (append JSONL)\n"
+	"             --format text|json|csv|nagios|openmetrics  --record FILE\n"
 	"Targets:     --targets FILE  --target [ROW:]KEY=VALUE (p95 p99 throughput\n"
 	"             error-rate recovery warn; ROW: for that upstream only)\n"
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";
@@ -412,6 +412,7 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		if (parse_speed(arg, &cfg->sim.speed) != 0)
 			goto bad;
 		cfg->replay.speed = cfg->sim.speed;
+		cfg->speed_given = true;
 		break;
 	case OPT_DURATION:
 		if (parse_duration_ms(arg, &ms) != 0)
@@ -700,6 +701,12 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 		/* A server answers in real time; max speed would only burn a core. */
 		str_printf(err, errlen, "--speed max does not apply to 'serve'");
 		return CLI_ERROR;
+	}
+	/* A recording exported for Prometheus: all of it, as fast as it can be read. */
+	if (cfg->command == CMD_REPLAY && cfg->format == FORMAT_OPENMETRICS && !cfg->once) {
+		cfg->batch = true;
+		if (!cfg->speed_given)
+			cfg->replay.speed = 0;
 	}
 	if (cfg->command == CMD_REPLAY && cfg->once &&
 	    (cfg->format != FORMAT_TEXT && cfg->format != FORMAT_JSON)) {

@@ -38,6 +38,7 @@ struct cli_config {
 	enum output_format format;
 	enum ui_theme theme;
 	bool batch, once, no_color;
+	bool speed_given;		/* --speed was on the command line */
 	const char *record_path;	/* NULL: not recording */
 };
 

@@ -13,6 +13,7 @@
 #include "compare.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,16 +112,16 @@ static int side_read(struct summary *s, const struct compare_side *side, const s
 	summary_init(s, name, ts);
 	summary_set_scope(s, true, side->from_ms, side->to_ms);
 	if (summary_read_path(s, side->path, msg, sizeof(msg)) != 0) {
-		fprintf(err, "routertop: %s\n", msg);
+		sanitize_line(err, 0, "routertop: %s", msg);
 		return -1;
 	}
 	if (s->error[0] != '\0') {
-		fprintf(err, "routertop: %s: %s\n", s->source, s->error);
+		sanitize_line(err, 0, "routertop: %s: %s", s->source, s->error);
 		return -1;
 	}
 	if (s->snapshots == 0) {
-		fprintf(err, "routertop: %s: no snapshot%s\n", s->source,
-			side->ranged ? " in that range" : "");
+		sanitize_line(err, 0, "routertop: %s: no snapshot%s", s->source,
+			      side->ranged ? " in that range" : "");
 		return -1;
 	}
 	return 0;
@@ -352,11 +353,11 @@ int compare_run(const struct compare_side *a, const struct compare_side *b, doub
 	}
 	if (side_read(&sb, b, ts, err) == 0) {
 		np = pairs_make(&sa, &sb, &pairs);
+		errno = 0;
 		if (fmt == FORMAT_JSON)
 			compare_json(out, &sa, &sb, pairs, np, tolerance);
 		else
 			compare_text(out, &sa, &sb, pairs, np, tolerance);
-		fflush(out);
 		for (size_t i = 0; i < np; i++) {
 			struct figure f[2 * TARGET_COUNT];
 			size_t n = subject_figures(pairs[i].a, pairs[i].b, tolerance, f);
@@ -366,6 +367,9 @@ int compare_run(const struct compare_side *a, const struct compare_side *b, doub
 					worst = f[k].v;
 		}
 		rc = exit_of(worst);
+		/* Lost output is said (a full disk), except a reader that went away. */
+		if (fflush(out) != 0 || ferror(out))
+			rc = output_write_failed(err, errno != 0 ? errno : EIO);
 		free(pairs);
 	}
 	summary_free(&sa);

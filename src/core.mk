@@ -23,7 +23,8 @@ tests_check_sanitize_SOURCES = tests/check_sanitize.c tests/check_run.h
 # The funnel end to end: a hostile router, command, recording and command
 # line, each in a script of its own sharing tests/hostile_lib.sh.
 E2E_HOSTILE = tests/e2e_hostile_batch.sh tests/e2e_hostile_screen.sh \
-	tests/e2e_hostile_exec.sh tests/e2e_hostile_replay.sh tests/e2e_hostile_names.sh
+	tests/e2e_hostile_exec.sh tests/e2e_hostile_replay.sh tests/e2e_hostile_names.sh \
+	tests/e2e_hostile_tail.sh
 TESTS += $(E2E_HOSTILE)
 EXTRA_DIST += $(E2E_HOSTILE) tests/hostile_lib.sh
 

@@ -24,7 +24,8 @@ static int run_compare(const struct cli_config *cfg)
 
 	if (compare_side_parse(cfg->compare.a, &a, err, sizeof(err)) != 0 ||
 	    compare_side_parse(cfg->compare.b, &b, err, sizeof(err)) != 0) {
-		fprintf(stderr, "routertop: %s\nTry 'routertop --help'.\n", err);
+		sanitize_line(stderr, 0, "routertop: %s", err);
+		fputs("Try 'routertop --help'.\n", stderr);
 		return 3;
 	}
 	if (cfg->format != FORMAT_TEXT && cfg->format != FORMAT_JSON) {
@@ -64,6 +65,7 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 		.no_color = cfg->no_color, .theme = cfg->theme,
 		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed : cfg->sim.speed,
 		.timeline_path = cfg->command == CMD_REPLAY ? cfg->replay.path : NULL,
+		.follow = cfg->command == CMD_REPLAY && cfg->replay.follow,
 	};
 
 	return ui_run(src, &uo);

@@ -3,7 +3,7 @@
 # recording) and batch output in every format.
 src_libroutertop_a_SOURCES += src/monitor.c src/monitor.h \
 	src/output.c src/output.h src/batch.c src/summary.c src/summary.h src/timeline.c src/timeline.h \
-	src/compare.c src/compare.h
+	src/compare.c src/compare.h src/openmetrics.c src/openmetrics.h
 
 check_PROGRAMS += tests/check_monitor tests/check_output
 TESTS += tests/check_monitor tests/check_output
@@ -24,6 +24,9 @@ EXTRA_DIST += tests/e2e_replay_summary.sh
 
 TESTS += tests/e2e_compare.sh
 EXTRA_DIST += tests/e2e_compare.sh
+
+TESTS += tests/e2e_openmetrics.sh
+EXTRA_DIST += tests/e2e_openmetrics.sh
 
 TESTS += tests/e2e_output_lost.sh
 EXTRA_DIST += tests/e2e_output_lost.sh

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "sanitize.h"
+#include "openmetrics.h"
 #include "util.h"
 
 #define NUM_LEN 32
@@ -47,6 +48,7 @@ int output_format_parse(const char *name, enum output_format *out)
 	} names[] = {
 		{ "text", FORMAT_TEXT }, { "json", FORMAT_JSON },
 		{ "csv", FORMAT_CSV }, { "nagios", FORMAT_NAGIOS },
+		{ "openmetrics", FORMAT_OPENMETRICS },
 	};
 
 	if (name == NULL)
@@ -641,14 +643,33 @@ int output_write(FILE *out, enum output_format fmt, const struct monitor *m, boo
 	case FORMAT_NAGIOS:
 		output_nagios(out, m);
 		break;
+	case FORMAT_OPENMETRICS:
+		if (first)
+			openmetrics_header(out);
+		if (monitor_latest(m) != NULL)
+			openmetrics_snapshot(out, monitor_latest(m), m->last_good_wall_ms);
+		break;
 	}
+	return output_flush(out);
+}
+
+int output_finish(FILE *out, enum output_format fmt)
+{
+	if (fmt != FORMAT_OPENMETRICS)
+		return 0;
+	errno = 0;
+	openmetrics_eof(out);
 	return output_flush(out);
 }
 
 int output_write_once(FILE *out, enum output_format fmt, const struct monitor *m)
 {
-	if (fmt != FORMAT_TEXT)
-		return output_write(out, fmt, m, true);
+	int rc;
+
+	if (fmt != FORMAT_TEXT) {
+		rc = output_write(out, fmt, m, true);
+		return rc != 0 ? rc : output_finish(out, fmt);
+	}
 	errno = 0;
 	output_text_report(out, m);
 	return output_flush(out);

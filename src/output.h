@@ -1,6 +1,6 @@
 /*
  * Batch output: --batch prints one line per interval, --once one evaluation,
- * in text, json, csv or nagios format. Never touches terminal modes.
+ * in text, json, csv, nagios or openmetrics format. Never touches terminal modes.
  */
 #ifndef RT_OUTPUT_H
 #define RT_OUTPUT_H
@@ -10,7 +10,7 @@
 
 #include "monitor.h"
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_NAGIOS };
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_NAGIOS, FORMAT_OPENMETRICS };
 
 /* "text", "json", "csv", "nagios" -> format; returns 0 or -1. */
 int output_format_parse(const char *name, enum output_format *out);
@@ -20,6 +20,12 @@ int output_format_parse(const char *name, enum output_format *out);
  * flush it. Returns 0, or -1 with errno set when out could not take it.
  */
 int output_write(FILE *out, enum output_format fmt, const struct monitor *m, bool first);
+
+/*
+ * After the last record: what closes the output (OpenMetrics' "# EOF"), if
+ * anything. Returns 0, or -1 with errno set as output_write.
+ */
+int output_finish(FILE *out, enum output_format fmt);
 
 /*
  * What --once prints: for text a short multi-line report, for the other

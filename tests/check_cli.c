@@ -47,7 +47,7 @@ static const struct {
 	{ "--speed 0.0009", "--speed: bad value '0.0009'" },
 	{ "--speed 1e7", "--speed: bad value '1e7'" },
 	{ "replay a.jsonl --speed 1e-300", "--speed: bad value '1e-300'" },
-	{ "--format xml", "--format: bad value 'xml' (expected text, json, csv or nagios)" },
+	{ "--format xml", "--format: bad value 'xml' (expected text, json, csv, nagios or openmetrics)" },
 	{ "--theme pink", "--theme: bad value" },
 	{ "--listen 127.0.0.1:1", "--listen does not apply to 'sim'" },
 	{ "watch --scenario steady http://x", "--scenario does not apply to 'watch'" },

@@ -463,6 +463,7 @@ static const struct {
 	{ FAULT_HOSTILE_HEADER, SOURCE_SNAPSHOT, "" },
 	{ FAULT_HOSTILE_REDIRECT, SOURCE_ERROR, "HTTP 404  ]0;PWNED" },
 	{ FAULT_HOSTILE_BIG_HEADER, SOURCE_ERROR, "response header too large from " },
+	{ FAULT_HOSTILE_PROM, SOURCE_SNAPSHOT, "" },
 };
 
 /* Whatever path the hostile text takes, what the source hands on is clean. */
@@ -483,6 +484,13 @@ START_TEST(test_hostile_answers)
 		      "got '%s'", ev.message);
 	ck_assert_msg(sanitize_is_clean(ev.message, 0), "message not clean: '%s'", ev.message);
 	ck_assert(sanitize_is_clean(ev.snap.breaker.recommendation, 0));
+	for (size_t i = 0; i < ev.snap.nrows; i++)
+		ck_assert(sanitize_is_clean(ev.snap.rows[i].name, 0));
+	if (hostile_cases[_i].kind == FAULT_HOSTILE_PROM) {
+		ck_assert_uint_eq(ev.snap.nrows, 2);
+		ck_assert(strstr(ev.snap.rows[0].name, " ]0;PWNED ") != NULL ||
+			  strstr(ev.snap.rows[1].name, " ]0;PWNED ") != NULL);
+	}
 	if (hostile_cases[_i].kind == FAULT_HOSTILE_JSON) {
 		ck_assert_str_eq(ev.snap.breaker.recommendation,
 				 " ]0;PWNED  [31mred [0m 31m 0;PWNED ??desrever  | fake_perf=0;1;2");

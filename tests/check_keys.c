@@ -23,7 +23,6 @@ START_TEST(test_table_rows_whole)
 		ck_assert_msg((k->brief == NULL) == (k->brief_keys == NULL), "%s: half a brief", k->name);
 		ck_assert_msg(!k->on_key_line || k->brief != NULL, "%s: key line without a brief", k->name);
 		ck_assert_msg((k->modes & ~ALL_MODES) == 0, "%s: unknown mode", k->name);
-		ck_assert_msg((k->action == UI_ACT_INTERVAL) == (k->step != 0), "%s: step", k->name);
 		keys_help_line(k, false, line, sizeof(line));
 		ck_assert_msg(strlen(line) <= 50, "'%s' is wider than the help overlay", line);
 		if (k->help_more != NULL) {
@@ -136,17 +135,19 @@ static const struct {
 	int width;
 	const char *line;
 } line_cases[] = {
-	{ 0, 80, "q quit|space pause|r reset|+/- interval|? help" },
+	{ 0, 80, "q quit|space pause|r reset|+/- interval|e events|? help" },
 	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
-	  "q quit|space pause|r reset|+/- interval|</> speed|f/b faults|? help" },
-	{ KEY_MODE_ROWS, 80, "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|? help" },
+	  "q quit|space pause|</> speed|f/b faults|e events|? help" },
+	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 120,
+	  "q quit|space pause|r reset|+/- interval|</> speed|f/b faults|e events|? help" },
+	{ KEY_MODE_ROWS, 80, "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
 	{ KEY_MODE_ROWS, 200,
-	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|r reset|+/- interval|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|r reset|+/- interval|e events|? help" },
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
-	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|f/b faults|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|f/b faults|? help" },
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_STEP, 80,
-	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|? help" },
-	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20, "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
+	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20, "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|? help" },
 };
 
 START_TEST(test_line)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
+#include "openmetrics.h"
 #include "output.h"
 #include "record/writer.h"
 
@@ -261,7 +262,8 @@ static const struct {
 	enum output_format fmt;
 } format_names[] = {
 	{ "text", 0, FORMAT_TEXT }, { "json", 0, FORMAT_JSON }, { "csv", 0, FORMAT_CSV },
-	{ "nagios", 0, FORMAT_NAGIOS }, { "", -1, FORMAT_TEXT }, { "TEXT", -1, FORMAT_TEXT },
+	{ "nagios", 0, FORMAT_NAGIOS }, { "openmetrics", 0, FORMAT_OPENMETRICS },
+	{ "", -1, FORMAT_TEXT }, { "TEXT", -1, FORMAT_TEXT },
 	{ "xml", -1, FORMAT_TEXT }, { "jsonl", -1, FORMAT_TEXT },
 };
 
@@ -795,6 +797,28 @@ START_TEST(test_batch_record_failure_reported)
 }
 END_TEST
 
+/* OpenMetrics: only what is known, one line a series, the time in seconds with ms. */
+START_TEST(test_openmetrics_known_only)
+{
+	struct metrics_snapshot s;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	metrics_init(&s);
+	s.breaker.state = BREAKER_HALF_OPEN;
+	s.requests.total = 12;
+	openmetrics_snapshot(fp, &s, INT64_C(1764064800123));
+	fclose(fp);
+	ck_assert_str_eq(text,
+			 "routertop_requests_total{upstream=\"default\"} 12 1764064800.123\n"
+			 "routertop_breaker_state{upstream=\"default\",state=\"closed\"} 0 1764064800.123\n"
+			 "routertop_breaker_state{upstream=\"default\",state=\"half_open\"} 1 1764064800.123\n"
+			 "routertop_breaker_state{upstream=\"default\",state=\"open\"} 0 1764064800.123\n");
+	free(text);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("output");
@@ -802,6 +826,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_format_parse, 0, (int)N(format_names));
+	tcase_add_test(tc, test_openmetrics_known_only);
 	tcase_add_test(tc, test_text_line);
 	tcase_add_test(tc, test_text_report);
 	tcase_add_test(tc, test_json);

@@ -103,10 +103,13 @@ START_TEST(test_first_scrape)
 	char desc[64];
 
 	metrics_init(&s);
+	/* Until auto has picked a profile, no noun: the screen says "upstream". */
+	ck_assert_ptr_null(prom_reader_row_noun(r));
 	read_ok(r, scrape1, 0, &s);
 	ck_assert_str_eq(prom_reader_profile(r)->name, "routertop");
 	prom_reader_describe(r, desc, sizeof(desc));
 	ck_assert_str_eq(desc, "routertop by upstream");
+	ck_assert_str_eq(prom_reader_row_noun(r), "upstream");
 	ck_assert_uint_eq(s.nrows, 2);
 	a = row(&s, "a");
 	/* Rank 20 of 40 in (10, 100]: 10 + 90 x (20 - 10)/(30 - 10) */
@@ -266,6 +269,8 @@ START_TEST(test_summary_and_average)
 	ck_assert(NEAR(row(&s, "q")->latency.avg, 250.0));
 	ck_assert(isnan(row(&s, "p")->latency.p50));
 	ck_assert_int_eq(row(&s, "p")->percentiles, METRICS_PCT_UNSAID);
+	/* The screen's list calls HAProxy's rows backends. */
+	ck_assert_str_eq(prom_reader_row_noun(r), "backend");
 	metrics_free(&s);
 	prom_reader_free(r);
 }

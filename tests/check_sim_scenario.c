@@ -66,6 +66,39 @@ static const struct {
 	{ "{\"window\":20000000," OK_PHASES "}", "t.json: window: must be at most 1e+07" },
 	{ "{\"name\":\"0123456789012345678901234567890123456789012345678\"," OK_PHASES "}",
 	  "t.json: name: longer than 47 characters" },
+	/* Upstreams. */
+	{ "{\"upstreams\":{}," OK_PHASES "}", "t.json: upstreams: expected an array" },
+	{ "{\"upstreams\":[]," OK_PHASES "}", "t.json: upstreams: must hold at least 1 upstream" },
+	{ "{\"upstreams\":[3]," OK_PHASES "}", "t.json: upstreams[0]: expected an object" },
+	{ "{\"upstreams\":[{\"weight\":1}]," OK_PHASES "}", "t.json: upstreams[0].name: required" },
+	{ "{\"upstreams\":[{\"name\":5}]," OK_PHASES "}", "t.json: upstreams[0].name: expected a string" },
+	{ "{\"upstreams\":[{\"name\":\"\"}]," OK_PHASES "}",
+	  "t.json: upstreams[0].name: must not be empty" },
+	{ "{\"upstreams\":[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"a\"}]," OK_PHASES "}",
+	  "t.json: upstreams[2].name: \"a\" is upstreams[0] already" },
+	{ "{\"upstreams\":[{\"name\":\"a\",\"weight\":0}]," OK_PHASES "}",
+	  "t.json: upstreams[0].weight: must be at least 0.001" },
+	{ "{\"upstreams\":[{\"name\":\"a\",\"wieght\":1}]," OK_PHASES "}",
+	  "t.json: upstreams[0].wieght: unknown field" },
+	{ "{\"upstreams\":[{\"name\":\"a\"},{\"name\":\"b\",\"backend\":{\"p99_ms\":1}}]," OK_PHASES "}",
+	  "t.json: upstreams[1].backend.p99_ms: must not be below median_ms" },
+	{ "{\"upstreams\":[{\"name\":\"a\",\"breaker\":{\"window\":0}}]," OK_PHASES "}",
+	  "t.json: upstreams[0].breaker.window: must be at least 1" },
+	{ "{\"phases\":[{\"users\":1,\"requests\":1,\"upstream_faults\":{\"a\":{}}}]}",
+	  "t.json: phases[0].upstream_faults: needs upstreams" },
+	{ "{\"upstreams\":[{\"name\":\"a\"}],"
+	  "\"phases\":[{\"users\":1,\"requests\":1,\"upstream_faults\":{\"b\\u001b\":{}}}]}",
+	  "t.json: phases[0].upstream_faults.b : no such upstream" },
+	{ "{\"upstreams\":[{\"name\":\"a\"}],"
+	  "\"phases\":[{\"users\":1,\"requests\":1,\"upstream_faults\":{\"a\":3}}]}",
+	  "t.json: phases[0].upstream_faults.a: expected an object" },
+	{ "{\"upstreams\":[{\"name\":\"a\"}],"
+	  "\"phases\":[{\"users\":1,\"requests\":1,\"upstream_faults\":{\"a\":{\"timeout\":2}}}]}",
+	  "t.json: phases[0].upstream_faults.a.timeout: must be at most 1" },
+	{ "{\"upstreams\":[{\"name\":\"a\"}],"
+	  "\"phases\":[{\"users\":1,\"requests\":1,\"faults\":{\"failure\":0.5},"
+	  "\"upstream_faults\":{\"a\":{\"timeout\":0.6}}}]}",
+	  "t.json: phases[0].upstream_faults.a.failure + timeout + validation: must be at most 1" },
 };
 
 START_TEST(test_bad_scenario)
@@ -173,6 +206,61 @@ START_TEST(test_values)
 }
 END_TEST
 
+/* Upstreams start from the top-level backend and breaker; phases may give one its own faults. */
+START_TEST(test_upstreams)
+{
+	static const char json[] =
+		"{\"backend\":{\"median_ms\":20,\"p99_ms\":100,\"concurrency\":5,\"timeout_ms\":900},"
+		"\"breaker\":{\"failures\":7},"
+		"\"upstreams\":[{\"name\":\"chat\",\"weight\":3,\"backend\":{\"median_ms\":40}},"
+		"{\"name\":\"search\",\"breaker\":{\"open_ms\":2500}}],"
+		"\"phases\":[{\"duration_ms\":1000,\"users\":1,\"faults\":{\"failure\":0.01}},"
+		"{\"duration_ms\":1000,\"users\":1,\"faults\":{\"failure\":0.02},"
+		"\"upstream_faults\":{\"search\":{\"timeout\":0.4}}}]}";
+	struct scenario *sc = malloc(sizeof(*sc));
+	char err[256] = "";
+
+	ck_assert_msg(scenario_parse(json, strlen(json), "u.json", sc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(sc->rows);
+	ck_assert_uint_eq(sc->nupstreams, 2);
+	ck_assert_str_eq(sc->upstreams[0].name, "chat");
+	ck_assert_double_eq(sc->upstreams[0].weight, 3);
+	ck_assert_int_eq(sc->upstreams[0].backend.median_us, 40000);
+	ck_assert_int_eq(sc->upstreams[0].backend.p99_us, 100000);	/* the top level's */
+	ck_assert_uint_eq(sc->upstreams[0].backend.concurrency, 5);
+	ck_assert_uint_eq(sc->upstreams[0].breaker.failure_threshold, 7);
+	ck_assert_double_eq(sc->upstreams[1].weight, 1);		/* default */
+	ck_assert_int_eq(sc->upstreams[1].backend.median_us, 20000);
+	ck_assert_int_eq(sc->upstreams[1].breaker.open_timeout_us, 2500000);
+	ck_assert_uint_eq(sc->upstreams[1].breaker.failure_threshold, 7);
+	/* Phase 1: search has its own faults, over the phase's; chat the phase's. */
+	ck_assert_double_eq(scenario_faults(sc, 0, 1)->failure, 0.01);
+	ck_assert_double_eq(scenario_faults(sc, 1, 0)->failure, 0.02);
+	ck_assert_double_eq(scenario_faults(sc, 1, 0)->timeout, 0);
+	ck_assert_double_eq(scenario_faults(sc, 1, 1)->failure, 0.02);
+	ck_assert_double_eq(scenario_faults(sc, 1, 1)->timeout, 0.4);
+	free(sc);
+}
+END_TEST
+
+/* The single-backend format: one upstream named default, made of the top level; no rows. */
+START_TEST(test_single_backend_format)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+	char err[256] = "";
+
+	ck_assert_msg(scenario_load("ratelimit", sc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(!sc->rows);
+	ck_assert_uint_eq(sc->nupstreams, 1);
+	ck_assert_str_eq(sc->upstreams[0].name, "default");
+	ck_assert_int_eq(sc->upstreams[0].backend.median_us, sc->backend.median_us);
+	ck_assert_uint_eq(sc->upstreams[0].backend.concurrency, 128);
+	ck_assert_int_eq(memcmp(&sc->upstreams[0].breaker, &sc->breaker, sizeof(sc->breaker)), 0);
+	ck_assert_ptr_eq(scenario_faults(sc, 1, 0), &sc->phases[1].faults);
+	free(sc);
+}
+END_TEST
+
 START_TEST(test_load_file_and_missing)
 {
 	struct scenario *sc = malloc(sizeof(*sc));
@@ -223,6 +311,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_builtin_matches_file, 0, 5);
 	tcase_add_loop_test(tc, test_builtin_parses, 0, 5);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_upstreams);
+	tcase_add_test(tc, test_single_backend_format);
 	tcase_add_test(tc, test_load_file_and_missing);
 	tcase_add_test(tc, test_big_file);
 	suite_add_tcase(s, tc);

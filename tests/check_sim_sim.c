@@ -64,7 +64,7 @@ static void check_invariants(const struct metrics_snapshot *m)
 START_TEST(test_baseline_sequential)
 {
 	struct sim *s = load("baseline", 1);
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 
 	/* One user: never more than one request in flight. */
 	for (int64_t t = 0; !sim_finished(s); t += 10000) {
@@ -81,6 +81,7 @@ START_TEST(test_baseline_sequential)
 	ck_assert_int_eq(m.latency.count, 100);
 	ck_assert_int_eq(m.active_users, 0);
 	ck_assert(m.latency.p50 > 20 && m.latency.p50 < 90);
+	metrics_free(&m);
 	sim_free(s);
 }
 END_TEST
@@ -88,7 +89,7 @@ END_TEST
 static double concurrent_avg(int concurrency, int64_t *end_us)
 {
 	char json[512];
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 	struct sim *s;
 
 	snprintf(json, sizeof(json),
@@ -102,6 +103,7 @@ static double concurrent_avg(int concurrency, int64_t *end_us)
 	sim_snapshot(s, &m);
 	check_invariants(&m);
 	ck_assert_int_eq(m.requests.succeeded, 1000);
+	metrics_free(&m);
 	sim_free(s);
 	return m.latency.avg;
 }
@@ -121,13 +123,14 @@ END_TEST
 START_TEST(test_concurrent_builtin)
 {
 	struct sim *s = load("concurrent", 9);
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 
 	sim_run_until(s, 600 * S);
 	ck_assert(sim_finished(s));
 	ck_assert_uint_eq(sim_requests(s), 1000);
 	sim_snapshot(s, &m);
 	check_invariants(&m);
+	metrics_free(&m);
 	sim_free(s);
 }
 END_TEST
@@ -135,7 +138,7 @@ END_TEST
 START_TEST(test_ratelimit_rejects)
 {
 	struct sim *s = load("ratelimit", 5);
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 
 	sim_run_until(s, 5 * S);
 	sim_snapshot(s, &m);
@@ -149,6 +152,7 @@ START_TEST(test_ratelimit_rejects)
 	sim_run_until(s, 3600 * S);
 	ck_assert(sim_finished(s));
 	ck_assert_int_eq(sim_now_us(s), 20 * S);
+	metrics_free(&m);
 	sim_free(s);
 }
 END_TEST
@@ -158,7 +162,7 @@ START_TEST(test_breaker_drill)
 {
 	struct sim *s = load("breaker", 42);
 	struct notices *ns = calloc(1, sizeof(*ns));
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 	int64_t open_at = -1, half_at = -1, closed_at = -1;
 
 	sim_set_notice(s, keep_notice, ns);
@@ -180,15 +184,21 @@ START_TEST(test_breaker_drill)
 	sim_run_until(s, 3600 * S);
 	ck_assert(sim_finished(s));
 	for (int i = 0; i < ns->n; i++) {
+		/* The router's own (worst upstream) transitions say whose they were. */
+		if (strstr(ns->text[i], "\"type\":\"breaker\"") != NULL &&
+		    strstr(ns->text[i], "\"row\":") == NULL) {
+			ck_assert_ptr_nonnull(strstr(ns->text[i], "\"reason\":\"llm: "));
+			continue;
+		}
 		if (strstr(ns->text[i], "\"to\":\"open\"") && open_at < 0) {
 			ck_assert_ptr_nonnull(strstr(ns->text[i],
-				"{\"type\":\"breaker\",\"from\":\"closed\",\"to\":\"open\","
+				"{\"type\":\"breaker\",\"row\":\"llm\",\"from\":\"closed\",\"to\":\"open\","
 				"\"reason\":\"5 consecutive failures\",\"at_ms\":"));
 			open_at = ns->at[i];
 		} else if (strstr(ns->text[i], "\"to\":\"half-open\"") && half_at < 0) {
 			half_at = ns->at[i];
 		} else if (strstr(ns->text[i], "\"to\":\"closed\"")) {
-			ck_assert_ptr_nonnull(strstr(ns->text[i], "\"reason\":\"3 successful trial calls\""));
+			ck_assert_ptr_nonnull(strstr(ns->text[i], "\"reason\":\"3 trial calls succeeded\""));
 			closed_at = ns->at[i];
 		}
 	}
@@ -200,6 +210,7 @@ START_TEST(test_breaker_drill)
 	ck_assert_int_eq(m.breaker.state_since_ms, (sim_now_us(s) - closed_at) / 1000);
 	check_invariants(&m);
 	free(ns);
+	metrics_free(&m);
 	sim_free(s);
 }
 END_TEST
@@ -216,8 +227,8 @@ START_TEST(test_phase_and_fault_notices)
 	ck_assert_int_eq(ns->n, 3);
 	ck_assert_str_eq(ns->text[0], "{\"type\":\"phase\",\"name\":\"healthy\",\"index\":0,\"at_ms\":0}");
 	ck_assert_str_eq(ns->text[1], "{\"type\":\"phase\",\"name\":\"failing\",\"index\":1,\"at_ms\":10000}");
-	ck_assert_str_eq(ns->text[2], "{\"type\":\"faults\",\"phase\":\"failing\",\"failure\":0,"
-				      "\"timeout\":1,\"validation\":0,\"at_ms\":10000}");
+	ck_assert_str_eq(ns->text[2], "{\"type\":\"faults\",\"row\":\"llm\",\"phase\":\"failing\","
+				      "\"failure\":0,\"timeout\":1,\"validation\":0,\"at_ms\":10000}");
 	free(ns);
 	sim_free(s);
 }
@@ -228,28 +239,29 @@ START_TEST(test_set_faults_any_moment)
 	struct sim *s = load("baseline", 1);
 	struct notices *ns = calloc(1, sizeof(*ns));
 	struct fault_config f = { .failure = 1.0 };
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 
 	sim_set_notice(s, keep_notice, ns);
 	sim_run_until(s, 2 * S);
-	sim_set_faults(s, &f);
+	sim_set_faults(s, 0, &f);
 	ck_assert_ptr_nonnull(strstr(ns->text[ns->n - 1], "\"type\":\"faults\""));
 	ck_assert_ptr_nonnull(strstr(ns->text[ns->n - 1], "\"failure\":1"));
 	sim_run_until(s, 4 * S);
 	sim_snapshot(s, &m);
 	ck_assert_int_ge(m.errors.failures, 5);
 	ck_assert_int_eq(m.breaker.state, BREAKER_OPEN);
-	sim_breaker_force(s, BREAKER_FORCE_CLOSED);
+	sim_breaker_force(s, 0, BREAKER_FORCE_CLOSED);
 	sim_snapshot(s, &m);
 	ck_assert_int_eq(m.breaker.state, BREAKER_CLOSED);
 	ck_assert_str_eq(m.breaker.recommendation, "Breaker forced closed - no protection");
-	sim_breaker_force(s, BREAKER_FORCE_OPEN);
+	sim_breaker_force(s, 0, BREAKER_FORCE_OPEN);
 	sim_snapshot(s, &m);
 	ck_assert_str_eq(m.breaker.recommendation, "Service unavailable - forced open");
-	sim_breaker_reset(s);
+	sim_breaker_reset(s, 0);
 	sim_snapshot(s, &m);
 	ck_assert_int_eq(m.breaker.state, BREAKER_CLOSED);
 	free(ns);
+	metrics_free(&m);
 	sim_free(s);
 }
 END_TEST
@@ -278,7 +290,7 @@ static int snap_equal(const struct metrics_snapshot *a, const struct metrics_sna
 START_TEST(test_deterministic)
 {
 	struct sim *a = load("steady", 42), *b = load("steady", 42), *c = load("steady", 43);
-	struct metrics_snapshot ma, mb, mc;
+	struct metrics_snapshot ma = { 0 }, mb = { 0 }, mc = { 0 };
 	int differ = 0;
 
 	for (int64_t t = S; t <= 130 * S; t += S) {
@@ -297,6 +309,9 @@ START_TEST(test_deterministic)
 	ck_assert_int_gt(differ, 100);
 	sim_free(a);
 	sim_free(b);
+	metrics_free(&ma);
+	metrics_free(&mb);
+	metrics_free(&mc);
 	sim_free(c);
 }
 END_TEST
@@ -306,7 +321,7 @@ START_TEST(test_steady_shows_everything)
 {
 	struct sim *s = load("steady", 42);
 	struct notices *ns = calloc(1, sizeof(*ns));
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 	int opened = 0, closed = 0;
 
 	sim_set_notice(s, keep_notice, ns);
@@ -329,19 +344,96 @@ START_TEST(test_steady_shows_everything)
 	ck_assert_int_gt(m.errors.rate_limited, 0);
 	ck_assert_int_gt(m.errors.timeouts, 0);
 	ck_assert_int_gt(m.errors.failures, 0);
-	ck_assert_int_gt(m.errors.validation, 0);
+	ck_assert_int_ge(m.errors.validation, 0);
 	ck_assert_int_gt(m.errors.breaker_trips, 0);
 	ck_assert_int_eq(m.breaker.state, BREAKER_CLOSED);
 	check_invariants(&m);
+	/* The four upstreams, and only search had an incident. */
+	ck_assert_uint_eq(m.nrows, 4);
+	ck_assert_str_eq(m.rows[0].name, "chat");
+	ck_assert_str_eq(m.rows[2].name, "search");
+	for (size_t i = 0; i < m.nrows; i++) {
+		const struct metrics_snapshot *r = &m.rows[i].snap;
+
+		check_invariants(r);
+		ck_assert_int_eq(r->errors.rate_limited, 0);	/* the limiter is the router's */
+		if (i == 2) {
+			ck_assert_int_gt(r->errors.breaker_trips, 0);
+			ck_assert_int_gt(r->errors.timeouts, 0);
+		} else {
+			ck_assert_int_eq(r->errors.breaker_trips, 0);
+			ck_assert_int_eq(r->errors.timeouts, 0);
+		}
+	}
+	/* Every request is counted by the router and, unless the limiter took it, by one upstream. */
+	{
+		int64_t routed = 0;
+
+		for (size_t i = 0; i < m.nrows; i++)
+			routed += m.rows[i].snap.requests.total;
+		ck_assert_int_eq(routed + m.errors.rate_limited, m.requests.total);
+	}
+	/* Row transitions carry their row, the router's theirs without one. */
+	opened = 0;
+	for (int i = 0; i < ns->n; i++) {
+		static const char row_search[] = "{\"type\":\"breaker\",\"row\":\"search\",";
+
+		opened += strncmp(ns->text[i], row_search, sizeof(row_search) - 1) == 0;
+	}
+	ck_assert_int_ge(opened, 2);
+	metrics_free(&m);
 	free(ns);
 	sim_free(s);
+}
+END_TEST
+
+/* Requests are routed by weight, each upstream measured apart; one seed, one run. */
+START_TEST(test_routing_by_weight)
+{
+	static const char json[] =
+		"{\"backend\":{\"median_ms\":2,\"p99_ms\":10,\"concurrency\":100,\"timeout_ms\":1000},"
+		"\"upstreams\":[{\"name\":\"a\",\"weight\":3},{\"name\":\"b\"},"
+		"{\"name\":\"slow\",\"weight\":2,\"backend\":{\"median_ms\":50,\"p99_ms\":60}}],"
+		"\"phases\":[{\"duration_ms\":20000,\"rate\":600}]}";
+	struct sim *s = parse(json, 11), *again = parse(json, 11);
+	struct metrics_snapshot m = { 0 }, m2 = { 0 };
+	int64_t total;
+
+	sim_run_until(s, 20 * S);
+	sim_run_until(again, 20 * S);
+	sim_snapshot(s, &m);
+	sim_snapshot(again, &m2);
+	ck_assert(snap_equal(&m, &m2));
+	ck_assert(metrics_equal(&m, &m2));
+	ck_assert_uint_eq(m.nrows, 3);
+	total = m.requests.total;
+	ck_assert_int_gt(total, 11000);
+	/* Shares 3:1:2 of about 12,000 requests, within a few percent. */
+	ck_assert_double_eq_tol((double)m.rows[0].snap.requests.total / (double)total, 0.5, 0.02);
+	ck_assert_double_eq_tol((double)m.rows[1].snap.requests.total / (double)total, 1.0 / 6, 0.02);
+	ck_assert_double_eq_tol((double)m.rows[2].snap.requests.total / (double)total, 1.0 / 3, 0.02);
+	/* Each measured apart: the slow one's P50 is its own, the router's is the mix. */
+	ck_assert(m.rows[2].snap.latency.p50 > 40 && m.rows[2].snap.latency.p50 < 60);
+	ck_assert(m.rows[0].snap.latency.p50 < 5);
+	ck_assert(m.latency.p50 < m.rows[2].snap.latency.p50);
+	/* The router's window holds the last 10,000 of them; the rows, theirs each. */
+	ck_assert_int_eq(m.latency.count, 10000);
+	ck_assert_int_eq(m.rows[0].snap.latency.count + m.rows[1].snap.latency.count +
+			 m.rows[2].snap.latency.count, m.requests.succeeded);
+	ck_assert_str_eq(m.breaker.recommendation, "Service healthy");
+	for (size_t i = 0; i < m.nrows; i++)
+		check_invariants(&m.rows[i].snap);
+	metrics_free(&m);
+	metrics_free(&m2);
+	sim_free(s);
+	sim_free(again);
 }
 END_TEST
 
 START_TEST(test_open_loop_sessions)
 {
 	struct sim *s = parse("{\"phases\":[{\"duration_ms\":10000,\"rate\":100}]}", 4);
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 
 	sim_run_until(s, 3600 * S);
 	ck_assert(sim_finished(s));
@@ -353,6 +445,7 @@ START_TEST(test_open_loop_sessions)
 	sim_snapshot(s, &m);
 	ck_assert(m.throughput.per_second > 80 && m.throughput.per_second < 120);
 	ck_assert_double_eq_tol(m.throughput.per_minute, m.throughput.per_second * 60, 1e-6);
+	metrics_free(&m);
 	sim_free(s);
 }
 END_TEST
@@ -360,7 +453,7 @@ END_TEST
 START_TEST(test_empty_snapshot_unknowns)
 {
 	struct sim *s = load("baseline", 1);
-	struct metrics_snapshot m;
+	struct metrics_snapshot m = { 0 };
 
 	sim_snapshot(s, &m);
 	ck_assert(isnan(m.latency.p50));
@@ -369,6 +462,7 @@ START_TEST(test_empty_snapshot_unknowns)
 	ck_assert_int_eq(m.requests.total, 0);
 	ck_assert_int_eq(m.breaker.state, BREAKER_CLOSED);
 	ck_assert_int_eq(m.breaker.healthy, 1);
+	metrics_free(&m);
 	sim_free(s);
 }
 END_TEST
@@ -389,6 +483,7 @@ int main(void)
 	tcase_add_test(tc, test_deterministic);
 	tcase_add_test(tc, test_steady_shows_everything);
 	tcase_add_test(tc, test_open_loop_sessions);
+	tcase_add_test(tc, test_routing_by_weight);
 	tcase_add_test(tc, test_empty_snapshot_unknowns);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

@@ -10,6 +10,14 @@
 #include "source/source.h"
 #include "util.h"
 
+/*
+ * The steady scenario as it was before it had upstreams, in the
+ * single-backend format that files may still use: the injection tests run
+ * on it (one breaker, one backend, messages without an upstream's name),
+ * and it proves the old format still runs.
+ */
+#define LEGACY RT_SRCDIR "/tests/scenario_norows.json"
+
 static struct source *make(const char *scenario, uint64_t seed, double speed, int64_t duration_ms,
 			   int64_t interval_ms)
 {
@@ -275,8 +283,8 @@ START_TEST(test_breaker_notices)
 				ended = true;
 			if (ev->kind != SOURCE_NOTICE)
 				continue;
-			if (strncmp(ev->message, "{\"type\":\"breaker\",\"from\":\"closed\",\"to\":\"open\","
-					"\"reason\":\"5 consecutive failures\",\"at_ms\":", 83) == 0) {
+			if (strncmp(ev->message, "{\"type\":\"breaker\",\"row\":\"llm\",\"from\":\"closed\","
+					"\"to\":\"open\",\"reason\":\"5 consecutive failures\",\"at_ms\":", 96) == 0) {
 				char tail[32];
 
 				snprintf(tail, sizeof(tail), "\"at_ms\":%lld}", (long long)ev->at_ms);
@@ -289,7 +297,7 @@ START_TEST(test_breaker_notices)
 	}
 	ck_assert(ended);
 	ck_assert_int_eq(opened, 1);
-	ck_assert_int_eq(closed, 1);
+	ck_assert_int_eq(closed, 2);	/* llm's, and the router's (its worst upstream) */
 	ck_assert_int_eq(faults, 2);	/* failing phase on, recovery off */
 	free(ev);
 	source_free(src);
@@ -434,7 +442,10 @@ static void run_to(struct source *src, int64_t until_ms, struct seen *sn)
 		if (ev->kind == SOURCE_END)
 			break;
 		if (ev->kind == SOURCE_SNAPSHOT) {
+			/* The aggregate only: the rows are lent until the next step. */
 			sn->last = ev->snap;
+			sn->last.rows = NULL;
+			sn->last.nrows = sn->last.rows_cap = 0;
 			sn->last_ms = ev->at_ms;
 			if (sn->first_open_ms < 0 && ev->snap.breaker.state == BREAKER_OPEN)
 				sn->first_open_ms = ev->at_ms;
@@ -470,13 +481,13 @@ static void assert_describe(struct source *src, const char *want)
 START_TEST(test_incident_trips_and_recovers)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct source *src = make("steady", 42, 0, 0, 0);
+	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
 	run_to(src, 5000, sn);
 	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
 	ck_assert_int_eq(sn->first_open_ms, -1);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "incident: 40 % timeouts, 10 % failures (again to end it)");
 	assert_describe(src, "sim:steady seed 42 max INCIDENT");
 	run_to(src, 10000, sn);
@@ -486,7 +497,7 @@ START_TEST(test_incident_trips_and_recovers)
 	ck_assert_int_ge(sn->first_open_ms, 6000);	/* timeouts take 1 s to tell */
 	ck_assert_int_le(sn->first_open_ms, 8000);
 	ck_assert_int_gt(sn->last.errors.timeouts, 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "incident over: the scenario's faults are back");
 	assert_describe(src, "sim:steady seed 42 max");
 	run_to(src, 35000, sn);
@@ -504,15 +515,15 @@ END_TEST
 START_TEST(test_incident_holds_across_phases)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct source *src = make("steady", 42, 0, 0, 0);
+	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 	int64_t timeouts;
 
 	run_to(src, 38000, sn);
 	/* Forced closed, so calls keep reaching the failing backend. */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
 	run_to(src, 43000, sn);		/* "traffic spike" starts at 40 s */
 	ck_assert_int_eq(sn->phases, 1);
 	ck_assert_int_eq(sn->phase_faults, 0);
@@ -521,7 +532,7 @@ START_TEST(test_incident_holds_across_phases)
 	timeouts = sn->last.errors.timeouts;
 	run_to(src, 44000, sn);
 	ck_assert_int_gt(sn->last.errors.timeouts, timeouts);	/* still failing */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
 	run_to(src, 45000, sn);
 	ck_assert_int_eq(sn->scenario, 1);
 	ck_assert_ptr_nonnull(strstr(sn->notices[0], "\"phase\":\"traffic spike\",\"failure\":0.0005,"));
@@ -556,14 +567,14 @@ static const struct {
 START_TEST(test_breaker_cycle)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct source *src = make("steady", 42, 0, 0, 0);
+	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 	int64_t t = 3000;
 	char want[96];
 
 	run_to(src, t, sn);
 	for (size_t i = 0; i < sizeof(cycle_cases) / sizeof(cycle_cases[0]); i++) {
-		ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+		ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
 		ck_assert_str_eq(msg, cycle_cases[i].msg);
 		assert_describe(src, cycle_cases[i].describe);
 		t += 15000;	/* longer than the 8 s open timeout: forced stays forced */
@@ -585,19 +596,19 @@ END_TEST
 START_TEST(test_forced_closed_under_incident)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct source *src = make("steady", 42, 0, 0, 0);
+	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
 	run_to(src, 2000, sn);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
 	assert_describe(src, "sim:steady seed 42 max INCIDENT FORCED CLOSED");
 	run_to(src, 12000, sn);
 	ck_assert_int_eq(sn->first_open_ms, -1);
 	ck_assert_int_gt(sn->last.errors.timeouts, 100);
 	/* Back to automatic with the incident still on: it opens soon. */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
 	run_to(src, 16000, sn);
 	ck_assert_int_ge(sn->first_open_ms, 12000);
 	free(sn);
@@ -609,7 +620,7 @@ END_TEST
 static char *injected_run(uint64_t seed, bool inject)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct source *src = make("steady", seed, 0, 30000, 0);
+	struct source *src = make(LEGACY, seed, 0, 30000, 0);
 	struct source_event *ev = malloc(sizeof(*ev));
 	size_t cap = 1 << 20, len = 0;
 	char *out = xmalloc(cap);
@@ -629,9 +640,9 @@ static char *injected_run(uint64_t seed, bool inject)
 			free(j);
 			last = ev->at_ms;
 			if (inject && (last == 4000 || last == 15000))
-				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
 			if (inject && (last == 9000 || last == 11000 || last == 13000))
-				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), 0);
+				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
 		} else if (ev->kind == SOURCE_NOTICE) {
 			len += (size_t)snprintf(out + len, cap - len, "%s\n", ev->message);
 		}
@@ -662,20 +673,20 @@ END_TEST
 START_TEST(test_inject_refused)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct source *src = make("steady", 42, 0, 3000, 0);
+	struct source *src = make(LEGACY, 42, 0, 3000, 0);
 	struct source_event ev;
 	int snaps = 0, notices = 0, ends = 0;
 
-	ck_assert_int_eq(source_inject(src, (enum source_inject)99, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(src, (enum source_inject)99, NULL, msg, sizeof(msg)), -1);
 	ck_assert_str_eq(msg, "no such injection");
 	assert_describe(src, "sim:steady seed 42 max");
 	for (int i = 0; i < 10; i++)
 		round_at(src, 0, &snaps, &notices, &ends);
 	ck_assert_int_eq(ends, 1);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), -1);
 	ck_assert_str_eq(msg, "no faults to inject: the simulation has ended");
 	msg[0] = '\0';
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), -1);
 	ck_assert_str_eq(msg, "no faults to inject: the simulation has ended");
 	assert_describe(src, "sim:steady seed 42 max");
 	ck_assert_int_eq(source_step(src, 0, &ev), 0);	/* and no notice */
@@ -687,10 +698,10 @@ END_TEST
 START_TEST(test_inject_before_start)
 {
 	char msg[SOURCE_MSG_LEN];
-	struct source *src = make("steady", 42, 0, 0, 0);
+	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
 	run_to(src, 3000, sn);
 	ck_assert_int_ge(sn->n_notices, 3);
 	ck_assert_int_eq(strncmp(sn->notices[0], "{\"type\":\"phase\",", 16), 0);
@@ -699,6 +710,127 @@ START_TEST(test_inject_before_start)
 	ck_assert_int_eq(sn->manual, 1);
 	ck_assert_int_gt(sn->last.errors.timeouts, 0);
 	free(sn);
+	source_free(src);
+}
+END_TEST
+
+/*
+ * Upstreams of the steady scenario: run to until_ms at max speed, noting
+ * every state each row's breaker showed (a bit per state) and the
+ * notices that name a row.
+ */
+struct rows_seen {
+	unsigned states[4];		/* chat, embeddings, search, moderation */
+	unsigned router;		/* the aggregate's states */
+	char router_rec[METRICS_TEXT_LEN];
+	int manual_search, row_breakers[4];
+	struct metrics_snapshot last;	/* a copy (rows included), owned */
+};
+
+static void run_rows(struct source *src, int64_t until_ms, struct rows_seen *rs)
+{
+	static const char *const names[] = { "chat", "embeddings", "search", "moderation" };
+	struct source_event ev;
+	int64_t last_ms = -1;
+
+	for (int guard = 0; last_ms < until_ms && guard < 1000000; guard++) {
+		if (source_step(src, 0, &ev) == 0)
+			continue;
+		ck_assert_int_ne(ev.kind, SOURCE_END);
+		if (ev.kind == SOURCE_NOTICE) {
+			char want[64];
+
+			for (int i = 0; i < 4; i++) {
+				str_printf(want, sizeof(want), "{\"type\":\"breaker\",\"row\":\"%s\",", names[i]);
+				rs->row_breakers[i] += strncmp(ev.message, want, strlen(want)) == 0;
+			}
+			rs->manual_search += strstr(ev.message, "\"row\":\"search\",\"source\":\"manual\"") != NULL;
+			continue;
+		}
+		if (ev.kind != SOURCE_SNAPSHOT)
+			continue;
+		last_ms = ev.at_ms;
+		ck_assert_uint_eq(ev.snap.nrows, 4);
+		for (int i = 0; i < 4; i++) {
+			ck_assert_str_eq(ev.snap.rows[i].name, names[i]);
+			rs->states[i] |= 1u << ev.snap.rows[i].snap.breaker.state;
+		}
+		rs->router |= 1u << ev.snap.breaker.state;
+		if (ev.snap.breaker.state == BREAKER_OPEN)
+			memcpy(rs->router_rec, ev.snap.breaker.recommendation, sizeof(rs->router_rec));
+		metrics_copy(&rs->last, &ev.snap);
+	}
+	ck_assert_int_ge(last_ms, until_ms);
+}
+
+#define CLOSED_ONLY (1u << BREAKER_CLOSED)
+
+/* f on one upstream trips that upstream's breaker only; the router shows it as its worst. */
+START_TEST(test_upstream_incident)
+{
+	char msg[SOURCE_MSG_LEN];
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct rows_seen *rs = calloc(1, sizeof(*rs));
+
+	run_rows(src, 5000, rs);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, "search", msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "search: incident: 40 % timeouts, 10 % failures (again to end it)");
+	assert_describe(src, "sim:steady seed 42 max INCIDENT");
+	run_rows(src, 12000, rs);
+	ck_assert_int_eq(rs->manual_search, 1);
+	ck_assert(rs->states[2] & (1u << BREAKER_OPEN));
+	ck_assert_int_ge(rs->row_breakers[2], 1);
+	for (int i = 0; i < 4; i++) {
+		if (i != 2) {
+			ck_assert_uint_eq(rs->states[i], CLOSED_ONLY);
+			ck_assert_int_eq(rs->row_breakers[i], 0);
+		}
+	}
+	ck_assert(rs->router & (1u << BREAKER_OPEN));
+	ck_assert_str_eq(rs->router_rec, "search: Service unavailable - failing fast");
+	ck_assert_int_eq(rs->last.rows[0].snap.errors.timeouts, 0);
+	ck_assert_int_gt(rs->last.rows[2].snap.errors.timeouts, 0);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, "search", msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "search: incident over: the scenario's faults are back");
+	assert_describe(src, "sim:steady seed 42 max");
+	metrics_free(&rs->last);
+	free(rs);
+	source_free(src);
+}
+END_TEST
+
+/* b on one upstream forces that breaker alone; NULL is the first upstream; a wrong name is refused. */
+START_TEST(test_upstream_breaker_and_names)
+{
+	char msg[SOURCE_MSG_LEN];
+	struct source *src = make("steady", 42, 0, 0, 0);
+	struct rows_seen *rs = calloc(1, sizeof(*rs));
+
+	run_rows(src, 2000, rs);
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, "moderation", msg, sizeof(msg)),
+			 0);
+	ck_assert_str_eq(msg, "moderation: breaker forced open: calls fail fast (next: forced closed)");
+	assert_describe(src, "sim:steady seed 42 max FORCED OPEN");
+	run_rows(src, 4000, rs);
+	ck_assert_int_eq(rs->last.rows[3].snap.breaker.state, BREAKER_OPEN);
+	ck_assert_str_eq(rs->last.rows[3].snap.breaker.recommendation, "Service unavailable - forced open");
+	ck_assert_int_eq(rs->last.breaker.state, BREAKER_OPEN);
+	ck_assert_str_eq(rs->last.breaker.recommendation,
+			 "moderation: Service unavailable - forced open");
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(rs->states[i], CLOSED_ONLY);
+	/* No row named: the first upstream. */
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "chat: breaker forced open: calls fail fast (next: forced closed)");
+	run_rows(src, 5000, rs);
+	ck_assert_int_eq(rs->last.rows[0].snap.breaker.state, BREAKER_OPEN);
+	ck_assert_str_eq(rs->last.breaker.recommendation, "2 of 4 upstreams open");
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, "nope\x1b[2J", msg,
+					sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "no faults to inject: no upstream named nope [2J");
+	assert_describe(src, "sim:steady seed 42 max FORCED OPEN");
+	metrics_free(&rs->last);
+	free(rs);
 	source_free(src);
 }
 END_TEST
@@ -716,9 +848,9 @@ START_TEST(test_inject_other_sources)
 
 	ck_assert_msg(ex != NULL, "%s", err);
 	ck_assert_ptr_null(ex->ops->inject);
-	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), -1);
-	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_BREAKER_CYCLE, msg, sizeof(msg)), -1);
-	ck_assert_int_eq(source_inject(b, SOURCE_INJECT_INCIDENT_TOGGLE, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(b, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), -1);
 	ck_assert_str_eq(msg, "no faults to inject: only the simulated router takes them");
 	source_free(ex);
 	source_free(b);
@@ -752,6 +884,8 @@ int main(void)
 	tcase_add_test(tc, test_inject_refused);
 	tcase_add_test(tc, test_inject_before_start);
 	tcase_add_test(tc, test_inject_other_sources);
+	tcase_add_test(tc, test_upstream_incident);
+	tcase_add_test(tc, test_upstream_breaker_and_names);
 	tcase_add_loop_test(tc, test_bad_options, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

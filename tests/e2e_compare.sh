@@ -77,4 +77,10 @@ check "an empty range: exit 3" bad "no snapshot in that range" "$tmp/a.jsonl" "$
 check "one recording only: exit 3" bad "give two recordings" "$tmp/a.jsonl"
 check "a bad tolerance: exit 3" bad "tolerance" "$tmp/a.jsonl" "$tmp/a.jsonl" --tolerance -5
 
+lost_output() {
+	"$RT_BIN" compare "$tmp/a.jsonl" "$tmp/a.jsonl" >/dev/full 2>"$tmp/full.err"
+	[ $? -eq 3 ] && grep -q "cannot write standard output" "$tmp/full.err"
+}
+check "output lost (a full disk): said, exit 3" lost_output
+
 done_testing

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Files that are not what an option expects: a FIFO nobody writes to given
-# as --targets, --scenario or --header-file is an error after a bounded
+# as --targets, --scenario, --header-file or --profile is an error after a bounded
 # wait (never a hang in open()); a FIFO with a writer is read as a stream;
 # a device (/dev/zero) is refused at once; --record takes only a regular
 # file; and a NUL byte in a config file is an error naming file, line and
@@ -24,6 +24,8 @@ check "--targets FIFO without a writer: an error, no hang" refused "$pipe_msg" -
 check "--scenario FIFO without a writer: an error, no hang" refused "$pipe_msg" --scenario "$tmp/fifo" --once
 check "--header-file FIFO without a writer: an error, no hang" refused "$pipe_msg" \
 	watch http://127.0.0.1:1/ --header-file "$tmp/fifo" --once
+check "--profile FIFO without a writer: an error, no hang" refused "$pipe_msg" \
+	watch http://127.0.0.1:1/ --profile "$tmp/fifo" --once
 check "--targets /dev/zero: refused at once" \
 	refused "^routertop: /dev/zero: a device, not a file to read settings from$" --targets /dev/zero --once
 check "--targets a directory: refused" refused ": a directory, not a file to read settings from" --targets "$tmp" --once
@@ -50,6 +52,9 @@ check "a NUL in a targets file: file, line and column" \
 printf 'Authorization: Bearer x\0y\n' >"$tmp/nul.headers"
 check "a NUL in a header file: file, line and column (not 'line too long')" \
 	refused "nul.headers:1:24: NUL byte" watch http://127.0.0.1:1/ --header-file "$tmp/nul.headers" --once
+printf 'profile x\nrows up\0stream\n' >"$tmp/nul.profile"
+check "a NUL in a profile: file, line and column" \
+	refused "nul.profile:2:8: NUL byte" watch http://127.0.0.1:1/ --profile "$tmp/nul.profile" --once
 printf '{"name": "x\0"}' >"$tmp/nul.json"
 check "a NUL in a scenario file: file, line and column" \
 	refused "nul.json:1:12: NUL byte" --scenario "$tmp/nul.json" --once

@@ -1,20 +1,21 @@
 #!/bin/sh
 # A hostile router through every path (a JSON string, an unknown breaker
-# state, the reason phrase, header values, a redirect, a 1 MB header), in
+# state, the reason phrase, header values, a redirect, a 1 MB header, a
+# Prometheus label value), in
 # --batch output of every format and in the recording: none of its control
 # text reaches standard output, standard error or the file, and the faults
 # are still reported.
 . "$RT_SRCDIR/tests/hostile_lib.sh"
 
-seq=hostile-json,hostile-state,hostile-reason,hostile-header,hostile-redirect,hostile-big-header
+seq=hostile-json,hostile-state,hostile-reason,hostile-header,hostile-redirect,hostile-big-header,hostile-prom
 
-# batch FORMAT: watch through the sequence; 4 faults on stderr, 3 snapshots recorded.
+# batch FORMAT: watch through the sequence; 4 faults on stderr, 4 snapshots recorded.
 batch() {
 	start_hostile "$seq"
 	"$RT_BIN" watch "$url" --batch --format "$1" --interval 0.1 --timeout 2 \
 		--record "$e2e_tmp/rec.$1" >"$e2e_tmp/out.$1" 2>"$e2e_tmp/err.$1" &
 	pid=$!
-	wait_lines "$e2e_tmp/err.$1" '^routertop: ' 4 && wait_lines "$e2e_tmp/rec.$1" '"metrics"' 3
+	wait_lines "$e2e_tmp/err.$1" '^routertop: ' 4 && wait_lines "$e2e_tmp/rec.$1" '"metrics"' 4
 	rc=$?
 	kill -TERM "$pid"
 	wait "$pid"

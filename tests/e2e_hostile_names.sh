@@ -17,6 +17,8 @@ refused() { # ARGS...: exit 3, nothing on stdout, a clean message quoting the na
 check "a missing targets file" refused --targets "$e2e_tmp/$h" --once
 check "a missing scenario file" refused sim --scenario "$h" --once
 check "a missing recording" refused replay "$e2e_tmp/$h"
+check "a missing recording to summarise" refused replay "$e2e_tmp/$h" --once
+check "a missing recording to compare" refused compare "$e2e_tmp/$h" "$e2e_tmp/b"
 check "a recording that cannot be opened" refused --record "$e2e_tmp/nodir/$h" --once
 check "a missing header file" refused watch http://127.0.0.1:1/ --header-file "$e2e_tmp/$h" --once
 check "a bad URL" refused watch "ftp://$h/" --once

@@ -90,6 +90,8 @@ check "GET /metrics answers 200 once there is a snapshot" metrics_ready
 check "/metrics is application/json" has "$tmp/m0" "content-type application/json"
 check "/metrics has the four objects and a timestamp" body_has "$tmp/m0" \
 	'"latency"' '"throughput"' '"errorRates"' '"circuitBreakerStatus"' '"timestamp"'
+check "/metrics has the simulated router's upstreams as rows" body_has "$tmp/m0" \
+	'"upstreams":[{"name":"chat",' '{"name":"embeddings",' '{"name":"search",' '{"name":"moderation",'
 
 probe GET "$base/healthz" "$tmp/h"
 check "GET /healthz is 200" has "$tmp/h" "status 200"
@@ -116,6 +118,7 @@ timeout 20 "$RT_BIN" watch "$url" --batch --once --format json --interval 1 \
 	--record "$tmp/rec.jsonl" >"$tmp/w.out" 2>"$tmp/w.err"
 probe GET "$url" "$tmp/b"
 check "watch --once recorded the snapshot it read" grep -q '"metrics"' "$tmp/rec.jsonl"
+check "watch evaluates the served rows" grep -q '"rows":\[{"name":"chat","metrics":' "$tmp/w.out"
 ta=$(field "$tmp/a" timestamp); tw=$(field "$tmp/rec.jsonl" timestamp); tb=$(field "$tmp/b" timestamp)
 ca=$(field "$tmp/a" count); cw=$(field "$tmp/rec.jsonl" count); cb=$(field "$tmp/b" count)
 fa=$(field "$tmp/a" total); fw=$(field "$tmp/rec.jsonl" total)

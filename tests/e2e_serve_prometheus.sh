@@ -80,14 +80,15 @@ check "the OpenMetrics text ends with # EOF" has "$tmp/om.last" "# EOF"
 check "?format=prometheus gets the 0.0.4 text" \
 	has "$tmp/text" "content-type text/plain; version=0.0.4; charset=utf-8"
 body "$tmp/text" >"$tmp/text.body"
+# The steady scenario's upstreams: chat is the first.
 check "a latency histogram per upstream, buckets from 1 ms to 60 s" sh -c \
-	"grep -q '^routertop_request_duration_seconds_bucket{upstream=\"default\",le=\"0.001\"} ' '$tmp/text.body' &&
-	 grep -q '^routertop_request_duration_seconds_bucket{upstream=\"default\",le=\"60\"} ' '$tmp/text.body' &&
-	 grep -q '^routertop_request_duration_seconds_bucket{upstream=\"default\",le=\"+Inf\"} ' '$tmp/text.body'"
+	"grep -q '^routertop_request_duration_seconds_bucket{upstream=\"chat\",le=\"0.001\"} ' '$tmp/text.body' &&
+	 grep -q '^routertop_request_duration_seconds_bucket{upstream=\"chat\",le=\"60\"} ' '$tmp/text.body' &&
+	 grep -q '^routertop_request_duration_seconds_bucket{upstream=\"chat\",le=\"+Inf\"} ' '$tmp/text.body'"
 check "requests, errors by class and the breaker state" sh -c \
-	"grep -q '^routertop_requests_total{upstream=\"default\"} ' '$tmp/text.body' &&
-	 grep -q '^routertop_errors_total{upstream=\"default\",class=\"timeout\"} ' '$tmp/text.body' &&
-	 grep -q '^routertop_breaker_state{upstream=\"default\",state=\"closed\"} ' '$tmp/text.body'"
+	"grep -q '^routertop_requests_total{upstream=\"chat\"} ' '$tmp/text.body' &&
+	 grep -q '^routertop_errors_total{upstream=\"chat\",class=\"timeout\"} ' '$tmp/text.body' &&
+	 grep -q '^routertop_breaker_state{upstream=\"chat\",state=\"closed\"} ' '$tmp/text.body'"
 promtool check metrics <"$tmp/text.body" >"$tmp/promtool.out" 2>&1
 check "promtool check metrics passes on it" test "$?" -eq 0
 check "promtool has nothing to say about it" test ! -s "$tmp/promtool.out"
@@ -98,7 +99,7 @@ check "an unknown ?format= is 400" has "$tmp/bad" "status 400"
 
 timeout 20 "$RT_BIN" watch "$url" --input prometheus --once --format json >"$tmp/once.json" 2>"$tmp/once.err"
 check "watch --input prometheus --once reads it through the routertop profile" \
-	grep -q '"name":"default"' "$tmp/once.json"
+	grep -q '"name":"chat"' "$tmp/once.json"
 check "the first scrape's percentiles are lifetime ones, marked so" \
 	grep -q '"percentiles":"buckets-lifetime"' "$tmp/once.json"
 

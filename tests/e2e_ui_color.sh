@@ -3,7 +3,9 @@
 # it off and keep the status words; --theme cb swaps green/red for blue/...
 . "$RT_SRCDIR/tests/e2e_lib.sh"
 
-start 80 24 NO_COLOR=1
+# A source without rows, so the System panel (snapshots N) fits at 80x24.
+norows="$RT_SRCDIR/tests/scenario_norows.json"
+start 80 24 NO_COLOR=1 -- --scenario "$norows"
 check "NO_COLOR: snapshots arrive" wait_for "snapshots +[1-9]"
 check "NO_COLOR: status words remain" wait_for "overall +(OK|WARN|FAIL|n/a)"
 check "NO_COLOR: no colour escapes" no_match "$colour_re" -e
@@ -13,7 +15,7 @@ start 80 24 NO_COLOR=
 check "empty NO_COLOR keeps colour" wait_for "$colour_re" -e
 check "empty NO_COLOR: q exits 0" quit_ok
 
-start 80 24 -- --no-color
+start 80 24 -- --no-color --scenario "$norows"
 check "--no-color: snapshots arrive" wait_for "snapshots +[1-9]"
 check "--no-color: no colour escapes" no_match "$colour_re" -e
 check "--no-color: q exits 0" quit_ok

@@ -3,7 +3,8 @@
 # history, p resumes.
 . "$RT_SRCDIR/tests/e2e_lib.sh"
 
-start 80 24
+# A source without rows, so the System panel (snapshots N) fits at 80x24.
+start 80 24 -- --scenario "$RT_SRCDIR/tests/scenario_norows.json"
 check "live first" wait_for "LIVE"
 check "snapshots arrive" wait_for "snapshots +[1-9]"
 check "space pauses (PAUSED marker)" press_for "PAUSED" Space

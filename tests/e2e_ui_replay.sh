@@ -7,8 +7,9 @@
 # so that a replay at x1 takes its time.
 . "$RT_SRCDIR/tests/e2e_lib.sh"
 
-"$RT_BIN" sim --speed max --duration 200s --batch --record "$e2e_tmp/fast.jsonl" >/dev/null ||
-	bail_out "cannot record a simulation"
+# Its exit status is the last evaluation's (0, 1 or 2); 3 means it failed.
+"$RT_BIN" sim --speed max --duration 200s --batch --record "$e2e_tmp/fast.jsonl" >/dev/null
+[ $? -le 2 ] || bail_out "cannot record a simulation"
 awk '/"metrics"/ { n++ } { sub(/^\{"t":[0-9]+/, sprintf("{\"t\":%.0f", 1764064800000 + n * 1000)); print }' \
 	"$e2e_tmp/fast.jsonl" >"$e2e_tmp/run.jsonl"
 

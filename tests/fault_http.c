@@ -43,6 +43,7 @@ static const char *const fault_names[FAULT_KINDS] = {
 	[FAULT_HOSTILE_JSON] = "hostile-json", [FAULT_HOSTILE_STATE] = "hostile-state",
 	[FAULT_HOSTILE_REASON] = "hostile-reason", [FAULT_HOSTILE_HEADER] = "hostile-header",
 	[FAULT_HOSTILE_REDIRECT] = "hostile-redirect", [FAULT_HOSTILE_BIG_HEADER] = "hostile-big-header",
+	[FAULT_HOSTILE_PROM] = "hostile-prom",
 };
 
 const char *fault_kind_name(enum fault_kind kind)
@@ -211,6 +212,7 @@ static enum MHD_Result fault_answer(struct fault_server *fs, struct MHD_Connecti
 	case FAULT_HOSTILE_HEADER:
 	case FAULT_HOSTILE_REDIRECT:
 	case FAULT_HOSTILE_BIG_HEADER:
+	case FAULT_HOSTILE_PROM:
 		return fault_queue(c, MHD_HTTP_NOT_IMPLEMENTED, "hostile answers need hostile mode\n",
 				   34, "text/plain");
 	default:
@@ -450,6 +452,15 @@ static void raw_serve_kind(int fd, enum fault_kind kind, unsigned n)
 		return;
 	case FAULT_HOSTILE_BIG_HEADER:
 		raw_big_header(fd, json);
+		return;
+	case FAULT_HOSTILE_PROM:
+		/* The label value holds no quote, backslash or newline, so it needs no escaping. */
+		snprintf(json, sizeof(json),
+			 "# TYPE envoy_cluster_upstream_rq_total counter\n"
+			 "envoy_cluster_upstream_rq_total{envoy_cluster_name=\"%s\"} %u\n"
+			 "envoy_cluster_upstream_rq_total{envoy_cluster_name=\"plain\"} %u\n",
+			 FAULT_HOSTILE_TEXT, 100 + n, 50 + n);
+		raw_answer(fd, "200 OK", "Content-Type: text/plain; version=0.0.4\r\n", json);
 		return;
 	case FAULT_GOOD:
 		break;

@@ -12,7 +12,8 @@
  * terminal's title and colours, C1 controls, bytes that are not UTF-8, a
  * right-to-left override and a '|' with forged perfdata) on one path to
  * the screen: a JSON string, an unknown breaker state, the reason phrase,
- * header values, a redirect target; and a 1 MB header line.
+ * header values, a redirect target, a Prometheus label value; and a 1 MB
+ * header line.
  */
 #ifndef RT_FAULT_HTTP_H
 #define RT_FAULT_HTTP_H
@@ -37,6 +38,7 @@ enum fault_kind {
 	FAULT_HOSTILE_HEADER,	/* good snapshot; Content-Type and X-Hostile carry the text */
 	FAULT_HOSTILE_REDIRECT,	/* 302 to /hop<FAULT_HOSTILE_HIGH>, which answers 404 <hostile text> */
 	FAULT_HOSTILE_BIG_HEADER,	/* a 1 MB header line */
+	FAULT_HOSTILE_PROM,	/* Prometheus text (Envoy's families), a cluster label = the hostile text */
 	FAULT_KINDS
 };
 

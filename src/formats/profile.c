@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "cfgfile.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -770,46 +772,20 @@ const struct profile_builtin *profile_builtin_find(const char *name)
 	return NULL;
 }
 
-/* Read a whole profile file, at most PROFILE_FILE_MAX bytes. */
-static char *profile_read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-
-	if (f == NULL) {
-		str_printf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(PROFILE_FILE_MAX + 1);
-	*len = fread(buf, 1, PROFILE_FILE_MAX + 1, f);
-	if (ferror(f) || *len > PROFILE_FILE_MAX) {
-		if (ferror(f))
-			str_printf(err, errlen, "%s: %s", path, strerror(errno));
-		else
-			str_printf(err, errlen, "%s: larger than %zu bytes", path, PROFILE_FILE_MAX);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 int profile_load(const char *spec, struct profile *out, char *err, size_t errlen)
 {
 	const struct profile_builtin *b = profile_builtin_find(spec);
 	char origin[PROFILE_NAME_LEN + 16], names[512] = "";
-	size_t len;
-	char *text;
+	struct cfgfile f;
+	struct stat st;
 	int rc;
-	FILE *probe;
 
 	if (b != NULL && strchr(spec, '/') == NULL) {
 		str_printf(origin, sizeof(origin), "%s.profile", b->name);
 		return profile_parse(b->text, strlen(b->text), origin, out, err, errlen);
 	}
-	probe = strchr(spec, '/') == NULL ? fopen(spec, "rb") : NULL;
-	if (strchr(spec, '/') == NULL && probe == NULL) {
+	/* Looked at, not opened: opening a FIFO to see whether it exists would wait for a writer. */
+	if (strchr(spec, '/') == NULL && stat(spec, &st) != 0) {
 		for (b = profile_builtins; b->name != NULL; b++) {
 			size_t at = strlen(names);
 
@@ -819,12 +795,10 @@ int profile_load(const char *spec, struct profile *out, char *err, size_t errlen
 			   names);
 		return -1;
 	}
-	if (probe != NULL)
-		fclose(probe);
-	text = profile_read_file(spec, &len, err, errlen);
-	if (text == NULL)
+	/* Like every settings file: never blocking, capped, no NUL (cfgfile.h). */
+	if (cfgfile_open(&f, spec, PROFILE_FILE_MAX, err, errlen) != 0)
 		return -1;
-	rc = profile_parse(text, len, spec, out, err, errlen);
-	free(text);
+	rc = profile_parse(f.text, f.len, spec, out, err, errlen);
+	cfgfile_close(&f);
 	return rc;
 }

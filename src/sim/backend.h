@@ -7,9 +7,10 @@
  *
  * Because the queue is FIFO and a service time is drawn when a request
  * arrives, when each request starts and ends is known on arrival: the
- * backend keeps a min-heap of the times its C workers become free (an exact
- * G/G/C queue), and backend_submit() returns the outcome and completion
- * time at once. The caller schedules the completion.
+ * backend keeps a min-heap of the times its busy workers become free and a
+ * count of the idle ones (an exact G/G/C queue), and backend_submit()
+ * returns the outcome and completion time at once. The caller schedules
+ * the completion.
  */
 #ifndef RT_SIM_BACKEND_H
 #define RT_SIM_BACKEND_H
@@ -47,7 +48,9 @@ struct backend {
 	struct backend_config cfg;
 	struct fault_config faults;
 	double mu, sigma;	/* of the service time's log, in microseconds */
-	int64_t *free_at;	/* min-heap: when each worker is next free */
+	double *quantiles;	/* the service time at i / BACKEND_QUANTILES, for sampling */
+	int64_t *free_at;	/* min-heap of busy workers: when each is free again */
+	uint32_t busy, idle;	/* busy + idle = concurrency */
 };
 
 void backend_config_default(struct backend_config *cfg);
@@ -62,7 +65,14 @@ void backend_free(struct backend *b);
 void backend_set_faults(struct backend *b, const struct fault_config *f);
 /* A request arrives at now_us: its outcome and when it is known. */
 struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t now_us);
-/* One service time drawn from the log-normal, in microseconds (>= 1). */
+/*
+ * One service time drawn from the log-normal, in microseconds (>= 1): by
+ * its quantile function at one uniform draw, interpolated in a table of
+ * BACKEND_QUANTILES steps (computed exactly in the first and last step,
+ * where the tails bend), which costs a draw and a few operations.
+ */
 int64_t backend_sample_us(const struct backend *b, struct rng *r);
+#define BACKEND_QUANTILE_BITS 10
+#define BACKEND_QUANTILES (1u << BACKEND_QUANTILE_BITS)
 
 #endif

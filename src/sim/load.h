@@ -50,7 +50,12 @@ struct load {
 	struct load_lane lanes[LOAD_LANES];
 	int64_t arrival_us;			/* next open-loop arrival; INT64_MAX: none */
 	uint64_t in_flight_anon;		/* open-loop requests not yet answered */
+	double *exp_steps;			/* -ln(1 - i/LOAD_EXP_STEPS), for arrival gaps */
 };
+
+/* Steps of the table that draws exponential gaps between arrivals by inversion. */
+#define LOAD_EXP_BITS 10
+#define LOAD_EXP_STEPS (1u << LOAD_EXP_BITS)
 
 void load_init(struct load *l);
 void load_free(struct load *l);

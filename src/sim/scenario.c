@@ -19,7 +19,7 @@
 #include "sim/tracker.h"
 #include "util.h"
 
-#define PATH_LEN 64
+#define PATH_LEN 96
 
 struct parse {
 	const char *label;
@@ -138,54 +138,136 @@ static int string_field(struct parse *p, const cJSON *obj, const char *prefix, c
 	return 1;
 }
 
-static int parse_backend(struct parse *p, const cJSON *root, struct scenario *sc)
+/*
+ * The "backend" member of obj, if any, over what *cfg holds (so an
+ * upstream's backend starts from the top-level one); prefix locates it
+ * ("" or "upstreams[2].").
+ */
+static int parse_backend(struct parse *p, const cJSON *obj, const char *prefix,
+			 struct backend_config *cfg)
 {
 	static const char *const fields[] = {
 		"median_ms", "p99_ms", "concurrency", "timeout_ms", NULL,
 	};
+	char sub[PATH_LEN];
 	const char *msg;
 	const cJSON *o;
 	int rc;
 
-	rc = object_member(p, root, "", "backend", &o);
+	rc = object_member(p, obj, prefix, "backend", &o);
 	if (rc <= 0)
 		return rc;
-	if (check_fields(p, o, "backend.", fields) < 0 ||
-	    ms_field(p, o, "backend.", "median_ms", 0.001, &sc->backend.median_us) < 0 ||
-	    ms_field(p, o, "backend.", "p99_ms", 0.001, &sc->backend.p99_us) < 0 ||
-	    u32_field(p, o, "backend.", "concurrency", 1, BACKEND_MAX_CONCURRENCY,
-		      &sc->backend.concurrency) < 0 ||
-	    ms_field(p, o, "backend.", "timeout_ms", 0.001, &sc->backend.timeout_us) < 0)
+	str_printf(sub, sizeof(sub), "%sbackend.", prefix);
+	if (check_fields(p, o, sub, fields) < 0 ||
+	    ms_field(p, o, sub, "median_ms", 0.001, &cfg->median_us) < 0 ||
+	    ms_field(p, o, sub, "p99_ms", 0.001, &cfg->p99_us) < 0 ||
+	    u32_field(p, o, sub, "concurrency", 1, BACKEND_MAX_CONCURRENCY, &cfg->concurrency) < 0 ||
+	    ms_field(p, o, sub, "timeout_ms", 0.001, &cfg->timeout_us) < 0)
 		return -1;
-	msg = backend_config_check(&sc->backend);
-	return msg != NULL ? fail(p, "backend.", "", "%s", msg) : 0;
+	msg = backend_config_check(cfg);
+	return msg != NULL ? fail(p, sub, "", "%s", msg) : 0;
 }
 
-static int parse_breaker(struct parse *p, const cJSON *root, struct scenario *sc)
+/* The "breaker" member of obj, if any, over what *b holds (as parse_backend). */
+static int parse_breaker(struct parse *p, const cJSON *obj, const char *prefix,
+			 struct breaker_config *b)
 {
 	static const char *const fields[] = {
 		"failures", "failure_rate", "window", "min_calls", "open_ms",
 		"half_open_calls", "successes", NULL,
 	};
-	struct breaker_config *b = &sc->breaker;
+	char sub[PATH_LEN];
 	const char *msg;
 	const cJSON *o;
 	int rc;
 
-	rc = object_member(p, root, "", "breaker", &o);
+	rc = object_member(p, obj, prefix, "breaker", &o);
 	if (rc <= 0)
 		return rc;
-	if (check_fields(p, o, "breaker.", fields) < 0 ||
-	    u32_field(p, o, "breaker.", "failures", 0, 1000000, &b->failure_threshold) < 0 ||
-	    num_field(p, o, "breaker.", "failure_rate", 0, 1, false, &b->failure_rate) < 0 ||
-	    u32_field(p, o, "breaker.", "window", 1, BREAKER_MAX_WINDOW, &b->window) < 0 ||
-	    u32_field(p, o, "breaker.", "min_calls", 0, BREAKER_MAX_WINDOW, &b->min_calls) < 0 ||
-	    ms_field(p, o, "breaker.", "open_ms", 1, &b->open_timeout_us) < 0 ||
-	    u32_field(p, o, "breaker.", "half_open_calls", 1, 1000000, &b->half_open_calls) < 0 ||
-	    u32_field(p, o, "breaker.", "successes", 1, 1000000, &b->success_threshold) < 0)
+	str_printf(sub, sizeof(sub), "%sbreaker.", prefix);
+	if (check_fields(p, o, sub, fields) < 0 ||
+	    u32_field(p, o, sub, "failures", 0, 1000000, &b->failure_threshold) < 0 ||
+	    num_field(p, o, sub, "failure_rate", 0, 1, false, &b->failure_rate) < 0 ||
+	    u32_field(p, o, sub, "window", 1, BREAKER_MAX_WINDOW, &b->window) < 0 ||
+	    u32_field(p, o, sub, "min_calls", 0, BREAKER_MAX_WINDOW, &b->min_calls) < 0 ||
+	    ms_field(p, o, sub, "open_ms", 1, &b->open_timeout_us) < 0 ||
+	    u32_field(p, o, sub, "half_open_calls", 1, 1000000, &b->half_open_calls) < 0 ||
+	    u32_field(p, o, sub, "successes", 1, 1000000, &b->success_threshold) < 0)
 		return -1;
 	msg = breaker_config_check(b);
-	return msg != NULL ? fail(p, "breaker.", "", "%s", msg) : 0;
+	return msg != NULL ? fail(p, sub, "", "%s", msg) : 0;
+}
+
+/* Index of the upstream named name, or -1. */
+static ptrdiff_t upstream_find(const struct scenario *sc, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(sc->upstreams[i].name, name) == 0)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+static int parse_upstream(struct parse *p, const cJSON *o, size_t i, struct scenario *sc)
+{
+	static const char *const fields[] = { "name", "weight", "backend", "breaker", NULL };
+	struct scenario_upstream *u = &sc->upstreams[i];
+	char prefix[PATH_LEN], where[PATH_LEN];
+	double weight = 1.0;
+	ptrdiff_t dup;
+	int rc;
+
+	str_printf(where, sizeof(where), "upstreams[%zu]", i);
+	str_printf(prefix, sizeof(prefix), "%s.", where);
+	if (!cJSON_IsObject(o))
+		return fail(p, "", where, "expected an object");
+	u->backend = sc->backend;
+	u->breaker = sc->breaker;
+	if (check_fields(p, o, prefix, fields) < 0)
+		return -1;
+	rc = string_field(p, o, prefix, "name", u->name, sizeof(u->name));
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return fail(p, prefix, "name", "required");
+	if (u->name[0] == '\0')
+		return fail(p, prefix, "name", "must not be empty");
+	dup = upstream_find(sc, i, u->name);
+	if (dup >= 0)
+		return fail(p, prefix, "name", "\"%s\" is upstreams[%td] already", u->name, dup);
+	if (num_field(p, o, prefix, "weight", 0.001, 1e6, false, &weight) < 0 ||
+	    parse_backend(p, o, prefix, &u->backend) < 0 ||
+	    parse_breaker(p, o, prefix, &u->breaker) < 0)
+		return -1;
+	u->weight = weight;
+	return 0;
+}
+
+/* The declared upstreams, or the one named "default" of the single-backend format. */
+static int parse_upstreams(struct parse *p, const cJSON *root, struct scenario *sc)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "upstreams");
+	size_t i = 0;
+
+	if (arr == NULL) {
+		sc->nupstreams = 1;
+		sc->rows = false;
+		sc->upstreams[0] = (struct scenario_upstream){
+			.name = "default", .weight = 1.0, .backend = sc->backend, .breaker = sc->breaker,
+		};
+		return 0;
+	}
+	if (!cJSON_IsArray(arr))
+		return fail(p, "", "upstreams", "expected an array");
+	if (cJSON_GetArraySize(arr) < 1)
+		return fail(p, "", "upstreams", "must hold at least 1 upstream");
+	if (cJSON_GetArraySize(arr) > SCENARIO_MAX_UPSTREAMS)
+		return fail(p, "", "upstreams", "at most %d upstreams", SCENARIO_MAX_UPSTREAMS);
+	for (const cJSON *o = arr->child; o != NULL; o = o->next, i++)
+		if (parse_upstream(p, o, i, sc) < 0)
+			return -1;
+	sc->nupstreams = i;
+	sc->rows = true;
+	return 0;
 }
 
 static int parse_limiter(struct parse *p, const cJSON *root, struct scenario *sc)
@@ -211,18 +293,13 @@ static int parse_limiter(struct parse *p, const cJSON *root, struct scenario *sc
 	return 0;
 }
 
-static int parse_faults(struct parse *p, const cJSON *ph, const char *prefix,
-			struct fault_config *f)
+/* The fields of a faults object o (located by sub, "phases[3].faults."), over *f. */
+static int parse_fault_fields(struct parse *p, const cJSON *o, const char *sub,
+			      struct fault_config *f)
 {
 	static const char *const fields[] = { "failure", "timeout", "validation", NULL };
-	char sub[PATH_LEN];
 	const char *msg;
-	const cJSON *o;
-	int rc = object_member(p, ph, prefix, "faults", &o);
 
-	if (rc <= 0)
-		return rc;
-	str_printf(sub, sizeof(sub), "%sfaults.", prefix);
 	if (check_fields(p, o, sub, fields) < 0 ||
 	    num_field(p, o, sub, "failure", 0, 1, false, &f->failure) < 0 ||
 	    num_field(p, o, sub, "timeout", 0, 1, false, &f->timeout) < 0 ||
@@ -232,11 +309,67 @@ static int parse_faults(struct parse *p, const cJSON *ph, const char *prefix,
 	return msg != NULL ? fail(p, sub, "", "%s", msg) : 0;
 }
 
-static int parse_phase(struct parse *p, const cJSON *ph, size_t i, struct scenario_phase *out)
+static int parse_faults(struct parse *p, const cJSON *ph, const char *prefix,
+			struct fault_config *f)
+{
+	char sub[PATH_LEN];
+	const cJSON *o;
+	int rc = object_member(p, ph, prefix, "faults", &o);
+
+	if (rc <= 0)
+		return rc;
+	str_printf(sub, sizeof(sub), "%sfaults.", prefix);
+	return parse_fault_fields(p, o, sub, f);
+}
+
+/* A phase's "upstream_faults": {"search": {"timeout": 0.4}, ...}, into sc's list. */
+static int parse_upstream_faults(struct parse *p, const cJSON *ph, const char *prefix,
+				 size_t phase, struct scenario *sc)
+{
+	char sub[PATH_LEN];
+	const cJSON *o;
+	int rc = object_member(p, ph, prefix, "upstream_faults", &o);
+
+	if (rc <= 0)
+		return rc;
+	if (!sc->rows)
+		return fail(p, prefix, "upstream_faults", "needs upstreams");
+	for (const cJSON *c = o->child; c != NULL; c = c->next) {
+		ptrdiff_t up = upstream_find(sc, sc->nupstreams, c->string);
+		struct scenario_upstream_faults *uf;
+		char name[SCENARIO_NAME_LEN];
+
+		/* The key is the file's text, and it goes into a message. */
+		sanitize_copy(name, sizeof(name), c->string, 0);
+		str_printf(sub, sizeof(sub), "%supstream_faults.", prefix);
+		if (up < 0)
+			return fail(p, sub, name, "no such upstream");
+		if (!cJSON_IsObject(c))
+			return fail(p, sub, name, "expected an object");
+		if (sc->nupstream_faults == SCENARIO_MAX_UPSTREAM_FAULTS)
+			return fail(p, sub, name, "more than %d upstream faults in all",
+				    SCENARIO_MAX_UPSTREAM_FAULTS);
+		uf = &sc->upstream_faults[sc->nupstream_faults];
+		/* Fields not given are the phase's. */
+		*uf = (struct scenario_upstream_faults){
+			.phase = (uint16_t)phase, .upstream = (uint16_t)up,
+			.faults = sc->phases[phase].faults,
+		};
+		str_printf(sub, sizeof(sub), "%supstream_faults.%s.", prefix, name);
+		if (parse_fault_fields(p, c, sub, &uf->faults) < 0)
+			return -1;
+		sc->nupstream_faults++;
+	}
+	return 0;
+}
+
+static int parse_phase(struct parse *p, const cJSON *ph, size_t i, struct scenario *sc)
 {
 	static const char *const fields[] = {
-		"name", "duration_ms", "users", "requests", "think_ms", "rate", "faults", NULL,
+		"name", "duration_ms", "users", "requests", "think_ms", "rate", "faults",
+		"upstream_faults", NULL,
 	};
+	struct scenario_phase *out = &sc->phases[i];
 	char prefix[PATH_LEN], where[PATH_LEN];
 	int has_duration;
 
@@ -253,7 +386,8 @@ static int parse_phase(struct parse *p, const cJSON *ph, size_t i, struct scenar
 	    u32_field(p, ph, prefix, "requests", 0, 1e9, &out->requests) < 0 ||
 	    ms_field(p, ph, prefix, "think_ms", 0, &out->think_us) < 0 ||
 	    num_field(p, ph, prefix, "rate", 0.001, SCENARIO_MAX_RATE, false, &out->rate) < 0 ||
-	    parse_faults(p, ph, prefix, &out->faults) < 0)
+	    parse_faults(p, ph, prefix, &out->faults) < 0 ||
+	    parse_upstream_faults(p, ph, prefix, i, sc) < 0)
 		return -1;
 	if (has_duration == 0 && (out->users == 0 || out->requests == 0 || out->rate > 0))
 		return fail(p, prefix, "duration_ms",
@@ -277,7 +411,7 @@ static int parse_phases(struct parse *p, const cJSON *root, struct scenario *sc)
 	if (cJSON_GetArraySize(arr) > SCENARIO_MAX_PHASES)
 		return fail(p, "", "phases", "at most %d phases", SCENARIO_MAX_PHASES);
 	for (const cJSON *ph = arr->child; ph != NULL; ph = ph->next, i++)
-		if (parse_phase(p, ph, i, &sc->phases[i]) < 0)
+		if (parse_phase(p, ph, i, sc) < 0)
 			return -1;
 	sc->nphases = i;
 	return 0;
@@ -287,7 +421,7 @@ static int parse_top(struct parse *p, const cJSON *root, struct scenario *sc)
 {
 	static const char *const fields[] = {
 		"name", "description", "repeat", "window", "backend", "breaker", "limiter",
-		"phases", NULL,
+		"upstreams", "phases", NULL,
 	};
 	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(root, "repeat");
 	double window = TRACKER_DEFAULT_WINDOW;
@@ -301,8 +435,10 @@ static int parse_top(struct parse *p, const cJSON *root, struct scenario *sc)
 		return fail(p, "", "repeat", "expected true or false");
 	sc->repeat = rep != NULL && cJSON_IsTrue(rep);
 	sc->window = (size_t)window;
-	if (parse_backend(p, root, sc) < 0 || parse_breaker(p, root, sc) < 0 ||
-	    parse_limiter(p, root, sc) < 0 || parse_phases(p, root, sc) < 0)
+	if (parse_backend(p, root, "", &sc->backend) < 0 ||
+	    parse_breaker(p, root, "", &sc->breaker) < 0 ||
+	    parse_limiter(p, root, sc) < 0 || parse_upstreams(p, root, sc) < 0 ||
+	    parse_phases(p, root, sc) < 0)
 		return -1;
 	return 0;
 }
@@ -404,4 +540,12 @@ int scenario_load(const char *name_or_path, struct scenario *sc, char *err, size
 bool scenario_endless(const struct scenario *sc)
 {
 	return sc->repeat;
+}
+
+const struct fault_config *scenario_faults(const struct scenario *sc, size_t phase, size_t upstream)
+{
+	for (size_t i = 0; i < sc->nupstream_faults; i++)
+		if (sc->upstream_faults[i].phase == phase && sc->upstream_faults[i].upstream == upstream)
+			return &sc->upstream_faults[i].faults;
+	return &sc->phases[phase].faults;
 }

@@ -1,9 +1,15 @@
 /*
  * The simulation driver (see sim.h). Two timer sources are merged: the
  * load's sends (sim/load.h) and the simulator's own event heap (request
- * completions, phase ends, the breaker's open timeout). The backend decides
+ * completions, phase ends, breakers' open timeouts). The backend decides
  * each request's outcome and completion time on arrival, so a request costs
  * one heap push and pop for its completion and, usually, none for its send.
+ *
+ * Upstreams: after the router's rate limiter a request is routed by weight
+ * (one draw of the generator, none with a single upstream, so the
+ * single-backend scenarios run exactly as before) to an upstream with its
+ * own breaker, backend and tracker; the router's tracker sees every
+ * request. A completion event carries its upstream in its kind.
  */
 #include "sim/sim.h"
 
@@ -22,25 +28,41 @@
 /* A rejected request's answer reaches its user after this long (a round trip). */
 #define REJECT_US 1000
 #define KIND_MASK 0xffu
+#define OUTCOME_SHIFT 8
+#define UPSTREAM_SHIFT 16
 
 enum ev_kind { EV_PHASE_END, EV_COMPLETE, EV_BREAKER };
+
+struct sim;
+
+struct upstream {
+	struct sim *sim;
+	uint32_t idx;
+	const char *name;		/* the scenario's */
+	uint64_t threshold;		/* routed here when the draw is below this (and not an earlier one's) */
+	struct breaker br;
+	struct backend be;
+	struct tracker *tr;
+	struct fault_config faults;
+	bool overridden;		/* an operator's faults hold over the phases' */
+	uint64_t pending;
+};
 
 struct sim {
 	struct scenario sc;
 	struct rng rng;
 	struct equeue q;
-	struct breaker br;
 	struct limiter lim;
-	struct backend be;
 	struct load load;
-	struct tracker *tr;
+	struct tracker *tr;		/* the router's: every request */
+	struct upstream *ups;
+	size_t nups;
+	enum breaker_state agg_state;	/* the router's breaker: the worst upstream's */
 	int64_t now;
 	bool started, finished;
 	size_t phase;
 	int64_t gen;			/* bumped at every phase start */
 	uint64_t pending, sessions;
-	struct fault_config faults;
-	bool overridden;		/* an operator's faults hold over the phases' */
 	sim_notice_fn notice;
 	void *notice_ctx;
 };
@@ -59,13 +81,16 @@ static void emit(struct sim *s, cJSON *obj)
 	cJSON_Delete(obj);
 }
 
-static cJSON *notice_new(const char *type)
+/* A notice of type; about upstream u (its row) when the scenario has rows, else the router. */
+static cJSON *notice_new(const struct sim *s, const char *type, const struct upstream *u)
 {
 	cJSON *obj = cJSON_CreateObject();
 
 	if (obj == NULL)
 		fatal("out of memory");
 	cJSON_AddStringToObject(obj, "type", type);
+	if (u != NULL && s->sc.rows)
+		cJSON_AddStringToObject(obj, "row", u->name);
 	return obj;
 }
 
@@ -74,28 +99,55 @@ static void push(struct sim *s, int64_t at, uint32_t kind, uint32_t arg, int64_t
 	equeue_push(&s->q, (struct sim_event){ .at_us = at, .kind = kind, .arg = arg, .data = data });
 }
 
+static enum breaker_state worst_state(const struct sim *s)
+{
+	enum breaker_state st = BREAKER_UNKNOWN;
+
+	/* The enum runs unknown < closed < half-open < open. */
+	for (size_t i = 0; i < s->nups; i++)
+		if (s->ups[i].br.state > st)
+			st = s->ups[i].br.state;
+	return st;
+}
+
 static void on_transition(void *ctx, const struct breaker_transition *t)
 {
-	struct sim *s = ctx;
-	cJSON *obj = notice_new("breaker");
+	struct upstream *u = ctx;
+	struct sim *s = u->sim;
+	enum breaker_state agg;
+	cJSON *obj = notice_new(s, "breaker", u);
 
 	cJSON_AddStringToObject(obj, "from", breaker_state_name(t->from));
 	cJSON_AddStringToObject(obj, "to", breaker_state_name(t->to));
 	cJSON_AddStringToObject(obj, "reason", t->reason);
 	emit(s, obj);
 	/* Wake at the end of the open timeout, so half-open starts on time. */
-	if (breaker_deadline(&s->br) != INT64_MAX)
-		push(s, breaker_deadline(&s->br), EV_BREAKER, 0, 0);
+	if (breaker_deadline(&u->br) != INT64_MAX)
+		push(s, breaker_deadline(&u->br), EV_BREAKER, u->idx, 0);
+	/* With rows, the router's breaker is the worst of them: say when that changes. */
+	agg = worst_state(s);
+	if (s->sc.rows && agg != s->agg_state) {
+		char reason[BREAKER_REASON_LEN + SCENARIO_NAME_LEN + 4];
+
+		obj = notice_new(s, "breaker", NULL);
+		cJSON_AddStringToObject(obj, "from", breaker_state_name(s->agg_state));
+		cJSON_AddStringToObject(obj, "to", breaker_state_name(agg));
+		str_printf(reason, sizeof(reason), "%s: %s", u->name, t->reason);
+		cJSON_AddStringToObject(obj, "reason", reason);
+		emit(s, obj);
+	}
+	s->agg_state = agg;
 }
 
-/* Apply f and say so; origin (NULL for the phase's own) marks an operator's change. */
-static void apply_faults(struct sim *s, const struct fault_config *f, const char *origin)
+/* Apply f to upstream u and say so; origin (NULL for the phase's own) marks an operator's change. */
+static void apply_faults(struct sim *s, struct upstream *u, const struct fault_config *f,
+			 const char *origin)
 {
 	cJSON *obj;
 
-	s->faults = *f;
-	backend_set_faults(&s->be, f);
-	obj = notice_new("faults");
+	u->faults = *f;
+	backend_set_faults(&u->be, f);
+	obj = notice_new(s, "faults", u);
 	if (origin != NULL)
 		cJSON_AddStringToObject(obj, "source", origin);
 	cJSON_AddStringToObject(obj, "phase", s->sc.phases[s->phase].name);
@@ -105,24 +157,25 @@ static void apply_faults(struct sim *s, const struct fault_config *f, const char
 	emit(s, obj);
 }
 
-static void set_faults(struct sim *s, const struct fault_config *f)
+static void set_faults(struct sim *s, struct upstream *u, const struct fault_config *f)
 {
-	if (memcmp(f, &s->faults, sizeof(*f)) != 0)
-		apply_faults(s, f, NULL);
+	if (memcmp(f, &u->faults, sizeof(*f)) != 0)
+		apply_faults(s, u, f, NULL);
 }
 
 static void phase_start(struct sim *s, size_t idx)
 {
 	const struct scenario_phase *ph = &s->sc.phases[idx];
-	cJSON *obj = notice_new("phase");
+	cJSON *obj = notice_new(s, "phase", NULL);
 
 	s->phase = idx;
 	s->gen++;
 	cJSON_AddStringToObject(obj, "name", ph->name);
 	cJSON_AddNumberToObject(obj, "index", (double)idx);
 	emit(s, obj);
-	if (!s->overridden)
-		set_faults(s, &ph->faults);
+	for (size_t i = 0; i < s->nups; i++)
+		if (!s->ups[i].overridden)
+			set_faults(s, &s->ups[i], scenario_faults(&s->sc, idx, i));
 	load_start_phase(&s->load, ph, s->now, &s->rng);
 	if (ph->duration_us > 0)
 		push(s, s->now + ph->duration_us, EV_PHASE_END, 0, s->gen);
@@ -150,60 +203,98 @@ static void answered(struct sim *s, uint32_t user, int64_t delay_us)
 		phase_next(s);
 }
 
-static void reject(struct sim *s, uint32_t user, enum tracker_counter why)
+/* Refused before the backend: by the limiter (u NULL, the router's alone) or u's breaker. */
+static void reject(struct sim *s, struct upstream *u, uint32_t user, enum tracker_counter why)
 {
 	tracker_count(s->tr, why);
 	tracker_count(s->tr, TRACKER_FAILED);
+	if (u != NULL && u->tr != s->tr) {
+		tracker_count(u->tr, why);
+		tracker_count(u->tr, TRACKER_FAILED);
+	}
 	answered(s, user, REJECT_US);
 }
 
-/* One request through the pipeline: session, limiter, breaker, backend. */
+/* The upstream a request goes to: by weight, with one draw when there is a choice. */
+static struct upstream *route(struct sim *s)
+{
+	uint64_t draw;
+	size_t i = 0;
+
+	if (s->nups == 1)
+		return &s->ups[0];
+	draw = rng_u32(&s->rng);
+	while (i + 1 < s->nups && draw >= s->ups[i].threshold)
+		i++;
+	return &s->ups[i];
+}
+
+/* One request through the pipeline: session, limiter, route, breaker, backend. */
 static void request(struct sim *s, uint32_t user, bool first)
 {
 	struct backend_result res;
+	struct upstream *u;
 
 	tracker_count(s->tr, TRACKER_REQUESTS);
 	if (first)
 		s->sessions++;	/* the session is created on the first request */
 	if (!limiter_take(&s->lim, s->now)) {
-		reject(s, user, TRACKER_RATE_LIMITED);
+		reject(s, NULL, user, TRACKER_RATE_LIMITED);
 		return;
 	}
-	if (!breaker_allow(&s->br, s->now)) {
-		reject(s, user, TRACKER_BREAKER_TRIPS);
+	u = route(s);
+	if (u->tr != s->tr)
+		tracker_count(u->tr, TRACKER_REQUESTS);
+	if (!breaker_allow(&u->br, s->now)) {
+		reject(s, u, user, TRACKER_BREAKER_TRIPS);
 		return;
 	}
-	res = backend_submit(&s->be, &s->rng, s->now);
+	res = backend_submit(&u->be, &s->rng, s->now);
 	s->pending++;
-	push(s, res.done_us, EV_COMPLETE | ((uint32_t)res.outcome << 8), user, s->now);
+	u->pending++;
+	push(s, res.done_us, EV_COMPLETE | ((uint32_t)res.outcome << OUTCOME_SHIFT) |
+	     (u->idx << UPSTREAM_SHIFT), user, s->now);
+}
+
+/* Count c at the router and at u (once when they share a tracker). */
+static void count2(struct sim *s, struct upstream *u, enum tracker_counter c)
+{
+	tracker_count(s->tr, c);
+	if (u->tr != s->tr)
+		tracker_count(u->tr, c);
 }
 
 static void complete(struct sim *s, const struct sim_event *ev)
 {
-	enum backend_outcome outcome = (enum backend_outcome)(ev->kind >> 8);
+	enum backend_outcome outcome = (enum backend_outcome)((ev->kind >> OUTCOME_SHIFT) & 0xffu);
+	struct upstream *u = &s->ups[ev->kind >> UPSTREAM_SHIFT];
+	int64_t latency = s->now - ev->data;
 
 	s->pending--;
-	tracker_record(s->tr, s->now, s->now - ev->data);
+	u->pending--;
+	tracker_record(s->tr, s->now, latency);
+	if (u->tr != s->tr)
+		tracker_record(u->tr, s->now, latency);
 	switch (outcome) {
 	case BACKEND_OK:
-		tracker_count(s->tr, TRACKER_SUCCEEDED);
-		breaker_record_success(&s->br, s->now);
+		count2(s, u, TRACKER_SUCCEEDED);
+		breaker_record_success(&u->br, s->now);
 		break;
 	case BACKEND_FAILURE:
-		tracker_count(s->tr, TRACKER_FAILURES);
-		tracker_count(s->tr, TRACKER_FAILED);
-		breaker_record_failure(&s->br, s->now);
+		count2(s, u, TRACKER_FAILURES);
+		count2(s, u, TRACKER_FAILED);
+		breaker_record_failure(&u->br, s->now);
 		break;
 	case BACKEND_TIMEOUT:
-		tracker_count(s->tr, TRACKER_TIMEOUTS);
-		tracker_count(s->tr, TRACKER_FAILED);
-		breaker_record_failure(&s->br, s->now);
+		count2(s, u, TRACKER_TIMEOUTS);
+		count2(s, u, TRACKER_FAILED);
+		breaker_record_failure(&u->br, s->now);
 		break;
 	case BACKEND_VALIDATION:
 		/* The client's fault: the backend answered, so the breaker sees a success. */
-		tracker_count(s->tr, TRACKER_VALIDATION);
-		tracker_count(s->tr, TRACKER_FAILED);
-		breaker_record_success(&s->br, s->now);
+		count2(s, u, TRACKER_VALIDATION);
+		count2(s, u, TRACKER_FAILED);
+		breaker_record_success(&u->br, s->now);
 		break;
 	}
 	answered(s, ev->arg, 0);
@@ -220,9 +311,41 @@ static void dispatch(struct sim *s, const struct sim_event *ev)
 		complete(s, ev);
 		break;
 	case EV_BREAKER:
-		breaker_poll(&s->br, s->now);
+		breaker_poll(&s->ups[ev->arg].br, s->now);
 		break;
 	}
+}
+
+static void upstreams_init(struct sim *s)
+{
+	double total = 0, cum = 0;
+
+	s->nups = s->sc.nupstreams;
+	s->ups = xcalloc(s->nups, sizeof(*s->ups));
+	for (size_t i = 0; i < s->nups; i++)
+		total += s->sc.upstreams[i].weight;
+	for (size_t i = 0; i < s->nups; i++) {
+		const struct scenario_upstream *su = &s->sc.upstreams[i];
+		struct upstream *u = &s->ups[i];
+
+		u->sim = s;
+		u->idx = (uint32_t)i;
+		u->name = su->name;
+		cum += su->weight;
+		/* Draws are 32 bits; the last upstream takes whatever rounding left. */
+		u->threshold = i + 1 == s->nups ? UINT64_MAX
+						: (uint64_t)floor(cum / total * 4294967296.0);
+		breaker_init(&u->br, &su->breaker, 0, on_transition, u);
+		backend_init(&u->be, &su->backend, 0);
+		/*
+		 * Without rows the one upstream's figures are the router's:
+		 * they share a tracker, so each request is measured once.
+		 */
+		u->tr = s->sc.rows ? tracker_new(s->sc.window) : s->tr;
+		if (u->tr == NULL)
+			fatal("scenario %s: bad window %zu", s->sc.name, s->sc.window);
+	}
+	s->agg_state = BREAKER_CLOSED;
 }
 
 struct sim *sim_new(const struct scenario *sc, uint64_t seed)
@@ -232,14 +355,13 @@ struct sim *sim_new(const struct scenario *sc, uint64_t seed)
 	s->sc = *sc;
 	rng_seed(&s->rng, seed, 0x5eed);
 	equeue_init(&s->q);
-	breaker_init(&s->br, &sc->breaker, 0, on_transition, s);
 	if (limiter_init(&s->lim, sc->limit_rate, sc->limit_burst, 0) < 0)
 		fatal("scenario %s: bad limiter settings", sc->name);
-	backend_init(&s->be, &sc->backend, 0);
 	load_init(&s->load);
 	s->tr = tracker_new(sc->window);
 	if (s->tr == NULL)
 		fatal("scenario %s: bad window %zu", sc->name, sc->window);
+	upstreams_init(s);
 	return s;
 }
 
@@ -247,8 +369,13 @@ void sim_free(struct sim *s)
 {
 	if (s == NULL)
 		return;
+	for (size_t i = 0; i < s->nups; i++) {
+		if (s->ups[i].tr != s->tr)
+			tracker_free(s->ups[i].tr);
+		backend_free(&s->ups[i].be);
+	}
+	free(s->ups);
 	tracker_free(s->tr);
-	backend_free(&s->be);
 	equeue_free(&s->q);
 	load_free(&s->load);
 	free(s);
@@ -330,37 +457,69 @@ bool sim_run_for(struct sim *s, int64_t t_us, uint64_t max_events)
 	return true;
 }
 
-void sim_set_faults(struct sim *s, const struct fault_config *f)
+size_t sim_upstreams(const struct sim *s)
 {
-	set_faults(s, f);
+	return s->nups;
 }
 
-void sim_override_faults(struct sim *s, const struct fault_config *f)
+const char *sim_upstream_name(const struct sim *s, size_t up)
 {
+	return up < s->nups ? s->ups[up].name : NULL;
+}
+
+ptrdiff_t sim_upstream_index(const struct sim *s, const char *name)
+{
+	if (name == NULL)
+		return 0;
+	for (size_t i = 0; i < s->nups; i++)
+		if (strcmp(s->ups[i].name, name) == 0)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+void sim_set_faults(struct sim *s, size_t up, const struct fault_config *f)
+{
+	if (up < s->nups)
+		set_faults(s, &s->ups[up], f);
+}
+
+void sim_override_faults(struct sim *s, size_t up, const struct fault_config *f)
+{
+	struct upstream *u;
+
+	if (up >= s->nups)
+		return;
+	u = &s->ups[up];
 	sim_start(s);	/* the first phase's notices come first */
-	s->overridden = f != NULL;
-	apply_faults(s, f != NULL ? f : &s->sc.phases[s->phase].faults,
+	u->overridden = f != NULL;
+	apply_faults(s, u, f != NULL ? f : scenario_faults(&s->sc, s->phase, up),
 		     f != NULL ? "manual" : "scenario");
 }
 
-bool sim_faults_overridden(const struct sim *s)
+bool sim_faults_overridden(const struct sim *s, size_t up)
 {
-	return s->overridden;
+	return up < s->nups && s->ups[up].overridden;
 }
 
-void sim_breaker_force(struct sim *s, enum breaker_force force)
+void sim_breaker_force(struct sim *s, size_t up, enum breaker_force force)
 {
+	struct breaker *br;
+
+	if (up >= s->nups)
+		return;
+	br = &s->ups[up].br;
 	if (force == BREAKER_FORCE_OPEN)
-		breaker_force_open(&s->br, s->now);
+		breaker_force_open(br, s->now);
 	else if (force == BREAKER_FORCE_CLOSED)
-		breaker_force_closed(&s->br, s->now);
+		breaker_force_closed(br, s->now);
 	else
-		breaker_reset(&s->br, s->now);
+		breaker_reset(br, s->now);
 }
 
-void sim_breaker_reset(struct sim *s)
+void sim_breaker_reset(struct sim *s, size_t up)
 {
-	breaker_reset(&s->br, s->now);
+	if (up < s->nups)
+		breaker_reset(&s->ups[up].br, s->now);
 }
 
 uint64_t sim_requests(const struct sim *s)
@@ -378,35 +537,40 @@ static double us_to_ms(double us)
 	return isnan(us) ? NAN : us / 1000.0;
 }
 
-static void snapshot_breaker(const struct sim *s, double avg_ms, struct metrics_breaker *b)
+static void snapshot_breaker(const struct sim *s, const struct upstream *u, double avg_ms,
+			     struct metrics_breaker *b)
 {
-	double rate = breaker_failure_rate(&s->br);
+	double rate = breaker_failure_rate(&u->br);
 	bool degraded = rate >= 0.1;
 	const char *rec;
 
-	b->state = s->br.state;
+	b->state = u->br.state;
 	b->failure_rate = rate;
 	b->avg_response_ms = avg_ms;
-	b->state_since_ms = (s->now - s->br.since_us) / 1000;
-	b->healthy = s->br.state == BREAKER_CLOSED && !degraded;
-	if (s->br.state == BREAKER_OPEN)
-		rec = s->br.force == BREAKER_FORCE_OPEN ? "Service unavailable - forced open"
+	b->state_since_ms = (s->now - u->br.since_us) / 1000;
+	b->healthy = u->br.state == BREAKER_CLOSED && !degraded;
+	if (u->br.state == BREAKER_OPEN)
+		rec = u->br.force == BREAKER_FORCE_OPEN ? "Service unavailable - forced open"
 							: "Service unavailable - failing fast";
-	else if (s->br.state == BREAKER_HALF_OPEN)
+	else if (u->br.state == BREAKER_HALF_OPEN)
 		rec = "Service recovering - testing";
-	else if (s->br.force == BREAKER_FORCE_CLOSED)
+	else if (u->br.force == BREAKER_FORCE_CLOSED)
 		rec = "Breaker forced closed - no protection";
 	else
 		rec = degraded ? "Service degraded - elevated failures" : "Service healthy";
 	str_printf(b->recommendation, sizeof(b->recommendation), "%s", rec);
 }
 
-void sim_snapshot(struct sim *s, struct metrics_snapshot *out)
+/*
+ * Latency (with the lifetime histogram, which tracker_histogram brings up
+ * to date: the tracker is not const), throughput, counters and requests of
+ * one tracker, the router's or an upstream's.
+ */
+static void snapshot_tracker(const struct sim *s, struct tracker *t, uint64_t pending,
+			     struct metrics_snapshot *out)
 {
 	struct tracker_stats st;
-	struct tracker *t = s->tr;
 
-	metrics_init(out);
 	tracker_stats(t, &st);
 	out->latency = (struct metrics_latency){
 		.p50 = us_to_ms(st.p50), .p90 = us_to_ms(st.p90), .p95 = us_to_ms(st.p95),
@@ -423,13 +587,78 @@ void sim_snapshot(struct sim *s, struct metrics_snapshot *out)
 		.failures = (int64_t)tracker_counter(t, TRACKER_FAILURES),
 		.validation = (int64_t)tracker_counter(t, TRACKER_VALIDATION),
 	};
-	snapshot_breaker(s, out->latency.avg, &out->breaker);
 	out->requests = (struct metrics_requests){
 		.total = (int64_t)tracker_counter(t, TRACKER_REQUESTS),
 		.succeeded = (int64_t)tracker_counter(t, TRACKER_SUCCEEDED),
 		.failed = (int64_t)tracker_counter(t, TRACKER_FAILED),
-		.pending = (int64_t)s->pending,
+		.pending = (int64_t)pending,
 	};
+}
+
+/*
+ * The router's breaker over its upstreams: the worst one's state (as
+ * metrics_aggregate_derive has it) and a recommendation that names the one
+ * upstream in trouble ("search: Service unavailable - failing fast") or
+ * counts them. With a single upstream it is that upstream's breaker.
+ */
+static void snapshot_router_breaker(struct metrics_snapshot *out)
+{
+	size_t open = 0, half = 0, degraded = 0, forced = 0, trouble = 0;
+	struct metrics_breaker *b = &out->breaker;
+
+	if (out->nrows == 1) {
+		*b = out->rows[0].snap.breaker;
+		return;
+	}
+	for (size_t i = 0; i < out->nrows; i++) {
+		const struct metrics_breaker *r = &out->rows[i].snap.breaker;
+		bool forced_closed = strcmp(r->recommendation, "Breaker forced closed - no protection") == 0;
+
+		open += r->state == BREAKER_OPEN;
+		half += r->state == BREAKER_HALF_OPEN;
+		degraded += r->state == BREAKER_CLOSED && r->healthy == 0;
+		forced += forced_closed;
+		if (r->state != BREAKER_CLOSED || r->healthy == 0 || forced_closed)
+			trouble = trouble == 0 ? i + 1 : SIZE_MAX;
+	}
+	if (trouble != 0 && trouble != SIZE_MAX)
+		str_printf(b->recommendation, sizeof(b->recommendation), "%s: %s",
+			   out->rows[trouble - 1].name, out->rows[trouble - 1].snap.breaker.recommendation);
+	else if (open > 0)
+		str_printf(b->recommendation, sizeof(b->recommendation), "%zu of %zu upstreams open",
+			   open, out->nrows);
+	else if (half > 0)
+		str_printf(b->recommendation, sizeof(b->recommendation),
+			   "%zu of %zu upstreams recovering", half, out->nrows);
+	else if (degraded > 0)
+		str_printf(b->recommendation, sizeof(b->recommendation),
+			   "%zu of %zu upstreams degraded", degraded, out->nrows);
+	else if (forced > 0)
+		str_printf(b->recommendation, sizeof(b->recommendation),
+			   "%zu of %zu breakers forced closed", forced, out->nrows);
+	else
+		str_printf(b->recommendation, sizeof(b->recommendation), "Service healthy");
+}
+
+void sim_snapshot(struct sim *s, struct metrics_snapshot *out)
+{
+	metrics_clear(out);
+	if (s->sc.rows) {
+		for (size_t i = 0; i < s->nups; i++) {
+			const struct upstream *u = &s->ups[i];
+			struct metrics_row *r = metrics_row_add(out, u->name);
+
+			snapshot_tracker(s, u->tr, u->pending, &r->snap);
+			snapshot_breaker(s, u, r->snap.latency.avg, &r->snap.breaker);
+		}
+		/* The breaker of the whole is derived from the rows; the rest is measured. */
+		metrics_aggregate_derive(out);
+		snapshot_router_breaker(out);
+	} else {
+		snapshot_breaker(s, &s->ups[0], NAN, &out->breaker);
+	}
+	snapshot_tracker(s, s->tr, s->pending, out);
+	out->breaker.avg_response_ms = out->latency.avg;
 	out->active_users = (int64_t)load_active(&s->load);
 	out->uptime_s = (double)s->now / 1e6;
 }

@@ -2,7 +2,14 @@
  * The simulated router: a discrete-event simulation on a virtual clock in
  * integer microseconds. Load (closed-loop virtual users and open-loop
  * arrivals, in timed phases) sends requests through the router pipeline:
- * session -> rate limiter -> circuit breaker -> backend -> tracker.
+ * session -> rate limiter -> route by weight to an upstream -> its circuit
+ * breaker -> its backend -> its tracker and the router's.
+ *
+ * Upstreams are numbered in the scenario's order; the single-backend
+ * format has one, "default". Operator actions take the upstream they act
+ * on; with rows (the scenario declared upstreams) notices about one carry
+ * "row":NAME, and a change of the worst upstream's breaker state is also
+ * reported as the router's own breaker transition (without a row).
  *
  * A run is a pure function of the scenario and the seed: sim_run_until()
  * to the same times gives the same state, however the time is chopped up.
@@ -12,6 +19,7 @@
 #define RT_SIM_SIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "metrics.h"
@@ -57,25 +65,40 @@ bool sim_finished(const struct sim *s);
 
 /*
  * The wire snapshot at the current virtual time; timestamp left unknown.
- * Not const: it brings the tracker's lifetime latency histogram
- * (latency_hist, for serve's Prometheus answer) up to date.
+ * *out must be a valid snapshot (metrics.h): it is cleared and refilled,
+ * its row storage reused, and owns its rows afterwards. With rows, each
+ * upstream is a row measured by its own tracker; the router's figures are
+ * its own tracker's, its breaker the worst upstream's (with how many are
+ * open, recovering or degraded as the recommendation). Without rows the
+ * breaker is the one upstream's. Not const: it brings the lifetime latency
+ * histograms (latency_hist, the router's and each row's, for serve's
+ * Prometheus answer) up to date.
  */
 void sim_snapshot(struct sim *s, struct metrics_snapshot *out);
 
-/* Change the injected faults now (f must pass fault_config_check); emits a notice. */
-void sim_set_faults(struct sim *s, const struct fault_config *f);
+/* Upstreams: how many, the name of one (NULL past the end). */
+size_t sim_upstreams(const struct sim *s);
+const char *sim_upstream_name(const struct sim *s, size_t up);
+/* Index of the upstream named name, 0 (the first) for NULL, -1 when there is none. */
+ptrdiff_t sim_upstream_index(const struct sim *s, const char *name);
+
 /*
- * An operator's incident, now: f (must pass fault_config_check) replaces the
- * faults and stays through phase changes, which keep only their load; NULL
- * ends it and the current phase's faults return. Both emit a "faults"
+ * Operator actions on upstream up (an index below sim_upstreams(); others
+ * are ignored), now.
+ *
+ * sim_set_faults changes its injected faults (f must pass
+ * fault_config_check) and emits a notice if they changed.
+ * sim_override_faults is an operator's incident: f replaces the faults and
+ * stays through phase changes, which keep only their load; NULL ends it
+ * and the current phase's faults for it return. Both emit a "faults"
  * notice with "source":"manual" or "source":"scenario", even when the
  * faults do not change, so a recording shows every press.
  */
-void sim_override_faults(struct sim *s, const struct fault_config *f);
-bool sim_faults_overridden(const struct sim *s);
-/* Operator actions on the breaker, now. */
-void sim_breaker_force(struct sim *s, enum breaker_force force);
-void sim_breaker_reset(struct sim *s);
+void sim_set_faults(struct sim *s, size_t up, const struct fault_config *f);
+void sim_override_faults(struct sim *s, size_t up, const struct fault_config *f);
+bool sim_faults_overridden(const struct sim *s, size_t up);
+void sim_breaker_force(struct sim *s, size_t up, enum breaker_force force);
+void sim_breaker_reset(struct sim *s, size_t up);
 
 /* Requests that reached the router so far (for benchmarks and tests). */
 uint64_t sim_requests(const struct sim *s);

@@ -445,6 +445,12 @@ static void exec_destroy(void *self)
 	free(x);
 }
 
+/* What a row is: the Prometheus profile's noun (or --by); the wire JSON's rows are upstreams. */
+static const char *exec_row_noun(void *self)
+{
+	return prom_reader_row_noun(((struct exec_source *)self)->prom);
+}
+
 static const struct source_ops exec_ops = {
 	.name = "exec",
 	.describe = exec_describe,
@@ -455,6 +461,7 @@ static const struct source_ops exec_ops = {
 	.set_interval = exec_set_interval,
 	.set_paused = exec_set_paused,
 	.destroy = exec_destroy,
+	.row_noun = exec_row_noun,
 };
 
 struct source *source_exec_new(const struct exec_options *o, char *err, size_t errlen)

@@ -472,6 +472,12 @@ static void http_destroy(void *self)
 	curl_global_cleanup();
 }
 
+/* What a row is: the Prometheus profile's noun (or --by); the wire JSON's rows are upstreams. */
+static const char *http_row_noun(void *self)
+{
+	return prom_reader_row_noun(((struct http_source *)self)->prom);
+}
+
 static const struct source_ops http_ops = {
 	.name = "http",
 	.describe = http_describe,
@@ -482,6 +488,7 @@ static const struct source_ops http_ops = {
 	.set_interval = http_set_interval,
 	.set_paused = http_set_paused,
 	.destroy = http_destroy,
+	.row_noun = http_row_noun,
 };
 
 /*

@@ -155,6 +155,13 @@ void prom_reader_describe(const struct prom_reader *r, char *buf, size_t len)
 			   r->bad_lines == 1 ? "" : "s");
 }
 
+const char *prom_reader_row_noun(const struct prom_reader *r)
+{
+	if (r == NULL || !r->have_profile)
+		return NULL;
+	return r->has_by ? r->by : r->profile.row_noun;
+}
+
 static enum expo_syntax prom_syntax(const char *content_type)
 {
 	if (content_type == NULL)

@@ -76,6 +76,12 @@ size_t prom_reader_bad_lines(const struct prom_reader *r, const char **first);
  * auto has not picked a profile.
  */
 void prom_reader_describe(const struct prom_reader *r, char *buf, size_t len);
+/*
+ * What a row is, for the screen's list (source_row_noun): the --by label,
+ * else the profile's noun ("cluster", "backend"); NULL while auto has not
+ * picked a profile (or the input is the wire JSON).
+ */
+const char *prom_reader_row_noun(const struct prom_reader *r);
 
 /*
  * The snapshot of scrape cur taken at cur_ms, with prev (NULL for the first

@@ -15,7 +15,12 @@
  * snapshot, the simulation's "now" between intervals, so the same seed and
  * the same injections at the same virtual times give the same run. A manual
  * incident holds through the scenario's phase changes until it is toggled
- * off; then the faults of the phase running at that moment return.
+ * off; then the faults of the phase running at that moment return. Each
+ * acts on one upstream (the row named, or the first), and each upstream
+ * keeps its own incident and breaker mode.
+ *
+ * The snapshot an event lends (source.h) is ss->snap, refilled in place at
+ * each interval, so a steady run allocates nothing for its rows.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -57,7 +62,8 @@ struct sim_source {
 	uint64_t dropped;
 	bool snap_ready, end_ready, ended, advanced;
 	bool working;			/* an interval is part simulated */
-	enum breaker_force breaker_mode;	/* set by BREAKER_CYCLE */
+	enum breaker_force *breaker_mode;	/* per upstream, set by BREAKER_CYCLE */
+	struct metrics_snapshot snap;		/* lent by the last snapshot event */
 };
 
 static void collect_notice(void *ctx, int64_t at_us, const char *json)
@@ -166,7 +172,8 @@ static int deliver(struct sim_source *ss, struct source_event *ev)
 	if (ss->snap_ready) {
 		ss->snap_ready = false;
 		fill(ss, ev, SOURCE_SNAPSHOT, ss->last_us);
-		sim_snapshot(ss->sim, &ev->snap);
+		sim_snapshot(ss->sim, &ss->snap);
+		ev->snap = ss->snap;
 		return 1;
 	}
 	if (ss->end_ready && !ss->ended) {
@@ -233,60 +240,95 @@ static void sim_describe(void *self, char *buf, size_t len)
 		[BREAKER_FORCE_CLOSED] = " FORCED CLOSED",
 	};
 	struct sim_source *ss = self;
-	const char *incident = sim_faults_overridden(ss->sim) ? " INCIDENT" : "";
+	const char *incident = "";
+	enum breaker_force mode = BREAKER_FORCE_NONE;
 	char speed[32];
 
+	/* Any upstream in an operator's hands shows: the header has room for one word each. */
+	for (size_t i = 0; i < sim_upstreams(ss->sim); i++) {
+		if (sim_faults_overridden(ss->sim, i))
+			incident = " INCIDENT";
+		if (mode == BREAKER_FORCE_NONE)
+			mode = ss->breaker_mode[i];
+	}
 	format_speed(speed, sizeof(speed), ss->speed);
 	str_printf(buf, len, "sim:%s seed %llu %s%s%s", ss->name, (unsigned long long)ss->seed,
-		   speed, incident, modes[ss->breaker_mode]);
+		   speed, incident, modes[mode]);
 }
 
 /* Each action's notices are collected like the simulation's own and delivered by step(). */
-/* The screen's account of an incident toggle, from the faults the simulator now runs. */
-static void incident_message(const struct sim_source *ss, char *msg, size_t len)
+/* "search: " when the scenario has rows to tell apart, else "". */
+static void upstream_prefix(const struct sim_source *ss, size_t up, char *buf, size_t len)
 {
-	if (sim_faults_overridden(ss->sim))
-		str_printf(msg, len, "incident: %.0f %% timeouts, %.0f %% failures (again to end it)",
-			   manual_incident.timeout * 100, manual_incident.failure * 100);
+	if (sim_upstreams(ss->sim) > 1 || strcmp(sim_upstream_name(ss->sim, up), "default") != 0)
+		str_printf(buf, len, "%s: ", sim_upstream_name(ss->sim, up));
 	else
-		str_printf(msg, len, "incident over: the scenario's faults are back");
+		buf[0] = '\0';
+}
+
+/* The screen's account of an incident toggle, from the faults the simulator now runs. */
+static void incident_message(const struct sim_source *ss, size_t up, char *msg, size_t len)
+{
+	char who[SCENARIO_NAME_LEN + 2];
+
+	upstream_prefix(ss, up, who, sizeof(who));
+	if (sim_faults_overridden(ss->sim, up))
+		str_printf(msg, len, "%sincident: %.0f %% timeouts, %.0f %% failures (again to end it)",
+			   who, manual_incident.timeout * 100, manual_incident.failure * 100);
+	else
+		str_printf(msg, len, "%sincident over: the scenario's faults are back", who);
 }
 
 /* The screen's account of a breaker cycle step: the mode now and the one after it. */
-static void breaker_message(const struct sim_source *ss, char *msg, size_t len)
+static void breaker_message(const struct sim_source *ss, size_t up, char *msg, size_t len)
 {
-	switch (ss->breaker_mode) {
+	char who[SCENARIO_NAME_LEN + 2];
+
+	upstream_prefix(ss, up, who, sizeof(who));
+	switch (ss->breaker_mode[up]) {
 	case BREAKER_FORCE_OPEN:
-		str_printf(msg, len, "breaker forced open: calls fail fast (next: forced closed)");
+		str_printf(msg, len, "%sbreaker forced open: calls fail fast (next: forced closed)", who);
 		break;
 	case BREAKER_FORCE_CLOSED:
-		str_printf(msg, len, "breaker forced closed: no protection (next: automatic)");
+		str_printf(msg, len, "%sbreaker forced closed: no protection (next: automatic)", who);
 		break;
 	case BREAKER_FORCE_NONE:
-		str_printf(msg, len, "breaker automatic again: reset to closed (next: forced open)");
+		str_printf(msg, len, "%sbreaker automatic again: reset to closed (next: forced open)",
+			   who);
 		break;
 	}
 }
 
-static int sim_inject(void *self, enum source_inject what, char *msg, size_t len)
+static int sim_inject(void *self, enum source_inject what, const char *row, char *msg, size_t len)
 {
 	struct sim_source *ss = self;
+	ptrdiff_t found = sim_upstream_index(ss->sim, row);
+	size_t up;
 
 	if (ss->ended || sim_finished(ss->sim) || ss->last_us >= ss->limit_us) {
 		str_printf(msg, len, "no faults to inject: the simulation has ended");
 		return -1;
 	}
+	if (found < 0) {
+		char shown[METRICS_NAME_LEN];
+
+		metrics_copy_text(shown, sizeof(shown), row);
+		str_printf(msg, len, "no faults to inject: no upstream named %s", shown);
+		return -1;
+	}
+	up = (size_t)found;
 	switch (what) {
 	case SOURCE_INJECT_INCIDENT_TOGGLE:
-		sim_override_faults(ss->sim, sim_faults_overridden(ss->sim) ? NULL : &manual_incident);
-		incident_message(ss, msg, len);
+		sim_override_faults(ss->sim, up,
+				    sim_faults_overridden(ss->sim, up) ? NULL : &manual_incident);
+		incident_message(ss, up, msg, len);
 		return 0;
 	case SOURCE_INJECT_BREAKER_CYCLE:
-		ss->breaker_mode = ss->breaker_mode == BREAKER_FORCE_NONE ? BREAKER_FORCE_OPEN
-				   : ss->breaker_mode == BREAKER_FORCE_OPEN ? BREAKER_FORCE_CLOSED
-									   : BREAKER_FORCE_NONE;
-		sim_breaker_force(ss->sim, ss->breaker_mode);
-		breaker_message(ss, msg, len);
+		ss->breaker_mode[up] = ss->breaker_mode[up] == BREAKER_FORCE_NONE ? BREAKER_FORCE_OPEN
+				       : ss->breaker_mode[up] == BREAKER_FORCE_OPEN ? BREAKER_FORCE_CLOSED
+										   : BREAKER_FORCE_NONE;
+		sim_breaker_force(ss->sim, up, ss->breaker_mode[up]);
+		breaker_message(ss, up, msg, len);
 		return 0;
 	}
 	str_printf(msg, len, "no such injection");
@@ -331,6 +373,8 @@ static void sim_destroy(void *self)
 	struct sim_source *ss = self;
 
 	sim_free(ss->sim);
+	metrics_free(&ss->snap);
+	free(ss->breaker_mode);
 	free(ss->notices);
 	free(ss);
 }
@@ -384,6 +428,8 @@ struct source *source_sim_new(const struct sim_options *o, char *err, size_t err
 	ss->limit_us = o->duration_ms > 0 ? o->duration_ms * 1000 : INT64_MAX;
 	ss->interval_us = interval_ms * 1000;
 	ss->notices = xmalloc(NOTICE_CAP * sizeof(*ss->notices));
+	ss->breaker_mode = xcalloc(sim_upstreams(ss->sim), sizeof(*ss->breaker_mode));
+	metrics_init(&ss->snap);
 	sim_set_notice(ss->sim, collect_notice, ss);
 	return source_new(&sim_ops, ss, interval_ms);
 }

@@ -83,10 +83,11 @@ int source_set_speed(struct source *src, double speed, int64_t mono_ms)
 	return 0;
 }
 
-int source_inject(struct source *src, enum source_inject what, char *msg, size_t len)
+int source_inject(struct source *src, enum source_inject what, const char *row, char *msg,
+		  size_t len)
 {
 	if (src->ops->inject != NULL)
-		return src->ops->inject(src->self, what, msg, len);
+		return src->ops->inject(src->self, what, row, msg, len);
 	str_printf(msg, len, "no faults to inject: only the simulated router takes them");
 	return -1;
 }

@@ -123,11 +123,13 @@ struct source_ops {
 	int (*position)(void *self, struct source_position *out);
 	void (*set_speed)(void *self, double speed, int64_t mono_ms);
 	/*
-	 * Optional, for demonstrations: cause an incident now. 0, or -1 when
-	 * it cannot; either way msg holds the line the screen shows (what
-	 * happened and what the next one does, or why nothing did).
+	 * Optional, for demonstrations: cause an incident now, on the row
+	 * (upstream) named row, or on the first when row is NULL. 0, or -1
+	 * when it cannot (an unknown row among them); either way msg holds the
+	 * line the screen shows (what happened and what the next one does, or
+	 * why nothing did).
 	 */
-	int (*inject)(void *self, enum source_inject what, char *msg, size_t len);
+	int (*inject)(void *self, enum source_inject what, const char *row, char *msg, size_t len);
 	/*
 	 * Optional: what one of the snapshot's rows is, a lower-case noun in
 	 * the singular ("upstream", "cluster", "backend", "breaker",
@@ -170,11 +172,14 @@ int source_position(struct source *src, struct source_position *out);
 /* Change the playback speed at mono_ms. Returns 0, or -1 when the source has no playback speed. */
 int source_set_speed(struct source *src, double speed, int64_t mono_ms);
 /*
- * Returns 0 when the source acted, -1 when it takes no injections (or has
- * ended). Either way msg (len bytes, at least 1) gets one line for the
- * screen: the source's own account of what it did, or why it did nothing.
+ * Act on the row named row (the selected upstream), or on the source's
+ * first or only one when row is NULL. Returns 0 when the source acted, -1
+ * when it takes no injections, has ended or has no such row. Either way
+ * msg (len bytes, at least 1) gets one line for the screen: the source's
+ * own account of what it did, or why it did nothing.
  */
-int source_inject(struct source *src, enum source_inject what, char *msg, size_t len);
+int source_inject(struct source *src, enum source_inject what, const char *row, char *msg,
+		  size_t len);
 
 /* What a row is, for the list's header: the source's row_noun, else "upstream". */
 const char *source_row_noun(const struct source *src);

@@ -45,8 +45,7 @@ struct key_binding {
 	bool on_key_line;
 	/* On a key line too narrow for every entry, the highest give way first; 0 always stays. */
 	int line_prio;
-	enum ui_action action;
-	int step;			/* UI_ACT_INTERVAL: +1 longer, -1 shorter */
+	enum ui_action action;		/* of its first key; ui_state_key gives a pair's second its own */
 	unsigned modes;			/* KEY_MODE_* bits it needs */
 };
 

@@ -63,7 +63,7 @@ struct list {
 	size_t nshown, shown_cap;
 
 	enum list_sort sort;
-	bool reverse;			/* 'O': the sort's other direction */
+	bool reverse;			/* Shift-Tab: the sort's other direction */
 	char filter[LIST_FILTER_LEN];	/* "" shows every row */
 	bool editing;			/* '/' was pressed: keys type into the filter */
 	bool zoomed;			/* the panels show the selected row */
@@ -102,7 +102,7 @@ bool list_move(struct list *l, int32_t delta);
 
 /* 'o': the next sort column (wrapping), in its natural direction. */
 void list_sort_next(struct list *l);
-/* 'O': reverse the current sort. */
+/* Shift-Tab: reverse the current sort. */
 void list_sort_reverse(struct list *l);
 
 /* '/': start typing a filter (the current one is kept and extended). */

@@ -67,7 +67,9 @@ struct ui {
 	struct stopsig stop;
 	int key_fd;		/* the terminal the keys come from */
 	struct timeline *timeline;	/* a recording's timeline, scanned between keys; NULL: none */
+	bool following;			/* replay --follow: the timeline grows with the file */
 	bool scanning;			/* the timeline has more to read */
+	uint64_t events_seen;		/* the event log's total at the last frame */
 	int64_t next_scan_frame_ms;	/* the bar is redrawn about twice a second while it fills */
 };
 
@@ -142,12 +144,20 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 	u->st.speed = next;
 }
 
-/* f and b: the source acts or refuses, and says which in its own words. */
+/*
+ * f and b: on the selected upstream (on a source without rows, NULL: its
+ * only one); the source acts or refuses, and says which in its own words.
+ */
 static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
+	const struct list_row *sel = list_selected(&u->st.list);
 	char msg[SOURCE_MSG_LEN];
 
-	source_inject(u->src, what, msg, sizeof(msg));
+	if (monitor_rows(&u->mon) > 0 && sel == NULL) {
+		ui_notice(u, "no upstream selected: the filter hides every row (Esc clears it)", now);
+		return;
+	}
+	source_inject(u->src, what, monitor_rows(&u->mon) > 0 ? sel->name : NULL, msg, sizeof(msg));
 	ui_notice(u, msg, now);
 }
 
@@ -226,6 +236,8 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		break;
 	case UI_ACT_RESET:
 		history_clear(u->mon.hist);
+		eventlog_clear(u->mon.events);
+		u->st.events_back = 0;
 		break;
 	case UI_ACT_INTERVAL:
 		source_set_interval(u->src, u->st.interval_ms);
@@ -274,7 +286,16 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
-		break;	/* the list changed; the next frame shows it */
+	case UI_ACT_EVENTS:
+		break;	/* the list or the panels changed; the next frame shows it */
+	case UI_ACT_EVENTS_SCROLL: {
+		size_t len = eventlog_len(u->mon.events);
+
+		/* At least the oldest line stays in sight. */
+		if (u->st.events_back >= len)
+			u->st.events_back = len > 0 ? len - 1 : 0;
+		break;
+	}
 	case UI_ACT_NONE:
 		return;
 	}
@@ -337,6 +358,12 @@ static void ui_render(struct ui *u, int64_t now)
 	in.width = u->canvas->w;
 	in.height = u->canvas->h;
 	in.list = &u->st.list;
+	/* Scrolled back, the lines on screen stay put as new ones arrive. */
+	if (u->st.events_back > 0)
+		u->st.events_back += (size_t)(eventlog_total(u->mon.events) - u->events_seen);
+	u->events_seen = eventlog_total(u->mon.events);
+	in.events = u->st.events;
+	in.events_back = u->st.events_back;
 	monitor_update(&u->mon, now);
 	view_update(&u->view, &u->mon, &in);
 	panels_draw(u->canvas, &u->view);
@@ -407,6 +434,8 @@ static void ui_loop(struct ui *u)
 		if (now >= u->next_tick_ms) {
 			u->dirty = true;
 			u->next_tick_ms = now - now % UI_TICK_MS + UI_TICK_MS;
+			/* A followed recording's timeline reads what was written since, once a second. */
+			u->scanning = u->scanning || (u->timeline != NULL && u->following);
 		}
 		if (u->data_dirty && now - u->last_frame_ms >= UI_FRAME_MS)
 			u->dirty = true;
@@ -439,6 +468,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
 	u.st.speed = o->speed;
+	u.st.events = o->events;
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
 	if (stopsig_install(&u.stop, STOPSIG_JOB_CONTROL) < 0) {
@@ -460,8 +490,9 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.canvas = canvas_new(PANELS_MIN_W, PANELS_MIN_H);
 	if (o->timeline_path != NULL) {
 		/* No timeline (a pipe, an unreadable file) is no error: the replay says what is wrong. */
-		u.timeline = timeline_open(o->timeline_path, u.mon.targets, err, sizeof(err));
+		u.timeline = timeline_open(o->timeline_path, u.mon.targets, o->follow, err, sizeof(err));
 		u.scanning = u.timeline != NULL;
+		u.following = o->follow;
 	}
 	u.dirty = true;
 	ui_loop(&u);
