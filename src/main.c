@@ -43,6 +43,8 @@ static struct source *make_source(const struct cli_config *cfg, char *err, size_
 		return source_replay_new(&cfg->replay, err, errlen);
 	if (cfg->command == CMD_TAIL)
 		return source_tail_new(&cfg->tail, err, errlen);
+	if (cfg->command == CMD_FLEET)
+		return source_fleet_new(&cfg->fleet, err, errlen);
 	if (cfg->exec.command != NULL)
 		return source_exec_new(&cfg->exec, err, errlen);
 	return source_http_new(&cfg->http, err, errlen);
@@ -63,6 +65,7 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 		.no_color = cfg->no_color, .theme = cfg->theme,
 		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed : cfg->sim.speed,
 		.timeline_path = cfg->command == CMD_REPLAY ? cfg->replay.path : NULL,
+		.follow = cfg->command == CMD_REPLAY && cfg->replay.follow,
 	};
 
 	return ui_run(src, &uo);

@@ -32,10 +32,10 @@ struct timeline {
 	uint8_t raw[TIMELINE_BINS];
 };
 
-struct timeline *timeline_open(const char *path, const struct target_set *ts,
+struct timeline *timeline_open(const char *path, const struct target_set *ts, bool follow,
 			       char *err, size_t errlen)
 {
-	struct rstream_options so = { .ring_bytes = 0 };
+	struct rstream_options so = { .ring_bytes = 0, .follow = follow };
 	struct timeline *tl;
 	struct rstream *in;
 	int64_t done, size;
@@ -62,6 +62,7 @@ struct timeline *timeline_open(const char *path, const struct target_set *ts,
 		tl->width = (size + TIMELINE_BINS - 1) / TIMELINE_BINS;
 	tl->buf = xmalloc(RECORD_LINE_MAX + 1);
 	line_reader_init(&tl->rd, in);
+	tl->rd.follow = follow;
 	summary_init(&tl->sum, path, ts);
 	return tl;
 }
@@ -97,7 +98,9 @@ bool timeline_step(struct timeline *tl, int max_lines)
 		struct summary_step step = { STATUS_OK, false };
 		uint8_t bits = TIMELINE_SCANNED;
 
-		if (st == LINE_EOF || st == LINE_IOERR || st == LINE_AGAIN) {
+		if (st == LINE_AGAIN)
+			return false;	/* following: more when the file grows */
+		if (st == LINE_EOF || st == LINE_IOERR) {
 			/* A read error ends the bar where it is; the replay itself reports it. */
 			tl->done = true;
 			break;
@@ -110,7 +113,11 @@ bool timeline_step(struct timeline *tl, int max_lines)
 			if (step.transition)
 				bits |= TIMELINE_TRANSITION;
 		}
+		/* A status across the line's whole stretch; a transition is a moment, at its start. */
 		timeline_mark(tl, ln.off, bits);
+		bits &= (uint8_t)~TIMELINE_TRANSITION;
+		for (int64_t at = (ln.off / tl->width + 1) * tl->width; at < ln.end; at += tl->width)
+			timeline_mark(tl, at, bits);
 		tl->hi = ln.end;
 	}
 	return !tl->done;
@@ -122,7 +129,9 @@ int64_t timeline_render(const struct timeline *tl, uint8_t out[TIMELINE_BINS], b
 
 	*exact = tl->done || rstream_codec(tl->in) == RSTREAM_PLAIN;
 	if (rstream_codec(tl->in) == RSTREAM_PLAIN) {
-		total = tl->size;
+		/* A followed file grows: its size now. */
+		rstream_progress(tl->in, &done, &size);
+		total = size > tl->hi ? size : tl->hi;
 	} else if (!tl->done) {
 		/* The text so far, over the share of the stored file it came from. */
 		rstream_progress(tl->in, &done, &size);

@@ -30,13 +30,18 @@ struct timeline;
 /*
  * Start the timeline of the recording at path against ts (kept, not
  * copied). NULL, with a message in err, for what has no end to scan to:
- * standard input, a pipe, a FIFO; or a file that cannot be opened.
+ * standard input, a pipe, a FIFO; or a file that cannot be opened. With
+ * follow, the file is still being written: its end is a pause, and
+ * timeline_step reads on when it has grown.
  */
-struct timeline *timeline_open(const char *path, const struct target_set *ts,
+struct timeline *timeline_open(const char *path, const struct target_set *ts, bool follow,
 			       char *err, size_t errlen);
 void timeline_free(struct timeline *tl);	/* NULL is fine */
 
-/* Read at most max_lines more lines. Returns true while there is more to read. */
+/*
+ * Read at most max_lines more lines. Returns true while there is more to
+ * read now (false at the end, or, following, until the file grows).
+ */
 bool timeline_step(struct timeline *tl, int max_lines);
 
 /*

@@ -30,6 +30,15 @@ start 80 30 -- replay "$e2e_tmp/brk.jsonl" --speed 1
 check "at 80x30 the bar has a row of its own" wait_for "^ [─┃█▄▲ ]{78}$"
 check "q quits" quit_ok
 
+# --follow: the screen catches up, then shows lines as they are written, and the bar grows.
+head -n 10 "$e2e_tmp/brk.jsonl" >"$e2e_tmp/grow.jsonl"
+start 80 24 -- replay "$e2e_tmp/grow.jsonl" --follow
+check "--follow: caught up with what is there" wait_for "line 10  [0-9]+%$"
+sed -n '11,$p' "$e2e_tmp/brk.jsonl" >>"$e2e_tmp/grow.jsonl"
+check "--follow: a line written later shows" wait_for "line $last  (9[0-9]|100)%$"
+check "--follow: the timeline took the new lines in (a transition)" wait_for "^└.*┃"
+check "q quits a followed replay" quit_ok
+
 start_shell
 press "cat '$e2e_tmp/brk.jsonl' | LC_ALL=C.UTF-8 TERM=xterm-256color '$RT_BIN' replay - --speed 1; echo EXIT=\$?" Enter
 check "replay - on the screen: a pipe, keys from the terminal" wait_for "line [0-9,]+ of [0-9,]+ read \\(pipe\\)"

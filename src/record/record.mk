@@ -27,3 +27,12 @@ tests_fuzz_skim_LDADD = $(FUZZ_LDADD)
 
 TESTS += tests/e2e_record_torn.sh
 EXTRA_DIST += tests/e2e_record_torn.sh
+
+# Recordings that ship (data/README says how each was made).
+recordingsdir = $(pkgdatadir)/recordings
+dist_recordings_DATA = data/recordings/calm-hour.jsonl.zst data/recordings/incident.jsonl.gz \
+	data/recordings/calm-hour.scenario.json
+dist_pkgdata_DATA = data/README
+
+TESTS += tests/e2e_recordings.sh
+EXTRA_DIST += tests/e2e_recordings.sh

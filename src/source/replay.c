@@ -30,7 +30,8 @@
  * bytes read, so stepping back works within them; a compressed file that
  * steps back further reads again from its start, silently, within the
  * same per-pass budget. With --follow the recording is played as fast as
- * possible up to its end, then each new line when it is written.
+ * possible up to its end, then each new line when it is written (what came
+ * while it waited, at once).
  */
 #include "source/source.h"
 
@@ -238,6 +239,9 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 
 	if (r->eof)
 		return FILL_EOF;
+	/* Following, what was written while we waited plays at once, as tail -f shows it. */
+	if (r->follow && r->waiting)
+		r->catching_up = true;
 	r->waiting = false;
 	while (r->pass_lines < REPLAY_PASS_LINES) {
 		enum line_status st = line_reader_next(&r->rd, r->buf, RECORD_LINE_MAX, &ln);
