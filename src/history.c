@@ -62,6 +62,7 @@ struct history {
 	int64_t outage_start_ms;	/* when the breaker opened, TIME_NONE if closed or unknown */
 	bool outage_start_exact;	/* false when it is only a lower bound of the outage */
 	double last_recovery_s;		/* NAN until an open -> closed recovery is seen */
+	int64_t half_open_at_ms;	/* when the open breaker half-opens, as the source said; TIME_NONE */
 	bool reported;			/* the source reports transitions itself */
 
 	/* Rows (the aggregate's history only). */
@@ -90,6 +91,7 @@ static void history_reset(struct history *h)
 	h->outage_start_ms = TIME_NONE;
 	h->outage_start_exact = false;
 	h->last_recovery_s = NAN;
+	h->half_open_at_ms = TIME_NONE;
 	h->reported = false;
 }
 
@@ -290,6 +292,8 @@ void history_note_transition(struct history *h, int64_t at_ms, enum breaker_stat
 	if (from == to || to == BREAKER_UNKNOWN)
 		return;
 	h->reported = true;
+	if (to != BREAKER_OPEN)
+		h->half_open_at_ms = TIME_NONE;
 	if (from != BREAKER_UNKNOWN) {
 		transition_add(h, at_ms, from, to);
 		outage_transition(h, to, at_ms);
@@ -313,6 +317,8 @@ static void breaker_observe(struct history *h, enum breaker_state st, int64_t si
 			transition_add(h, start, h->last_state, st);
 			outage_transition(h, st, start);
 		}
+		if (st != BREAKER_OPEN)
+			h->half_open_at_ms = TIME_NONE;
 		h->last_state = st;
 	}
 	h->prev_state = st;
@@ -491,6 +497,13 @@ bool history_outage_start_known(const struct history *h)
 	return h->outage_start_ms != TIME_NONE && h->outage_start_exact;
 }
 
+double history_half_open_in_s(const struct history *h, int64_t now_ms)
+{
+	if (h->last_state != BREAKER_OPEN || h->half_open_at_ms == TIME_NONE)
+		return NAN;
+	return now_ms >= h->half_open_at_ms ? 0.0 : (double)(h->half_open_at_ms - now_ms) / 1000.0;
+}
+
 static double field_value(const struct history *h, size_t i, enum history_field field)
 {
 	const struct history_entry *e = history_get(h, i);
@@ -515,6 +528,8 @@ static double field_value(const struct history *h, size_t i, enum history_field 
 		return e->snap.throughput.per_second;
 	case HF_ERROR_RATE:
 		return error_rate_between(e, history_get(h, i + 1));
+	case HF_AT:
+		return (double)e->at_ms;
 	}
 	return NAN;
 }
@@ -537,6 +552,7 @@ static int sample_field(enum history_field field)
 	case HF_P999:
 	case HF_AVG:
 	case HF_MAX:
+	case HF_AT:
 		break;
 	}
 	return -1;
@@ -547,10 +563,13 @@ size_t history_series(const struct history *h, enum history_field field, double 
 	int k = h->samples != NULL ? sample_field(field) : -1;
 	size_t n;
 
-	if (k >= 0) {
+	if (k >= 0 || (h->samples != NULL && field == HF_AT)) {
 		n = h->samples_len < max ? h->samples_len : max;
-		for (size_t j = 0; j < n; j++)
-			out[j] = sample_get(h, n - 1 - j)->v[k];
+		for (size_t j = 0; j < n; j++) {
+			const struct sample *smp = sample_get(h, n - 1 - j);
+
+			out[j] = k >= 0 ? smp->v[k] : (double)smp->at_ms;
+		}
 		return n;
 	}
 	n = h->len < max ? h->len : max;
@@ -705,4 +724,20 @@ void history_note_row_transition(struct history *h, const char *row, int64_t at_
 		return;
 	slot = slot_find_or_add(h, name);
 	history_note_transition(h->slots[slot].h, at_ms, from, to);
+}
+
+void history_note_half_open_at(struct history *h, const char *row, int64_t at_ms)
+{
+	char name[METRICS_NAME_LEN];
+
+	if (row != NULL) {
+		if (h->samples != NULL)
+			return;
+		metrics_copy_text(name, sizeof(name), row);
+		if (name[0] == '\0')
+			return;
+		h = h->slots[slot_find_or_add(h, name)].h;
+	}
+	if (h->last_state == BREAKER_OPEN)
+		h->half_open_at_ms = at_ms;
 }

@@ -58,6 +58,7 @@ struct counter_deltas {
 enum history_field {
 	HF_P50, HF_P90, HF_P95, HF_P99, HF_P999, HF_AVG, HF_MAX,
 	HF_RPS, HF_ERROR_RATE,
+	HF_AT,		/* when the entry arrived (ms, source clock): the series' times */
 };
 
 struct history;
@@ -129,9 +130,20 @@ double history_outage_age_s(const struct history *h, int64_t now_ms);
 bool history_outage_start_known(const struct history *h);
 
 /*
+ * The recovery clock. history_note_half_open_at: the source said the
+ * breaker it just reported open (history_note_transition) half-opens at
+ * at_ms (its open timeout: a simulator knows it); for the row named row,
+ * or the router when row is NULL. Ignored unless that breaker is open; forgotten when it leaves
+ * open. history_half_open_in_s: seconds until then at now_ms, 0 once due;
+ * NAN when the breaker is not open or the time was never given.
+ */
+void history_note_half_open_at(struct history *h, const char *row, int64_t at_ms);
+double history_half_open_in_s(const struct history *h, int64_t now_ms);
+
+/*
  * Copy up to max values of field, oldest first (unknown values as NAN). A
- * row history has long series of HF_P50, HF_P95, HF_P99, HF_RPS and
- * HF_ERROR_RATE; of the other fields only its newest two values.
+ * row history has long series of HF_P50, HF_P95, HF_P99, HF_RPS,
+ * HF_ERROR_RATE and HF_AT; of the other fields only its newest two values.
  */
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max);
 

@@ -33,6 +33,7 @@ void monitor_init(struct monitor *m, struct source *src, const struct target_set
 	m->targets = targets;
 	m->rec = rec;
 	m->hist = history_new(history_capacity < 2 ? 2 : history_capacity);
+	m->events = eventlog_new(EVENTLOG_CAP);
 	monitor_eval_unknown(&m->eval);
 	m->last_error_at_ms = -1;
 	m->last_good_at_ms = -1;
@@ -44,6 +45,8 @@ void monitor_free(struct monitor *m)
 {
 	history_free(m->hist);
 	m->hist = NULL;
+	eventlog_free(m->events);
+	m->events = NULL;
 	metrics_free(&m->latest);
 	m->have_latest = false;
 	free(m->rows);
@@ -61,7 +64,8 @@ static void monitor_fault(struct monitor *m, const char *msg, int64_t at_ms)
 /*
  * A breaker event among the notices ({"type":"breaker","from":..,"to":..})
  * goes into the history: the row's when it names one ("row":"search"),
- * else the router's.
+ * else the router's; an opening with "open_timeout_ms" starts the
+ * countdown to half-open.
  */
 static void monitor_breaker_notice(struct monitor *m, const struct source_event *ev)
 {
@@ -74,10 +78,15 @@ static void monitor_breaker_notice(struct monitor *m, const struct source_event 
 
 	if (type != NULL && strcmp(type, "breaker") == 0 && from != NULL && to != NULL &&
 	    breaker_state_parse(from, &f) == 0 && breaker_state_parse(to, &t) == 0) {
+		const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(o, "open_timeout_ms");
+
 		if (row != NULL)
 			history_note_row_transition(m->hist, row, ev->at_ms, f, t);
 		else
 			history_note_transition(m->hist, ev->at_ms, f, t);
+		if (t == BREAKER_OPEN && cJSON_IsNumber(timeout) && timeout->valuedouble >= 0 &&
+		    timeout->valuedouble < 1e12)
+			history_note_half_open_at(m->hist, row, ev->at_ms + (int64_t)timeout->valuedouble);
 	}
 	cJSON_Delete(o);
 }
@@ -122,6 +131,7 @@ static void monitor_rows_refresh(struct monitor *m, int64_t now)
 		err = history_error_rate(r->hist);
 		r->error_pct = isnan(err) ? NAN : err * 100.0;
 		r->status = r->eval.overall;
+		r->down = r->eval.down;
 	}
 }
 
@@ -135,9 +145,14 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 	}
 	switch (ev->kind) {
 	case SOURCE_SNAPSHOT:
+		/* Another level of a drill-down: its figures do not continue the old ones. */
+		if (ev->restart)
+			history_clear(m->hist);
 		/* A recording stepped back: what came after this snapshot has not happened yet. */
-		if (history_len(m->hist) > 0 && ev->at_ms < history_get(m->hist, 0)->at_ms)
+		if (history_len(m->hist) > 0 && ev->at_ms < history_get(m->hist, 0)->at_ms) {
 			m->snapshots -= history_rewind(m->hist, ev->at_ms);
+			eventlog_rewind(m->events, ev->at_ms);
+		}
 		history_push(m->hist, &ev->snap, ev->at_ms);
 		/* The event's snapshot is only lent until the source's next step. */
 		metrics_copy(&m->latest, &ev->snap);
@@ -146,13 +161,17 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 		m->snapshots++;
 		m->last_good_at_ms = ev->at_ms;
 		m->last_good_wall_ms = ev->wall_ms;
-		m->last_error[0] = '\0';
-		if (m->rec != NULL && recorder_write_snapshot(m->rec, ev->wall_ms, m->src->ops->name,
+		/* A snapshot clears the last fault, or brings its own warning. */
+		str_printf(m->last_error, sizeof(m->last_error), "%s", ev->message);
+		if (ev->message[0] != '\0')
+			m->last_error_at_ms = ev->at_ms;
+		if (m->rec != NULL && !ev->aside && recorder_write_snapshot(m->rec, ev->wall_ms, m->src->ops->name,
 							      &ev->snap, err, sizeof(err)) != 0)
 			monitor_fault(m, err, ev->at_ms);
 		break;
 	case SOURCE_NOTICE:
 		monitor_breaker_notice(m, ev);
+		eventlog_add_notice(m->events, ev->at_ms, ev->message);
 		if (m->rec != NULL && recorder_write_event(m->rec, ev->wall_ms, ev->message,
 							   err, sizeof(err)) != 0)
 			monitor_fault(m, err, ev->at_ms);

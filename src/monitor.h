@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "eventlog.h"
 #include "history.h"
 #include "source/source.h"
 #include "targets.h"
@@ -37,6 +38,7 @@ struct monitor_row {
 	double rps, p50, p95, p99;
 	double error_pct;			/* of the last interval, as history_error_rate */
 	enum target_status status;		/* eval.overall */
+	bool down;				/* eval.down: its collector cannot reach it */
 };
 
 struct monitor {
@@ -44,6 +46,7 @@ struct monitor {
 	const struct target_set *targets;
 	struct recorder *rec;		/* NULL: not recording */
 	struct history *hist;
+	struct eventlog *events;	/* the source's notices as lines (eventlog.h) */
 	struct evaluation eval;		/* as of the last monitor_update() */
 	char last_error[SOURCE_MSG_LEN];	/* "" when the last poll succeeded */
 	int64_t last_error_at_ms;	/* source clock */
@@ -67,8 +70,10 @@ void monitor_free(struct monitor *m);
 
 /*
  * Handle one event from the source: push snapshots into the history, write
- * them (and notices) to the recording, remember faults. Returns the event
- * kind so the caller can react (print a batch line, mark the screen dirty).
+ * them (and notices) to the recording, remember faults, log notices in
+ * events (a breaker's into the history too, with when it half-opens when
+ * the notice says). Returns the event kind so the caller can react (print
+ * a batch line, mark the screen dirty).
  */
 enum source_event_kind monitor_handle(struct monitor *m, const struct source_event *ev);
 

@@ -229,6 +229,131 @@ START_TEST(test_chart_zero_max)
 }
 END_TEST
 
+/* A rising line: one value per dot column, lo on the bottom dot row, hi on the top one. */
+START_TEST(test_lines_braille_rise)
+{
+	struct canvas *c = canvas_new(2, 1);
+	double v[] = { 0, 1, 2, 3 };
+	struct canvas_series s = { .v = v, .n = 4, .role = ROLE_CHART };
+
+	ck_assert_int_eq(canvas_lines(c, 0, 0, 2, 1, &s, 1, 0, 3, true), 4);
+	/* Dots 7 and 6 (rows 3 and 2), then 2 and 4 (rows 1 and 0). */
+	ck_assert_str_eq(row(c, 0), "⡠⠊");
+	ck_assert_int_eq(canvas_cell(c, 1, 0)->role, ROLE_CHART);
+	canvas_free(c);
+}
+END_TEST
+
+/* A jump is joined by a run of dots in the new value's column; a gap (NAN) is not. */
+START_TEST(test_lines_braille_run_and_gap)
+{
+	struct canvas *c = canvas_new(3, 1);
+	double v[] = { 0, 3, NAN, 3, 0, 0 };
+	struct canvas_series s = { .v = v, .n = 6, .role = ROLE_CHART };
+
+	canvas_lines(c, 0, 0, 3, 1, &s, 1, 0, 3, true);
+	/* 0 then 3: the bottom dot, then a column of four; gap, top dot; a run down, bottom dot. */
+	/*
+	 * 0 then 3: the bottom dot, then the run up (rows 2 and 1) and the top
+	 * dot; the gap, then the top dot; the run down from it (the dot it
+	 * starts from is the previous column's) and the bottom dot twice.
+	 */
+	ck_assert_str_eq(row(c, 0), "⡸⠈⣆");
+	canvas_free(c);
+}
+END_TEST
+
+/* Only the newest values that fit show, right-aligned; more rows give more dot rows. */
+START_TEST(test_lines_scroll_and_rows)
+{
+	struct canvas *c = canvas_new(2, 2);
+	double v[] = { 7, 7, 7, 0, 7 };
+	struct canvas_series s = { .v = v, .n = 2, .role = ROLE_CHART };
+
+	/* Two values in four dot columns: the right cell only. 0 is dot row 7, 7 is row 0. */
+	s.v = v + 3;
+	canvas_lines(c, 0, 0, 2, 2, &s, 1, 0, 7, true);
+	ck_assert_str_eq(row(c, 0), " ⢸");
+	ck_assert_str_eq(row(c, 1), " ⡸");
+	s.v = v;
+	s.n = 5;
+	canvas_lines(c, 0, 0, 2, 2, &s, 1, 0, 7, true);
+	ck_assert_str_eq(row(c, 0), "⠉⣾");
+	ck_assert_str_eq(row(c, 1), " ⡿");
+	canvas_free(c);
+}
+END_TEST
+
+/* A dashed series marks every other cell; the last series drawn owns a shared cell's role. */
+START_TEST(test_lines_dashed_and_order)
+{
+	struct canvas *c = canvas_new(4, 1);
+	double t[8], d[] = { 1 };
+	struct canvas_series s[2] = {
+		{ .v = t, .n = 8, .role = ROLE_TARGET, .dashed = true },
+		{ .v = d, .n = 1, .role = ROLE_CHART },
+	};
+
+	for (int i = 0; i < 8; i++)
+		t[i] = 1;
+	canvas_lines(c, 0, 0, 4, 1, s, 1, 0, 2, true);
+	ck_assert_str_eq(row(c, 0), "⠒ ⠒ ");
+	ck_assert_int_eq(canvas_cell(c, 0, 0)->role, ROLE_TARGET);
+	/* The data point lands in the last cell, odd, so it is its own. */
+	canvas_lines(c, 0, 0, 4, 1, s, 2, 0, 2, true);
+	ck_assert_str_eq(row(c, 0), "⠒ ⠒⠐");
+	ck_assert_int_eq(canvas_cell(c, 3, 0)->role, ROLE_CHART);
+	d[0] = 2;
+	s[1].v = t;
+	s[1].n = 8;
+	canvas_lines(c, 0, 0, 4, 1, s, 2, 0, 2, true);
+	ck_assert_int_eq(canvas_cell(c, 0, 0)->role, ROLE_CHART);
+	canvas_free(c);
+}
+END_TEST
+
+/* ASCII: a mark by its third of the cell, '|' along a run, '-' dashes. */
+START_TEST(test_lines_ascii)
+{
+	struct canvas *c = canvas_new(4, 2);
+	double v[] = { 0, 1, 2, NAN }, run[] = { 0, 5 }, t[] = { 2.5, 2.5, 2.5, 2.5 };
+	struct canvas_series s = { .v = v, .n = 4, .role = ROLE_CHART };
+
+	ck_assert_int_eq(canvas_lines(c, 0, 0, 4, 1, &s, 1, 0, 2, false), 4);
+	ck_assert_str_eq(row(c, 0), "_-' ");
+	s = (struct canvas_series){ .v = run, .n = 2, .role = ROLE_CHART };
+	canvas_clear(c);
+	canvas_lines(c, 0, 0, 2, 2, &s, 1, 0, 5, false);
+	ck_assert_str_eq(row(c, 0), " '  ");
+	ck_assert_str_eq(row(c, 1), "_|  ");
+	s = (struct canvas_series){ .v = t, .n = 4, .role = ROLE_TARGET, .dashed = true };
+	canvas_lines(c, 0, 0, 4, 2, &s, 1, 0, 5, false);
+	ck_assert_str_eq(row(c, 0), "_ _ ");	/* 2.5 of 5 rounds to the third row of six */
+	canvas_free(c);
+}
+END_TEST
+
+/* Lowest equal to highest: the middle; nothing known, or no room: nothing drawn and no harm. */
+START_TEST(test_lines_flat_and_empty)
+{
+	struct canvas *c = canvas_new(2, 1);
+	double v[] = { 5, 5, 5, 5 }, none[] = { NAN, NAN };
+	struct canvas_series s = { .v = v, .n = 4, .role = ROLE_CHART };
+
+	canvas_lines(c, 0, 0, 2, 1, &s, 1, 5, 5, true);
+	ck_assert_str_eq(row(c, 0), "⠒⠒");
+	s = (struct canvas_series){ .v = none, .n = 2, .role = ROLE_CHART };
+	canvas_lines(c, 0, 0, 2, 1, &s, 1, 0, 1, true);
+	ck_assert_str_eq(row(c, 0), "  ");
+	ck_assert_int_eq(canvas_lines(c, 0, 0, 0, 1, &s, 1, 0, 1, true), 0);
+	/* Clipped at the canvas's edge. */
+	s = (struct canvas_series){ .v = v, .n = 4, .role = ROLE_CHART };
+	canvas_lines(c, 1, 0, 2, 1, &s, 1, 0, 10, true);
+	ck_assert_str_eq(row(c, 0), " ⠒");
+	canvas_free(c);
+}
+END_TEST
+
 START_TEST(test_row_small_buffer)
 {
 	struct canvas *c = canvas_new(5, 1);
@@ -426,6 +551,12 @@ int main(void)
 	tcase_add_test(tc, test_chart_scrolls_and_aligns);
 	tcase_add_test(tc, test_chart_rows);
 	tcase_add_test(tc, test_chart_zero_max);
+	tcase_add_test(tc, test_lines_braille_rise);
+	tcase_add_test(tc, test_lines_braille_run_and_gap);
+	tcase_add_test(tc, test_lines_scroll_and_rows);
+	tcase_add_test(tc, test_lines_dashed_and_order);
+	tcase_add_test(tc, test_lines_ascii);
+	tcase_add_test(tc, test_lines_flat_and_empty);
 	tcase_add_test(tc, test_row_small_buffer);
 	tcase_add_test(tc, test_cell_equal);
 	tcase_add_test(tc, test_cell_equal_after_overwrite);

@@ -327,6 +327,68 @@ START_TEST(test_reported_transitions)
 }
 END_TEST
 
+/* The recovery clock: the time to half-open the source gave, counted down; gone when the breaker leaves open. */
+START_TEST(test_half_open_countdown)
+{
+	struct history *h = history_new(8);
+	struct metrics_snapshot s;
+
+	metrics_init(&s);
+	s.breaker.state = BREAKER_CLOSED;
+	history_push(h, &s, 1000);
+	/* Not open: nothing to count down, and a time given now is not kept. */
+	history_note_half_open_at(h, NULL, 9000);
+	ck_assert(isnan(history_half_open_in_s(h, 1000)));
+	history_note_transition(h, 1500, BREAKER_CLOSED, BREAKER_OPEN);
+	ck_assert(isnan(history_half_open_in_s(h, 1500)));	/* open, but no time given */
+	history_note_half_open_at(h, NULL, 9500);
+	ck_assert_double_eq_tol(history_half_open_in_s(h, 1500), 8.0, 1e-9);
+	s.breaker.state = BREAKER_OPEN;
+	history_push(h, &s, 2000);	/* a snapshot that agrees keeps it */
+	ck_assert_double_eq_tol(history_half_open_in_s(h, 6500), 3.0, 1e-9);
+	ck_assert_double_eq(history_half_open_in_s(h, 9900), 0.0);	/* due */
+	history_note_transition(h, 9500, BREAKER_OPEN, BREAKER_HALF_OPEN);
+	ck_assert(isnan(history_half_open_in_s(h, 9500)));
+	/* A failed trial reopens it: a new time; a snapshot that saw it half-open ends it too. */
+	history_note_transition(h, 9700, BREAKER_HALF_OPEN, BREAKER_OPEN);
+	history_note_half_open_at(h, NULL, 17700);
+	ck_assert_double_eq_tol(history_half_open_in_s(h, 9700), 8.0, 1e-9);
+	s.breaker.state = BREAKER_HALF_OPEN;
+	history_push(h, &s, 18000);
+	ck_assert(isnan(history_half_open_in_s(h, 18000)));
+	history_free(h);
+}
+END_TEST
+
+/* A row's clock is its own; a row named before its first snapshot gets a history. */
+START_TEST(test_half_open_countdown_row)
+{
+	struct history *h = history_new(8);
+
+	history_note_row_transition(h, "search", 1000, BREAKER_CLOSED, BREAKER_OPEN);
+	history_note_half_open_at(h, "search", 6000);
+	history_note_half_open_at(h, "chat", 6000);	/* chat is not open */
+	history_note_transition(h, 1000, BREAKER_CLOSED, BREAKER_OPEN);
+	ck_assert(isnan(history_half_open_in_s(h, 2000)));	/* the router's was not given */
+	{
+		struct metrics_snapshot s;
+		struct metrics_row *r;
+
+		metrics_init(&s);
+		s.breaker.state = BREAKER_OPEN;
+		r = metrics_row_add(&s, "search");
+		r->snap.breaker.state = BREAKER_OPEN;
+		r = metrics_row_add(&s, "chat");
+		r->snap.breaker.state = BREAKER_CLOSED;
+		history_push(h, &s, 2000);
+		metrics_free(&s);
+	}
+	ck_assert_double_eq_tol(history_half_open_in_s(history_row(h, 0), 2000), 4.0, 1e-9);
+	ck_assert(isnan(history_half_open_in_s(history_row(h, 1), 2000)));
+	history_free(h);
+}
+END_TEST
+
 START_TEST(test_transitions_keep_the_last)
 {
 	struct history *h = history_new(2);
@@ -472,6 +534,30 @@ START_TEST(test_series_latency)
 	n = history_series(h, HF_MAX, out, 8);
 	ck_assert_uint_eq(n, 4);
 	ck_assert(isnan(out[0]));
+	history_free(h);
+}
+END_TEST
+
+/* HF_AT: when each value was taken, for a chart's time span; a row's series has them too. */
+START_TEST(test_series_times)
+{
+	struct history *h = history_new(4);
+	double at[8];
+
+	for (int i = 1; i <= 6; i++) {
+		struct metrics_snapshot s;
+
+		metrics_init(&s);
+		metrics_row_add(&s, "a")->snap.latency.p95 = i;
+		history_push(h, &s, i * 1000);
+		metrics_free(&s);
+	}
+	ck_assert_uint_eq(history_series(h, HF_AT, at, 8), 4);
+	ck_assert_double_eq(at[0], 3000);
+	ck_assert_double_eq(at[3], 6000);
+	ck_assert_uint_eq(history_series(history_row(h, 0), HF_AT, at, 8), 4);
+	ck_assert_double_eq(at[0], 3000);
+	ck_assert_double_eq(at[3], 6000);
 	history_free(h);
 }
 END_TEST
@@ -748,6 +834,9 @@ int main(void)
 	tcase_add_test(breaker, test_recovery_survives_ring_and_later_trip);
 	tcase_add_test(breaker, test_state_age);
 	tcase_add_test(breaker, test_outage_age);
+	tcase_add_test(breaker, test_half_open_countdown);
+	tcase_add_test(breaker, test_half_open_countdown_row);
+	tcase_add_test(series, test_series_times);
 	tcase_add_test(series, test_series_latency);
 	tcase_add_test(series, test_series_error_rate);
 	suite_add_tcase(s, ring);

@@ -6,7 +6,8 @@
 #include "ui/input.h"
 #include "ui/keys.h"
 
-#define ALL_MODES (KEY_MODE_STEP | KEY_MODE_SPEED | KEY_MODE_INJECT | KEY_MODE_ROWS)
+#define ALL_MODES (KEY_MODE_STEP | KEY_MODE_SPEED | KEY_MODE_INJECT | KEY_MODE_ROWS | \
+		   KEY_MODE_DRILLED)
 
 /* Every row is whole, and its help line fits the overlay (56 wide, 3 of margin each side). */
 START_TEST(test_table_rows_whole)
@@ -22,7 +23,6 @@ START_TEST(test_table_rows_whole)
 		ck_assert_msg((k->brief == NULL) == (k->brief_keys == NULL), "%s: half a brief", k->name);
 		ck_assert_msg(!k->on_key_line || k->brief != NULL, "%s: key line without a brief", k->name);
 		ck_assert_msg((k->modes & ~ALL_MODES) == 0, "%s: unknown mode", k->name);
-		ck_assert_msg((k->action == UI_ACT_INTERVAL) == (k->step != 0), "%s: step", k->name);
 		keys_help_line(k, false, line, sizeof(line));
 		ck_assert_msg(strlen(line) <= 50, "'%s' is wider than the help overlay", line);
 		if (k->help_more != NULL) {
@@ -67,6 +67,10 @@ static const struct {
 	{ 'h', 0, UI_ACT_HELP },
 	{ 12, 0, UI_ACT_REDRAW },
 	{ 'x', ALL_MODES, UI_ACT_NONE },
+	/* Esc: the list's, or in a fleet's instance (with rows or none) the way out. */
+	{ UI_KEY_ESC, KEY_MODE_ROWS, UI_ACT_BACK },
+	{ UI_KEY_ESC, KEY_MODE_ROWS | KEY_MODE_DRILLED, UI_ACT_UP },
+	{ UI_KEY_ESC, KEY_MODE_DRILLED, UI_ACT_UP },
 	{ 0, 0, UI_ACT_NONE },
 	{ UI_KEY_RESIZE, 0, UI_ACT_NONE },
 };
@@ -131,17 +135,19 @@ static const struct {
 	int width;
 	const char *line;
 } line_cases[] = {
-	{ 0, 80, "q quit|space pause|r reset|+/- interval|? help" },
+	{ 0, 80, "q quit|space pause|r reset|+/- interval|e events|? help" },
 	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
-	  "q quit|space pause|r reset|+/- interval|</> speed|f/b faults|? help" },
-	{ KEY_MODE_ROWS, 80, "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|? help" },
+	  "q quit|space pause|</> speed|f/b faults|e events|? help" },
+	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 120,
+	  "q quit|space pause|r reset|+/- interval|</> speed|f/b faults|e events|? help" },
+	{ KEY_MODE_ROWS, 80, "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
 	{ KEY_MODE_ROWS, 200,
-	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|r reset|+/- interval|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|r reset|+/- interval|e events|? help" },
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
-	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|f/b faults|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|f/b faults|? help" },
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_STEP, 80,
-	  "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|space pause|? help" },
-	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20, "Up/Down select|Enter zoom|o/O sort|/ filter|q quit|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
+	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20, "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|? help" },
 };
 
 START_TEST(test_line)

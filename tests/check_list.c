@@ -459,9 +459,9 @@ START_TEST(test_keys_with_rows)
 	ck_assert_int_eq(ui_state_key(&st, UI_KEY_ESC), UI_ACT_BACK);
 	ck_assert(!st.list.zoomed);
 	ck_assert_int_eq(ui_state_key(&st, UI_KEY_ESC), UI_ACT_NONE);
-	ck_assert_int_eq(ui_state_key(&st, 'o'), UI_ACT_SORT);
+	ck_assert_int_eq(ui_state_key(&st, '\t'), UI_ACT_SORT);
 	ck_assert_int_eq(st.list.sort, LIST_SORT_NAME);
-	ck_assert_int_eq(ui_state_key(&st, 'O'), UI_ACT_SORT);
+	ck_assert_int_eq(ui_state_key(&st, UI_KEY_BTAB), UI_ACT_SORT);
 	ck_assert(st.list.reverse);
 	/* Other keys keep their meaning. */
 	ck_assert_int_eq(ui_state_key(&st, ' '), UI_ACT_PAUSE);

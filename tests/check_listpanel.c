@@ -242,7 +242,7 @@ START_TEST(test_rows_by_height)
 	v.list.nrows = v.list.total = total;
 	v.list.sel = total > 0 ? total - 1 : 0;
 	v.list.top = total > page ? total - page : 0;
-	ck_assert_uint_eq(panels_list_page(c->w, c->h, total), page);
+	ck_assert_uint_eq(panels_list_page(c->w, c->h, total, false), page);
 	panels_draw(c, &v);
 	ck_assert_int_eq(line_of(c, "CLUSTER"), 1);
 	if (total > 0) {
@@ -428,7 +428,7 @@ START_TEST(test_list_ascii)
 	ck_assert(contains(c, "* OPEN"));
 	ck_assert(contains(c, "vSTATUS"));
 	ck_assert(contains(c, " a-very-long-up~ "));
-	ck_assert(contains(c, " Up/Down select  Enter zoom  o/O sort  / filter  q quit"));
+	ck_assert(contains(c, " Up/Down select  Enter zoom  Tab sort  / filter  q quit"));
 	for (int y = 0; y < c->h; y++)
 		for (const char *p = row(c, y); *p; p++)
 			if ((unsigned char)*p >= 0x80) {
@@ -464,7 +464,7 @@ START_TEST(test_key_line)
 
 	list_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert_int_eq(line_of(c, " Up/Down select  Enter zoom  o/O sort  / filter  q quit  space pause"),
+	ck_assert_int_eq(line_of(c, " Up/Down select  Enter zoom  Tab sort  / filter  q quit  space pause"),
 			 c->h - 1);
 	ck_assert(contains(c, "? help"));
 	/* Zoomed, the status line says how to go back. */
@@ -475,7 +475,7 @@ START_TEST(test_key_line)
 	base_view(&v, true);
 	panels_draw(c, &v);
 	ck_assert(!contains(c, "select"));
-	ck_assert(contains(c, " q quit  space pause  r reset  +/- interval  ? help"));
+	ck_assert(contains(c, " q quit  space pause  r reset  +/- interval  e events  ? help"));
 	canvas_free(c);
 }
 END_TEST
@@ -491,7 +491,7 @@ START_TEST(test_help_with_rows)
 	static const char *const lines[] = {
 		"Up, Down   select the row above or below", "PgUp, PgDn move the selection a screenful",
 		"Home, End  select the first or the last row", "Enter      zoom the panels to the selected row",
-		"Esc        whole router again; clears a filter", "o, O       sort by the next column; O reverses",
+		"Esc        whole router again; clears a filter", "Tab, S-Tab sort by the next column; S-Tab reverses",
 		"/          filter rows by name (Esc clears)", "q          quit", "?          this help",
 		"any key closes this help",
 	};

@@ -282,6 +282,49 @@ START_TEST(test_init)
 }
 END_TEST
 
+/*
+ * Notices go into the event log (a row's breaker change with its reason),
+ * and an opening with its open timeout starts the row's countdown to
+ * half-open; stepping a recording back takes later lines out of the log.
+ */
+START_TEST(test_notices_logged_and_countdown)
+{
+	struct source_event ev;
+	const struct eventlog_entry *e;
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 8);
+	ev = message_event(SOURCE_NOTICE, 1000, "{\"type\":\"phase\",\"name\":\"failing\"}");
+	monitor_handle(&fx.m, &ev);
+	ev = message_event(SOURCE_NOTICE, 1500,
+			   "{\"type\":\"breaker\",\"row\":\"llm\",\"from\":\"closed\",\"to\":\"open\","
+			   "\"reason\":\"5 consecutive failures\",\"open_timeout_ms\":5000}");
+	monitor_handle(&fx.m, &ev);
+	ck_assert_uint_eq(eventlog_len(fx.m.events), 2);
+	e = eventlog_get(fx.m.events, 0);
+	ck_assert_str_eq(e->row, "llm");
+	ck_assert_str_eq(e->text, "5 consecutive failures");
+	{
+		struct metrics_snapshot *s;
+
+		ev = snapshot_event(2000, 10);
+		s = &ev.snap;
+		metrics_row_add(s, "llm")->snap.breaker.state = BREAKER_OPEN;
+		monitor_handle(&fx.m, &ev);
+		metrics_free(s);
+	}
+	ck_assert_uint_eq(monitor_rows(&fx.m), 1);
+	ck_assert_double_eq_tol(history_half_open_in_s(monitor_row(&fx.m, 0)->hist, 4000), 2.5, 1e-9);
+	ck_assert(isnan(history_half_open_in_s(fx.m.hist, 4000)));
+	/* Back to a snapshot at 1200: the opening at 1500 had not happened yet. */
+	ev = snapshot_event(1200, 10);
+	monitor_handle(&fx.m, &ev);
+	ck_assert_uint_eq(eventlog_len(fx.m.events), 1);
+	ck_assert_str_eq(eventlog_get(fx.m.events, 0)->text, "phase: failing");
+	monitor_free(&fx.m);
+	ck_assert_ptr_null(fx.m.events);
+}
+END_TEST
+
 START_TEST(test_snapshot_then_error_then_snapshot)
 {
 	struct source_event ev = snapshot_event(2000, 100);
@@ -483,6 +526,7 @@ int main(void)
 	tcase_add_test(tc, test_row_breaker_notice);
 	tcase_add_test(tc, test_breaker_notice_is_a_transition);
 	tcase_add_test(tc, test_snapshot_then_error_then_snapshot);
+	tcase_add_test(tc, test_notices_logged_and_countdown);
 	tcase_add_test(tc, test_history_capacity);
 	tcase_add_test(tc, test_end_and_notice);
 	tcase_add_test(tc, test_records_snapshots_and_notices);

@@ -134,10 +134,13 @@ static void sample_view(struct view *v, bool utf8)
 	v->ntrans = 3;
 	v->src_now_ms = 301000;
 	for (size_t i = 0; i < VIEW_SERIES; i++) {
+		v->p50[i] = 40 + (double)(i % 7);
 		v->p95[i] = 100 + (double)(i % 31);
+		v->p99[i] = 200 + (double)(i % 13);
 		v->rps[i] = 150 + (double)(i % 20);
+		v->series_at[i] = (double)i * 1000;	/* a snapshot a second */
 	}
-	v->p95_n = v->rps_n = VIEW_SERIES;
+	v->p95_n = v->rps_n = v->at_n = VIEW_SERIES;
 	v->snapshots = 700;
 	v->update_age_s = 0.4;
 }
@@ -158,7 +161,7 @@ START_TEST(test_every_panel_shown)
 	static const char *const want[] = {
 		"routertop 0.1.0", "sim:steady seed 42 x1", "12:04:31", "every 1 s", "LIVE",
 		"Latency ms · last 1,250", "Throughput", "Circuit breaker", "Errors", "Targets",
-		"System", "q quit", "space pause", "r reset", "+/- interval", "</> speed", "f/b faults",
+		"System", "q quit", "space pause", "e events", "</> speed", "f/b faults",
 		"? help", "156.3 req/s", "9,378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
 		"failure rate 0.2 %", "avg 67.8 ms", "last recovery 38 s (< 60 s)",
 		"breaker trips", "rate limited", "timeouts", "failures", "samples", "1,250",
@@ -211,17 +214,36 @@ START_TEST(test_latency_large_values_keep_a_space)
 }
 END_TEST
 
-/* The chart row of a box: its glyphs between the prefix and the scale label. */
-static int chart_columns(const struct canvas *c, int y, int x0, int x1)
+/* Braille cells (U+2800..U+28FF) on row y between columns x0 and x1, and how many are in role. */
+static int braille_cells(const struct canvas *c, int y, int x0, int x1, enum canvas_role role,
+			 int *in_role)
 {
 	int n = 0;
 
+	*in_role = 0;
 	for (int x = x0; x < x1; x++) {
-		const char *g = canvas_cell(c, x, y)->glyph;
+		const struct cell *k = canvas_cell(c, x, y);
+		const unsigned char *g = (const unsigned char *)k->glyph;
 
-		if (strcmp(g, "▁") >= 0 && strcmp(g, "█") <= 0 && strlen(g) == 3)
+		if (g[0] == 0xe2 && g[1] >= 0xa0 && g[1] <= 0xa3) {
 			n++;
+			*in_role += k->role == role;
+		}
 	}
+	return n;
+}
+
+/* Rows y0 .. y1 - 1 summed. */
+static int braille_area(const struct canvas *c, int y0, int y1, int x0, int x1, enum canvas_role role,
+			int *in_role)
+{
+	int n = 0, r, sum = 0;
+
+	for (int y = y0; y < y1; y++) {
+		n += braille_cells(c, y, x0, x1, role, &r);
+		sum += r;
+	}
+	*in_role = sum;
 	return n;
 }
 
@@ -232,18 +254,100 @@ START_TEST(test_charts_grow_with_width)
 
 	for (int i = 0; i < NSIZES; i++) {
 		struct canvas *c = draw_sample(i, true, &v);
-		int x, y, n;
+		int x, y, bottom, n, p95;
 
-		ck_assert(locate(c, "P95 ", &x, &y));
-		ck_assert(locate_from(c, "P95 ", y + 1, &x, &y));
-		n = chart_columns(c, y, 0, c->w / 2);
-		ck_assert_msg(n > prev, "%dx%d: chart %d columns, smaller one had %d", c->w, c->h, n, prev);
+		/* The latency chart: from under the P95 line to the box's bottom border. */
+		ck_assert(locate(c, "P95  125.7", &x, &y));
+		ck_assert(locate_from(c, "└", y, &x, &bottom));
+		n = braille_area(c, y + 1, bottom, 0, c->w / 2, ROLE_CHART, &p95);
+		ck_assert_msg(n > prev, "%dx%d: chart %d cells, smaller one had %d", c->w, c->h, n, prev);
+		ck_assert_msg(p95 > 0, "%dx%d: no P95 line", c->w, c->h);
 		prev = n;
-		/* Scales are labelled: latency series tops at 130, throughput at 169. */
-		ck_assert(contains(c, "max 130"));
-		ck_assert(contains(c, "max 169"));
 		canvas_free(c);
 	}
+}
+END_TEST
+
+/*
+ * Scaled to what shows: the latency lines run from P50's lowest (40) to
+ * P99's highest (212) with the P95 target (150) inside as a dashed line;
+ * throughput from its lowest (150) to its highest (169), stretched down to
+ * take in its target (100). The bottom borders say how long a span shows
+ * (a sample a second: the chart's dot columns, less one) and what the
+ * dashes are; wider screens show longer spans.
+ */
+START_TEST(test_chart_labels)
+{
+	struct view v;
+	struct canvas *c = draw_sample(_i, true, &v);
+	int x, y, n, t, bottom;
+
+	if (c->h == 24) {
+		ck_assert(contains(c, " 40..212 "));
+		ck_assert(contains(c, " 100..169 "));
+		/* 36 columns less the labels' 8: 28 cells, 56 samples, 55 s. */
+		ck_assert(contains(c, "◂ 55 s "));
+	} else {
+		ck_assert(contains(c, " 212 "));
+		ck_assert(contains(c, " 40 "));
+		ck_assert(contains(c, " 169 "));
+		ck_assert(contains(c, " 100 "));
+	}
+	if (c->w == 120)
+		ck_assert(contains(c, "◂ 1m43s "));	/* 56 columns less 4: 104 samples */
+	ck_assert(contains(c, "╌╌ target 150 "));
+	ck_assert(contains(c, "╌╌ target 100 "));
+	ck_assert(locate(c, "P95  125.7", &x, &y));
+	ck_assert(locate_from(c, "└", y, &x, &bottom));
+	n = braille_area(c, y + 1, bottom, 0, c->w / 2, ROLE_TARGET, &t);
+	ck_assert(n > 0);
+	/* A one-row chart has the data over every dash; taller ones show dashes of their own. */
+	ck_assert_msg(c->h == 24 || t > 0, "%dx%d: no target dashes", c->w, c->h);
+	ck_assert_int_eq(role_of(c, "P50 "), ROLE_CHART2);	/* the legend */
+	ck_assert_int_eq(role_of(c, "P99 "), ROLE_CHART3);
+	canvas_free(c);
+}
+END_TEST
+
+/* A target far from the data stays off the chart, which keeps its resolution; the border says where it is. */
+START_TEST(test_chart_target_off_range)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y, t;
+
+	sample_view(&v, true);
+	v.targets[TARGET_P95].limit = 5000;
+	v.targets[TARGET_THROUGHPUT].limit = 20;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "target 5000 above"));
+	ck_assert(contains(c, "target 20 below"));
+	ck_assert(!contains(c, "╌╌ target"));
+	ck_assert(locate(c, "P95  125.7", &x, &y));
+	braille_area(c, y + 1, c->h, 0, c->w, ROLE_TARGET, &t);
+	ck_assert_int_eq(t, 0);
+	canvas_free(c);
+}
+END_TEST
+
+/* A flat series (lowest = highest) is a line across the middle, labelled with its one value. */
+START_TEST(test_chart_flat)
+{
+	struct view v;
+	struct canvas *c = canvas_new(120, 40);
+	int x, y, n, r;
+
+	sample_view(&v, true);
+	for (size_t i = 0; i < VIEW_SERIES; i++)
+		v.rps[i] = 150;
+	v.targets[TARGET_THROUGHPUT].limit = NAN;
+	panels_draw(c, &v);
+	ck_assert(locate(c, "Throughput", &x, &y));
+	n = braille_area(c, y + 2, y + 12, c->w / 2, c->w, ROLE_CHART, &r);
+	ck_assert_int_gt(n, 50);
+	ck_assert_int_eq(n, r);
+	ck_assert(!contains(c, "target 100"));
+	canvas_free(c);
 }
 END_TEST
 
@@ -335,6 +439,7 @@ START_TEST(test_unknown_is_na)
 {
 	struct view v;
 	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, at;
 
 	view_init(&v);
 	v.interval_ms = 5000;
@@ -350,7 +455,10 @@ START_TEST(test_unknown_is_na)
 		ck_assert_msg(strstr(row(c, y), "0.0") == NULL, "row %d: %s", y, row(c, y));
 		ck_assert_msg(strstr(row(c, y), "+0") == NULL, "row %d: %s", y, row(c, y));
 	}
-	ck_assert_int_eq(role_of(c, "P50    n/a") , ROLE_DIM);
+	ck_assert(locate(c, "P50    n/a", &x, &at));
+	ck_assert_int_eq(canvas_cell(c, x + 7, at)->role, ROLE_UNKNOWN);
+	ck_assert(contains(c, "< n/a "));	/* view_init's screen is ASCII */
+	ck_assert(!contains(c, "n/a..n/a"));
 	canvas_free(c);
 }
 END_TEST
@@ -536,6 +644,169 @@ START_TEST(test_breaker_states)
 	ck_assert_int_eq(role_of(c, breaker_cases[_i].word), breaker_cases[_i].role);
 	ck_assert_int_eq(panels_breaker_role(breaker_cases[_i].st), breaker_cases[_i].role);
 	canvas_free(c);
+}
+END_TEST
+
+/* The recovery clock: an open breaker counts down to half-open, and the outage runs against the target. */
+START_TEST(test_recovery_clock)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+
+	sample_view(&v, true);
+	v.snap.breaker.state = BREAKER_OPEN;
+	v.state_age_s = 5;
+	v.half_open_in_s = 3;
+	v.outage_s = 5;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "● OPEN for 5.0 s, half-open in 3.0 s"));
+	ck_assert_int_eq(role_of(c, "half-open in 3.0 s"), ROLE_BREAKER_HALF);
+	ck_assert(contains(c, "recovering: out 5.0 s (< 60 s)"));
+	ck_assert_int_eq(role_of(c, "recovering:"), ROLE_WARN);
+	ck_assert(!contains(c, "last recovery"));
+	/* Half-open: no countdown; past the target, the clock says FAIL. */
+	v.snap.breaker.state = BREAKER_HALF_OPEN;
+	v.half_open_in_s = NAN;
+	v.outage_s = 75;
+	panels_draw(c, &v);
+	ck_assert(!contains(c, "half-open in"));
+	ck_assert(contains(c, "recovering: out 1m15s (< 60 s)"));
+	ck_assert_int_eq(role_of(c, "recovering:"), ROLE_FAIL);
+	ck_assert_int_eq(role_of(c, "FAIL"), ROLE_FAIL);
+	/* Closed again: the measured recovery against the target. */
+	v.snap.breaker.state = BREAKER_CLOSED;
+	v.outage_s = NAN;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "last recovery 38 s (< 60 s)"));
+	canvas_free(c);
+}
+END_TEST
+
+static void add_event(struct view *v, int64_t at_ms, enum eventlog_kind kind, const char *row,
+		      enum breaker_state from, enum breaker_state to, const char *text)
+{
+	struct eventlog_entry *e = &v->events.lines[v->events.n++];
+
+	memset(e, 0, sizeof(*e));
+	e->at_ms = at_ms;
+	e->kind = kind;
+	e->from = from;
+	e->to = to;
+	snprintf(e->row, sizeof(e->row), "%s", row);
+	snprintf(e->text, sizeof(e->text), "%s", text);
+	v->events.total = v->events.n;
+}
+
+/* The event log takes the bottom panels' place, newest line last, each with its time, row and reason. */
+START_TEST(test_event_log_panel)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y, ly;
+
+	sample_view(&v, true);
+	v.events.on = true;
+	v.events.start_ms = 1000;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "┌ Event log"));
+	ck_assert(contains(c, "no events yet"));
+	ck_assert(!contains(c, "┌ Targets"));
+	ck_assert(!contains(c, "┌ System"));
+	add_event(&v, 61000, EVLOG_FAULT, "search", BREAKER_UNKNOWN, BREAKER_UNKNOWN, "failure rate 50 %");
+	add_event(&v, 62000, EVLOG_BREAKER, "search", BREAKER_CLOSED, BREAKER_OPEN, "5 consecutive failures");
+	add_event(&v, 70000, EVLOG_BREAKER, "search", BREAKER_OPEN, BREAKER_HALF_OPEN,
+		  "open timeout 8 s elapsed");
+	add_event(&v, 70100, EVLOG_PHASE, "", BREAKER_UNKNOWN, BREAKER_UNKNOWN, "phase: normal");
+	panels_draw(c, &v);
+	ck_assert(contains(c, " 4 events "));
+	ck_assert(contains(c, "1:00.0 search failure rate 50 %"));
+	ck_assert(contains(c, "1:01.0 search closed→open  5 consecutive failures"));
+	ck_assert(contains(c, "1:09.0 search open→half-open  open timeout 8 s elapsed"));
+	ck_assert(contains(c, "1:09.1        phase: normal"));
+	ck_assert(locate(c, "1:01.0 search closed→open", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 14, y)->role, ROLE_BREAKER_CLOSED);
+	ck_assert_int_eq(canvas_cell(c, x + 21, y)->role, ROLE_BREAKER_OPEN);
+	ck_assert_int_eq(role_of(c, "failure rate 50 %"), ROLE_WARN);
+	/* Newest at the bottom. */
+	ck_assert(locate(c, "phase: normal", &x, &ly));
+	ck_assert_int_gt(ly, y);
+	/* Scrolled back: the border says so. */
+	v.events.back = 5;
+	panels_draw(c, &v);
+	ck_assert(contains(c, " 5 newer below: } "));
+	canvas_free(c);
+}
+END_TEST
+
+/* A log longer than the box shows its newest lines; the rows keep a column as wide as the widest name. */
+START_TEST(test_event_log_newest_fit)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	char text[32];
+
+	sample_view(&v, true);
+	v.events.on = true;
+	for (int i = 0; i < 30; i++) {
+		snprintf(text, sizeof(text), "line %d", i);
+		add_event(&v, i * 1000, EVLOG_OTHER, i % 2 ? "a-long-row-name-cut-here" : "", BREAKER_UNKNOWN,
+			  BREAKER_UNKNOWN, text);
+	}
+	panels_draw(c, &v);
+	ck_assert(contains(c, "line 29"));
+	ck_assert(!contains(c, "line 0 "));
+	ck_assert(contains(c, "a-long-row-name- line 29"));
+	canvas_free(c);
+}
+END_TEST
+
+/* A demo's caption: two rows under the header, the chapter and title first, the text wrapped by words. */
+START_TEST(test_caption)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y;
+
+	sample_view(&v, true);
+	v.has_caption = true;
+	v.chapter = 5;
+	v.chapters = 9;
+	snprintf(v.caption_title, sizeof(v.caption_title), "The breaker opens");
+	snprintf(v.caption_text, sizeof(v.caption_text),
+		 "search failed five times in a row, so its breaker opened: calls to it are refused at once "
+		 "instead of waiting for a backend that is not answering.");
+	panels_draw(c, &v);
+	ck_assert(locate(c, "5/9 The breaker opens", &x, &y));
+	ck_assert_int_eq(y, 1);
+	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_TITLE);
+	ck_assert_int_eq(canvas_cell(c, x, y)->attr & ATTR_REVERSE, ATTR_REVERSE);
+	ck_assert(contains(c, "5/9 The breaker opens search failed five times in a row, so its breaker"));
+	ck_assert(locate(c, "instead of waiting", &x, &y));
+	ck_assert_int_eq(y, 2);
+	/* The panels start under it. */
+	ck_assert(locate(c, "┌ Latency", &x, &y));
+	ck_assert_int_eq(y, 3);
+	ck_assert(contains(c, "q quit"));
+	/* Too long for two rows: cut with an ellipsis. */
+	for (size_t i = strlen(v.caption_text); i < sizeof(v.caption_text) - 8; i += 7)
+		memcpy(v.caption_text + i, " words.", 8);
+	panels_draw(c, &v);
+	ck_assert(locate(c, "…", &x, &y));
+	ck_assert_int_eq(y, 2);
+	canvas_free(c);
+}
+END_TEST
+
+/* With rows, a caption takes two of the list's rows; the list's page says so too. */
+START_TEST(test_caption_list_page)
+{
+	for (size_t total = 1; total < 60; total++) {
+		size_t a = panels_list_page(80, 24, total, false), b = panels_list_page(80, 24, total, true);
+
+		ck_assert_uint_ge(b, 1);
+		ck_assert_uint_le(b, a);
+	}
+	ck_assert_uint_eq(panels_list_page(100, 40, 40, true), panels_list_page(100, 38, 40, false));
 }
 END_TEST
 
@@ -1150,6 +1421,7 @@ static void fixture_init(struct fixture *f)
 	f->m.src = source_new(&fixed_ops, &f->fs, 1000);
 	f->m.targets = &f->ts;
 	f->m.hist = history_new(64);
+	f->m.events = eventlog_new(16);
 	f->m.last_good_at_ms = -1;
 	f->m.last_error_at_ms = -1;
 	f->in = (struct view_input){ .program = "routertop 9.9", .utf8 = true, .mono_ms = 0,
@@ -1166,6 +1438,7 @@ static void fixture_update(struct fixture *f, int64_t now_ms)
 static void fixture_free(struct fixture *f)
 {
 	history_free(f->m.hist);
+	eventlog_free(f->m.events);
 	source_free(f->m.src);
 }
 
@@ -1314,6 +1587,9 @@ int main(void)
 	tcase_add_loop_test(tc, test_latency_large_values_keep_a_space, 0, NSIZES);
 	tcase_add_loop_test(tc, test_latency_highlights, 0, NSIZES);
 	tcase_add_test(tc, test_charts_grow_with_width);
+	tcase_add_loop_test(tc, test_chart_labels, 0, NSIZES);
+	tcase_add_loop_test(tc, test_chart_target_off_range, 0, NSIZES);
+	tcase_add_test(tc, test_chart_flat);
 	tcase_add_loop_test(tc, test_boxes_closed, 0, NSIZES);
 	tcase_add_loop_test(tc, test_targets_panel, 0, NSIZES);
 	tcase_add_loop_test(tc, test_status_words, 0, 4);
@@ -1327,6 +1603,11 @@ int main(void)
 	tcase_add_test(tc, test_notice_line);
 	tcase_add_loop_test(tc, test_timeline_and_position, 0, NSIZES);
 	tcase_add_test(tc, test_transitions_fill_spare_rows);
+	tcase_add_loop_test(tc, test_recovery_clock, 0, NSIZES);
+	tcase_add_loop_test(tc, test_event_log_panel, 0, NSIZES);
+	tcase_add_test(tc, test_event_log_newest_fit);
+	tcase_add_test(tc, test_caption);
+	tcase_add_test(tc, test_caption_list_page);
 	tcase_add_test(tc, test_error_deltas);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);
 	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES * NMODES);

@@ -84,7 +84,7 @@ START_TEST(test_opens_on_failure_rate)
 	ck_assert_double_eq_tol(breaker_failure_rate(&b), 4.0 / 9.0, 1e-9);
 	breaker_record_failure(&b, 9);
 	ck_assert_int_eq(b.state, BREAKER_OPEN);
-	expect(&l, 0, BREAKER_CLOSED, BREAKER_OPEN, 9, "failure rate 50% over 10 calls");
+	expect(&l, 0, BREAKER_CLOSED, BREAKER_OPEN, 9, "failure rate 50 % over 10 calls");
 }
 END_TEST
 
@@ -130,7 +130,7 @@ START_TEST(test_half_open_after_timeout_then_closes)
 	ck_assert(!breaker_allow(&b, 11 * S - 1));
 	ck_assert_int_eq(b.state, BREAKER_OPEN);
 	ck_assert(breaker_allow(&b, 11 * S));
-	expect(&l, 1, BREAKER_OPEN, BREAKER_HALF_OPEN, 11 * S, "open timeout elapsed");
+	expect(&l, 1, BREAKER_OPEN, BREAKER_HALF_OPEN, 11 * S, "open timeout 10 s elapsed");
 	ck_assert_int_eq(breaker_deadline(&b), INT64_MAX);
 	/* K = 3 trials are admitted, the fourth is not. */
 	ck_assert(breaker_allow(&b, 11 * S));
@@ -140,7 +140,7 @@ START_TEST(test_half_open_after_timeout_then_closes)
 	ck_assert_int_eq(b.state, BREAKER_HALF_OPEN);
 	breaker_record_success(&b, 13 * S);
 	ck_assert_int_eq(b.state, BREAKER_CLOSED);
-	expect(&l, 2, BREAKER_HALF_OPEN, BREAKER_CLOSED, 13 * S, "2 successful trial calls");
+	expect(&l, 2, BREAKER_HALF_OPEN, BREAKER_CLOSED, 13 * S, "2 trial calls succeeded");
 	ck_assert_double_eq(breaker_failure_rate(&b), 0.0);
 	ck_assert_int_eq(b.since_us, 13 * S);
 }
@@ -219,6 +219,73 @@ START_TEST(test_force_open_closed_reset)
 }
 END_TEST
 
+/*
+ * Back to automatic (the a key): forced open, the breaker waits its open
+ * timeout from then and half-opens; forced closed, it stays closed and
+ * trips on the next failures; no transition is reported for either.
+ */
+START_TEST(test_force_then_automatic)
+{
+	struct breaker_config cfg;
+	struct breaker b;
+	struct log l;
+
+	breaker_config_default(&cfg);
+	setup(&b, &l, &cfg);
+	breaker_auto(&b, 1);	/* already automatic: nothing */
+	ck_assert_int_eq(l.n, 0);
+	breaker_force_open(&b, 5 * S);
+	breaker_auto(&b, 20 * S);
+	ck_assert_int_eq(l.n, 1);
+	ck_assert_int_eq(b.state, BREAKER_OPEN);
+	ck_assert_int_eq(breaker_deadline(&b), 30 * S);
+	ck_assert(!breaker_allow(&b, 30 * S - 1));
+	ck_assert(breaker_allow(&b, 30 * S));
+	expect(&l, 1, BREAKER_OPEN, BREAKER_HALF_OPEN, 30 * S, "open timeout 10 s elapsed");
+	for (int i = 0; i < 3; i++)
+		breaker_record_success(&b, 31 * S);
+	expect(&l, 2, BREAKER_HALF_OPEN, BREAKER_CLOSED, 31 * S, "3 trial calls succeeded");
+	breaker_force_closed(&b, 32 * S);
+	for (int i = 0; i < 10; i++)
+		breaker_record_failure(&b, 33 * S);
+	ck_assert_int_eq(b.state, BREAKER_CLOSED);
+	breaker_auto(&b, 34 * S);
+	ck_assert_int_eq(l.n, 4);	/* the forced closing only */
+	ck_assert_int_eq(b.state, BREAKER_CLOSED);
+	breaker_record_failure(&b, 35 * S);
+	ck_assert_int_eq(b.state, BREAKER_OPEN);
+	ck_assert_str_eq(l.t[4].reason, "11 consecutive failures");
+}
+END_TEST
+
+/* The reason names the open timeout as configured, to the millisecond below a second. */
+START_TEST(test_timeout_in_reason)
+{
+	static const struct {
+		int64_t us;
+		const char *reason;
+	} cases[] = {
+		{ 8 * S, "open timeout 8 s elapsed" },
+		{ 2500000, "open timeout 2.5 s elapsed" },
+		{ 500000, "open timeout 500 ms elapsed" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct breaker_config cfg;
+		struct breaker b;
+		struct log l;
+
+		breaker_config_default(&cfg);
+		cfg.open_timeout_us = cases[i].us;
+		setup(&b, &l, &cfg);
+		for (int k = 0; k < 5; k++)
+			breaker_record_failure(&b, 0);
+		breaker_poll(&b, cases[i].us);
+		expect(&l, 1, BREAKER_OPEN, BREAKER_HALF_OPEN, cases[i].us, cases[i].reason);
+	}
+}
+END_TEST
+
 /* The seeds' sequence: 5 timeouts, open, rejections, half-open after the timeout, closed. */
 START_TEST(test_seed_sequence)
 {
@@ -280,6 +347,8 @@ int main(void)
 	TCase *tc = tcase_create("breaker");
 
 	tcase_add_test(tc, test_opens_after_consecutive_failures);
+	tcase_add_test(tc, test_force_then_automatic);
+	tcase_add_test(tc, test_timeout_in_reason);
 	tcase_add_test(tc, test_opens_on_failure_rate);
 	tcase_add_test(tc, test_window_slides);
 	tcase_add_test(tc, test_half_open_after_timeout_then_closes);

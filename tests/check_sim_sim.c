@@ -198,7 +198,7 @@ START_TEST(test_breaker_drill)
 		} else if (strstr(ns->text[i], "\"to\":\"half-open\"") && half_at < 0) {
 			half_at = ns->at[i];
 		} else if (strstr(ns->text[i], "\"to\":\"closed\"")) {
-			ck_assert_ptr_nonnull(strstr(ns->text[i], "\"reason\":\"3 successful trial calls\""));
+			ck_assert_ptr_nonnull(strstr(ns->text[i], "\"reason\":\"3 trial calls succeeded\""));
 			closed_at = ns->at[i];
 		}
 	}

@@ -134,6 +134,29 @@ no_match() {
 	return 1
 }
 
+# Braille cells (U+2800..U+28FF: the charts' dots) as bytes, since grep
+# cannot take a range of them in C.UTF-8. wait_braille: until the pane
+# shows one; no_braille: it shows none now.
+braille_bytes=$(printf '\342[\240-\243]')
+has_braille() { pane 2>/dev/null | LC_ALL=C grep -q -- "$braille_bytes"; }
+wait_braille() {
+	i=0
+	while [ $i -lt $e2e_polls ]; do
+		has_braille && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for braille; the pane shows:"
+	show_pane
+	return 1
+}
+no_braille() {
+	has_braille || return 0
+	echo "# braille on the pane:"
+	show_pane
+	return 1
+}
+
 # press_for PATTERN KEY...: the pane does not show PATTERN, the keys go in,
 # and then it does. The sign cannot come before the keys were handled.
 press_for() {

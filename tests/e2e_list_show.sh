@@ -17,7 +17,7 @@ check "each row has its status word" eval 'wait_for "^ embeddings .* OK$" && wai
 check "Latency with P95 and P99 under the list" wait_for "│ P95 +240.3! P99 +990.0! "
 check "the breaker panel" wait_for "Circuit breaker"
 check "the targets panel" wait_for "┌ Targets"
-check "the key line names the list's keys" wait_for "^ Up/Down select  Enter zoom  o/O sort  / filter  q quit"
+check "the key line names the list's keys" wait_for "^ Up/Down select  Enter zoom  Tab sort  / filter  q quit"
 check "the status line counts the rows" wait_for "upstream 1 of 4"
 check "q exits 0" quit_ok
 

@@ -1,19 +1,19 @@
 #!/bin/sh
-# o cycles the sort column (worst, name, breaker, req/s, P50, P95, P99,
-# err %), O reverses it; the selection keeps its row.
+# Tab cycles the sort column (worst, name, breaker, req/s, P50, P95, P99,
+# err %), Shift-Tab reverses it; the selection keeps its row.
 . "$RT_SRCDIR/tests/e2e_lib.sh"
 
 start 80 24 -- watch --exec "'cat $RT_SRCDIR/data/samples/upstreams.json'"
 check "worst first" wait_line 2 "▼STATUS$"
-check "o: by name" press_for "^▲UPSTREAM " o
-check "o: chat first" wait_line 3 "^ chat "
-check "o: the selection went with search" wait_line 6 "^▸search "
-check "O: by name, the other way" press_for "^▼UPSTREAM " O
-check "O: search first" wait_line 3 "^▸search "
-check "o: by breaker, open first" press_for "▼BREAKER" o
-check "o: by req/s" press_for "▼req/s" o
-check "o: chat, the busiest, first" wait_line 3 "^ chat +.* 120.3 "
-check "o three more times: by err %" press_for "▼err %" o o o o
-check "o: back to worst first" press_for "▼STATUS$" o
+check "Tab: by name" press_for "^▲UPSTREAM " Tab
+check "Tab: chat first" wait_line 3 "^ chat "
+check "Tab: the selection went with search" wait_line 6 "^▸search "
+check "Shift-Tab: by name, the other way" press_for "^▼UPSTREAM " BTab
+check "Shift-Tab: search first" wait_line 3 "^▸search "
+check "Tab: by breaker, open first" press_for "▼BREAKER" Tab
+check "Tab: by req/s" press_for "▼req/s" Tab
+check "Tab: chat, the busiest, first" wait_line 3 "^ chat +.* 120.3 "
+check "Tab four more times: by err %" press_for "▼err %" Tab Tab Tab Tab
+check "Tab: back to worst first" press_for "▼STATUS$" Tab
 check "q exits 0" quit_ok
 done_testing

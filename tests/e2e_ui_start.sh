@@ -16,7 +16,7 @@ start 80 24 -- --scenario "$RT_SRCDIR/tests/scenario_norows.json"
 check "starts and shows the dashboard" wait_for "Circuit breaker"
 check "every panel is on the 80x24 screen" eval 'wait_for LIVE && has_all_panels'
 check "snapshots arrive" wait_for "snapshots +[1-9]"
-check "UTF-8 sparklines" wait_for "[▁▂▃▄▅▆▇█]"
+check "UTF-8 braille charts" wait_braille
 check "box borders drawn" wait_for "^┌ Latency.*┐┌ Throughput.*┐$"
 check "colour escapes by default" wait_for "$colour_re" -e
 check "default theme: OK in green" wait_for "${esc}\\[([0-9]+;)*32mOK" -e

@@ -89,11 +89,26 @@ void breaker_init(struct breaker *b, const struct breaker_config *cfg, int64_t n
 	b->ctx = ctx;
 }
 
+/* "8 s", "2.5 s", "500 ms": the open timeout as the reason for half-opening gives it. */
+static void fmt_timeout(char *buf, size_t len, int64_t us)
+{
+	if (us < 1000000)
+		snprintf(buf, len, "%lld ms", (long long)(us / 1000));
+	else if (us % 1000000 == 0)
+		snprintf(buf, len, "%lld s", (long long)(us / 1000000));
+	else
+		snprintf(buf, len, "%.1f s", (double)us / 1e6);
+}
+
 void breaker_poll(struct breaker *b, int64_t now_us)
 {
+	char t[32];
+
 	if (b->state == BREAKER_OPEN && b->force == BREAKER_FORCE_NONE &&
-	    now_us >= b->since_us + b->cfg.open_timeout_us)
-		transition(b, BREAKER_HALF_OPEN, now_us, "open timeout elapsed");
+	    now_us >= b->since_us + b->cfg.open_timeout_us) {
+		fmt_timeout(t, sizeof(t), b->cfg.open_timeout_us);
+		transition(b, BREAKER_HALF_OPEN, now_us, "open timeout %s elapsed", t);
+	}
 }
 
 int64_t breaker_deadline(const struct breaker *b)
@@ -130,8 +145,8 @@ void breaker_record_success(struct breaker *b, int64_t now_us)
 	} else if (b->state == BREAKER_HALF_OPEN) {
 		b->trial_successes++;
 		if (b->trial_successes >= b->cfg.success_threshold)
-			transition(b, BREAKER_CLOSED, now_us, "%u successful trial calls",
-				   b->trial_successes);
+			transition(b, BREAKER_CLOSED, now_us, "%u trial call%s succeeded",
+				   b->trial_successes, b->trial_successes == 1 ? "" : "s");
 	}
 	/* Calls admitted before the breaker opened may finish while it is open: ignored. */
 }
@@ -152,7 +167,7 @@ void breaker_record_failure(struct breaker *b, int64_t now_us)
 		if (b->cfg.failure_threshold > 0 && b->consecutive >= b->cfg.failure_threshold)
 			transition(b, BREAKER_OPEN, now_us, "%u consecutive failures", b->consecutive);
 		else if (rate_tripped(b))
-			transition(b, BREAKER_OPEN, now_us, "failure rate %u%% over %u calls",
+			transition(b, BREAKER_OPEN, now_us, "failure rate %u %% over %u calls",
 				   b->failures * 100 / b->filled, b->filled);
 	} else if (b->state == BREAKER_HALF_OPEN) {
 		transition(b, BREAKER_OPEN, now_us, "trial call failed");
@@ -175,6 +190,16 @@ void breaker_reset(struct breaker *b, int64_t now_us)
 {
 	b->force = BREAKER_FORCE_NONE;
 	transition(b, BREAKER_CLOSED, now_us, "reset");
+}
+
+void breaker_auto(struct breaker *b, int64_t now_us)
+{
+	if (b->force == BREAKER_FORCE_NONE)
+		return;
+	b->force = BREAKER_FORCE_NONE;
+	/* Left open by the operator, it waits its open timeout from now, as if it had just opened. */
+	if (b->state == BREAKER_OPEN)
+		b->since_us = now_us;
 }
 
 double breaker_failure_rate(const struct breaker *b)

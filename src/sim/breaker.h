@@ -76,6 +76,13 @@ void breaker_force_open(struct breaker *b, int64_t now_us);
 void breaker_force_closed(struct breaker *b, int64_t now_us);
 /* Back to closed with an empty window; ends any forced mode. */
 void breaker_reset(struct breaker *b, int64_t now_us);
+/*
+ * End a forced mode without a transition: a breaker forced closed stays
+ * closed and counts failures from here on; one forced open stays open and
+ * half-opens when its open timeout has passed from now (breaker_deadline
+ * says when). Nothing happens to an automatic breaker.
+ */
+void breaker_auto(struct breaker *b, int64_t now_us);
 
 /* Failure fraction over the sliding window; 0 when it is empty. */
 double breaker_failure_rate(const struct breaker *b);

@@ -266,6 +266,118 @@ void canvas_chart(struct canvas *c, int x, int y, int w, int h, const double *v,
 	}
 }
 
+/* Braille dot bits by dot column (0, 1) and dot row (0 at the top .. 3). */
+static const uint8_t braille_bit[2][4] = {
+	{ 0x01, 0x02, 0x04, 0x40 },
+	{ 0x08, 0x10, 0x20, 0x80 },
+};
+
+/* The dots a line chart marks: per cell a braille mask (UTF-8) or a glyph (ASCII), and a role. */
+struct dots {
+	int w, h, dx, dy;	/* cells, and dots per cell */
+	bool utf8;
+	uint8_t *mark;		/* w * h: braille bits, or an ASCII glyph; 0 for none */
+	uint8_t *role;
+};
+
+/* Dot row r (0 at the top) of dot column dc: a point's glyph, or '|' on a run. */
+static void dots_mark(struct dots *d, int dc, int r, bool run, enum canvas_role role)
+{
+	int cx = dc / d->dx, cy = r / d->dy;
+	size_t i;
+
+	if (cx < 0 || cx >= d->w || cy < 0 || cy >= d->h)
+		return;
+	i = (size_t)cy * (size_t)d->w + (size_t)cx;
+	if (d->utf8)
+		d->mark[i] |= braille_bit[dc % 2][r % 4];
+	else if (run)
+		d->mark[i] = '|';
+	else
+		d->mark[i] = (uint8_t)"'-_"[r % 3];
+	d->role[i] = (uint8_t)role;
+}
+
+/* The dot row (0 at the top) where v sits between lo and hi. */
+static int dots_row(const struct dots *d, double v, double lo, double hi)
+{
+	int rows = d->h * d->dy;
+	double f = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+
+	if (!(f >= 0))
+		f = 0;
+	if (f > 1)
+		f = 1;
+	return rows - 1 - (int)lround(f * (rows - 1));
+}
+
+static void dots_series(struct dots *d, const struct canvas_series *s, double lo, double hi)
+{
+	size_t cols = (size_t)(d->w * d->dx), m = s->n < cols ? s->n : cols;
+	int prev = -1;
+
+	for (size_t i = 0; i < m; i++) {
+		double v = s->v[s->n - m + i];
+		int dc = (int)(cols - m + i), r;
+
+		if (isnan(v)) {
+			prev = -1;
+			continue;
+		}
+		r = dots_row(d, v, lo, hi);
+		if (s->dashed) {
+			/* Every other cell: a dash cannot be taken for a series of data. */
+			if ((dc / d->dx) % 2 == 0)
+				dots_mark(d, dc, r, false, s->role);
+			continue;
+		}
+		/* The run from the previous value, so a jump shows as a line, not two dots. */
+		if (prev >= 0 && prev != r)
+			for (int k = prev < r ? prev + 1 : prev - 1; k != r; k += prev < r ? 1 : -1)
+				dots_mark(d, dc, k, true, s->role);
+		dots_mark(d, dc, r, false, s->role);
+		prev = r;
+	}
+}
+
+int canvas_lines(struct canvas *c, int x, int y, int w, int h, const struct canvas_series *s,
+		 size_t ns, double lo, double hi, bool utf8)
+{
+	struct dots d = { .w = w, .h = h, .dx = CANVAS_DOTS_X(utf8), .dy = CANVAS_DOTS_Y(utf8),
+			  .utf8 = utf8 };
+
+	if (w <= 0 || h <= 0)
+		return 0;
+	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
+	d.mark = xcalloc((size_t)w * (size_t)h, 1);
+	d.role = xcalloc((size_t)w * (size_t)h, 1);
+	for (size_t i = 0; i < ns; i++)
+		dots_series(&d, &s[i], lo, hi);
+	for (int j = 0; j < h; j++)
+		for (int i = 0; i < w; i++) {
+			size_t at = (size_t)j * (size_t)w + (size_t)i;
+			struct cell *k = cell_at(c, x + i, y + j);
+			char g[CANVAS_GLYPH];
+			uint32_t cp = 0x2800u + d.mark[at];
+
+			if (k == NULL || d.mark[at] == 0)
+				continue;
+			if (utf8) {
+				/* U+2800..U+28FF in UTF-8: three bytes. */
+				g[0] = (char)0xe2;
+				g[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+				g[2] = (char)(0x80 | (cp & 0x3f));
+				cell_set(k, g, 3, (enum canvas_role)d.role[at], ATTR_NONE);
+			} else {
+				g[0] = (char)d.mark[at];
+				cell_set(k, g, 1, (enum canvas_role)d.role[at], ATTR_NONE);
+			}
+		}
+	free(d.mark);
+	free(d.role);
+	return w * d.dx;
+}
+
 const char *canvas_line_glyph(enum canvas_line line)
 {
 	switch (line) {

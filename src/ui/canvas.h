@@ -29,7 +29,10 @@ enum canvas_role {
 	ROLE_BREAKER_OPEN,
 	ROLE_STALE,
 	ROLE_PAUSED,
-	ROLE_CHART,
+	ROLE_CHART,		/* a chart's main series (P95, req/s) */
+	ROLE_CHART2,		/* a second series (P50) */
+	ROLE_CHART3,		/* a third series (P99) */
+	ROLE_TARGET,		/* a target drawn as a line in a chart */
 	ROLE_COUNT
 };
 
@@ -117,6 +120,34 @@ void canvas_box(struct canvas *c, int x, int y, int w, int h, enum canvas_role b
  */
 void canvas_chart(struct canvas *c, int x, int y, int w, int h, const double *v, size_t n,
 		  double max, bool utf8, enum canvas_role role);
+
+/* One line of a line chart: n values, oldest first; NAN is a gap. */
+struct canvas_series {
+	const double *v;
+	size_t n;
+	enum canvas_role role;
+	bool dashed;		/* drawn in dashes: a target, not data */
+};
+
+/* Dots a chart cell holds across and down: braille in UTF-8, one glyph in ASCII. */
+#define CANVAS_DOTS_X(utf8) ((utf8) ? 2 : 1)
+#define CANVAS_DOTS_Y(utf8) ((utf8) ? 4 : 3)
+
+/*
+ * A line chart w columns wide and h rows high at (x, y), as btop and bottom
+ * draw them: each series' newest w * CANVAS_DOTS_X values, one per dot
+ * column, right-aligned (the newest at the right edge), lo on the bottom
+ * dot row and hi on the top one (values beyond are held at the edge), and
+ * consecutive values joined by a vertical run of dots so the line never
+ * breaks. UTF-8 draws braille cells of 2 x 4 dots (U+2800..U+28FF); ASCII
+ * one mark per cell, '_', '-' or '\'' by its third of the cell and '|'
+ * along a run, a dashed series '-' in every other column. A cell takes the
+ * role of the last series that marked it, so later series lie on top.
+ * The rectangle is blanked first. Returns how many values fit a line
+ * (w * CANVAS_DOTS_X), so a caller can say what span it shows.
+ */
+int canvas_lines(struct canvas *c, int x, int y, int w, int h, const struct canvas_series *s,
+		 size_t ns, double lo, double hi, bool utf8);
 
 /*
  * Copy row y as UTF-8 into buf (len bytes, always terminated); border cells

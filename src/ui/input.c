@@ -105,7 +105,7 @@ static enum ui_action list_action(struct list *l, const struct key_binding *k, i
 	case UI_ACT_BACK:
 		return list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
 	case UI_ACT_SORT:
-		if (key == 'O')
+		if (key == UI_KEY_BTAB)
 			list_sort_reverse(l);
 		else
 			list_sort_next(l);
@@ -132,25 +132,42 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 		return filter_key(&st->list, key);
 	k = keys_find(key, st->modes);
 	/* The list's keys, without rows, do nothing (and need no excuse). */
-	if (k == NULL || (!keys_apply(k, st->modes) && (k->modes & KEY_MODE_ROWS)))
+	if (k == NULL ||
+	    (!keys_apply(k, st->modes) && (k->modes & (KEY_MODE_ROWS | KEY_MODE_DRILLED))))
 		return UI_ACT_NONE;
 	switch (k->action) {
 	case UI_ACT_PAUSE:
 		st->paused = !st->paused;
 		break;
 	case UI_ACT_INTERVAL:
-		return set_interval(st, k->step);
+		return set_interval(st, key == '+' || key == '=' ? 1 : -1);
+	case UI_ACT_SPEED_DOWN:
+		return key == '>' || key == '.' ? UI_ACT_SPEED_UP : UI_ACT_SPEED_DOWN;
 	case UI_ACT_HELP:
 		st->help = true;
 		return UI_ACT_REDRAW;
 	case UI_ACT_SEEK_START:
 		return key == UI_KEY_END || key == 'G' ? UI_ACT_SEEK_END : UI_ACT_SEEK_START;
+	case UI_ACT_EVENTS:
+		st->events = !st->events;
+		break;
+	case UI_ACT_EVENTS_SCROLL:
+		/* Scrolling shows the log; newer than the newest is the newest. */
+		st->events = true;
+		if (key == '{')
+			st->events_back += UI_EVENTS_STEP;
+		else
+			st->events_back = st->events_back > UI_EVENTS_STEP ? st->events_back - UI_EVENTS_STEP : 0;
+		break;
 	case UI_ACT_SELECT:
 	case UI_ACT_ZOOM:
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
 		return list_action(&st->list, k, key);
+	case UI_ACT_UP:
+		/* In a fleet's instance: the list's own undo first, then out of it. */
+		return list_escape(&st->list) ? UI_ACT_BACK : UI_ACT_UP;
 	default:
 		break;
 	}

@@ -24,6 +24,7 @@
 #define UI_KEY_END 0x110008
 #define UI_KEY_ENTER 0x110009	/* the keypad's Enter; Return is '\r' (or '\n') */
 #define UI_KEY_BACKSPACE 0x11000a	/* also 127 (DEL) and 8 (Ctrl-H) */
+#define UI_KEY_BTAB 0x11000b	/* Shift-Tab (back tab) */
 #define UI_KEY_ESC 27
 
 /* The refresh interval's bounds; + and - step through a fixed ladder between them. */
@@ -56,9 +57,16 @@ enum ui_action {
 	UI_ACT_SELECT,		/* the selection moved */
 	UI_ACT_ZOOM,		/* Enter: the panels show the selected row */
 	UI_ACT_BACK,		/* Esc: back to the whole router, or the filter cleared */
-	UI_ACT_SORT,		/* o: the next sort column; O: the other direction */
+	UI_ACT_SORT,		/* Tab: the next sort column; Shift-Tab: the other direction */
 	UI_ACT_FILTER,		/* /: the filter is being typed, changed, kept or cleared */
+	UI_ACT_EVENTS,		/* e: st->events changed (the event log panel shown or not) */
+	UI_ACT_EVENTS_SCROLL,	/* { }: st->events_back changed (the log is shown too) */
+	UI_ACT_UP,		/* Esc with nothing else to undo, drilled into a row (a fleet's
+				 * instance): back to the top level */
 };
+
+/* Lines { and } scroll the event log by. */
+#define UI_EVENTS_STEP 5
 
 struct ui_state {
 	bool paused;
@@ -66,6 +74,8 @@ struct ui_state {
 	int64_t interval_ms;
 	double speed;		/* playback speed as last set, 0 = max; ui.c keeps it */
 	unsigned modes;		/* KEY_MODE_* bits (keys.h) of the source now; ui.c keeps it */
+	bool events;		/* the event log panel is shown */
+	size_t events_back;	/* it is scrolled back this many lines from the newest; ui.c clamps it */
 	/*
 	 * The row list; its keys apply while the source has rows
 	 * (KEY_MODE_ROWS; view.c fills it). Zeroed is valid; ui.c frees it.

@@ -30,6 +30,7 @@ enum key_mode {
 	KEY_MODE_SPEED = 1u << 1,	/* a simulation or a recording: it has a speed */
 	KEY_MODE_INJECT = 1u << 2,	/* the simulated router: it takes injections */
 	KEY_MODE_ROWS = 1u << 3,	/* the source has rows (upstreams) */
+	KEY_MODE_DRILLED = 1u << 4,	/* the source shows one row's own rows (a fleet's instance) */
 };
 
 #define KEY_CODES_MAX 4
@@ -44,8 +45,7 @@ struct key_binding {
 	bool on_key_line;
 	/* On a key line too narrow for every entry, the highest give way first; 0 always stays. */
 	int line_prio;
-	enum ui_action action;
-	int step;			/* UI_ACT_INTERVAL: +1 longer, -1 shorter */
+	enum ui_action action;		/* of its first key; ui_state_key gives a pair's second its own */
 	unsigned modes;			/* KEY_MODE_* bits it needs */
 };
 

@@ -26,7 +26,7 @@
 
 /* The columns the list sorts by, in the order 'o' cycles through them. */
 enum list_sort {
-	LIST_SORT_WORST = 0,	/* status (FAIL, WARN, n/a, OK), then P99 */
+	LIST_SORT_WORST = 0,	/* status (DOWN, FAIL, WARN, n/a, OK), then P99 */
 	LIST_SORT_NAME,
 	LIST_SORT_BREAKER,	/* open, half-open, closed, n/a; longest in its state first */
 	LIST_SORT_RPS,
@@ -49,6 +49,7 @@ struct list_row {
 	double err_pct;			/* error rate, percent */
 	int64_t in_flight;
 	enum target_status status;	/* the row's overall status */
+	bool down;			/* its collector cannot reach it: shown as DOWN, sorted first */
 	/* Per-value statuses, for colour (the word is in status). */
 	enum target_status st_rps, st_p95, st_p99, st_err;
 };
@@ -62,7 +63,7 @@ struct list {
 	size_t nshown, shown_cap;
 
 	enum list_sort sort;
-	bool reverse;			/* 'O': the sort's other direction */
+	bool reverse;			/* Shift-Tab: the sort's other direction */
 	char filter[LIST_FILTER_LEN];	/* "" shows every row */
 	bool editing;			/* '/' was pressed: keys type into the filter */
 	bool zoomed;			/* the panels show the selected row */
@@ -101,7 +102,7 @@ bool list_move(struct list *l, int32_t delta);
 
 /* 'o': the next sort column (wrapping), in its natural direction. */
 void list_sort_next(struct list *l);
-/* 'O': reverse the current sort. */
+/* Shift-Tab: reverse the current sort. */
 void list_sort_reverse(struct list *l);
 
 /* '/': start typing a filter (the current one is kept and extended). */

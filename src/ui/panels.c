@@ -38,11 +38,11 @@ struct rect {
 
 /* Glyphs that have an ASCII stand-in. */
 struct marks {
-	const char *dot, *arrow, *sep;
+	const char *dot, *arrow, *sep, *back;
 };
 
-static const struct marks marks_utf8 = { "●", "→", "·" };
-static const struct marks marks_ascii = { "*", "->", "-" };
+static const struct marks marks_utf8 = { "●", "→", "·", "◂" };
+static const struct marks marks_ascii = { "*", "->", "-", "<" };
 
 static const struct marks *view_marks(const struct view *v)
 {
@@ -58,6 +58,8 @@ void view_init(struct view *v)
 	v->cursor = NAN;
 	v->state_age_s = NAN;
 	v->last_recovery_s = NAN;
+	v->half_open_in_s = NAN;
+	v->outage_s = NAN;
 	v->update_age_s = NAN;
 	v->error_age_s = NAN;
 	for (int i = 0; i < TARGET_COUNT; i++) {
@@ -236,49 +238,119 @@ static void panel_box(struct canvas *c, const struct view *v, struct rect r, con
 	}
 }
 
-/* Largest known value of the last n of v, 0 when none is known. */
-static double series_max(const double *v, size_t total, size_t n)
+/* The range of the known values among the last n of each data series; false when none is known. */
+static bool series_range(const struct canvas_series *s, size_t ns, size_t n, double *lo, double *hi)
 {
-	double m = 0;
+	bool any = false;
 
-	for (size_t i = total > n ? total - n : 0; i < total; i++)
-		if (!isnan(v[i]) && v[i] > m)
-			m = v[i];
-	return m;
+	for (size_t k = 0; k < ns; k++) {
+		if (s[k].dashed)
+			continue;
+		for (size_t i = s[k].n > n ? s[k].n - n : 0; i < s[k].n; i++) {
+			double x = s[k].v[i];
+
+			if (isnan(x) || isinf(x))
+				continue;
+			if (!any || x < *lo)
+				*lo = x;
+			if (!any || x > *hi)
+				*hi = x;
+			any = true;
+		}
+	}
+	return any;
 }
 
-/*
- * A chart with its scale: the label ("max 131") sits at the right of the
- * top row and the chart takes the rest of the width.
- */
-static void draw_chart(struct canvas *c, const struct view *v, struct rect r, const char *prefix,
-		       const double *series, size_t n)
+/* "2m08s" of history: from the oldest of the last n samples to the newest. */
+static void series_span(const struct view *v, size_t n, char *buf, size_t len)
 {
-	char scale[24], label[40];
-	int pw = canvas_text_width(prefix), lw, cw;
-	double max;
+	size_t m = n < v->at_n ? n : v->at_n;
 
-	str_printf(scale, sizeof(scale), "%s", "n/a");
-	lw = 9;
-	cw = r.w - pw - lw - 1;
-	if (cw < 1)
+	if (m < 2 || isnan(v->series_at[v->at_n - m]) || isnan(v->series_at[v->at_n - 1])) {
+		str_printf(buf, len, "n/a");
 		return;
-	max = series_max(series, n, (size_t)cw);
-	if (n > 0)
-		fmt_scale(scale, sizeof(scale), max);
-	str_printf(label, sizeof(label), "max %s", scale);
-	canvas_text(c, r.x, r.y + r.h - 1, pw, ROLE_DIM, ATTR_NONE, prefix);
-	canvas_chart(c, r.x + pw, r.y, cw, r.h, series, n, max, v->utf8, ROLE_CHART);
-	canvas_text_right(c, r.x + r.w, r.y, ROLE_DIM, ATTR_NONE, label);
+	}
+	panels_fmt_duration(buf, len, (v->series_at[v->at_n - 1] - v->series_at[v->at_n - m]) / 1000.0);
 }
 
 /*
- * "P95  125.7!" in a 12-column cell: label, right-aligned value in its
- * status role when it has a target, and "!" when that target is missed.
+ * A line chart in r (btop's braille, or ASCII): the data series scaled to
+ * what shows of them, the lowest value on the bottom row and the highest on
+ * the top one, labelled at the right ("131" over "12"; "12..131" on a
+ * one-row chart). target (NAN: none) is a dashed line when it lies within
+ * twice the range, which then stretches to take it in; else the bottom
+ * border says it is above or below. The bottom border (row border_y) says
+ * how much time the chart spans and what the dashes are.
  */
-/* One "LABEL  value" cell, value right-aligned at x + width; labels get width - 6 columns. */
+static void draw_lines(struct canvas *c, const struct view *v, struct rect r, int border_y,
+		       const struct canvas_series *data, size_t nd, double target)
+{
+	struct canvas_series s[4];
+	double line[VIEW_SERIES];	/* the target, once per dot column */
+	char hi_s[24], lo_s[24], gutter[56], span[24], tl[64], lim[24];
+	double lo = 0, hi = 0;
+	int gw, cw, dx = CANVAS_DOTS_X(v->utf8);
+	size_t shown, ns = 0;
+	bool known, on_chart = false;
+
+	if (r.w < 12 || r.h < 1 || nd > 3)
+		return;
+	/* The gutter's width is taken from the widest labels the values could need. */
+	known = series_range(data, nd, VIEW_SERIES, &lo, &hi);
+	fmt_scale(hi_s, sizeof(hi_s), known ? hi : NAN);
+	fmt_scale(lo_s, sizeof(lo_s), known ? lo : NAN);
+	gw = 1 + (r.h >= 2 || !known ? (int)(strlen(hi_s) > strlen(lo_s) ? strlen(hi_s) : strlen(lo_s))
+				     : (int)(strlen(lo_s) + 2 + strlen(hi_s)));
+	cw = r.w - gw;
+	if (cw < 4)
+		return;
+	shown = (size_t)cw * (size_t)dx;
+	known = series_range(data, nd, shown, &lo, &hi);
+	if (known && !isnan(target) && target <= 2 * hi && target >= lo / 2) {
+		size_t m = shown < VIEW_SERIES ? shown : VIEW_SERIES;
+
+		on_chart = true;
+		lo = fmin(lo, target);
+		hi = fmax(hi, target);
+		for (size_t i = 0; i < m; i++)
+			line[i] = target;
+		/* First, so the data is drawn over it. */
+		s[ns++] = (struct canvas_series){ .v = line, .n = m, .role = ROLE_TARGET, .dashed = true };
+	}
+	for (size_t i = 0; i < nd; i++)
+		s[ns++] = data[i];
+	canvas_lines(c, r.x, r.y, cw, r.h, s, ns, lo, hi, v->utf8);
+	fmt_scale(hi_s, sizeof(hi_s), known ? hi : NAN);
+	fmt_scale(lo_s, sizeof(lo_s), known ? lo : NAN);
+	if (!known) {
+		canvas_text_right(c, r.x + r.w, r.y, ROLE_UNKNOWN, ATTR_NONE, hi_s);
+	} else if (r.h >= 2) {
+		canvas_text_right(c, r.x + r.w, r.y, ROLE_DIM, ATTR_NONE, hi_s);
+		canvas_text_right(c, r.x + r.w, r.y + r.h - 1, ROLE_DIM, ATTR_NONE, lo_s);
+	} else {
+		str_printf(gutter, sizeof(gutter), "%s..%s", lo_s, hi_s);
+		canvas_text_right(c, r.x + r.w, r.y, ROLE_DIM, ATTR_NONE, gutter);
+	}
+	series_span(v, shown, span, sizeof(span));
+	canvas_printf(c, r.x, border_y, cw, ROLE_DIM, ATTR_NONE, " %s %s ", view_marks(v)->back, span);
+	if (isnan(target))
+		return;
+	panels_fmt_num(lim, sizeof(lim), target, target == floor(target) ? 0 : 1);
+	if (on_chart)
+		str_printf(tl, sizeof(tl), " %s target %s ", v->utf8 ? "╌╌" : "- -", lim);
+	else
+		str_printf(tl, sizeof(tl), " target %s %s ", lim, known && target > hi ? "above" : "below");
+	canvas_text_right(c, r.x + r.w, border_y, ROLE_DIM, ATTR_NONE, tl);
+}
+
+/*
+ * One "P95  125.7!" cell, value right-aligned at x + width (labels get
+ * width - 6 columns): the value in its status role when it has a target,
+ * "!" when that target is missed. A label in a chart series' role is the
+ * chart's legend.
+ */
 static void draw_latency_value(struct canvas *c, int x, int y, int width, const char *label,
-			       double value, const struct view_target *t)
+			       enum canvas_role label_role, double value, const struct view_target *t)
 {
 	char num[24];
 	enum canvas_role role = ROLE_NORMAL;
@@ -290,7 +362,7 @@ static void draw_latency_value(struct canvas *c, int x, int y, int width, const 
 		role = panels_status_role(t->r.status);
 		attr = ATTR_BOLD;
 	}
-	canvas_text(c, x, y, width - 6, ROLE_DIM, ATTR_NONE, label);
+	canvas_text(c, x, y, width - 6, label_role, ATTR_NONE, label);
 	canvas_text_right(c, x + width, y, isnan(value) ? ROLE_UNKNOWN : role, attr, num);
 	if (t != NULL && status_missed(t->r.status))
 		canvas_text(c, x + width, y, 1, role, ATTR_BOLD, "!");
@@ -301,6 +373,11 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 	const struct metrics_latency *l = &v->snap.latency;
 	char title[64], count[24];
 	int x = r.x + 2, y = r.y + 1;
+	const struct canvas_series lines[] = {
+		{ .v = v->p50, .n = v->p95_n, .role = ROLE_CHART2 },
+		{ .v = v->p99, .n = v->p95_n, .role = ROLE_CHART3 },
+		{ .v = v->p95, .n = v->p95_n, .role = ROLE_CHART },	/* the target's: on top */
+	};
 
 	panels_fmt_count(count, sizeof(count), l->count);
 	/* Interpolated percentiles differ from nearest-rank ones: say which these are. */
@@ -317,17 +394,18 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 	    (v->zoom[0] != '\0' && canvas_text_width(v->zoom) + 3 + canvas_text_width(title) > r.w - 6))
 		str_printf(title, sizeof(title), "Latency ms");
 	panel_box(c, v, r, title, 0);
-	draw_latency_value(c, x, y, 10, "P50", l->p50, NULL);
-	draw_latency_value(c, x + 12, y, 10, "P90", l->p90, NULL);
-	draw_latency_value(c, x + 24, y, 10, "avg", l->avg, NULL);
-	draw_latency_value(c, x, y + 1, 10, "P95", l->p95, &v->targets[TARGET_P95]);
-	draw_latency_value(c, x + 12, y + 1, 10, "P99", l->p99, &v->targets[TARGET_P99]);
-	draw_latency_value(c, x + 24, y + 1, 10, "max", l->max, NULL);
+	draw_latency_value(c, x, y, 10, "P50", ROLE_CHART2, l->p50, NULL);
+	draw_latency_value(c, x + 12, y, 10, "P90", ROLE_DIM, l->p90, NULL);
+	draw_latency_value(c, x + 24, y, 10, "avg", ROLE_DIM, l->avg, NULL);
+	draw_latency_value(c, x, y + 1, 10, "P95", ROLE_CHART, l->p95, &v->targets[TARGET_P95]);
+	draw_latency_value(c, x + 12, y + 1, 10, "P99", ROLE_CHART3, l->p99, &v->targets[TARGET_P99]);
+	draw_latency_value(c, x + 24, y + 1, 10, "max", ROLE_DIM, l->max, NULL);
 	if (r.w >= 56) {
-		draw_latency_value(c, x + 36, y, 11, "min", l->min, NULL);
-		draw_latency_value(c, x + 36, y + 1, 11, "P99.9", l->p999, NULL);
+		draw_latency_value(c, x + 36, y, 11, "min", ROLE_DIM, l->min, NULL);
+		draw_latency_value(c, x + 36, y + 1, 11, "P99.9", ROLE_DIM, l->p999, NULL);
 	}
-	draw_chart(c, v, (struct rect){ x, y + 2, r.w - 4, r.h - 4 }, "P95 ", v->p95, v->p95_n);
+	draw_lines(c, v, (struct rect){ x, y + 2, r.w - 4, r.h - 4 }, r.y + r.h - 1, lines, 3,
+		   v->targets[TARGET_P95].limit);
 }
 
 /* "target > 100 req/s      OK" on row y between x and right. */
@@ -355,6 +433,7 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 	char rps[24], rpm[24];
 	int x = r.x + 2, right = r.x + r.w - 2, n;
 	enum canvas_role role = panels_status_role(t->r.status);
+	const struct canvas_series rps_line = { .v = v->rps, .n = v->rps_n, .role = ROLE_CHART };
 
 	panel_box(c, v, r, "Throughput", 0);
 	panels_fmt_num(rps, sizeof(rps), v->snap.throughput.per_second, 1);
@@ -369,7 +448,7 @@ static void draw_throughput(struct canvas *c, const struct view *v, struct rect 
 		canvas_text(c, x + n + 7, r.y + 1, 1, role, ATTR_BOLD, "!");
 	canvas_text_right(c, right - 8, r.y + 1, ROLE_NORMAL, ATTR_NONE, rpm);
 	canvas_text_right(c, right, r.y + 1, ROLE_NORMAL, ATTR_NONE, " req/min");
-	draw_chart(c, v, (struct rect){ x, r.y + 2, r.w - 4, r.h - 4 }, "", v->rps, v->rps_n);
+	draw_lines(c, v, (struct rect){ x, r.y + 2, r.w - 4, r.h - 4 }, r.y + r.h - 1, &rps_line, 1, t->limit);
 	draw_target_line(c, v, x, r.y + r.h - 2, right, "target ", TARGET_THROUGHPUT);
 }
 
@@ -383,11 +462,16 @@ static void upper_name(char *buf, size_t len, enum breaker_state st)
 			buf[i] = (char)(buf[i] - 'a' + 'A');
 }
 
+/*
+ * "● OPEN for 12 s, half-open in 3.0 s" when the source said when an open
+ * breaker half-opens (the recovery clock); else the state, its health and
+ * how long it has been in it.
+ */
 static void draw_breaker_state(struct canvas *c, const struct view *v, int x, int y, int right)
 {
 	const struct metrics_breaker *b = &v->snap.breaker;
 	enum canvas_role role = panels_breaker_role(b->state);
-	char name[24], age[24];
+	char name[24], age[24], in[24];
 	const char *health = b->healthy == 1 ? "healthy" : (b->healthy == 0 ? "unhealthy" : "health n/a");
 	int n;
 
@@ -396,9 +480,16 @@ static void draw_breaker_state(struct canvas *c, const struct view *v, int x, in
 		str_printf(name, sizeof(name), "n/a");
 	n = canvas_text(c, x, y, 2, role, ATTR_BOLD, view_marks(v)->dot);
 	n += canvas_text(c, x + n, y, 1, ROLE_NORMAL, ATTR_NONE, " ");
+	panels_fmt_duration(age, sizeof(age), v->state_age_s);
+	if (b->state == BREAKER_OPEN && !isnan(v->half_open_in_s)) {
+		n += canvas_text(c, x + n, y, 10, role, ATTR_BOLD, name);
+		n += canvas_printf(c, x + n, y, right - x - n, ROLE_DIM, ATTR_NONE, " for %s, ", age);
+		panels_fmt_duration(in, sizeof(in), v->half_open_in_s);
+		canvas_printf(c, x + n, y, right - x - n, ROLE_BREAKER_HALF, ATTR_BOLD, "half-open in %s", in);
+		return;
+	}
 	canvas_text(c, x + n, y, 10, role, ATTR_BOLD, name);
 	canvas_text(c, x + 12, y, 12, b->healthy == 0 ? ROLE_FAIL : ROLE_NORMAL, ATTR_NONE, health);
-	panels_fmt_duration(age, sizeof(age), v->state_age_s);
 	canvas_printf(c, right - 12, y, 12, ROLE_DIM, ATTR_NONE, "for %s", age);
 }
 
@@ -414,6 +505,28 @@ static void draw_transition(struct canvas *c, const struct view *v, int x, int y
 	n += canvas_text(c, x + n, y, w - n, panels_breaker_role(t->to), ATTR_NONE,
 			 breaker_state_name(t->to));
 	canvas_printf(c, x + n, y, w - n, ROLE_DIM, ATTR_NONE, " %s ago", ago);
+}
+
+/*
+ * While the breaker is out (open or half-open): how long since it left
+ * closed against the recovery target, the clock still running; FAIL once
+ * it has run past the target, since it can no longer recover in time.
+ */
+static void draw_recovery_clock(struct canvas *c, const struct view *v, int x, int y, int right)
+{
+	const struct view_target *t = &v->targets[TARGET_RECOVERY];
+	char out[24], lim[24];
+	bool late = !isnan(t->limit) && v->outage_s > t->limit;
+
+	panels_fmt_duration(out, sizeof(out), v->outage_s);
+	if (isnan(t->limit)) {
+		canvas_printf(c, x, y, right - x, ROLE_WARN, ATTR_NONE, "recovering: out %s", out);
+		return;
+	}
+	panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
+	canvas_printf(c, x, y, right - x, late ? ROLE_FAIL : ROLE_WARN, ATTR_NONE, "recovering: out %s (< %s s)",
+		      out, lim);
+	canvas_text_right(c, right, y, late ? ROLE_FAIL : ROLE_WARN, ATTR_BOLD, late ? "FAIL" : "...");
 }
 
 static void draw_breaker(struct canvas *c, const struct view *v, struct rect r)
@@ -444,6 +557,10 @@ static void draw_breaker(struct canvas *c, const struct view *v, struct rect r)
 	for (size_t i = first; i < v->ntrans; i++)
 		draw_transition(c, v, x, y + (int)(i - first), w, &v->trans[i]);
 	y += rows;
+	if (!isnan(v->outage_s)) {
+		draw_recovery_clock(c, v, x, y, right);
+		return;
+	}
 	panels_fmt_duration(rec, sizeof(rec), v->last_recovery_s);
 	str_printf(lead, sizeof(lead), "last recovery %s ", rec);
 	draw_target_line(c, v, x, y, right, lead, TARGET_RECOVERY);
@@ -805,10 +922,154 @@ static void draw_position(struct canvas *c, const struct view *v, int y)
 	canvas_text_right(c, c->w - 2, y, ROLE_TITLE, ATTR_NONE, v->position);
 }
 
+/* "1:23.4" (or "1:02:03" from an hour on) since the log's start; "" for an unknown time. */
+static void fmt_elapsed(char *buf, size_t len, int64_t ms)
+{
+	long long t = (long long)(ms < 0 ? 0 : ms);
+
+	if (t < 3600000)
+		str_printf(buf, len, "%lld:%02lld.%lld", t / 60000, t / 1000 % 60, t / 100 % 10);
+	else
+		str_printf(buf, len, "%lld:%02lld:%02lld", t / 3600000, t / 60000 % 60, t / 1000 % 60);
+}
+
+static enum canvas_role event_role(const struct eventlog_entry *e)
+{
+	switch (e->kind) {
+	case EVLOG_FAULT:
+	case EVLOG_RATELIMIT:
+		return ROLE_WARN;
+	case EVLOG_CAPTION:
+		return ROLE_TITLE;
+	case EVLOG_BREAKER:
+		return ROLE_NORMAL;
+	case EVLOG_PHASE:
+	case EVLOG_OTHER:
+		break;
+	}
+	return ROLE_DIM;
+}
+
+/* One line of the log: time, row, and what happened (a breaker's from -> to in their colours, then why). */
+static void draw_event(struct canvas *c, const struct view *v, int x, int y, int w, int name_w,
+		       const struct eventlog_entry *e)
+{
+	char when[24];
+	int n;
+
+	fmt_elapsed(when, sizeof(when), e->at_ms - v->events.start_ms);
+	n = canvas_printf(c, x, y, w, ROLE_DIM, ATTR_NONE, "%8s ", when);
+	if (name_w > 0) {
+		canvas_text(c, x + n, y, name_w, ROLE_NORMAL, ATTR_BOLD, e->row);
+		n += name_w + 1;
+	}
+	if (e->kind == EVLOG_BREAKER) {
+		n += canvas_text(c, x + n, y, w - n, panels_breaker_role(e->from), ATTR_NONE,
+				 breaker_state_name(e->from));
+		n += canvas_text(c, x + n, y, w - n, ROLE_DIM, ATTR_NONE, view_marks(v)->arrow);
+		n += canvas_text(c, x + n, y, w - n, panels_breaker_role(e->to), ATTR_BOLD,
+				 breaker_state_name(e->to));
+		canvas_printf(c, x + n, y, w - n, ROLE_NORMAL, ATTR_NONE, "  %s", e->text);
+		return;
+	}
+	if (e->kind == EVLOG_CAPTION && e->chapters > 0) {
+		canvas_printf(c, x + n, y, w - n, ROLE_TITLE, ATTR_BOLD, "chapter %d/%d: %s", e->chapter,
+			      e->chapters, e->text);
+		return;
+	}
+	canvas_text(c, x + n, y, w - n, event_role(e), ATTR_NONE, e->text);
+}
+
+/*
+ * The event log in r: the newest lines at the bottom, as a log reads;
+ * scrolled back ({), the top border says how many newer lines are out of
+ * sight. The row names get a column as wide as the widest shown (at most
+ * 16), none when no line names a row.
+ */
+static void draw_events(struct canvas *c, const struct view *v, struct rect r)
+{
+	const struct view_events *ve = &v->events;
+	int rows = r.h - 2, x = r.x + 2, w = r.w - 4, name_w = 0;
+	size_t first = ve->n > (size_t)rows ? ve->n - (size_t)rows : 0;
+	char head[64];
+
+	canvas_box(c, r.x, r.y, r.w, r.h, ROLE_BORDER, "Event log", ROLE_TITLE);
+	if (ve->back > 0)
+		str_printf(head, sizeof(head), " %zu newer below: } ", ve->back);
+	else
+		str_printf(head, sizeof(head), " %zu events ", ve->total);
+	canvas_text_right(c, r.x + r.w - 2, r.y, ve->back > 0 ? ROLE_WARN : ROLE_DIM, ATTR_NONE, head);
+	if (ve->n == 0) {
+		canvas_text(c, x, r.y + 1, w, ROLE_DIM, ATTR_NONE,
+			    "no events yet: breaker changes, faults and rate-limit bursts show here");
+		return;
+	}
+	for (size_t i = first; i < ve->n; i++) {
+		int nw = canvas_text_width(ve->lines[i].row);
+
+		if (nw > name_w)
+			name_w = nw < 16 ? nw : 16;
+	}
+	for (size_t i = first; i < ve->n; i++)
+		draw_event(c, v, x, r.y + 1 + (int)(i - first), w, name_w, &ve->lines[i]);
+}
+
+/*
+ * The demo's caption under the header: "3/9 Title: text", wrapped at a
+ * word over PANELS_CAPTION_ROWS rows, the last cut with an ellipsis if it
+ * still does not fit.
+ */
+static void draw_caption(struct canvas *c, const struct view *v, int y)
+{
+	char lead[EVENTLOG_TEXT + 32];
+	const char *t = v->caption_text;
+	int x = 1, w = c->w - 2, n;
+
+	canvas_fill(c, 0, y, c->w, PANELS_CAPTION_ROWS, ROLE_NORMAL);
+	if (v->chapters > 0)
+		str_printf(lead, sizeof(lead), "%d/%d %s", v->chapter, v->chapters, v->caption_title);
+	else
+		str_printf(lead, sizeof(lead), "%s", v->caption_title);
+	n = canvas_text(c, x, y, w, ROLE_TITLE, ATTR_BOLD | ATTR_REVERSE, lead);
+	n += canvas_text(c, x + n, y, w - n, ROLE_NORMAL, ATTR_NONE, " ");
+	for (int row = 0; row < PANELS_CAPTION_ROWS && *t != '\0'; row++) {
+		int room = w - (row == 0 ? n : 0), cut = 0, cols = 0;
+		size_t i = 0, bytes;
+
+		/* The longest run of whole words that fits the room. */
+		while (t[i] != '\0' && cols < room) {
+			if (t[i] == ' ')
+				cut = (int)i;
+			if (((unsigned char)t[i] & 0xc0) != 0x80)
+				cols++;
+			i++;
+		}
+		if (t[i] == '\0' && cols <= room)
+			cut = (int)i;
+		else if (cut == 0)
+			cut = (int)panels_cut_bytes(t, room);
+		bytes = (size_t)cut;
+		if (row == PANELS_CAPTION_ROWS - 1 && t[bytes] != '\0') {
+			char last[EVENTLOG_TEXT * 2];
+
+			bytes = panels_cut_bytes(t, room - 1);
+			str_printf(last, sizeof(last), "%.*s%s", (int)bytes, t, v->utf8 ? "…" : "~");
+			canvas_text(c, x + (row == 0 ? n : 0), y + row, room, ROLE_NORMAL, ATTR_NONE, last);
+			return;
+		}
+		canvas_printf(c, x + (row == 0 ? n : 0), y + row, room, ROLE_NORMAL, ATTR_NONE, "%.*s",
+			      (int)bytes, t);
+		t += bytes;
+		while (*t == ' ')
+			t++;
+	}
+}
+
 /*
  * The full set of panels in rows y .. y + hp - 1 (hp >= FULL_PANELS_H): the
  * charts take spare rows first (up to CHART_MAX_ROWS), then the breaker
- * and errors boxes (more transitions).
+ * and errors boxes (more transitions). With the event log on, it takes the
+ * place of Targets and System, and the rows the other boxes leave.
  */
 static void draw_full(struct canvas *c, const struct view *v, int y, int hp)
 {
@@ -824,6 +1085,10 @@ static void draw_full(struct canvas *c, const struct view *v, int y, int hp)
 	draw_breaker(c, v, (struct rect){ 0, y, lw, MID_ROWS + mid_extra });
 	draw_errors(c, v, (struct rect){ lw, y, rw, MID_ROWS + mid_extra });
 	y += MID_ROWS + mid_extra;
+	if (v->events.on) {
+		draw_events(c, v, (struct rect){ 0, y, c->w, hp - (4 + chart_h) - (MID_ROWS + mid_extra) });
+		return;
+	}
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_system(c, v, (struct rect){ lw, y, rw, 8 });
 }
@@ -831,7 +1096,8 @@ static void draw_full(struct canvas *c, const struct view *v, int y, int hp)
 /*
  * The short set under a list that leaves no room for the full one:
  * Latency (P95 and P99) beside the breaker, the targets beside the
- * errors. The list shows req/s; the status line, the data's age.
+ * errors (or the event log across both). The list shows req/s; the status
+ * line, the data's age.
  */
 static void draw_short(struct canvas *c, const struct view *v, int y, int hp)
 {
@@ -842,6 +1108,10 @@ static void draw_short(struct canvas *c, const struct view *v, int y, int hp)
 	draw_latency(c, v, (struct rect){ 0, y, lw, top });
 	draw_breaker(c, v, (struct rect){ lw, y, rw, top });
 	y += top;
+	if (v->events.on) {
+		draw_events(c, v, (struct rect){ 0, y, c->w, hp - top });
+		return;
+	}
 	draw_targets(c, v, (struct rect){ 0, y, lw, 8 });
 	draw_errors(c, v, (struct rect){ lw, y, rw, 8 });
 }
@@ -853,11 +1123,11 @@ struct rows_layout {
 };
 
 /*
- * Split the rows between the header and the status line: the list shows
- * every row if the full panels still fit under it; else, when the screen
- * is tall enough, the full panels keep their least height and the list
- * takes the rest (at least 10 rows); else the short panels and at most
- * what is left of the list.
+ * Split the rows between the header (and a caption) and the status line:
+ * the list shows every row if the full panels still fit under it; else,
+ * when the screen is tall enough, the full panels keep their least height
+ * and the list takes the rest (at least 10 rows); else the short panels and
+ * at most what is left of the list.
  */
 static struct rows_layout rows_layout(int h, size_t total)
 {
@@ -872,23 +1142,26 @@ static struct rows_layout rows_layout(int h, size_t total)
 	} else {
 		int list_h = want < avail - SHORT_PANELS_H ? want : avail - SHORT_PANELS_H;
 
+		if (list_h < 2)
+			list_h = 2;	/* the heads and one row, even under a caption */
 		lo = (struct rows_layout){ list_h, false, avail - list_h };
 	}
 	return lo;
 }
 
-size_t panels_list_page(int w, int h, size_t total)
+size_t panels_list_page(int w, int h, size_t total, bool caption)
 {
 	(void)w;
 	if (h < PANELS_MIN_H)
 		h = PANELS_MIN_H;
-	return (size_t)(rows_layout(h, total).list_h - 1);
+	return (size_t)(rows_layout(h - (caption ? PANELS_CAPTION_ROWS : 0), total).list_h - 1);
 }
 
 void panels_draw(struct canvas *c, const struct view *v)
 {
 	/* A recording's timeline takes a row of its own where there is one to spare. */
-	int tl_rows = v->has_timeline && c->h > PANELS_MIN_H ? 1 : 0, h = c->h - tl_rows;
+	int tl_rows = v->has_timeline && c->h > PANELS_MIN_H ? 1 : 0;
+	int cap = v->has_caption ? PANELS_CAPTION_ROWS : 0, h = c->h - tl_rows - cap, top = 1 + cap;
 
 	canvas_clear(c);
 	if (c->w < PANELS_MIN_W || c->h < PANELS_MIN_H) {
@@ -896,16 +1169,20 @@ void panels_draw(struct canvas *c, const struct view *v)
 		return;
 	}
 	draw_header(c, v);
+	if (cap > 0)
+		draw_caption(c, v, 1);
 	if (v->list.on) {
 		struct rows_layout lo = rows_layout(h, v->list.total);
 
-		listpanel_draw(c, v, 1, lo.list_h);
+		listpanel_draw(c, v, top, lo.list_h);
 		if (lo.full)
-			draw_full(c, v, 1 + lo.list_h, lo.panels_h);
+			draw_full(c, v, top + lo.list_h, lo.panels_h);
 		else
-			draw_short(c, v, 1 + lo.list_h, lo.panels_h);
+			draw_short(c, v, top + lo.list_h, lo.panels_h);
+	} else if (h - 3 >= FULL_PANELS_H) {
+		draw_full(c, v, top, h - 3);
 	} else {
-		draw_full(c, v, 1, h - 3);
+		draw_short(c, v, top, h - 3);
 	}
 	draw_status(c, v, c->h - 2);
 	draw_position(c, v, c->h - 2);

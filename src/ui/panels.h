@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "eventlog.h"
 #include "history.h"
 #include "metrics.h"
 #include "source/source.h"
@@ -25,6 +26,10 @@
 /* Most chart points a view carries (enough for the widest canvas). */
 #define VIEW_SERIES 512
 #define VIEW_TRANSITIONS 4
+/* Event log lines a view carries (enough for the tallest panel). */
+#define VIEW_EVENTS 64
+/* Rows a demo's caption takes under the header. */
+#define PANELS_CAPTION_ROWS 2
 
 /* The header's marker, most important first when several apply. */
 enum view_marker {
@@ -62,6 +67,19 @@ struct view_list {
 	bool editing;			/* the filter is being typed */
 };
 
+/*
+ * The event log panel (eventlog.h owns the log): the lines it can show,
+ * oldest first, ending back lines before the newest.
+ */
+struct view_events {
+	bool on;			/* the panel is shown (e) */
+	struct eventlog_entry lines[VIEW_EVENTS];
+	size_t n;
+	size_t back;			/* newer lines scrolled out of sight at the bottom */
+	size_t total;			/* lines the log holds */
+	int64_t start_ms;		/* times are shown counted from here (source clock) */
+};
+
 struct view {
 	/* Header. */
 	char program[32];	/* "routertop 0.1.0" */
@@ -73,6 +91,12 @@ struct view {
 	bool utf8;		/* block sparklines and marks, or ASCII */
 	bool help;		/* the help overlay is open */
 	unsigned key_modes;	/* KEY_MODE_* bits (keys.h): the key line and help show what applies */
+
+	/* A demo's caption (the newest caption notice): chapter n of m, its title and text. */
+	bool has_caption;
+	int chapter, chapters;
+	char caption_title[EVENTLOG_TEXT];
+	char caption_text[EVENTLOG_TEXT * 2];
 
 	/* The row list, when the source has rows. */
 	struct view_list list;
@@ -88,11 +112,15 @@ struct view {
 	enum target_status overall;
 	double state_age_s;		/* time in the breaker's state, NAN unknown */
 	double last_recovery_s;		/* NAN when none observed */
+	double half_open_in_s;		/* an open breaker's countdown to half-open; NAN unknown */
+	double outage_s;		/* open or half-open: time since it left closed; NAN closed or unknown */
 	struct breaker_transition trans[VIEW_TRANSITIONS];	/* newest last */
 	size_t ntrans;
 	int64_t src_now_ms;		/* now on the source's clock, for transition ages */
-	double p95[VIEW_SERIES], rps[VIEW_SERIES];	/* oldest first */
-	size_t p95_n, rps_n;
+	/* Chart series, oldest first: P50, P95 and P99 (p95_n values each), req/s, and when each was taken. */
+	double p50[VIEW_SERIES], p95[VIEW_SERIES], p99[VIEW_SERIES], rps[VIEW_SERIES];
+	double series_at[VIEW_SERIES];	/* ms on the source's clock; the charts' time span */
+	size_t p95_n, rps_n, at_n;
 
 	/* System and status. */
 	uint64_t snapshots;
@@ -100,6 +128,9 @@ struct view {
 	char last_error[SOURCE_MSG_LEN];	/* "" when the last poll succeeded */
 	double error_age_s;		/* since last_error, NAN when none */
 	char notice[128];		/* answer to a key that could not act, "" for none */
+
+	/* The event log panel. */
+	struct view_events events;
 
 	/* Recordings: the position line and the timeline bar. */
 	bool replay;			/* the source said where it is (source_position) */
@@ -121,10 +152,11 @@ void panels_draw(struct canvas *c, const struct view *v);
 
 /*
  * How many rows of the list the screen shows at w x h for a snapshot of
- * total rows (at least 1: a list with no rows says so on its one row).
- * The list's scroll (list_set_page) and panels_draw() agree through it.
+ * total rows (at least 1: a list with no rows says so on its one row),
+ * with a caption (PANELS_CAPTION_ROWS) under the header or not. The list's
+ * scroll (list_set_page) and panels_draw() agree through it.
  */
-size_t panels_list_page(int w, int h, size_t total);
+size_t panels_list_page(int w, int h, size_t total, bool caption);
 
 /* Role for a target status and for a breaker state (used by the panels and tests). */
 enum canvas_role panels_status_role(enum target_status st);

@@ -55,6 +55,12 @@ static void role_styles(enum ui_theme theme, struct role_style out[ROLE_COUNT])
 	out[ROLE_STALE] = (struct role_style){ COLOR_YELLOW, A_NORMAL, A_BOLD };
 	out[ROLE_PAUSED] = (struct role_style){ COLOR_CYAN, A_NORMAL, A_BOLD };
 	out[ROLE_CHART] = (struct role_style){ COLOR_CYAN, A_NORMAL, A_NORMAL };
+	/* Series colours stay clear of the theme's status colours (cb has neither red nor green). */
+	out[ROLE_CHART2] = theme == UI_THEME_CB ? (struct role_style){ -1, A_DIM, A_DIM }
+						: (struct role_style){ COLOR_BLUE, A_NORMAL, A_DIM };
+	out[ROLE_CHART3] = (struct role_style){ theme == UI_THEME_CB ? COLOR_WHITE : COLOR_MAGENTA,
+						A_NORMAL, A_NORMAL };
+	out[ROLE_TARGET] = (struct role_style){ -1, A_BOLD, A_BOLD };
 }
 
 static void colors_init(const struct term *t)
@@ -178,6 +184,7 @@ int term_key(struct term *t)
 	case KEY_END: case KEY_SELECT: return UI_KEY_END;
 	case KEY_ENTER: return UI_KEY_ENTER;
 	case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+	case KEY_BTAB: return UI_KEY_BTAB;
 	default: return ch;
 	}
 }

@@ -62,12 +62,14 @@ struct ui {
 	struct jump jump;	/* the search for a target miss (m) */
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
+	char reselect[METRICS_NAME_LEN];	/* back out of a drill-down: select this row when it shows */
 	int64_t notice_until_ms;
 	struct stopsig stop;
 	int key_fd;		/* the terminal the keys come from */
 	struct timeline *timeline;	/* a recording's timeline, scanned between keys; NULL: none */
 	bool following;			/* replay --follow: the timeline grows with the file */
 	bool scanning;			/* the timeline has more to read */
+	uint64_t events_seen;		/* the event log's total at the last frame */
 	int64_t next_scan_frame_ms;	/* the bar is redrawn about twice a second while it fills */
 };
 
@@ -99,6 +101,11 @@ static void ui_pump_source(struct ui *u, int64_t now)
 	u->busy = n == UI_EVENTS_PER_PASS;
 	if (n > 0)
 		u->data_dirty = true;
+	/* The row backed out of is selected once the level it belongs to has come. */
+	if (n > 0 && u->reselect[0] != '\0' && monitor_row_find(&u->mon, u->reselect) >= 0) {
+		str_printf(u->st.list.selected, sizeof(u->st.list.selected), "%s", u->reselect);
+		u->reselect[0] = '\0';
+	}
 }
 
 static void ui_notice(struct ui *u, const char *msg, int64_t now)
@@ -181,6 +188,43 @@ static void ui_jump_pass(struct ui *u, int64_t now)
 		u->data_dirty = true;
 }
 
+/*
+ * Enter on a source that drills (a fleet): into the selected row, whose own
+ * rows the list then shows; the panels show it whole, not zoomed. Other
+ * sources, and a fleet already in an instance, zoom as the list says.
+ */
+static void ui_drill(struct ui *u, int64_t now)
+{
+	const struct list_row *sel = list_selected(&u->st.list);
+	char msg[SOURCE_MSG_LEN];
+
+	if (u->src->ops->drill == NULL || source_drilled(u->src) != NULL || sel == NULL)
+		return;
+	if (source_drill(u->src, sel->name, UI_HISTORY, msg, sizeof(msg)) == 0) {
+		u->reselect[0] = '\0';
+		u->st.list.zoomed = false;
+		u->st.list.selected[0] = '\0';
+		list_filter_clear(&u->st.list);
+	}
+	ui_notice(u, msg, now);
+}
+
+/* Esc with nothing else to undo: out of the row drilled into, selecting it in the list again. */
+static void ui_drill_up(struct ui *u, int64_t now)
+{
+	char msg[SOURCE_MSG_LEN], name[METRICS_NAME_LEN];
+	const char *in = source_drilled(u->src);
+
+	if (in == NULL)
+		return;
+	str_printf(name, sizeof(name), "%s", in);
+	if (source_drill(u->src, NULL, UI_HISTORY, msg, sizeof(msg)) == 0) {
+		u->st.list.zoomed = false;
+		str_printf(u->reselect, sizeof(u->reselect), "%s", name);
+	}
+	ui_notice(u, msg, now);
+}
+
 static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 {
 	switch (a) {
@@ -192,6 +236,8 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 		break;
 	case UI_ACT_RESET:
 		history_clear(u->mon.hist);
+		eventlog_clear(u->mon.events);
+		u->st.events_back = 0;
 		break;
 	case UI_ACT_INTERVAL:
 		source_set_interval(u->src, u->st.interval_ms);
@@ -230,12 +276,26 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_BREAKER:
 		ui_inject(u, SOURCE_INJECT_BREAKER_CYCLE, now);
 		break;
-	case UI_ACT_SELECT:
 	case UI_ACT_ZOOM:
+		ui_drill(u, now);
+		break;
+	case UI_ACT_UP:
+		ui_drill_up(u, now);
+		break;
+	case UI_ACT_SELECT:
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
-		break;	/* the list changed; the next frame shows it */
+	case UI_ACT_EVENTS:
+		break;	/* the list or the panels changed; the next frame shows it */
+	case UI_ACT_EVENTS_SCROLL: {
+		size_t len = eventlog_len(u->mon.events);
+
+		/* At least the oldest line stays in sight. */
+		if (u->st.events_back >= len)
+			u->st.events_back = len > 0 ? len - 1 : 0;
+		break;
+	}
 	case UI_ACT_NONE:
 		return;
 	}
@@ -251,7 +311,8 @@ static unsigned ui_key_modes(const struct ui *u)
 	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
 	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
 	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u) |
-	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u);
+	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u) |
+	       (source_drilled(u->src) != NULL ? KEY_MODE_DRILLED : 0u);
 }
 
 static void ui_pump_keys(struct ui *u, int64_t now)
@@ -297,6 +358,12 @@ static void ui_render(struct ui *u, int64_t now)
 	in.width = u->canvas->w;
 	in.height = u->canvas->h;
 	in.list = &u->st.list;
+	/* Scrolled back, the lines on screen stay put as new ones arrive. */
+	if (u->st.events_back > 0)
+		u->st.events_back += (size_t)(eventlog_total(u->mon.events) - u->events_seen);
+	u->events_seen = eventlog_total(u->mon.events);
+	in.events = u->st.events;
+	in.events_back = u->st.events_back;
 	monitor_update(&u->mon, now);
 	view_update(&u->view, &u->mon, &in);
 	panels_draw(u->canvas, &u->view);
@@ -401,6 +468,7 @@ int ui_run(struct source *src, const struct ui_options *o)
 	u.utf8 = ui_locale_utf8();
 	u.st.interval_ms = src->interval_ms;
 	u.st.speed = o->speed;
+	u.st.events = o->events;
 	to = (struct term_options){ .color = ui_color_wanted(o), .theme = o->theme, .utf8 = u.utf8 };
 	/* Our handlers go in before curses starts, so curses leaves them alone. */
 	if (stopsig_install(&u.stop, STOPSIG_JOB_CONTROL) < 0) {

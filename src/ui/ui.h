@@ -19,6 +19,7 @@ struct ui_options {
 	double speed;		/* the source's playback speed at start (sim, replay); 0 = max */
 	const char *timeline_path;	/* replay of a file: scanned for the timeline bar; NULL: none */
 	bool follow;			/* replay --follow: the file is still being written */
+	bool events;			/* the event log panel shown from the start */
 };
 
 /*

@@ -32,10 +32,15 @@ static void view_history(struct view *v, const struct history *h, int64_t src_no
 	history_deltas(h, &v->deltas);
 	v->state_age_s = history_state_age_s(h, src_now);
 	v->last_recovery_s = history_last_recovery_s(h);
+	v->half_open_in_s = history_half_open_in_s(h, src_now);
+	v->outage_s = history_outage_age_s(h, src_now);
 	v->ntrans = n - first;
 	memcpy(v->trans, all + first, v->ntrans * sizeof(all[0]));
+	history_series(h, HF_P50, v->p50, VIEW_SERIES);
 	v->p95_n = history_series(h, HF_P95, v->p95, VIEW_SERIES);
+	history_series(h, HF_P99, v->p99, VIEW_SERIES);
 	v->rps_n = history_series(h, HF_RPS, v->rps, VIEW_SERIES);
+	v->at_n = history_series(h, HF_AT, v->series_at, VIEW_SERIES);
 }
 
 static enum view_marker view_marker_for(const struct view *v, const struct monitor *m, bool paused)
@@ -146,6 +151,7 @@ static void view_row_fill(struct list_row *r, const struct monitor_row *mr)
 	r->err_pct = mr->error_pct;
 	r->in_flight = mr->snap->requests.pending;
 	r->status = mr->status;
+	r->down = mr->down;
 	r->st_rps = value_status(&mr->eval, TARGET_THROUGHPUT);
 	r->st_p95 = value_status(&mr->eval, TARGET_P95);
 	r->st_p99 = value_status(&mr->eval, TARGET_P99);
@@ -168,7 +174,7 @@ static void view_list(struct view *v, const struct monitor *m, const struct view
 	list_end(l);
 	if (n == 0)
 		return;
-	list_set_page(l, panels_list_page(in->width, in->height, l->nrows));
+	list_set_page(l, panels_list_page(in->width, in->height, l->nrows, v->has_caption));
 	vl->on = true;
 	str_printf(vl->noun, sizeof(vl->noun), "%s", source_row_noun(m->src));
 	vl->rows = l->shown;
@@ -200,6 +206,31 @@ static void view_zoom(struct view *v, const struct monitor *m, const struct list
 	metrics_latency_mask(&v->snap.latency);
 	view_targets(v, &mr->eval.limits, &mr->eval, mr->eval.overall);
 	view_history(v, mr->hist, src_now);
+}
+
+/* The event log's lines that can show, scrolled in->events_back from the newest, and the newest caption. */
+static void view_events(struct view *v, const struct monitor *m, const struct view_input *in)
+{
+	struct view_events *ve = &v->events;
+	const struct eventlog_entry *cap = eventlog_caption(m->events);
+	size_t len = eventlog_len(m->events);
+	size_t back = in->events_back < len ? in->events_back : (len > 0 ? len - 1 : 0);
+	size_t n = len - back < VIEW_EVENTS ? len - back : VIEW_EVENTS;
+
+	ve->on = in->events;
+	ve->back = back;
+	ve->total = len;
+	ve->start_ms = m->start_ms;
+	ve->n = n;
+	for (size_t i = 0; i < n; i++)
+		ve->lines[i] = *eventlog_get(m->events, back + n - 1 - i);
+	if (cap == NULL)
+		return;
+	v->has_caption = true;
+	v->chapter = cap->chapter;
+	v->chapters = cap->chapters;
+	str_printf(v->caption_title, sizeof(v->caption_title), "%s", cap->text);
+	str_printf(v->caption_text, sizeof(v->caption_text), "%s", cap->detail);
 }
 
 void view_update(struct view *v, struct monitor *m, const struct view_input *in)
@@ -235,6 +266,7 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	str_printf(v->last_error, sizeof(v->last_error), "%s", m->last_error);
 	v->error_age_s = m->last_error[0] != '\0' ? age_s(src_now, m->last_error_at_ms) : NAN;
 	v->marker = view_marker_for(v, m, in->paused);
+	view_events(v, m, in);
 	if (in->list != NULL) {
 		view_list(v, m, in, in->list);
 		view_zoom(v, m, in->list, src_now);

@@ -31,6 +31,8 @@ struct view_input {
 	 * zoomed. NULL: the screen has no list.
 	 */
 	struct list *list;
+	bool events;		/* the event log panel is shown */
+	size_t events_back;	/* lines it is scrolled back from the newest */
 };
 
 /*
