@@ -101,7 +101,7 @@ static double normal_quantile(double p)
 void backend_init(struct backend *b, const struct backend_config *cfg, int64_t now_us)
 {
 	b->cfg = *cfg;
-	b->faults = (struct fault_config){ 0 };
+	backend_set_faults(b, &(struct fault_config){ 0 });
 	b->mu = log((double)cfg->median_us);
 	b->sigma = log((double)cfg->p99_us / (double)cfg->median_us) / Z99;
 	b->quantiles = xmalloc(BACKEND_QUANTILES * sizeof(*b->quantiles));
@@ -132,7 +132,9 @@ void backend_free(struct backend *b)
 
 void backend_set_faults(struct backend *b, const struct fault_config *f)
 {
-	b->faults = *f;
+	b->fault_cut[0] = f->failure;
+	b->fault_cut[1] = f->failure + f->timeout;
+	b->fault_cut[2] = f->failure + f->timeout + f->validation;
 }
 
 int64_t backend_sample_us(const struct backend *b, struct rng *r)
@@ -288,17 +290,16 @@ static int64_t workers_first_free(struct backend *b)
 
 static enum backend_outcome roll_fault(const struct backend *b, struct rng *r)
 {
-	const struct fault_config *f = &b->faults;
 	double u;
 
-	if (f->failure == 0.0 && f->timeout == 0.0 && f->validation == 0.0)
-		return BACKEND_OK;
+	if (b->fault_cut[2] == 0.0)
+		return BACKEND_OK;	/* no faults: no draw */
 	u = rng_uniform(r);
-	if (u < f->failure)
+	if (u < b->fault_cut[0])
 		return BACKEND_FAILURE;
-	if (u < f->failure + f->timeout)
+	if (u < b->fault_cut[1])
 		return BACKEND_TIMEOUT;
-	if (u < f->failure + f->timeout + f->validation)
+	if (u < b->fault_cut[2])
 		return BACKEND_VALIDATION;
 	return BACKEND_OK;
 }

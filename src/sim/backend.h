@@ -51,7 +51,12 @@ struct backend_result {
 
 struct backend {
 	struct backend_config cfg;
-	struct fault_config faults;
+	/*
+	 * The faults as cumulative probabilities: a uniform draw below
+	 * fault_cut[0] is a failure, below [1] a timeout, below [2] a
+	 * validation error.
+	 */
+	double fault_cut[3];
 	double mu, sigma;	/* of the service time's log, in microseconds */
 	double *quantiles;	/* the service time at i / BACKEND_QUANTILES, for sampling */
 	/* Busy workers by when each is free again: every one of them after base. */

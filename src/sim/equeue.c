@@ -171,12 +171,12 @@ static void wheel_pop(struct equeue *q, struct equeue_node *out)
 	q->free = i;
 }
 
-void equeue_push(struct equeue *q, struct sim_event ev)
+void equeue_add(struct equeue *q, int64_t at_us, uint32_t kind, uint32_t arg, int64_t data)
 {
-	int64_t t = ev.at_us < 0 ? 0 : (ev.at_us > EQUEUE_MAX_TIME ? EQUEUE_MAX_TIME : ev.at_us);
+	int64_t t = at_us < 0 ? 0 : (at_us > EQUEUE_MAX_TIME ? EQUEUE_MAX_TIME : at_us);
 	struct equeue_node node = {
 		.key = ((uint64_t)t << SEQ_BITS) | (q->next_seq++ & ((1u << SEQ_BITS) - 1)),
-		.kind = ev.kind, .arg = ev.arg, .data = ev.data,
+		.kind = kind, .arg = arg, .data = data,
 	};
 
 	q->len++;

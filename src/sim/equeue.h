@@ -63,8 +63,16 @@ struct equeue {
 
 void equeue_init(struct equeue *q);
 void equeue_free(struct equeue *q);
-/* Add ev; times outside 0..EQUEUE_MAX_TIME are clamped. Grows as needed, never fails. */
-void equeue_push(struct equeue *q, struct sim_event ev);
+/*
+ * Add an event at at_us; times outside 0..EQUEUE_MAX_TIME are clamped.
+ * Grows as needed, never fails.
+ */
+void equeue_add(struct equeue *q, int64_t at_us, uint32_t kind, uint32_t arg, int64_t data);
+/* The same for ev. Inline, so an event built for it never goes through memory. */
+static inline void equeue_push(struct equeue *q, struct sim_event ev)
+{
+	equeue_add(q, ev.at_us, ev.kind, ev.arg, ev.data);
+}
 /* Time of the earliest event, or INT64_MAX when empty. */
 static inline int64_t equeue_next_time(const struct equeue *q)
 {
