@@ -219,8 +219,8 @@ START_TEST(test_workers_match_reference)
 			else
 				busy[first] = expect_done;
 		}
-		ck_assert_int_eq(res.outcome, expect);
-		ck_assert_int_eq(res.done_us, expect_done);
+		check_loop_eq(res.outcome, expect);
+		check_loop_eq(res.done_us, expect_done);
 	}
 	backend_free(&b);
 	free(busy);

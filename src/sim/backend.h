@@ -14,14 +14,15 @@
  *
  * The free times sit in a wheel of one-microsecond counters over the next
  * BACKEND_WHEEL_US after the latest arrival, so a request's worker costs
- * an increment and, when it is free, a bit found in a bitmap; those
- * further ahead (or 255 in one microsecond) wait in a min-heap.
+ * an increment and, when it is free, a bit found in a bitmap (bitwheel.h);
+ * those further ahead (or past 255 in one microsecond) wait in a min-heap.
  */
 #ifndef RT_SIM_BACKEND_H
 #define RT_SIM_BACKEND_H
 
 #include <stdint.h>
 
+#include "sim/bitwheel.h"
 #include "sim/rng.h"
 
 #define BACKEND_MAX_CONCURRENCY 100000
@@ -62,7 +63,7 @@ struct backend {
 	/* Busy workers by when each is free again: every one of them after base. */
 	int64_t base;		/* the latest release (an arrival's time) */
 	uint8_t *wheel;		/* at t % BACKEND_WHEEL_US: how many are free at t, base < t <= base + span */
-	uint64_t *wheel_used;	/* a bit per wheel counter that is not 0 */
+	struct bitwheel wheel_used;	/* the counters that are not 0 */
 	uint32_t wheel_busy;	/* workers counted in the wheel */
 	int64_t *late;		/* min-heap of the others' free times */
 	uint32_t late_len;

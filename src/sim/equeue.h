@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/bitwheel.h"
+
 /* Latest virtual time an event may have: 2^47 us, about 4 years. */
 #define EQUEUE_MAX_TIME (((int64_t)1 << 47) - 1)
 /* A key is time << EQUEUE_SEQ_BITS | insertion order modulo 2^EQUEUE_SEQ_BITS. */
@@ -56,7 +58,7 @@ struct equeue {
 	int64_t first;			/* the earliest event in the wheel, when wheel_len > 0 */
 	size_t wheel_len;
 	struct equeue_slot *slots;	/* EQUEUE_WHEEL_US of them once the wheel is used */
-	uint64_t *used;			/* a bit per slot: it holds events */
+	struct bitwheel used;		/* the slots that hold events */
 	struct equeue_link *pool;	/* the wheel's nodes, and a free list */
 	uint32_t pool_cap, free;
 };
