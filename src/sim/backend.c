@@ -100,6 +100,7 @@ void backend_init(struct backend *b, const struct backend_config *cfg, int64_t n
 {
 	b->cfg = *cfg;
 	b->faults = (struct fault_config){ 0 };
+	b->slowdown = 1;
 	b->mu = log((double)cfg->median_us);
 	b->sigma = log((double)cfg->p99_us / (double)cfg->median_us) / Z99;
 	b->quantiles = xmalloc(BACKEND_QUANTILES * sizeof(*b->quantiles));
@@ -124,6 +125,11 @@ void backend_free(struct backend *b)
 void backend_set_faults(struct backend *b, const struct fault_config *f)
 {
 	b->faults = *f;
+}
+
+void backend_set_slowdown(struct backend *b, uint32_t factor)
+{
+	b->slowdown = factor < 1 ? 1 : factor;
 }
 
 int64_t backend_sample_us(const struct backend *b, struct rng *r)
@@ -250,7 +256,7 @@ struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t n
 		workers_take(b, deadline);
 		return (struct backend_result){ BACKEND_TIMEOUT, deadline };
 	}
-	done = start + backend_sample_us(b, r);
+	done = start + backend_sample_us(b, r) * b->slowdown;
 	if (done > deadline) {
 		workers_take(b, deadline);
 		return (struct backend_result){ BACKEND_TIMEOUT, deadline };

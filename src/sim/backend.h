@@ -51,6 +51,7 @@ struct backend {
 	double *quantiles;	/* the service time at i / BACKEND_QUANTILES, for sampling */
 	int64_t *free_at;	/* min-heap of busy workers: when each is free again */
 	uint32_t busy, idle;	/* busy + idle = concurrency */
+	uint32_t slowdown;	/* service times are multiplied by it: 1, or a latency spike */
 };
 
 void backend_config_default(struct backend_config *cfg);
@@ -63,6 +64,8 @@ void backend_init(struct backend *b, const struct backend_config *cfg, int64_t n
 void backend_free(struct backend *b);
 /* f must pass fault_config_check. */
 void backend_set_faults(struct backend *b, const struct fault_config *f);
+/* A latency spike: from now on every service time is factor (>= 1; 1 ends it) times longer. */
+void backend_set_slowdown(struct backend *b, uint32_t factor);
 /* A request arrives at now_us: its outcome and when it is known. */
 struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t now_us);
 /*

@@ -32,7 +32,7 @@ enum key_mode {
 	KEY_MODE_ROWS = 1u << 3,	/* the source has rows (upstreams) */
 };
 
-#define KEY_CODES_MAX 4
+#define KEY_CODES_MAX 8
 
 struct key_binding {
 	int codes[KEY_CODES_MAX];	/* what term_key() reports; unused ones are 0 */
