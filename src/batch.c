@@ -54,7 +54,10 @@ static void batch_snapshot(struct batch_ctx *c)
 		batch_wrote(c, output_write(c->out, c->o->format, &c->m, c->first));
 	}
 	c->first = false;
-	/* A snapshot clears the last fault, so anything left is the recorder failing. */
+	/*
+	 * What is left after a snapshot is its own warning (a fleet's
+	 * Prometheus faults) or the recorder failing.
+	 */
 	if (c->m.last_error[0] != '\0') {
 		sanitize_line(c->err, 0, "routertop: %s", c->m.last_error);
 		fflush(c->err);

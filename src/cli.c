@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "formats/expo.h"
+#include "formats/promquery.h"
 #include "sim/tracker.h"
 #include "source/prom.h"
 #include "ui/keys.h"
@@ -26,8 +27,10 @@
 #define FOR_REPLAY (1u << CMD_REPLAY)
 #define FOR_TAIL (1u << CMD_TAIL)
 #define FOR_COMPARE (1u << CMD_COMPARE)
-#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL | FOR_COMPARE)
-#define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL)	/* commands with a screen or batch output */
+#define FOR_FLEET (1u << CMD_FLEET)
+#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL | FOR_COMPARE | FOR_FLEET)
+/* commands with a screen or batch output */
+#define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL | FOR_FLEET)
 #define MAX_TARGET_FLAGS 32
 
 enum {
@@ -36,7 +39,7 @@ enum {
 	OPT_LISTEN, OPT_RECORD, OPT_BATCH, OPT_ONCE, OPT_FORMAT, OPT_TARGETS,
 	OPT_TARGET, OPT_NO_COLOR, OPT_THEME, OPT_HELP, OPT_VERSION, OPT_FOLLOW,
 	OPT_LOG_FORMAT, OPT_BY, OPT_LATENCY, OPT_WINDOW, OPT_FROM_START, OPT_TOLERANCE,
-	OPT_INPUT, OPT_PROFILE,
+	OPT_INPUT, OPT_PROFILE, OPT_MATCH,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +73,7 @@ static const struct option long_options[] = {
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "match", required_argument, NULL, OPT_MATCH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -79,11 +83,11 @@ static const unsigned option_scope[] = {
 	[OPT_SEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
 	[OPT_SPEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE | FOR_REPLAY,
 	[OPT_DURATION - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
-	[OPT_INTERVAL - OPT_SCENARIO] = FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_TAIL,
-	[OPT_TIMEOUT - OPT_SCENARIO] = FOR_WATCH,
-	[OPT_HEADER_FILE - OPT_SCENARIO] = FOR_WATCH,
-	[OPT_INSECURE - OPT_SCENARIO] = FOR_WATCH,
-	[OPT_MAX_BODY - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_INTERVAL - OPT_SCENARIO] = FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_TAIL | FOR_FLEET,
+	[OPT_TIMEOUT - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
+	[OPT_HEADER_FILE - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
+	[OPT_INSECURE - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
+	[OPT_MAX_BODY - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
 	[OPT_EXEC - OPT_SCENARIO] = FOR_WATCH,
 	[OPT_LISTEN - OPT_SCENARIO] = FOR_SERVE,
 	[OPT_RECORD - OPT_SCENARIO] = FOR_FRONT,
@@ -98,13 +102,14 @@ static const unsigned option_scope[] = {
 	[OPT_VERSION - OPT_SCENARIO] = FOR_ALL,
 	[OPT_FOLLOW - OPT_SCENARIO] = FOR_REPLAY,
 	[OPT_LOG_FORMAT - OPT_SCENARIO] = FOR_TAIL,
-	[OPT_BY - OPT_SCENARIO] = FOR_TAIL | FOR_WATCH,
+	[OPT_BY - OPT_SCENARIO] = FOR_TAIL | FOR_WATCH | FOR_FLEET,
 	[OPT_LATENCY - OPT_SCENARIO] = FOR_TAIL,
-	[OPT_WINDOW - OPT_SCENARIO] = FOR_TAIL,
+	[OPT_WINDOW - OPT_SCENARIO] = FOR_TAIL | FOR_FLEET,
 	[OPT_FROM_START - OPT_SCENARIO] = FOR_TAIL,
 	[OPT_TOLERANCE - OPT_SCENARIO] = FOR_COMPARE,
 	[OPT_INPUT - OPT_SCENARIO] = FOR_WATCH,
-	[OPT_PROFILE - OPT_SCENARIO] = FOR_WATCH,
+	[OPT_PROFILE - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
+	[OPT_MATCH - OPT_SCENARIO] = FOR_FLEET,
 };
 
 /* What each option with a checked value accepts, for the error message. */
@@ -123,11 +128,12 @@ static const char *const option_expects[] = {
 	[OPT_TOLERANCE - OPT_SCENARIO] = "a percentage above 0, e.g. 10 or 5%",
 	[OPT_INPUT - OPT_SCENARIO] = "auto, json or prometheus",
 	[OPT_PROFILE - OPT_SCENARIO] = "a profile name, a file or auto",
+	[OPT_MATCH - OPT_SCENARIO] = "label matchers such as {job=\"edge\"}",
 };
 
 static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
-	[CMD_TAIL] = "tail", [CMD_COMPARE] = "compare",
+	[CMD_TAIL] = "tail", [CMD_COMPARE] = "compare", [CMD_FLEET] = "fleet",
 };
 
 /* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
@@ -137,15 +143,15 @@ static const char *const command_names[] = {
 static const char usage_text[] =
 	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
 	"       routertop watch URL|--exec CMD [OPTION]...  JSON or Prometheus text\n"
-	"       routertop serve [--listen ADDR:PORT] [SIM OPTION]...\n"
+	"       routertop serve [--listen ADDR:PORT (127.0.0.1:8080)] [SIM OPTION]...\n"
 	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
 	"       routertop compare A B [--tolerance PCT]  two recordings (a CI gate)\n"
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
+	"       routertop fleet PROMETHEUS_URL [OPTION]...  many routers (fleet --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
 	"             scenarios: baseline concurrent ratelimit breaker steady\n"
 	"Watch:       --interval D --timeout D --header-file F --insecure --max-body B\n"
 	"             --input json|prometheus  --profile NAME|FILE|auto  --by LABEL\n"
-	"Serve:       --listen ADDR:PORT (127.0.0.1:8080; port 0 picks one)\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
 	"             --format text|json|csv|nagios|openmetrics  --record FILE\n"
 	"Targets:     --targets FILE  --target [ROW:]KEY=VALUE (p95 p99 throughput\n"
@@ -181,6 +187,29 @@ static const char tail_help_text[] =
 	"                   '$request_time $upstream_response_time $upstream_addr';\n"
 	"  access_log /var/log/nginx/access.log timed;\n";
 
+static const char fleet_help_text[] =
+	"Usage: routertop fleet PROMETHEUS_URL [OPTION]...\n"
+	"Many routers through a Prometheus server you run (or Thanos, Mimir, Victoria-\n"
+	"Metrics): one row per instance, worst first. Enter shows an instance's own\n"
+	"upstreams, its charts filled from Prometheus at once; Esc goes back.\n"
+	"  --profile P     the families to query: a built-in name (routertop, envoy,\n"
+	"                  haproxy, istio, linkerd, traefik, ingress-nginx,\n"
+	"                  resilience4j), a profile file, or auto (ask; the default)\n"
+	"  --match SEL     label matchers added to every query: '{job=\"edge\"}'\n"
+	"  --by LABEL      the label naming an instance (instance)\n"
+	"  --window D      the rate window of every query (1m)\n"
+	"  --interval D    between rounds of queries (5s); --timeout D each (4s)\n"
+	"  --header-file F request headers, one a line (Authorization: Bearer ...)\n"
+	"  --insecure      do not verify the server's TLS certificate\n"
+	"  --max-body B    the largest answer taken (16M)\n"
+	"  also --once --batch --format --record --targets --target --no-color --theme\n"
+	"Each round asks `up` and, by instance and for the whole, P50-P99 as\n"
+	"histogram_quantile(q, sum by (le, BY) (rate(X_bucket{MATCH}[WINDOW]))), the\n"
+	"request and failed rates, each error class and the breakers (routertop(1),\n"
+	"FLEET). An instance Prometheus cannot scrape stays in the list, DOWN.\n"
+	"Faults are shown, never fatal. Exit status: 0 OK, 1 WARN, 2 FAIL,\n"
+	"3 UNKNOWN (Prometheus unreachable, no profile fits, bad usage).\n";
+
 static void cli_defaults(struct cli_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -195,6 +224,7 @@ static void cli_defaults(struct cli_config *cfg)
 	cfg->replay.speed = 1.0;
 	cfg->compare.tolerance = 0.10;
 	cfg->tail.interval_ms = 1000;
+	cfg->fleet = (struct fleet_options){ .interval_ms = 5000, .timeout_ms = 4000 };
 	targets_defaults(&cfg->targets);
 	cfg->format = FORMAT_TEXT;
 	cfg->theme = UI_THEME_DEFAULT;
@@ -394,23 +424,23 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		    ms > SOURCE_INTERVAL_MAX_MS)
 			goto bad;
 		cfg->sim.interval_ms = cfg->http.interval_ms = cfg->exec.interval_ms = ms;
-		cfg->tail.interval_ms = ms;
+		cfg->tail.interval_ms = cfg->fleet.interval_ms = ms;
 		break;
 	case OPT_TIMEOUT:
 		if (parse_duration_ms(arg, &ms) != 0)
 			goto bad;
-		cfg->http.timeout_ms = cfg->exec.timeout_ms = ms;
+		cfg->http.timeout_ms = cfg->exec.timeout_ms = cfg->fleet.timeout_ms = ms;
 		break;
 	case OPT_HEADER_FILE:
-		cfg->http.header_file = arg;
+		cfg->http.header_file = cfg->fleet.header_file = arg;
 		break;
 	case OPT_INSECURE:
-		cfg->http.insecure = true;
+		cfg->http.insecure = cfg->fleet.insecure = true;
 		break;
 	case OPT_MAX_BODY:
 		if (parse_size(arg, &cfg->http.max_body) != 0)
 			goto bad;
-		cfg->exec.max_body = cfg->http.max_body;
+		cfg->exec.max_body = cfg->fleet.max_body = cfg->http.max_body;
 		break;
 	case OPT_EXEC:
 		cfg->exec.command = arg;
@@ -457,6 +487,12 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 	case OPT_BY:
 		if (arg[0] == '\0')
 			goto bad;
+		if (cfg->command == CMD_FLEET && !promquery_label_ok(arg)) {
+			str_printf(err, errlen, "--by: bad value '%s' (expected a label name, e.g. %s)",
+				   arg, "instance");
+			return -1;
+		}
+		cfg->fleet.by = arg;
 		if (cfg->command == CMD_WATCH && !label_name_ok(arg)) {
 			str_printf(err, errlen, "--by: bad value '%s' (expected a label name, e.g. %s)",
 				   arg, "envoy_cluster_name");
@@ -473,7 +509,10 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 	case OPT_PROFILE:
 		if (arg[0] == '\0')
 			goto bad;
-		cfg->http.text.profile = cfg->exec.text.profile = arg;
+		cfg->http.text.profile = cfg->exec.text.profile = cfg->fleet.profile = arg;
+		break;
+	case OPT_MATCH:
+		cfg->fleet.match = arg;
 		break;
 	case OPT_LATENCY:
 		if (strcmp(arg, "request") != 0 && strcmp(arg, "upstream") != 0)
@@ -481,6 +520,15 @@ static int apply_option(struct cli_config *cfg, int code, const char *arg,
 		cfg->tail.latency_upstream = strcmp(arg, "upstream") == 0;
 		break;
 	case OPT_WINDOW:
+		if (cfg->command == CMD_FLEET) {
+			if (!promquery_duration_ok(arg)) {
+				str_printf(err, errlen, "--window: bad value '%s' (expected a PromQL "
+					   "duration such as 1m, 90s or 1h30m)", arg);
+				return -1;
+			}
+			cfg->fleet.window = arg;
+			break;
+		}
 		if (parse_window(arg, &cfg->tail.window, &cfg->tail.window_ms) != 0)
 			goto bad;
 		break;
@@ -511,8 +559,9 @@ too_many:
 static int check_operands(struct cli_config *cfg, int argc, char **argv, const char *cmd_word,
 			  char *err, size_t errlen)
 {
-	const char *url = NULL;	/* watch's URL or replay's FILE */
-	bool wants_operand = cfg->command == CMD_WATCH || cfg->command == CMD_REPLAY;
+	const char *url = NULL;	/* watch's and fleet's URL, or replay's FILE */
+	bool wants_operand = cfg->command == CMD_WATCH || cfg->command == CMD_REPLAY ||
+			     cfg->command == CMD_FLEET;
 
 	for (int i = optind; i < argc; i++) {
 		if (argv[i] == cmd_word) {
@@ -559,6 +608,15 @@ static int check_operands(struct cli_config *cfg, int argc, char **argv, const c
 			return -1;
 		}
 		cfg->replay.path = url;
+		return 0;
+	}
+	if (cfg->command == CMD_FLEET) {
+		if (url == NULL || url[0] == '\0') {
+			str_printf(err, errlen, "fleet: missing PROMETHEUS_URL (such as "
+				   "http://prometheus:9090)");
+			return -1;
+		}
+		cfg->fleet.url = url;
 		return 0;
 	}
 	if (cfg->command != CMD_WATCH)
@@ -621,6 +679,10 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 
 		if (cfg->command == CMD_TAIL) {
 			fputs(tail_help_text, out);
+			return CLI_EXIT_OK;
+		}
+		if (cfg->command == CMD_FLEET) {
+			fputs(fleet_help_text, out);
 			return CLI_EXIT_OK;
 		}
 		keys_format_brief(keys, sizeof(keys), USAGE_INDENT, USAGE_WIDTH);

@@ -16,7 +16,7 @@
 #include "targets.h"
 #include "ui/ui.h"
 
-enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY, CMD_TAIL, CMD_COMPARE };
+enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY, CMD_TAIL, CMD_COMPARE, CMD_FLEET };
 
 /* compare A B: the two sides as given (FILE or FILE@FROM..TO), and the tolerance. */
 struct compare_options {
@@ -32,6 +32,7 @@ struct cli_config {
 	struct serve_options serve;
 	struct replay_options replay;
 	struct tail_options tail;
+	struct fleet_options fleet;
 	struct compare_options compare;
 	struct target_set targets;
 	enum output_format format;

@@ -40,7 +40,8 @@ char jscan_peek(struct jscan *c)
 
 bool jscan_is(const char *s, size_t n, const char *word)
 {
-	return strlen(word) == n && memcmp(s, word, n) == 0;
+	/* No strlen: strncmp stops at word's end, and then it must end where s does. */
+	return n > 0 && s[0] == word[0] && strncmp(word, s, n) == 0 && word[n] == '\0';
 }
 
 int jscan_string(struct jscan *c, const char **s, size_t *len)

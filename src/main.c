@@ -43,6 +43,8 @@ static struct source *make_source(const struct cli_config *cfg, char *err, size_
 		return source_replay_new(&cfg->replay, err, errlen);
 	if (cfg->command == CMD_TAIL)
 		return source_tail_new(&cfg->tail, err, errlen);
+	if (cfg->command == CMD_FLEET)
+		return source_fleet_new(&cfg->fleet, err, errlen);
 	if (cfg->exec.command != NULL)
 		return source_exec_new(&cfg->exec, err, errlen);
 	return source_http_new(&cfg->http, err, errlen);

@@ -58,6 +58,7 @@ void metrics_init(struct metrics_snapshot *s)
 		.total = METRICS_NONE, .succeeded = METRICS_NONE,
 		.failed = METRICS_NONE, .pending = METRICS_NONE,
 	};
+	s->scrape.up = -1;
 	s->timestamp_ms = METRICS_NONE;
 	s->active_users = METRICS_NONE;
 	s->uptime_s = NAN;
@@ -476,6 +477,10 @@ static const struct field request_fields[] = {
 	{ "pending", FIELD_COUNT, SNAP(requests.pending) },
 };
 
+static const struct field scrape_fields[] = {
+	{ "up", FIELD_BOOL, SNAP(scrape.up) },
+};
+
 #define GROUP(name, required, fields) \
 	{ name, required, fields, sizeof(fields) / sizeof((fields)[0]) }
 
@@ -486,6 +491,7 @@ static const struct group groups[] = {
 	GROUP("errorRates", 1, error_fields),
 	GROUP("circuitBreakerStatus", 1, breaker_fields),
 	GROUP("requests", 0, request_fields),
+	GROUP("scrape", 0, scrape_fields),
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

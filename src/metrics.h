@@ -114,6 +114,16 @@ struct metrics_requests {	/* optional object "requests" */
 	int64_t total, succeeded, failed, pending;
 };
 
+/*
+ * Optional object "scrape": whether whoever collects the router's metrics
+ * reached it. The fleet source fills it from Prometheus' `up` for each
+ * instance; a router that stopped answering stays in the list as down
+ * instead of vanishing.
+ */
+struct metrics_scrape {
+	int up;			/* "up": 1 reached, 0 down, -1 unknown */
+};
+
 struct metrics_row;
 
 struct metrics_snapshot {
@@ -122,6 +132,7 @@ struct metrics_snapshot {
 	struct metrics_errors errors;
 	struct metrics_breaker breaker;
 	struct metrics_requests requests;
+	struct metrics_scrape scrape;
 	int64_t timestamp_ms;	/* "timestamp", ms since the epoch */
 	int64_t active_users;	/* "activeUsers" */
 	double uptime_s;	/* "uptimeSeconds" */

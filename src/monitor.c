@@ -133,6 +133,7 @@ static void monitor_rows_refresh(struct monitor *m, int64_t now)
 		err = history_error_rate(r->hist);
 		r->error_pct = isnan(err) ? NAN : err * 100.0;
 		r->status = r->eval.overall;
+		r->down = r->eval.down;
 	}
 }
 
@@ -146,6 +147,9 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 	}
 	switch (ev->kind) {
 	case SOURCE_SNAPSHOT:
+		/* Another level of a drill-down: its figures do not continue the old ones. */
+		if (ev->restart)
+			history_clear(m->hist);
 		/* A recording stepped back: what came after this snapshot has not happened yet. */
 		if (history_len(m->hist) > 0 && ev->at_ms < history_get(m->hist, 0)->at_ms) {
 			m->snapshots -= history_rewind(m->hist, ev->at_ms);
@@ -159,8 +163,11 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 		m->snapshots++;
 		m->last_good_at_ms = ev->at_ms;
 		m->last_good_wall_ms = ev->wall_ms;
-		m->last_error[0] = '\0';
-		if (m->rec != NULL && recorder_write_snapshot(m->rec, ev->wall_ms, m->src->ops->name,
+		/* A snapshot clears the last fault, or brings its own warning. */
+		str_printf(m->last_error, sizeof(m->last_error), "%s", ev->message);
+		if (ev->message[0] != '\0')
+			m->last_error_at_ms = ev->at_ms;
+		if (m->rec != NULL && !ev->aside && recorder_write_snapshot(m->rec, ev->wall_ms, m->src->ops->name,
 							      &ev->snap, err, sizeof(err)) != 0)
 			monitor_fault(m, err, ev->at_ms);
 		break;

@@ -38,6 +38,7 @@ struct monitor_row {
 	double rps, p50, p95, p99;
 	double error_pct;			/* of the last interval, as history_error_rate */
 	enum target_status status;		/* eval.overall */
+	bool down;				/* eval.down: its collector cannot reach it */
 };
 
 struct monitor {

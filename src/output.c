@@ -218,7 +218,7 @@ static void output_rows_table(FILE *out, const struct monitor *m, const char *in
 			breaker_state_name(r->state), fmt_age(a, r->state_age_s),
 			fmt_human(b, r->rps, "n/a"), fmt_human(c, r->p50, "n/a"),
 			fmt_human(d, r->p95, "n/a"), fmt_human(e, r->p99, "n/a"),
-			fmt_human(f, r->error_pct, "n/a"), target_status_name(r->status));
+			fmt_human(f, r->error_pct, "n/a"), r->down ? "DOWN" : target_status_name(r->status));
 	}
 }
 

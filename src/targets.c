@@ -428,6 +428,11 @@ static void evaluate_limits(const struct target_limits *ts, const struct history
 		out->stale = true;
 		mark_all(out, "stale");
 	}
+	/* Figures of a router its collector cannot reach are the last it had, not now's. */
+	if (e->snap.scrape.up == 0) {
+		out->down = true;
+		mark_all(out, "down");
+	}
 	out->overall = overall_of(out);
 }
 

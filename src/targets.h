@@ -3,7 +3,8 @@
  * P95 < 150 ms, P99 < 500 ms, throughput > 100 req/s, error rate < 1 %,
  * breaker recovery < 60 s. Each target evaluates to OK, WARN (within the warn
  * band, 20 % of the limit by default, on the approach to the bad side), FAIL,
- * or UNKNOWN (no data, or the newest data is older than two intervals).
+ * or UNKNOWN (no data, the newest data is older than two intervals, or the
+ * router is down: its collector cannot reach it, scrape.up in metrics.h).
  *
  * Rows (metrics.h) are evaluated one by one against the same targets, with
  * two differences: a target may be set for one row ("search:p99=800"), and
@@ -66,6 +67,7 @@ struct evaluation {
 	struct target_result t[TARGET_COUNT];
 	enum target_status overall;	/* FAIL > WARN > UNKNOWN > OK */
 	bool stale;
+	bool down;		/* the newest snapshot says its router is down (scrape.up 0) */
 	struct target_limits limits;	/* what was evaluated against */
 };
 

@@ -6,7 +6,8 @@
 #include "ui/input.h"
 #include "ui/keys.h"
 
-#define ALL_MODES (KEY_MODE_STEP | KEY_MODE_SPEED | KEY_MODE_INJECT | KEY_MODE_ROWS)
+#define ALL_MODES (KEY_MODE_STEP | KEY_MODE_SPEED | KEY_MODE_INJECT | KEY_MODE_ROWS | \
+		   KEY_MODE_DRILLED)
 
 /* Every row is whole, and its help line fits the overlay (56 wide, 3 of margin each side). */
 START_TEST(test_table_rows_whole)
@@ -71,6 +72,10 @@ static const struct {
 	{ 'h', 0, UI_ACT_HELP },
 	{ 12, 0, UI_ACT_REDRAW },
 	{ 'x', ALL_MODES, UI_ACT_NONE },
+	/* Esc: the list's, or in a fleet's instance (with rows or none) the way out. */
+	{ UI_KEY_ESC, KEY_MODE_ROWS, UI_ACT_BACK },
+	{ UI_KEY_ESC, KEY_MODE_ROWS | KEY_MODE_DRILLED, UI_ACT_UP },
+	{ UI_KEY_ESC, KEY_MODE_DRILLED, UI_ACT_UP },
 	{ 0, 0, UI_ACT_NONE },
 	{ UI_KEY_RESIZE, 0, UI_ACT_NONE },
 };

@@ -99,6 +99,8 @@ START_TEST(test_fleet_level)
 	expect(p, "rate", "sum by (instance) (rate(routertop_requests_total{job=\"edge\"}[1m]))");
 	expect(p, "requests", "sum by (instance) (routertop_requests_total{job=\"edge\"})");
 	expect(p, "failed", "sum by (instance) (routertop_requests_failed_total{job=\"edge\"})");
+	expect(p, "failed rate",
+	       "sum by (instance) (rate(routertop_requests_failed_total{job=\"edge\"}[1m]))");
 	/* The family's own matcher first, then --match's. */
 	expect(p, "timeouts",
 	       "sum by (instance) (routertop_errors_total{class=\"timeout\",job=\"edge\"})");
@@ -112,7 +114,7 @@ START_TEST(test_fleet_level)
 	ck_assert_int_eq(find(p, "timeouts")->what, PROMQUERY_ERRORS);
 	ck_assert_int_eq(find(p, "timeouts")->index, PROMQUERY_TIMEOUTS);
 	ck_assert_ptr_null(find(p, "max"));
-	ck_assert_int_eq(p->n, 12);
+	ck_assert_int_eq(p->n, 13);
 	free(p);
 }
 END_TEST
@@ -220,8 +222,15 @@ START_TEST(test_other_routers)
 		"5xx");
 	sel_set(&f.errors[PROMQUERY_FAILURES][1], "haproxy_backend_connection_errors_total", NULL,
 		NULL);
+	f.has_requests = true;
+	sel_set(&f.requests, "haproxy_backend_http_requests_total", NULL, NULL);
 	scope_set(&s, PROMQUERY_FLEET, "job=\"lb\"");
 	ck_assert_int_eq(promquery_plan(&f, &s, p, err, sizeof(err)), 0);
+	/* No failed family: the failed rate is that of each failures selector. */
+	ck_assert_ptr_null(find(p, "failed"));
+	expect(p, "failed rate 2", "sum by (instance) "
+	       "(rate(haproxy_backend_connection_errors_total{job=\"lb\"}[1m]))");
+	ck_assert_int_eq(find(p, "failed rate 2")->index, 1);
 	/* An average gauge cannot be combined above one row. */
 	ck_assert_ptr_null(find(p, "avg"));
 	ck_assert_ptr_null(find(p, "p95"));

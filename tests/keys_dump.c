@@ -6,7 +6,7 @@
  *   keys_dump help MODES     the help overlay's lines for MODES
  *   keys_dump line MODES [W] the key line's entries for MODES on a screen W
  *                            columns wide (80)
- * MODES is "none" or a comma list of step, speed, inject, rows.
+ * MODES is "none" or a comma list of step, speed, inject, rows, drilled.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@ static const struct {
 	{ KEY_MODE_SPEED, "speed", "simulations and recordings" },
 	{ KEY_MODE_INJECT, "inject", "simulated router" },
 	{ KEY_MODE_ROWS, "rows", "sources with rows" },
+	{ KEY_MODE_DRILLED, "drilled", "a fleet's instance" },
 };
 #define NWORDS (sizeof(mode_words) / sizeof(mode_words[0]))
 

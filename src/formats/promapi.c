@@ -31,13 +31,14 @@ struct pa {
 	enum pa_shape shape;
 	bool any_matrix;	/* a series came with "values" */
 	bool pair_numeric;	/* PA_SHAPE_PAIR: its value is a number */
+	size_t si;		/* the series being read: "[]" in a message is "[si]" */
 };
 
 static int pa_fail(struct pa *P, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int pa_fail(struct pa *P, const char *fmt, ...)
 {
-	char what[200];
+	char what[200], *hole;
 	va_list ap;
 
 	if (P->failed)
@@ -45,6 +46,14 @@ static int pa_fail(struct pa *P, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/* Places inside a series are written "data.result[].x": the index goes in only now. */
+	hole = strstr(what, "result[]");
+	if (hole != NULL) {
+		char rest[200];
+
+		snprintf(rest, sizeof(rest), "%s", hole + 8);
+		snprintf(hole, sizeof(what) - (size_t)(hole - what), "result[%zu]%s", P->si, rest);
+	}
 	str_printf(P->err, P->errlen, "byte %zu: %s", (size_t)(P->p - P->start), what);
 	/* A member name in it is the server's text. */
 	sanitize_in_place(P->err, 0);
@@ -391,9 +400,9 @@ static int pa_label_cmp(const struct promapi_answer *a, const struct promapi_lab
 static int pa_metric(struct pa *P, struct promapi_series *sr, size_t si)
 {
 	struct promapi_answer *a = P->a;
-	char what[64];
+	const char *what = "data.result[].metric";
 
-	snprintf(what, sizeof(what), "data.result[%zu].metric", si);
+	(void)si;
 	sr->label0 = (uint32_t)a->nlabels;
 	sr->nlabels = 0;
 	if (!pa_eat(P, '{'))
@@ -431,9 +440,9 @@ static int pa_metric(struct pa *P, struct promapi_series *sr, size_t si)
 
 static int pa_values(struct pa *P, size_t si)
 {
-	char what[64];
+	const char *what = "data.result[].values";
 
-	snprintf(what, sizeof(what), "data.result[%zu].values", si);
+	(void)si;
 	if (!pa_eat(P, '['))
 		return pa_fail(P, "%s: expected an array", what);
 	if (pa_eat(P, ']'))
@@ -451,10 +460,11 @@ static int pa_series(struct pa *P, size_t si)
 {
 	struct promapi_answer *a = P->a;
 	struct promapi_series *sr;
-	char key[PA_KEY_LEN], what[64], value_what[64];
+	char key[PA_KEY_LEN];
+	const char *what = "data.result[]";
 	size_t first;
 
-	snprintf(what, sizeof(what), "data.result[%zu]", si);
+	P->si = si;
 	if (pa_grow(P, (void **)&a->series, &a->series_cap, a->nseries + 1, sizeof(*a->series),
 		    PROMAPI_SERIES_MAX, "series") != 0)
 		return -1;
@@ -472,8 +482,7 @@ static int pa_series(struct pa *P, size_t si)
 			if (strcmp(key, "metric") == 0) {
 				rc = pa_metric(P, sr, si);
 			} else if (strcmp(key, "value") == 0) {
-				snprintf(value_what, sizeof(value_what), "data.result[%zu].value", si);
-				rc = pa_pair(P, value_what);
+				rc = pa_pair(P, "data.result[].value");
 			} else if (strcmp(key, "values") == 0) {
 				P->any_matrix = true;
 				rc = pa_values(P, si);
@@ -783,8 +792,8 @@ void promapi_free(struct promapi_answer *a)
 int promapi_parse(struct promapi_answer *a, const char *text, size_t len, char *err,
 		  size_t errlen)
 {
-	struct pa P = { text, text, text + len, a, err, errlen, false, PA_SHAPE_NONE, false,
-			false };
+	struct pa P = { .start = text, .p = text, .end = text + len, .a = a, .err = err,
+			.errlen = errlen, .shape = PA_SHAPE_NONE };
 
 	promapi_reset(a);
 	if (pa_answer(&P) != 0) {

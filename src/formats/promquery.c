@@ -8,6 +8,7 @@
  *   avg           hist., summary  hist., summary  hist., summary, average gauge
  *   max           yes             yes             yes
  *   rate, counts  yes             yes             yes
+ *   failed rate   yes             yes             yes  (with requests: the error rate)
  *   breakers      by (BY, ROW)    -               by (ROW)
  *
  * A summary's quantiles cannot be combined across series and an average
@@ -648,12 +649,41 @@ static void pq_plan_requests(struct pq_plan_ctx *c)
 	pq_plan_plain(c, PROMQUERY_REQUESTS, 0, "requests", "sum", sel);
 }
 
+/* The failed share needs a rate: of the failed family, else of each failures selector. */
+static void pq_plan_failed_rate(struct pq_plan_ctx *c)
+{
+	const struct promquery_families *f = c->f;
+	int n = f->has_failed ? 1 : f->nerrors[PROMQUERY_FAILURES];
+	char name[PROMQUERY_QNAME_LEN];
+
+	if (!f->has_requests)
+		return;
+	for (int i = 0; i < n && i < PROMQUERY_SELECTORS_MAX; i++) {
+		const struct promquery_selector *sel = f->has_failed ? &f->failed :
+						       &f->errors[PROMQUERY_FAILURES][i];
+		const char *g = pq_group(c, sel);
+		struct promquery_query *q;
+		struct pq_out o;
+
+		if (n > 1)
+			snprintf(name, sizeof(name), "failed rate %d", i + 1);
+		else
+			snprintf(name, sizeof(name), "failed rate");
+		if ((q = pq_new(c, PROMQUERY_FAILED_RATE, i, name, g)) == NULL)
+			return;
+		o = (struct pq_out){ q->text, sizeof(q->text), 0 };
+		pq_rate(&o, "sum", "", g, sel, "", &c->s->match, c->s->window);
+		pq_keep(c, q, &o);
+	}
+}
+
 static void pq_plan_errors(struct pq_plan_ctx *c)
 {
 	char name[PROMQUERY_QNAME_LEN];
 
 	if (c->f->has_failed)
 		pq_plan_plain(c, PROMQUERY_FAILED, 0, "failed", "sum", &c->f->failed);
+	pq_plan_failed_rate(c);
 	for (int k = 0; k < PROMQUERY_CLASSES; k++) {
 		int n = c->f->nerrors[k];
 
@@ -742,7 +772,7 @@ const char *promquery_what_name(enum promquery_what what)
 {
 	static const char *const names[] = {
 		"up", "p50", "p90", "p95", "p99", "avg", "max", "rate", "requests", "failed",
-		"errors", "breaker",
+		"failed rate", "errors", "breaker",
 	};
 
 	if ((unsigned)what < sizeof(names) / sizeof(names[0]))

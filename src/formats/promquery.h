@@ -141,6 +141,8 @@ enum promquery_what {
 	PROMQUERY_RATE,		/* requests per second over the window */
 	PROMQUERY_REQUESTS,	/* the request counter (cumulative) */
 	PROMQUERY_FAILED,	/* the failed-request counter (cumulative) */
+	PROMQUERY_FAILED_RATE,	/* failed requests per second over the window (one
+				 * query per failures selector when there is no failed family) */
 	PROMQUERY_ERRORS,	/* one selector of error class `index` (cumulative) */
 	PROMQUERY_BREAKER,	/* breaker rule `index`: one series per row (and state label) */
 };

@@ -5,20 +5,16 @@
  * its Content-Type and content; the Accept header asks for what routertop
  * reads, JSON first unless --input prometheus.
  *
- * How it fits the loop: curl says which sockets it wants watched
- * (CURLMOPT_SOCKETFUNCTION); pollfds() hands them to source_wait(), and
- * next_wakeup() is the next poll or curl's own timer (curl_multi_timeout),
- * whichever comes first. step() asks poll() with a zero timeout which of
- * those sockets are ready, passes them to curl_multi_socket_action, and
- * reads finished transfers with curl_multi_info_read. There is at most one
- * transfer at a time and its easy handle is reused, so the connection is
- * kept alive between polls.
+ * How it fits the loop is source/xfer.h's: pollfds() hands curl's sockets
+ * to source_wait(), next_wakeup() is the next poll or curl's own timer,
+ * whichever comes first, and step() drives curl and reads finished
+ * transfers. There is at most one transfer at a time and its easy handle
+ * is reused, so the connection is kept alive between polls.
  */
 #include "config.h"
 
 #include "source/http.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,41 +26,26 @@
 #include "sanitize.h"
 #include "source/prom.h"
 #include "source/source.h"
+#include "source/xfer.h"
 #include "util.h"
 
-#define HTTP_SOCKS_MAX 16
-#define HTTP_REASON_LEN 64
-#define HTTP_URL_LEN 512
 /* How much of a redirect target a message quotes. */
 #define HTTP_REDIRECT_SHOWN 160
 #define HTTP_DEFAULT_INTERVAL_MS 5000
 #define HTTP_DEFAULT_TIMEOUT_MS 4000
 #define HTTP_FAILURES_MAX 1000
 
-struct http_sock {
-	curl_socket_t fd;
-	short events;
-};
-
 struct http_source {
 	char *url;			/* as given, credentials and all */
-	char shown_url[HTTP_URL_LEN];	/* for messages: no credentials */
+	char shown_url[XFER_URL_LEN];	/* for messages: no credentials */
 	int64_t interval_ms, timeout_ms;
 	size_t max_body;
 	bool insecure;
 
-	CURLM *multi;
+	struct xfer_multi xm;
 	CURL *easy;
 	struct curl_slist *headers;
-	char errbuf[CURL_ERROR_SIZE];
-	char reason[HTTP_REASON_LEN];	/* of the last status line */
-
-	char *body;			/* grows up to max_body */
-	size_t body_len, body_cap;
-	bool body_over;
-
-	struct http_sock socks[HTTP_SOCKS_MAX];
-	int nsocks;
+	struct xfer_body body;		/* what the last poll received */
 
 	bool busy;			/* a transfer is in flight */
 	bool paused;
@@ -132,7 +113,7 @@ static const char *http_standard_reason(long status)
 
 /* The outcome with every text in it passed through the funnel. */
 struct http_clean {
-	char reason[HTTP_REASON_LEN], detail[CURL_ERROR_SIZE], url[HTTP_URL_LEN];
+	char reason[XFER_REASON_LEN], detail[CURL_ERROR_SIZE], url[XFER_URL_LEN];
 	char via[HTTP_REDIRECT_SHOWN + 32];	/* " (redirected to TARGET)" or "" */
 };
 
@@ -283,111 +264,6 @@ int http_read_header_file(const char *path, struct curl_slist **list, char *err,
 	return rc;
 }
 
-static int http_on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-	struct http_source *h = userp;
-	int i;
-
-	(void)easy;
-	(void)socketp;
-	for (i = 0; i < h->nsocks && h->socks[i].fd != fd; i++)
-		;
-	if (what == CURL_POLL_REMOVE) {
-		if (i < h->nsocks)
-			h->socks[i] = h->socks[--h->nsocks];
-		return 0;
-	}
-	if (i == h->nsocks) {
-		/* One transfer needs two or three sockets; if curl ever wants more,
-		 * its timer still drives the transfer to a timeout, never a hang. */
-		if (h->nsocks == HTTP_SOCKS_MAX)
-			return 0;
-		h->socks[h->nsocks++].fd = fd;
-	}
-	h->socks[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
-				     ((what & CURL_POLL_OUT) ? POLLOUT : 0));
-	return 0;
-}
-
-static size_t http_on_body(char *data, size_t size, size_t n, void *userp)
-{
-	struct http_source *h = userp;
-	size_t len = size * n;
-
-	if (len > h->max_body - h->body_len) {
-		h->body_over = true;
-		return 0;	/* curl aborts the transfer with CURLE_WRITE_ERROR */
-	}
-	if (h->body_len + len > h->body_cap) {
-		size_t cap = h->body_cap < 4096 ? 4096 : h->body_cap;
-
-		while (cap < h->body_len + len)
-			cap *= 2;
-		if (cap > h->max_body)
-			cap = h->max_body;
-		h->body = xrealloc(h->body, cap);
-		h->body_cap = cap;
-	}
-	memcpy(h->body + h->body_len, data, len);
-	h->body_len += len;
-	return len;
-}
-
-/* Keep the reason phrase of the last status line ("HTTP/1.1 503 Service Unavailable"). */
-static size_t http_on_header(char *data, size_t size, size_t n, void *userp)
-{
-	struct http_source *h = userp;
-	size_t len = size * n, i = 0, out;
-
-	if (len < 5 || memcmp(data, "HTTP/", 5) != 0)
-		return len;
-	while (i < len && data[i] != ' ')	/* protocol */
-		i++;
-	while (i < len && data[i] == ' ')
-		i++;
-	while (i < len && isdigit((unsigned char)data[i]))	/* status code */
-		i++;
-	while (i < len && data[i] == ' ')
-		i++;
-	for (out = i; out < len && data[out] != '\r' && data[out] != '\n'; out++)
-		;
-	sanitize_copy_n(h->reason, sizeof(h->reason), data + i, out - i, 0);
-	return len;
-}
-
-static void http_socket_action(struct http_source *h, curl_socket_t fd, int mask)
-{
-	int running;
-
-	curl_multi_socket_action(h->multi, fd, mask, &running);
-}
-
-/* Let curl do whatever is ready now: readable or writable sockets, expired timers. */
-static void http_drive(struct http_source *h)
-{
-	struct pollfd fds[HTTP_SOCKS_MAX];
-	int n = h->nsocks;
-	long t = -1;
-
-	for (int i = 0; i < n; i++)
-		fds[i] = (struct pollfd){ .fd = h->socks[i].fd, .events = h->socks[i].events };
-	/* Work on a copy: curl's socket callback edits h->socks as we go. */
-	if (n > 0 && poll(fds, (nfds_t)n, 0) > 0) {
-		for (int i = 0; i < n; i++) {
-			short r = fds[i].revents;
-			int mask = ((r & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
-				   ((r & POLLOUT) ? CURL_CSELECT_OUT : 0) |
-				   ((r & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
-
-			if (mask != 0)
-				http_socket_action(h, fds[i].fd, mask);
-		}
-	}
-	curl_multi_timeout(h->multi, &t);
-	if (t == 0)
-		http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
-}
-
 /*
  * Where a redirect led: the URL of the last response when curl followed one,
  * else a Location it did not follow; NULL if none. The peer chose it, so it
@@ -411,14 +287,14 @@ static const char *http_redirect_target(struct http_source *h)
 static int http_parse(struct http_source *h, int64_t now, struct metrics_snapshot *snap,
 		      char *err, size_t errlen)
 {
-	const char *body = h->body != NULL ? h->body : "";
+	const char *body = h->body.data != NULL ? h->body.data : "";
 	char *type = NULL;
 
 	curl_easy_getinfo(h->easy, CURLINFO_CONTENT_TYPE, &type);
-	if (prom_body_kind(h->input, type, body, h->body_len) == SOURCE_INPUT_JSON)
-		return metrics_parse(body, h->body_len, snap, err, errlen);
+	if (prom_body_kind(h->input, type, body, h->body.len) == SOURCE_INPUT_JSON)
+		return metrics_parse(body, h->body.len, snap, err, errlen);
 	metrics_init(snap);
-	return prom_reader_read(h->prom, body, h->body_len, type, now, snap, err, errlen);
+	return prom_reader_read(h->prom, body, h->body.len, type, now, snap, err, errlen);
 }
 
 /* Turn a finished transfer into the pending event and schedule the next poll. */
@@ -426,8 +302,8 @@ static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 {
 	struct source_event *ev = &h->ev;
 	struct http_outcome o = {
-		.code = code, .body_over = h->body_over, .reason = h->reason,
-		.detail = h->errbuf, .url = h->shown_url, .timeout_ms = h->timeout_ms,
+		.code = code, .body_over = h->body.over, .reason = h->body.reason,
+		.detail = h->body.errbuf, .url = h->shown_url, .timeout_ms = h->timeout_ms,
 		.max_body = h->max_body,
 	};
 	char perr[SOURCE_MSG_LEN - 16];
@@ -436,7 +312,7 @@ static void http_finish(struct http_source *h, CURLcode code, int64_t now)
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &o.status);
 	curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &o.os_errno);
 	o.redirected = http_redirect_target(h);
-	curl_multi_remove_handle(h->multi, h->easy);
+	curl_multi_remove_handle(h->xm.multi, h->easy);
 	h->busy = false;
 
 	ev->at_ms = now;
@@ -467,7 +343,7 @@ static void http_collect(struct http_source *h, int64_t now)
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+	while ((msg = curl_multi_info_read(h->xm.multi, &left)) != NULL) {
 		if (msg->msg == CURLMSG_DONE && msg->easy_handle == h->easy)
 			http_finish(h, msg->data.result, now);
 	}
@@ -477,13 +353,10 @@ static void http_start(struct http_source *h, int64_t now)
 {
 	CURLMcode rc;
 
-	h->body_len = 0;
-	h->body_over = false;
-	h->reason[0] = '\0';
-	h->errbuf[0] = '\0';
+	xfer_body_reset(&h->body);
 	h->started_ms = now;
 	h->polled = true;
-	rc = curl_multi_add_handle(h->multi, h->easy);
+	rc = curl_multi_add_handle(h->xm.multi, h->easy);
 	if (rc != CURLM_OK) {
 		h->ev.kind = SOURCE_ERROR;
 		h->ev.at_ms = now;
@@ -500,7 +373,7 @@ static void http_start(struct http_source *h, int64_t now)
 	}
 	h->busy = true;
 	/* Adding the handle set a zero timer; firing it starts the transfer. */
-	http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
+	xfer_multi_kick(&h->xm);
 }
 
 static int http_step(void *self, int64_t now, struct source_event *ev)
@@ -508,7 +381,7 @@ static int http_step(void *self, int64_t now, struct source_event *ev)
 	struct http_source *h = self;
 
 	if (h->busy) {
-		http_drive(h);
+		xfer_multi_drive(&h->xm);
 		http_collect(h, now);
 	}
 	if (!h->busy && !h->pending && !h->paused && now >= h->next_poll_ms) {
@@ -527,23 +400,20 @@ static int http_step(void *self, int64_t now, struct source_event *ev)
 static int http_pollfds(void *self, struct pollfd *fds, int max)
 {
 	struct http_source *h = self;
-	int n = 0;
 
-	for (int i = 0; i < h->nsocks && n < max; i++)
-		fds[n++] = (struct pollfd){ .fd = h->socks[i].fd, .events = h->socks[i].events };
-	return n;
+	return xfer_multi_pollfds(&h->xm, fds, max);
 }
 
 static int64_t http_next_wakeup(void *self, int64_t now)
 {
 	struct http_source *h = self;
-	long t = -1;
+	int64_t t;
 
 	if (h->pending)
 		return now;
 	if (h->busy) {
-		curl_multi_timeout(h->multi, &t);
-		return t >= 0 ? now + t : SOURCE_NO_WAKEUP;
+		t = xfer_multi_timer(&h->xm, now);
+		return t >= 0 ? t : SOURCE_NO_WAKEUP;
 	}
 	return h->paused ? SOURCE_NO_WAKEUP : h->next_poll_ms;
 }
@@ -588,16 +458,15 @@ static void http_destroy(void *self)
 {
 	struct http_source *h = self;
 
-	if (h->multi != NULL && h->easy != NULL && h->busy)
-		curl_multi_remove_handle(h->multi, h->easy);
+	if (h->xm.multi != NULL && h->easy != NULL && h->busy)
+		curl_multi_remove_handle(h->xm.multi, h->easy);
 	if (h->easy != NULL)
 		curl_easy_cleanup(h->easy);
-	if (h->multi != NULL)
-		curl_multi_cleanup(h->multi);
+	xfer_multi_cleanup(&h->xm);
 	curl_slist_free_all(h->headers);
 	metrics_free(&h->ev.snap);
 	prom_reader_free(h->prom);
-	free(h->body);
+	xfer_body_free(&h->body);
 	free(h->url);
 	free(h);
 	curl_global_cleanup();
@@ -622,37 +491,6 @@ static const struct source_ops http_ops = {
 	.row_noun = http_row_noun,
 };
 
-/* Check the URL (http or https, well formed) and make the credential-free form to show. */
-static int http_check_url(struct http_source *h, const char *url, char *err, size_t errlen)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *shown = NULL;
-	int rc = -1;
-
-	if (u == NULL)
-		fatal("out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		str_printf(err, errlen, "bad URL '%s': expected http://HOST[:PORT]/PATH", url);
-	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-		   (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-		str_printf(err, errlen, "bad URL '%s': only http:// and https:// are supported",
-			   url);
-	} else {
-		curl_url_set(u, CURLUPART_USER, NULL, 0);
-		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
-		/* Shown on the screen and in every message: through the funnel once, here. */
-		if (curl_url_get(u, CURLUPART_URL, &shown, 0) == CURLUE_OK)
-			sanitize_copy(h->shown_url, sizeof(h->shown_url), shown, 0);
-		else
-			sanitize_copy(h->shown_url, sizeof(h->shown_url), url, 0);
-		rc = 0;
-	}
-	curl_free(scheme);
-	curl_free(shown);
-	curl_url_cleanup(u);
-	return rc;
-}
-
 /*
  * Ask for what routertop reads, unless the header file says what to accept:
  * JSON first, unless --input prometheus or a --profile asks for Prometheus.
@@ -672,32 +510,6 @@ static void http_add_accept(struct http_source *h, const struct source_text_opti
 	if (grown == NULL)
 		fatal("out of memory");
 	h->headers = grown;
-}
-
-static void http_setup_easy(struct http_source *h)
-{
-	CURL *e = h->easy;
-
-	curl_easy_setopt(e, CURLOPT_URL, h->url);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, HTTP_MAX_REDIRS);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)h->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "routertop/" PACKAGE_VERSION);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, h);
-	if (h->headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
-	if (h->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
 }
 
 struct source *source_http_new(const struct http_options *o, char *err, size_t errlen)
@@ -720,7 +532,8 @@ struct source *source_http_new(const struct http_options *o, char *err, size_t e
 	h->insecure = o->insecure;
 	h->url = xstrdup(o->url);
 	h->next_poll_ms = INT64_MIN / 2;	/* the first poll is due at once */
-	if (http_check_url(h, o->url, err, errlen) != 0 ||
+	xfer_body_init(&h->body, h->max_body);
+	if (xfer_check_url(o->url, h->shown_url, sizeof(h->shown_url), err, errlen) != 0 ||
 	    (o->header_file != NULL &&
 	     http_read_header_file(o->header_file, &h->headers, err, errlen) != 0) ||
 	    (h->prom = prom_reader_new(&o->text, err, errlen)) == NULL) {
@@ -728,12 +541,12 @@ struct source *source_http_new(const struct http_options *o, char *err, size_t e
 		return NULL;
 	}
 	http_add_accept(h, &o->text);
-	h->multi = curl_multi_init();
+	xfer_multi_init(&h->xm, 0);
 	h->easy = curl_easy_init();
-	if (h->multi == NULL || h->easy == NULL)
+	if (h->easy == NULL)
 		fatal("cannot create a libcurl handle");
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	http_setup_easy(h);
+	xfer_easy_setup(h->easy, &(struct xfer_easy_options){
+		.url = h->url, .timeout_ms = h->timeout_ms, .headers = h->headers,
+		.insecure = h->insecure }, &h->body);
 	return source_new(&http_ops, h, h->interval_ms);
 }

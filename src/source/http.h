@@ -7,6 +7,7 @@
 #define RT_SOURCE_HTTP_H
 
 #include "dl/curl.h"
+#include "source/xfer.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@
 #define HTTP_HEADERS_MAX 64
 #define HTTP_HEADER_LINE_MAX 8192
 #define HTTP_HEADER_FILE_MAX ((size_t)HTTP_HEADERS_MAX * HTTP_HEADER_LINE_MAX)
-#define HTTP_MAX_REDIRS 3L
+#define HTTP_MAX_REDIRS XFER_MAX_REDIRS	/* the one limit every request has (xfer.h) */
 
 /*
  * Delay before the next poll after `failures` consecutive faults: the

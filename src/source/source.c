@@ -27,6 +27,9 @@ void source_describe(struct source *src, char *buf, size_t len)
 
 int source_step(struct source *src, int64_t mono_ms, struct source_event *ev)
 {
+	/* Flags only the sources that drill set: everyone else's events come without. */
+	ev->restart = false;
+	ev->aside = false;
 	return src->ops->step(src->self, mono_ms, ev);
 }
 
@@ -94,6 +97,19 @@ const char *source_row_noun(const struct source *src)
 	const char *noun = src->ops->row_noun != NULL ? src->ops->row_noun(src->self) : NULL;
 
 	return noun != NULL && noun[0] != '\0' ? noun : "upstream";
+}
+
+int source_drill(struct source *src, const char *row, size_t points, char *msg, size_t len)
+{
+	if (src->ops->drill != NULL)
+		return src->ops->drill(src->self, row, points, msg, len);
+	str_printf(msg, len, "nothing to drill into: only a fleet's instances have rows of their own");
+	return -1;
+}
+
+const char *source_drilled(const struct source *src)
+{
+	return src->ops->drilled != NULL ? src->ops->drilled(src->self) : NULL;
 }
 
 bool source_speed_ok(double speed)

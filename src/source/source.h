@@ -1,7 +1,8 @@
 /*
- * One interface, five sources of snapshots: the simulated router ("sim"), a
+ * One interface, six sources of snapshots: the simulated router ("sim"), a
  * live HTTP endpoint ("http"), a command's output ("exec"), a recording
- * ("replay") and access logs ("tail"). A source never blocks: the one event loop waits on the file
+ * ("replay"), access logs ("tail") and a fleet through a Prometheus server
+ * ("fleet"). A source never blocks: the one event loop waits on the file
  * descriptors it lists and wakes it at the time it asks for, then calls
  * step() until no event is pending.
  *
@@ -56,7 +57,18 @@ struct source_event {
 	int64_t at_ms;		/* on the source's clock */
 	int64_t wall_ms;	/* ms since the epoch, for recordings */
 	struct metrics_snapshot snap;	/* SOURCE_SNAPSHOT; lent until the next step (see above) */
+	/*
+	 * For SOURCE_ERROR and SOURCE_NOTICE, as their comments say. For a
+	 * SOURCE_SNAPSHOT, "" or a warning: the snapshot came, but part of it
+	 * could not be had or its server warned (a fleet's Prometheus faults),
+	 * and the message says what.
+	 */
 	char message[SOURCE_MSG_LEN];
+	/* SOURCE_SNAPSHOT only; source_step() clears both before each step. */
+	bool restart;		/* it does not continue what came before (another level of a
+				 * drill-down): the history starts again with it */
+	bool aside;		/* not the source's own stream (a drill-down, or a past filled in
+				 * at once): shown, never recorded */
 };
 
 enum source_seek {
@@ -141,6 +153,17 @@ struct source_ops {
 	 * when none. The source owns the fact; the screen shows its words.
 	 */
 	void (*active_faults)(void *self, char *buf, size_t len);
+	/*
+	 * Optional: show one of the snapshot's rows as a whole of its own,
+	 * with its own rows (a fleet's instance and its upstreams), or with
+	 * row NULL the top level again. points: how many snapshots the screen's
+	 * charts hold, which the source fills from the past at once when it
+	 * can. The snapshots of the other level follow, the first with restart
+	 * set. Returns 0, or -1 with msg (len bytes) saying why not.
+	 */
+	int (*drill)(void *self, const char *row, size_t points, char *msg, size_t len);
+	/* Optional: the row drilled into (its name in the snapshot), or NULL at the top level. */
+	const char *(*drilled)(void *self);
 };
 
 struct source {
@@ -179,6 +202,14 @@ void source_active_faults(struct source *src, char *buf, size_t len);
 
 /* What a row is, for the list's header: the source's row_noun, else "upstream". */
 const char *source_row_noun(const struct source *src);
+
+/*
+ * Drill into row (NULL: back to the top level); see source_ops.drill.
+ * Returns -1 with msg saying why when the source cannot (most cannot).
+ */
+int source_drill(struct source *src, const char *row, size_t points, char *msg, size_t len);
+/* The row drilled into, or NULL at the top level (and for sources that do not drill). */
+const char *source_drilled(const struct source *src);
 
 /*
  * Wait until one of the source's descriptors or extra_fd (-1 for none) is
@@ -246,6 +277,19 @@ struct replay_options {
 	size_t ring_bytes;	/* kept for stepping back in a pipe or compressed file; 0: the default */
 };
 struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen);
+
+struct fleet_options {
+	const char *url;	/* a Prometheus server (or Thanos, Mimir ...): http://HOST:9090[/PREFIX] */
+	const char *profile;	/* a built-in name, a profile file, or NULL / "auto": ask Prometheus */
+	const char *match;	/* --match: label matchers added to every selector; NULL: none */
+	const char *by;		/* the label naming an instance; NULL: "instance" */
+	const char *window;	/* the rate window, a PromQL duration; NULL: "1m" */
+	int64_t interval_ms, timeout_ms;
+	const char *header_file;	/* NULL: no extra headers */
+	bool insecure;
+	size_t max_body;	/* per answer; 0: 16 MiB */
+};
+struct source *source_fleet_new(const struct fleet_options *o, char *err, size_t errlen);
 
 #define TAIL_MAX_FILES 16
 struct tail_options {

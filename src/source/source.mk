@@ -4,7 +4,9 @@ src_libroutertop_a_SOURCES += src/source/source.c src/source/source.h \
 	src/source/sim.c src/source/http.c src/source/http.h \
 	src/source/exec.c src/source/replay.c \
 	src/source/tail.c src/source/follow.c src/source/follow.h \
-	src/source/tally.c src/source/tally.h
+	src/source/tally.c src/source/tally.h \
+	src/source/xfer.c src/source/xfer.h \
+	src/source/fleet.c src/source/fleetsnap.c src/source/fleet.h
 
 check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
 	tests/check_follow tests/check_tally tests/check_tail
@@ -64,3 +66,25 @@ tests_check_prom_SOURCES = tests/check_prom.c tests/check_run.h
 # ... and against a real HAProxy 2.6 and its built-in exporter.
 TESTS += tests/e2e_haproxy.sh
 EXTRA_DIST += tests/e2e_haproxy.sh
+
+# routertop fleet: many routers through a Prometheus server's HTTP API. The
+# tests run it against a loopback stand-in for that API (prom_stub.c).
+check_PROGRAMS += tests/check_fleet
+TESTS += tests/check_fleet
+tests_check_fleet_SOURCES = tests/check_fleet.c tests/check_run.h \
+	tests/prom_stub.c tests/prom_stub.h
+tests_check_fleet_LDADD = $(LDADD) $(MHD_LIBS)
+# Against a real Prometheus scraping three routertop serve instances.
+TESTS += tests/e2e_fleet_prometheus.sh
+EXTRA_DIST += tests/e2e_fleet_prometheus.sh
+TESTS += tests/e2e_fleet_cli.sh
+EXTRA_DIST += tests/e2e_fleet_cli.sh
+
+# `make bench`: a fleet of 1,000 routers, one interval's answers parsed,
+# evaluated and one frame drawn (the answers served first, by the loopback
+# stand-in, to the fleet source itself).
+check_PROGRAMS += bench/bench_fleet
+BENCH_PROGS += bench/bench_fleet
+bench_bench_fleet_SOURCES = bench/bench_fleet.c tests/prom_stub.c tests/prom_stub.h
+bench_bench_fleet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+bench_bench_fleet_LDADD = $(BENCH_LDADD) $(MHD_LIBS)

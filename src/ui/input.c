@@ -132,7 +132,8 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 		return filter_key(&st->list, key);
 	k = keys_find(key, st->modes);
 	/* The list's keys, without rows, do nothing (and need no excuse). */
-	if (k == NULL || (!keys_apply(k, st->modes) && (k->modes & KEY_MODE_ROWS)))
+	if (k == NULL ||
+	    (!keys_apply(k, st->modes) && (k->modes & (KEY_MODE_ROWS | KEY_MODE_DRILLED))))
 		return UI_ACT_NONE;
 	switch (k->action) {
 	case UI_ACT_PAUSE:
@@ -172,6 +173,9 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
 		return list_action(&st->list, k, key);
+	case UI_ACT_UP:
+		/* In a fleet's instance: the list's own undo first, then out of it. */
+		return list_escape(&st->list) ? UI_ACT_BACK : UI_ACT_UP;
 	default:
 		break;
 	}

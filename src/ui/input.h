@@ -68,6 +68,8 @@ enum ui_action {
 	UI_ACT_FILTER,		/* /: the filter is being typed, changed, kept or cleared */
 	UI_ACT_EVENTS,		/* e: st->events changed (the event log panel shown or not) */
 	UI_ACT_EVENTS_SCROLL,	/* { }: st->events_back changed (the log is shown too) */
+	UI_ACT_UP,		/* Esc with nothing else to undo, drilled into a row (a fleet's
+				 * instance): back to the top level */
 };
 
 /* Lines { and } scroll the event log by. */

@@ -58,6 +58,9 @@ const struct key_binding keys_table[] = {
 	{ .codes = { '\r', '\n', UI_KEY_ENTER }, .name = "Enter", .help = "zoom the panels to the selected row",
 	  .brief_keys = "Enter", .brief = "zoom", .on_key_line = true,
 	  .action = UI_ACT_ZOOM, .modes = KEY_MODE_ROWS },
+	/* In a fleet's instance (rows or none), before the list's Esc: it wins a tie. */
+	{ .codes = { UI_KEY_ESC }, .name = "Esc", .help = "unzoom or unfilter, then to the fleet",
+	  .action = UI_ACT_UP, .modes = KEY_MODE_DRILLED },
 	{ .codes = { UI_KEY_ESC }, .name = "Esc", .help = "whole router again; clears a filter",
 	  .brief_keys = "Esc", .brief = "back", .action = UI_ACT_BACK, .modes = KEY_MODE_ROWS },
 	/* Tab, not o: o forces a breaker open on the simulator, which has rows too. */

@@ -30,6 +30,7 @@ enum key_mode {
 	KEY_MODE_SPEED = 1u << 1,	/* a simulation or a recording: it has a speed */
 	KEY_MODE_INJECT = 1u << 2,	/* the simulated router: it takes injections */
 	KEY_MODE_ROWS = 1u << 3,	/* the source has rows (upstreams) */
+	KEY_MODE_DRILLED = 1u << 4,	/* the source shows one row's own rows (a fleet's instance) */
 };
 
 #define KEY_CODES_MAX 8

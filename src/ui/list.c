@@ -110,7 +110,9 @@ static int cmp_rows(const struct list_row *a, const struct list_row *b, const st
 
 	switch (o->sort) {
 	case LIST_SORT_WORST:
-		c = cmp_rank(status_rank(a->status), status_rank(b->status), desc);
+		/* A router that is down heads the list: the worst news a fleet has. */
+		c = cmp_rank(a->down ? 4 : status_rank(a->status), b->down ? 4 : status_rank(b->status),
+			     desc);
 		if (c == 0)
 			c = cmp_num(a->p99, b->p99, desc);
 		break;

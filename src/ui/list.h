@@ -26,7 +26,7 @@
 
 /* The columns the list sorts by, in the order 'o' cycles through them. */
 enum list_sort {
-	LIST_SORT_WORST = 0,	/* status (FAIL, WARN, n/a, OK), then P99 */
+	LIST_SORT_WORST = 0,	/* status (DOWN, FAIL, WARN, n/a, OK), then P99 */
 	LIST_SORT_NAME,
 	LIST_SORT_BREAKER,	/* open, half-open, closed, n/a; longest in its state first */
 	LIST_SORT_RPS,
@@ -49,6 +49,7 @@ struct list_row {
 	double err_pct;			/* error rate, percent */
 	int64_t in_flight;
 	enum target_status status;	/* the row's overall status */
+	bool down;			/* its collector cannot reach it: shown as DOWN, sorted first */
 	/* Per-value statuses, for colour (the word is in status). */
 	enum target_status st_rps, st_p95, st_p99, st_err;
 };

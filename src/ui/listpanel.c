@@ -273,8 +273,9 @@ static void draw_row(struct canvas *c, const struct view *v, const struct layout
 		canvas_text_right(c, lo->x[COL_INFLIGHT] + cols[COL_INFLIGHT].w, y,
 				  r->in_flight < 0 ? ROLE_UNKNOWN : ROLE_NORMAL, attr, buf);
 	}
-	canvas_text(c, lo->x[COL_STATUS] + 2, y, 6, panels_status_role(r->status), attr | ATTR_BOLD,
-		    panels_status_word(r->status));
+	canvas_text(c, lo->x[COL_STATUS] + 2, y, 6,
+		    panels_status_role(r->down ? STATUS_FAIL : r->status), attr | ATTR_BOLD,
+		    r->down ? "DOWN" : panels_status_word(r->status));
 }
 
 void listpanel_draw(struct canvas *c, const struct view *v, int y, int h)

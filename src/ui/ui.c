@@ -62,6 +62,7 @@ struct ui {
 	struct jump jump;	/* the search for a target miss (m) */
 	int64_t last_frame_ms, next_tick_ms;
 	char notice[96];
+	char reselect[METRICS_NAME_LEN];	/* back out of a drill-down: select this row when it shows */
 	int64_t notice_until_ms;
 	struct stopsig stop;
 	int key_fd;		/* the terminal the keys come from */
@@ -100,6 +101,11 @@ static void ui_pump_source(struct ui *u, int64_t now)
 	u->busy = n == UI_EVENTS_PER_PASS;
 	if (n > 0)
 		u->data_dirty = true;
+	/* The row backed out of is selected once the level it belongs to has come. */
+	if (n > 0 && u->reselect[0] != '\0' && monitor_row_find(&u->mon, u->reselect) >= 0) {
+		str_printf(u->st.list.selected, sizeof(u->st.list.selected), "%s", u->reselect);
+		u->reselect[0] = '\0';
+	}
 }
 
 static void ui_notice(struct ui *u, const char *msg, int64_t now)
@@ -184,6 +190,43 @@ static void ui_jump_pass(struct ui *u, int64_t now)
 		u->data_dirty = true;
 }
 
+/*
+ * Enter on a source that drills (a fleet): into the selected row, whose own
+ * rows the list then shows; the panels show it whole, not zoomed. Other
+ * sources, and a fleet already in an instance, zoom as the list says.
+ */
+static void ui_drill(struct ui *u, int64_t now)
+{
+	const struct list_row *sel = list_selected(&u->st.list);
+	char msg[SOURCE_MSG_LEN];
+
+	if (u->src->ops->drill == NULL || source_drilled(u->src) != NULL || sel == NULL)
+		return;
+	if (source_drill(u->src, sel->name, UI_HISTORY, msg, sizeof(msg)) == 0) {
+		u->reselect[0] = '\0';
+		u->st.list.zoomed = false;
+		u->st.list.selected[0] = '\0';
+		list_filter_clear(&u->st.list);
+	}
+	ui_notice(u, msg, now);
+}
+
+/* Esc with nothing else to undo: out of the row drilled into, selecting it in the list again. */
+static void ui_drill_up(struct ui *u, int64_t now)
+{
+	char msg[SOURCE_MSG_LEN], name[METRICS_NAME_LEN];
+	const char *in = source_drilled(u->src);
+
+	if (in == NULL)
+		return;
+	str_printf(name, sizeof(name), "%s", in);
+	if (source_drill(u->src, NULL, UI_HISTORY, msg, sizeof(msg)) == 0) {
+		u->st.list.zoomed = false;
+		str_printf(u->reselect, sizeof(u->reselect), "%s", name);
+	}
+	ui_notice(u, msg, now);
+}
+
 static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 {
 	switch (a) {
@@ -253,8 +296,13 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_FAULTS_CLEAR:
 		ui_inject(u, SOURCE_INJECT_CLEAR, now);
 		break;
-	case UI_ACT_SELECT:
 	case UI_ACT_ZOOM:
+		ui_drill(u, now);
+		break;
+	case UI_ACT_UP:
+		ui_drill_up(u, now);
+		break;
+	case UI_ACT_SELECT:
 	case UI_ACT_BACK:
 	case UI_ACT_SORT:
 	case UI_ACT_FILTER:
@@ -283,7 +331,8 @@ static unsigned ui_key_modes(const struct ui *u)
 	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
 	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
 	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u) |
-	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u);
+	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u) |
+	       (source_drilled(u->src) != NULL ? KEY_MODE_DRILLED : 0u);
 }
 
 static void ui_pump_keys(struct ui *u, int64_t now)

@@ -151,6 +151,7 @@ static void view_row_fill(struct list_row *r, const struct monitor_row *mr)
 	r->err_pct = mr->error_pct;
 	r->in_flight = mr->snap->requests.pending;
 	r->status = mr->status;
+	r->down = mr->down;
 	r->st_rps = value_status(&mr->eval, TARGET_THROUGHPUT);
 	r->st_p95 = value_status(&mr->eval, TARGET_P95);
 	r->st_p99 = value_status(&mr->eval, TARGET_P99);
