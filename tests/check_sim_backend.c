@@ -152,6 +152,81 @@ START_TEST(test_fault_mix_and_change)
 }
 END_TEST
 
+/*
+ * The workers against a reference G/G/C queue (a plain array of the busy
+ * workers' free times, searched for the first): arrivals close together,
+ * far apart, in one microsecond (bursts of more than a wheel counter
+ * holds) and a few going back in time, with the service times drawn from
+ * a second generator on the same seed.
+ */
+static const struct {
+	uint32_t concurrency;
+	int64_t median, p99;
+	uint32_t gap;		/* arrivals up to this many microseconds apart */
+} ref_cases[] = {
+	{ 4, 300, 3000, 400 },			/* mostly queued */
+	{ 300, 500, 500, 3 },			/* constant: bursts free at one time */
+	{ 64, 2000, 9000, 100 },		/* free times past the wheel */
+	{ 1000, 100, 20000, 30 },		/* queue timeouts and late workers */
+};
+
+START_TEST(test_workers_match_reference)
+{
+	enum { N = 100000, TIMEOUT = 20 * MS };
+	uint32_t conc = ref_cases[_i].concurrency, nbusy = 0;
+	int64_t *busy = malloc(conc * sizeof(*busy)), now = 10 * MS;
+	struct backend b;
+	struct rng r, shadow, dice;
+
+	make(&b, ref_cases[_i].median, ref_cases[_i].p99, conc, TIMEOUT);
+	rng_seed(&r, 11 + (uint64_t)_i, 3);
+	rng_seed(&shadow, 11 + (uint64_t)_i, 3);
+	rng_seed(&dice, 5, 0);
+	for (int i = 0; i < N; i++) {
+		uint32_t d = rng_below(&dice, 100), first = 0;
+		int64_t start, t, expect_done;
+		enum backend_outcome expect;
+		struct backend_result res;
+
+		if (i % 5000 >= 4700)
+			;	/* a burst: 300 in one microsecond */
+		else if (d < 1)
+			now += 3 * BACKEND_WHEEL_US;
+		else if (d < 2)
+			now -= rng_below(&dice, 1000);
+		else
+			now += rng_below(&dice, ref_cases[_i].gap);
+		res = backend_submit(&b, &r, now);
+
+		for (uint32_t k = 0; k < nbusy;)
+			if (busy[k] <= now)
+				busy[k] = busy[--nbusy];
+			else
+				k++;
+		for (uint32_t k = 1; k < nbusy; k++)
+			if (busy[k] < busy[first])
+				first = k;
+		start = nbusy < conc ? now : busy[first];
+		if (start >= now + TIMEOUT) {
+			expect = BACKEND_TIMEOUT;
+			expect_done = now + TIMEOUT;
+		} else {
+			t = start + backend_sample_us(&b, &shadow);
+			expect = t > now + TIMEOUT ? BACKEND_TIMEOUT : BACKEND_OK;
+			expect_done = t > now + TIMEOUT ? now + TIMEOUT : t;
+			if (nbusy < conc)
+				busy[nbusy++] = expect_done;
+			else
+				busy[first] = expect_done;
+		}
+		ck_assert_int_eq(res.outcome, expect);
+		ck_assert_int_eq(res.done_us, expect_done);
+	}
+	backend_free(&b);
+	free(busy);
+}
+END_TEST
+
 static const struct backend_config bad_backends[] = {
 	{ 0, 10, 1, 10 },		/* median 0 */
 	{ 100, 99, 1, 1000 },		/* p99 below median */
@@ -191,6 +266,8 @@ int main(void)
 	tcase_add_test(tc, test_timeout_in_queue_and_in_service);
 	tcase_add_loop_test(tc, test_certain_faults, 0, 4);
 	tcase_add_test(tc, test_fault_mix_and_change);
+	tcase_add_loop_test(tc, test_workers_match_reference, 0,
+			    (int)(sizeof(ref_cases) / sizeof(ref_cases[0])));
 	tcase_add_loop_test(tc, test_bad_backend_config, 0,
 			    (int)(sizeof(bad_backends) / sizeof(bad_backends[0])));
 	tcase_add_loop_test(tc, test_bad_fault_config, 0,

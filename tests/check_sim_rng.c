@@ -3,7 +3,6 @@
 #include <stdint.h>
 
 #include "check_run.h"
-#include "sim/equeue.h"
 #include "sim/rng.h"
 
 /* PCG32 reference output for seed 42, stream 54 (pcg32-demo from pcg-random.org). */
@@ -102,81 +101,6 @@ START_TEST(test_rng_exponential_mean)
 }
 END_TEST
 
-START_TEST(test_equeue_orders_by_time_then_insertion)
-{
-	struct equeue q;
-	struct sim_event ev;
-	static const int64_t times[] = { 50, 10, 30, 10, 70, 30, 0, 10 };
-	int64_t last_t = -1;
-	uint32_t last_arg = 0;
-
-	equeue_init(&q);
-	ck_assert_int_eq(equeue_next_time(&q), INT64_MAX);
-	ck_assert_int_eq(equeue_pop(&q, &ev), -1);
-	for (unsigned i = 0; i < sizeof(times) / sizeof(times[0]); i++)
-		equeue_push(&q, (struct sim_event){ .at_us = times[i], .arg = i, .data = -times[i] });
-	ck_assert_uint_eq(equeue_len(&q), 8);
-	ck_assert_int_eq(equeue_next_time(&q), 0);
-	while (equeue_pop(&q, &ev) == 0) {
-		ck_assert_int_ge(ev.at_us, last_t);
-		ck_assert_int_eq(ev.data, -ev.at_us);
-		ck_assert_int_eq(ev.at_us, times[ev.arg]);
-		if (ev.at_us == last_t)
-			ck_assert_uint_gt(ev.arg, last_arg);	/* insertion order */
-		last_t = ev.at_us;
-		last_arg = ev.arg;
-	}
-	ck_assert_int_eq(last_t, 70);
-	equeue_free(&q);
-}
-END_TEST
-
-START_TEST(test_equeue_clamps_time)
-{
-	struct equeue q;
-	struct sim_event ev;
-
-	equeue_init(&q);
-	equeue_push(&q, (struct sim_event){ .at_us = INT64_MAX });
-	equeue_push(&q, (struct sim_event){ .at_us = -5 });
-	ck_assert_int_eq(equeue_pop(&q, &ev), 0);
-	ck_assert_int_eq(ev.at_us, 0);
-	ck_assert_int_eq(equeue_pop(&q, &ev), 0);
-	ck_assert_int_eq(ev.at_us, EQUEUE_MAX_TIME);
-	equeue_free(&q);
-}
-END_TEST
-
-START_TEST(test_equeue_random_heap)
-{
-	struct equeue q;
-	struct rng r;
-	struct sim_event ev;
-	int64_t last = -1;
-	size_t n = 0;
-
-	equeue_init(&q);
-	rng_seed(&r, 99, 0);
-	/* Interleave pushes and pops, as the simulator does. */
-	for (int i = 0; i < 20000; i++) {
-		equeue_push(&q, (struct sim_event){ .at_us = last + 1 + rng_below(&r, 1000) });
-		if (i % 3 == 2) {
-			ck_assert_int_eq(equeue_pop(&q, &ev), 0);
-			ck_assert_int_ge(ev.at_us, last);
-			last = ev.at_us;
-			n++;
-		}
-	}
-	while (equeue_pop(&q, &ev) == 0) {
-		ck_assert_int_ge(ev.at_us, last);
-		last = ev.at_us;
-		n++;
-	}
-	ck_assert_uint_eq(n, 20000);
-	equeue_free(&q);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("sim_rng");
@@ -188,11 +112,6 @@ int main(void)
 	tcase_add_test(tc, test_rng_below_bounds);
 	tcase_add_test(tc, test_rng_normal_moments);
 	tcase_add_test(tc, test_rng_exponential_mean);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("equeue");
-	tcase_add_test(tc, test_equeue_orders_by_time_then_insertion);
-	tcase_add_test(tc, test_equeue_random_heap);
-	tcase_add_test(tc, test_equeue_clamps_time);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

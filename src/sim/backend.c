@@ -16,6 +16,8 @@
 #include "util.h"
 
 #define Z99 2.3263478740408408
+#define WHEEL_MASK (BACKEND_WHEEL_US - 1)
+#define WHEEL_WORDS (BACKEND_WHEEL_US / 64)
 
 void backend_config_default(struct backend_config *cfg)
 {
@@ -108,17 +110,24 @@ void backend_init(struct backend *b, const struct backend_config *cfg, int64_t n
 	for (uint32_t i = 1; i < BACKEND_QUANTILES; i++)
 		b->quantiles[i] = exp(b->mu + b->sigma *
 					  normal_quantile((double)i / BACKEND_QUANTILES));
-	b->free_at = xmalloc(cfg->concurrency * sizeof(*b->free_at));
-	b->busy = 0;
-	b->idle = cfg->concurrency;
-	(void)now_us;	/* every worker is idle from the start */
+	b->base = now_us;
+	b->wheel = xcalloc(BACKEND_WHEEL_US, sizeof(*b->wheel));
+	b->wheel_used = xcalloc(WHEEL_WORDS, sizeof(*b->wheel_used));
+	b->wheel_busy = 0;
+	b->late = xmalloc(cfg->concurrency * sizeof(*b->late));
+	b->late_len = 0;
+	b->idle = cfg->concurrency;	/* every worker is idle from the start */
 }
 
 void backend_free(struct backend *b)
 {
-	free(b->free_at);
+	free(b->late);
+	free(b->wheel_used);
+	free(b->wheel);
 	free(b->quantiles);
-	b->free_at = NULL;
+	b->late = NULL;
+	b->wheel_used = NULL;
+	b->wheel = NULL;
 	b->quantiles = NULL;
 }
 
@@ -155,17 +164,28 @@ int64_t backend_sample_us(const struct backend *b, struct rng *r)
 	return x < 1.0 ? 1 : (int64_t)(x + 0.5);
 }
 
-/*
- * Replace the earliest free time (the root) of the busy heap with t and
- * restore the heap, bottom-up: walk the hole to a leaf, then sift t up (t
- * is usually late, so it belongs near the bottom and this saves a compare
- * per level).
- */
-static void workers_replace_top(struct backend *b, int64_t t)
+/* The late heap: free times outside the wheel's span. */
+static void late_push(struct backend *b, int64_t t)
 {
-	int64_t *h = b->free_at;
-	size_t n = b->busy, i = 0;
+	int64_t *h = b->late;
+	size_t i = b->late_len++;
 
+	while (i > 0 && h[(i - 1) / 2] > t) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = t;
+}
+
+/* Remove the root, bottom-up: walk the hole to a leaf, then sift the last time up. */
+static void late_pop(struct backend *b)
+{
+	int64_t *h = b->late, t;
+	size_t n = --b->late_len, i = 0;
+
+	if (n == 0)
+		return;
+	t = h[n];
 	for (;;) {
 		size_t c = 2 * i + 1;
 
@@ -176,30 +196,6 @@ static void workers_replace_top(struct backend *b, int64_t t)
 		h[i] = h[c];
 		i = c;
 	}
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-
-		if (h[parent] <= t)
-			break;
-		h[i] = h[parent];
-		i = parent;
-	}
-	h[i] = t;
-}
-
-/* A worker starts a request that holds it until t. */
-static void workers_take(struct backend *b, int64_t t)
-{
-	int64_t *h = b->free_at;
-	size_t i;
-
-	if (b->idle == 0) {
-		workers_replace_top(b, t);
-		return;
-	}
-	b->idle--;
-	/* A late time sifts up a level or two at most. */
-	i = b->busy++;
 	while (i > 0 && h[(i - 1) / 2] > t) {
 		h[i] = h[(i - 1) / 2];
 		i = (i - 1) / 2;
@@ -207,19 +203,93 @@ static void workers_take(struct backend *b, int64_t t)
 	h[i] = t;
 }
 
+/* A worker is busy until t (after base). */
+static void workers_take(struct backend *b, int64_t t)
+{
+	size_t s = (size_t)t & WHEEL_MASK;
+
+	b->idle--;
+	if (t - b->base > BACKEND_WHEEL_US || t <= b->base || b->wheel[s] == UINT8_MAX) {
+		late_push(b, t);
+		return;
+	}
+	b->wheel[s]++;
+	b->wheel_used[s / 64] |= 1ull << (s & 63);
+	b->wheel_busy++;
+}
+
+/* Workers free at the n wheel times from `from` on (n <= BACKEND_WHEEL_US) are idle. */
+static void wheel_release(struct backend *b, int64_t from, uint64_t n)
+{
+	size_t s = (size_t)from & WHEEL_MASK;
+
+	while (n > 0) {
+		size_t w = s / 64, off = s & 63;
+		uint64_t span = 64 - off < n ? 64 - off : n;
+		uint64_t mask = (span == 64 ? ~0ull : (1ull << span) - 1) << off;
+		uint64_t bits = b->wheel_used[w] & mask;
+
+		b->wheel_used[w] &= ~mask;
+		while (bits != 0) {
+			size_t k = w * 64 + (size_t)__builtin_ctzll(bits);
+
+			b->idle += b->wheel[k];
+			b->wheel_busy -= b->wheel[k];
+			b->wheel[k] = 0;
+			bits &= bits - 1;
+		}
+		s = (s + span) & WHEEL_MASK;
+		n -= span;
+	}
+}
+
 /*
  * Workers free by now are idle: which of them is freed first no longer
- * matters to anything arriving from now on.
+ * matters to anything arriving from now on. The wheel moves on to now.
  */
 static void workers_release(struct backend *b, int64_t now_us)
 {
-	while (b->busy > 0 && b->free_at[0] <= now_us) {
-		int64_t last = b->free_at[--b->busy];
+	if (now_us > b->base) {
+		if (b->wheel_busy > 0) {
+			uint64_t gap = (uint64_t)(now_us - b->base);
 
-		b->idle++;
-		if (b->busy > 0)
-			workers_replace_top(b, last);
+			wheel_release(b, b->base + 1, gap < BACKEND_WHEEL_US ? gap : BACKEND_WHEEL_US);
+		}
+		b->base = now_us;
 	}
+	while (b->late_len > 0 && b->late[0] <= now_us) {
+		late_pop(b);
+		b->idle++;
+	}
+}
+
+/* Every worker is busy: make the first to be free idle, and say when that is. */
+static int64_t workers_first_free(struct backend *b)
+{
+	int64_t t = b->late_len > 0 ? b->late[0] : INT64_MAX;
+
+	if (b->wheel_busy > 0) {
+		size_t s = (size_t)(b->base + 1) & WHEEL_MASK, w = s / 64;
+		uint64_t bits = b->wheel_used[w] & (~0ull << (s & 63));
+		int64_t tw;
+
+		while (bits == 0) {
+			w = (w + 1) % WHEEL_WORDS;
+			bits = b->wheel_used[w];
+		}
+		s = w * 64 + (size_t)__builtin_ctzll(bits);
+		tw = b->base + 1 + (int64_t)((s - (size_t)(b->base + 1)) & WHEEL_MASK);
+		if (tw < t) {
+			if (--b->wheel[s] == 0)
+				b->wheel_used[s / 64] &= ~(1ull << (s & 63));
+			b->wheel_busy--;
+			b->idle++;
+			return tw;
+		}
+	}
+	late_pop(b);
+	b->idle++;
+	return t;
 }
 
 static enum backend_outcome roll_fault(const struct backend *b, struct rng *r)
@@ -246,10 +316,16 @@ struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t n
 	int64_t start, done;
 
 	workers_release(b, now_us);
-	start = b->idle > 0 ? now_us : b->free_at[0];
-	/* Still queued when the client gives up: it never takes a worker. */
-	if (start >= deadline)
-		return (struct backend_result){ BACKEND_TIMEOUT, deadline };
+	start = now_us;
+	if (b->idle == 0) {
+		/* Queued: it starts when the first busy worker is free, and takes it. */
+		start = workers_first_free(b);
+		if (start >= deadline) {
+			/* Still queued when the client gives up: it never takes a worker. */
+			workers_take(b, start);	/* which stays busy as it was */
+			return (struct backend_result){ BACKEND_TIMEOUT, deadline };
+		}
+	}
 	fault = roll_fault(b, r);
 	if (fault == BACKEND_TIMEOUT) {
 		/* An injected hang holds its worker until the client gives up. */

@@ -7,10 +7,15 @@
  *
  * Because the queue is FIFO and a service time is drawn when a request
  * arrives, when each request starts and ends is known on arrival: the
- * backend keeps a min-heap of the times its busy workers become free and a
- * count of the idle ones (an exact G/G/C queue), and backend_submit()
- * returns the outcome and completion time at once. The caller schedules
- * the completion.
+ * backend keeps the times its busy workers become free and a count of the
+ * idle ones (an exact G/G/C queue), and backend_submit() returns the
+ * outcome and completion time at once. The caller schedules the
+ * completion.
+ *
+ * The free times sit in a wheel of one-microsecond counters over the next
+ * BACKEND_WHEEL_US after the latest arrival, so a request's worker costs
+ * an increment and, when it is free, a bit found in a bitmap; those
+ * further ahead (or 255 in one microsecond) wait in a min-heap.
  */
 #ifndef RT_SIM_BACKEND_H
 #define RT_SIM_BACKEND_H
@@ -49,10 +54,18 @@ struct backend {
 	struct fault_config faults;
 	double mu, sigma;	/* of the service time's log, in microseconds */
 	double *quantiles;	/* the service time at i / BACKEND_QUANTILES, for sampling */
-	int64_t *free_at;	/* min-heap of busy workers: when each is free again */
-	uint32_t busy, idle;	/* busy + idle = concurrency */
+	/* Busy workers by when each is free again: every one of them after base. */
+	int64_t base;		/* the latest release (an arrival's time) */
+	uint8_t *wheel;		/* at t % BACKEND_WHEEL_US: how many are free at t, base < t <= base + span */
+	uint64_t *wheel_used;	/* a bit per wheel counter that is not 0 */
+	uint32_t wheel_busy;	/* workers counted in the wheel */
+	int64_t *late;		/* min-heap of the others' free times */
+	uint32_t late_len;
+	uint32_t idle;		/* wheel_busy + late_len + idle = concurrency */
 	uint32_t slowdown;	/* service times are multiplied by it: 1, or a latency spike */
 };
+#define BACKEND_WHEEL_BITS 13
+#define BACKEND_WHEEL_US (1u << BACKEND_WHEEL_BITS)
 
 void backend_config_default(struct backend_config *cfg);
 /* NULL if cfg is usable, else a static message naming the bad field. */

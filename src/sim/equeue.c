@@ -1,29 +1,47 @@
 /*
- * Binary min-heap of events. The key is (time << 16 | insertion order mod
+ * Event queue: a timing wheel in front of a binary heap.
+ *
+ * The wheel has a slot per microsecond over EQUEUE_WHEEL_US microseconds
+ * from base, the time of the latest pop, which no event in the wheel
+ * precedes (a push earlier than that goes to the heap). A slot is a list of nodes (in a pool with a free list, so live nodes stay close
+ * together) in key order: pushes come in insertion order, so a push
+ * appends, except when the insertion counter wrapped since the slot's last
+ * push, which walks the list. A bit per slot marks those that hold events,
+ * so finding the next one after a pop reads a word or two of the bitmap;
+ * first is the earliest, kept for equeue_next_time.
+ *
+ * The heap takes what the wheel's span does not cover: events earlier than
+ * base or too far after it. Its key is (time << 16 | insertion order mod
  * 65536), so ordering costs one integer compare, and pop uses the
  * bottom-up method (walk the hole down to a leaf along the smaller child,
- * then sift the last element up), which halves the compares: the heap is
- * the hottest part of the simulator.
+ * then sift the last element up), which halves the compares. A pop takes
+ * the smaller key of the wheel's first event and the heap's top, so the
+ * order is exactly that of the keys, wherever each event waits.
  */
 #include "sim/equeue.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
 #define EQUEUE_MIN_CAP 64
-#define SEQ_BITS 16
+#define SEQ_BITS EQUEUE_SEQ_BITS
+#define WHEEL_MASK (EQUEUE_WHEEL_US - 1)
+#define USED_WORDS (EQUEUE_WHEEL_US / 64)
+#define NIL UINT32_MAX
 
 void equeue_init(struct equeue *q)
 {
-	q->heap = NULL;
-	q->len = q->cap = 0;
-	q->next_seq = 0;
+	*q = (struct equeue){ .free = NIL };
 }
 
 void equeue_free(struct equeue *q)
 {
 	free(q->heap);
+	free(q->slots);
+	free(q->used);
+	free(q->pool);
 	equeue_init(q);
 }
 
@@ -40,40 +58,24 @@ static void sift_up(struct equeue_node *h, size_t i, struct equeue_node node)
 	h[i] = node;
 }
 
-void equeue_push(struct equeue *q, struct sim_event ev)
+static void heap_push(struct equeue *q, const struct equeue_node *node)
 {
-	int64_t t = ev.at_us < 0 ? 0 : (ev.at_us > EQUEUE_MAX_TIME ? EQUEUE_MAX_TIME : ev.at_us);
-	struct equeue_node node = {
-		.key = ((uint64_t)t << SEQ_BITS) | (q->next_seq++ & ((1u << SEQ_BITS) - 1)),
-		.kind = ev.kind, .arg = ev.arg, .data = ev.data,
-	};
-
-	if (q->len == q->cap) {
+	if (q->heap_len == q->cap) {
 		q->cap = q->cap < EQUEUE_MIN_CAP ? EQUEUE_MIN_CAP : q->cap * 2;
 		q->heap = xrealloc(q->heap, q->cap * sizeof(*q->heap));
 	}
-	sift_up(q->heap, q->len++, node);
+	sift_up(q->heap, q->heap_len++, *node);
 }
 
-int64_t equeue_next_time(const struct equeue *q)
-{
-	return q->len > 0 ? (int64_t)(q->heap[0].key >> SEQ_BITS) : INT64_MAX;
-}
-
-int equeue_pop(struct equeue *q, struct sim_event *out)
+static void heap_pop(struct equeue *q, struct equeue_node *out)
 {
 	struct equeue_node *h = q->heap;
 	size_t i = 0, n;
 
-	if (q->len == 0)
-		return -1;
-	*out = (struct sim_event){
-		.at_us = (int64_t)(h[0].key >> SEQ_BITS), .kind = h[0].kind, .arg = h[0].arg,
-		.data = h[0].data,
-	};
-	n = --q->len;
+	*out = h[0];
+	n = --q->heap_len;
 	if (n == 0)
-		return 0;
+		return;
 	for (;;) {
 		size_t child = 2 * i + 1;
 
@@ -86,5 +88,129 @@ int equeue_pop(struct equeue *q, struct sim_event *out)
 		i = child;
 	}
 	sift_up(h, i, h[n]);
+}
+
+static uint32_t link_new(struct equeue *q, const struct equeue_node *node)
+{
+	uint32_t i = q->free;
+
+	if (i == NIL) {
+		uint32_t cap = q->pool_cap == 0 ? EQUEUE_MIN_CAP : q->pool_cap * 2;
+
+		q->pool = xrealloc(q->pool, cap * sizeof(*q->pool));
+		for (uint32_t k = q->pool_cap; k < cap; k++)
+			q->pool[k].next = k + 1 < cap ? k + 1 : NIL;
+		i = q->pool_cap;
+		q->pool_cap = cap;
+	}
+	q->free = q->pool[i].next;
+	q->pool[i].node = *node;
+	q->pool[i].next = NIL;
+	return i;
+}
+
+/* Into the list of the slot of time t, in key order. */
+static void wheel_add(struct equeue *q, int64_t t, const struct equeue_node *node)
+{
+	size_t s = (size_t)t & WHEEL_MASK;
+	struct equeue_slot *sl = &q->slots[s];
+	uint32_t i = link_new(q, node);
+	uint64_t bit = 1ull << (s & 63);
+
+	q->wheel_len++;
+	if (!(q->used[s / 64] & bit)) {
+		q->used[s / 64] |= bit;
+		sl->first = sl->last = i;
+	} else if (q->pool[sl->last].node.key <= node->key) {
+		q->pool[sl->last].next = i;
+		sl->last = i;
+	} else if (node->key < q->pool[sl->first].node.key) {
+		/* The insertion counter wrapped since this slot's last push. */
+		q->pool[i].next = sl->first;
+		sl->first = i;
+	} else {
+		uint32_t at = sl->first;
+
+		while (q->pool[q->pool[at].next].node.key <= node->key)
+			at = q->pool[at].next;
+		q->pool[i].next = q->pool[at].next;
+		q->pool[at].next = i;
+	}
+}
+
+/* The time of the first slot at or after time from's that holds events; the wheel is not empty. */
+static int64_t wheel_next(const struct equeue *q, int64_t from)
+{
+	size_t s = (size_t)from & WHEEL_MASK, w = s / 64;
+	uint64_t bits = q->used[w] & (~0ull << (s & 63));
+
+	while (bits == 0) {
+		w = (w + 1) % USED_WORDS;
+		bits = q->used[w];
+	}
+	s = w * 64 + (size_t)__builtin_ctzll(bits);
+	return from + (int64_t)((s - ((size_t)from & WHEEL_MASK)) & WHEEL_MASK);
+}
+
+static void wheel_pop(struct equeue *q, struct equeue_node *out)
+{
+	size_t s = (size_t)q->first & WHEEL_MASK;
+	struct equeue_slot *sl = &q->slots[s];
+	uint32_t i = sl->first;
+
+	*out = q->pool[i].node;
+	q->wheel_len--;
+	if (i != sl->last) {
+		sl->first = q->pool[i].next;
+	} else {
+		q->used[s / 64] &= ~(1ull << (s & 63));
+		if (q->wheel_len > 0)
+			q->first = wheel_next(q, q->first);
+	}
+	q->pool[i].next = q->free;
+	q->free = i;
+}
+
+void equeue_push(struct equeue *q, struct sim_event ev)
+{
+	int64_t t = ev.at_us < 0 ? 0 : (ev.at_us > EQUEUE_MAX_TIME ? EQUEUE_MAX_TIME : ev.at_us);
+	struct equeue_node node = {
+		.key = ((uint64_t)t << SEQ_BITS) | (q->next_seq++ & ((1u << SEQ_BITS) - 1)),
+		.kind = ev.kind, .arg = ev.arg, .data = ev.data,
+	};
+
+	q->len++;
+	if (t < q->base || t - q->base >= EQUEUE_WHEEL_US) {
+		heap_push(q, &node);
+		return;
+	}
+	if (q->slots == NULL) {
+		q->slots = xmalloc(EQUEUE_WHEEL_US * sizeof(*q->slots));
+		q->used = xcalloc(USED_WORDS, sizeof(*q->used));
+	}
+	if (q->wheel_len == 0 || t < q->first)
+		q->first = t;
+	wheel_add(q, t, &node);
+}
+
+int equeue_pop(struct equeue *q, struct sim_event *out)
+{
+	struct equeue_node node;
+
+	if (q->len == 0)
+		return -1;
+	q->len--;
+	if (q->wheel_len > 0 &&
+	    (q->heap_len == 0 || q->pool[q->slots[q->first & WHEEL_MASK].first].node.key < q->heap[0].key))
+		wheel_pop(q, &node);
+	else
+		heap_pop(q, &node);
+	/* Every event left is due at or after this one's time (pushes earlier than base go to the heap). */
+	if ((int64_t)(node.key >> SEQ_BITS) > q->base)
+		q->base = (int64_t)(node.key >> SEQ_BITS);
+	*out = (struct sim_event){
+		.at_us = (int64_t)(node.key >> SEQ_BITS), .kind = node.kind, .arg = node.arg,
+		.data = node.data,
+	};
 	return 0;
 }

@@ -33,18 +33,24 @@ src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/sim.mk
 	  echo '};'; \
 	} > $@-t && mv $@-t $@
 
-SIM_CHECKS = tests/check_sim_rng tests/check_sim_breaker tests/check_sim_limiter \
+SIM_CHECKS = tests/check_sim_rng tests/check_sim_equeue tests/check_sim_breaker tests/check_sim_limiter \
 	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim \
 	tests/check_sim_load
 check_PROGRAMS += $(SIM_CHECKS)
 TESTS += $(SIM_CHECKS)
 tests_check_sim_rng_SOURCES = tests/check_sim_rng.c tests/check_run.h
+tests_check_sim_equeue_SOURCES = tests/check_sim_equeue.c tests/check_run.h
 tests_check_sim_breaker_SOURCES = tests/check_sim_breaker.c tests/check_run.h
 tests_check_sim_limiter_SOURCES = tests/check_sim_limiter.c tests/check_run.h
 tests_check_sim_backend_SOURCES = tests/check_sim_backend.c tests/check_run.h
 tests_check_sim_scenario_SOURCES = tests/check_sim_scenario.c tests/check_run.h
 tests_check_sim_sim_SOURCES = tests/check_sim_sim.c tests/check_run.h
 tests_check_sim_load_SOURCES = tests/check_sim_load.c tests/check_run.h
+
+# Speed work must not change what the simulator does: known runs hash as before.
+TESTS += tests/e2e_sim_golden.sh
+EXTRA_DIST += tests/e2e_sim_golden.sh tests/fixtures/sim/golden.sha256 \
+	tests/fixtures/sim/dense.json tests/fixtures/sim/saturated.json
 
 check_PROGRAMS += bench/bench_sim
 BENCH_PROGS += bench/bench_sim
