@@ -65,7 +65,8 @@ static void monitor_fault(struct monitor *m, const char *msg, int64_t at_ms)
  * A breaker event among the notices ({"type":"breaker","from":..,"to":..})
  * goes into the history: the row's when it names one ("row":"search"),
  * else the router's; an opening with "open_timeout_ms" starts the
- * countdown to half-open.
+ * countdown to half-open, and so does a fault notice that carries it (a
+ * breaker left open when it went back to automatic).
  */
 static void monitor_breaker_notice(struct monitor *m, const struct source_event *ev)
 {
@@ -74,19 +75,20 @@ static void monitor_breaker_notice(struct monitor *m, const struct source_event 
 	const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "from"));
 	const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "to"));
 	const char *row = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "row"));
+	const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(o, "open_timeout_ms");
+	bool countdown = cJSON_IsNumber(timeout) && timeout->valuedouble >= 0 && timeout->valuedouble < 1e12;
 	enum breaker_state f, t;
 
 	if (type != NULL && strcmp(type, "breaker") == 0 && from != NULL && to != NULL &&
 	    breaker_state_parse(from, &f) == 0 && breaker_state_parse(to, &t) == 0) {
-		const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(o, "open_timeout_ms");
-
 		if (row != NULL)
 			history_note_row_transition(m->hist, row, ev->at_ms, f, t);
 		else
 			history_note_transition(m->hist, ev->at_ms, f, t);
-		if (t == BREAKER_OPEN && cJSON_IsNumber(timeout) && timeout->valuedouble >= 0 &&
-		    timeout->valuedouble < 1e12)
+		if (t == BREAKER_OPEN && countdown)
 			history_note_half_open_at(m->hist, row, ev->at_ms + (int64_t)timeout->valuedouble);
+	} else if (type != NULL && strcmp(type, "fault") == 0 && countdown) {
+		history_note_half_open_at(m->hist, row, ev->at_ms + (int64_t)timeout->valuedouble);
 	}
 	cJSON_Delete(o);
 }

@@ -61,8 +61,13 @@ static const struct {
 	{ '+', 0, UI_ACT_INTERVAL },
 	{ UI_KEY_LEFT, KEY_MODE_STEP, UI_ACT_SEEK_BACK },
 	{ UI_KEY_LEFT, 0, UI_ACT_SEEK_BACK },		/* does not apply: found, and refused later */
-	{ 'f', KEY_MODE_INJECT, UI_ACT_INCIDENT },
-	{ 'f', 0, UI_ACT_INCIDENT },
+	{ 'f', KEY_MODE_INJECT, UI_ACT_FAULT_FAILURE },
+	{ 'f', 0, UI_ACT_FAULT_FAILURE },
+	{ 'o', KEY_MODE_INJECT | KEY_MODE_ROWS, UI_ACT_BREAKER_OPEN },	/* the table row of o, c, a, 0 */
+	{ '0', KEY_MODE_INJECT, UI_ACT_BREAKER_OPEN },
+	{ '\t', KEY_MODE_ROWS | KEY_MODE_INJECT, UI_ACT_SORT },
+	{ '{', 0, UI_ACT_EVENTS_SCROLL },
+	{ 'e', 0, UI_ACT_EVENTS },
 	{ '?', 0, UI_ACT_HELP },
 	{ 'h', 0, UI_ACT_HELP },
 	{ 12, 0, UI_ACT_REDRAW },
@@ -136,18 +141,18 @@ static const struct {
 	const char *line;
 } line_cases[] = {
 	{ 0, 80, "q quit|space pause|r reset|+/- interval|e events|? help" },
-	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
-	  "q quit|space pause|</> speed|f/b faults|e events|? help" },
+	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 80, "q quit|space pause|f/t/l/s faults|e events|? help" },
 	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 120,
-	  "q quit|space pause|r reset|+/- interval|</> speed|f/b faults|e events|? help" },
+	  "q quit|space pause|r reset|+/- interval|</> speed|f/t/l/s faults|o/c/a/0 breaker|e events|? help" },
 	{ KEY_MODE_ROWS, 80, "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
 	{ KEY_MODE_ROWS, 200,
 	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|r reset|+/- interval|e events|? help" },
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
-	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|f/b faults|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|f/t/l/s faults|? help" },
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_STEP, 80,
 	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
-	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20, "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|? help" },
+	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20,
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|f/t/l/s faults|? help" },
 };
 
 START_TEST(test_line)

@@ -161,7 +161,7 @@ START_TEST(test_every_panel_shown)
 	static const char *const want[] = {
 		"routertop 0.1.0", "sim:steady seed 42 x1", "12:04:31", "every 1 s", "LIVE",
 		"Latency ms · last 1,250", "Throughput", "Circuit breaker", "Errors", "Targets",
-		"System", "q quit", "space pause", "e events", "</> speed", "f/b faults",
+		"System", "q quit", "space pause", "e events", "f/t/l/s faults",
 		"? help", "156.3 req/s", "9,378 req/min", "CLOSED", "healthy", "for 4m12s", "\"Service healthy\"",
 		"failure rate 0.2 %", "avg 67.8 ms", "last recovery 38 s (< 60 s)",
 		"breaker trips", "rate limited", "timeouts", "failures", "samples", "1,250",
@@ -1062,14 +1062,23 @@ static const struct {
 	{ ".", UI_ACT_SPEED_UP, false, false, 1000 },
 	{ "?>", UI_ACT_REDRAW, false, false, 1000 },
 	{ " m", UI_ACT_SEEK_MISS, true, false, 1000 },	/* searching keeps the pause */
-	{ "f", UI_ACT_INCIDENT, false, false, 1000 },
-	{ "F", UI_ACT_INCIDENT, false, false, 1000 },
-	{ "ff", UI_ACT_INCIDENT, false, false, 1000 },	/* the source keeps the state */
+	{ "f", UI_ACT_FAULT_FAILURE, false, false, 1000 },
+	{ "F", UI_ACT_FAULT_FAILURE, false, false, 1000 },
+	{ "ff", UI_ACT_FAULT_FAILURE, false, false, 1000 },	/* the source keeps the state */
 	{ "?f", UI_ACT_REDRAW, false, false, 1000 },	/* f closes help, injects nothing */
-	{ "b", UI_ACT_BREAKER, false, false, 1000 },
-	{ "B", UI_ACT_BREAKER, false, false, 1000 },
-	{ "?b", UI_ACT_REDRAW, false, false, 1000 },
-	{ " f", UI_ACT_INCIDENT, true, false, 1000 },	/* works while paused */
+	{ "t", UI_ACT_FAULT_TIMEOUTS, false, false, 1000 },
+	{ "T", UI_ACT_FAULT_TIMEOUTS, false, false, 1000 },
+	{ "l", UI_ACT_FAULT_LATENCY, false, false, 1000 },
+	{ "s", UI_ACT_FAULT_SURGE, false, false, 1000 },
+	{ "S", UI_ACT_FAULT_SURGE, false, false, 1000 },
+	{ "o", UI_ACT_BREAKER_OPEN, false, false, 1000 },
+	{ "O", UI_ACT_BREAKER_OPEN, false, false, 1000 },
+	{ "c", UI_ACT_BREAKER_CLOSE, false, false, 1000 },
+	{ "a", UI_ACT_BREAKER_AUTO, false, false, 1000 },
+	{ "A", UI_ACT_BREAKER_AUTO, false, false, 1000 },
+	{ "0", UI_ACT_FAULTS_CLEAR, false, false, 1000 },
+	{ "?0", UI_ACT_REDRAW, false, false, 1000 },
+	{ " f", UI_ACT_FAULT_FAILURE, true, false, 1000 },	/* works while paused */
 };
 
 START_TEST(test_keys)

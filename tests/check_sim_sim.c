@@ -188,12 +188,13 @@ START_TEST(test_breaker_drill)
 		if (strstr(ns->text[i], "\"type\":\"breaker\"") != NULL &&
 		    strstr(ns->text[i], "\"row\":") == NULL) {
 			ck_assert_ptr_nonnull(strstr(ns->text[i], "\"reason\":\"llm: "));
+			ck_assert_ptr_nonnull(strstr(ns->text[i], "\"derived\":true"));
 			continue;
 		}
 		if (strstr(ns->text[i], "\"to\":\"open\"") && open_at < 0) {
 			ck_assert_ptr_nonnull(strstr(ns->text[i],
 				"{\"type\":\"breaker\",\"row\":\"llm\",\"from\":\"closed\",\"to\":\"open\","
-				"\"reason\":\"5 consecutive failures\",\"at_ms\":"));
+				"\"reason\":\"5 consecutive failures\",\"open_timeout_ms\":5000,\"at_ms\":"));
 			open_at = ns->at[i];
 		} else if (strstr(ns->text[i], "\"to\":\"half-open\"") && half_at < 0) {
 			half_at = ns->at[i];
@@ -260,6 +261,62 @@ START_TEST(test_set_faults_any_moment)
 	sim_breaker_reset(s, 0);
 	sim_snapshot(s, &m);
 	ck_assert_int_eq(m.breaker.state, BREAKER_CLOSED);
+	free(ns);
+	metrics_free(&m);
+	sim_free(s);
+}
+END_TEST
+
+/*
+ * The operator's faults, straight on the simulator: each change is one
+ * notice (none for no change, none for an upstream that is not there);
+ * they combine with the phase's (the higher failure rate; timeouts from
+ * what the failures leave); the simulator says what is on.
+ */
+START_TEST(test_operator_faults)
+{
+	struct sim *s = load("baseline", 1);
+	struct notices *ns = calloc(1, sizeof(*ns));
+	struct sim_op_faults f = { .failure = 0.5, .timeouts = true }, none = { 0 };
+	struct fault_config base = { .timeout = 0.8 };
+	struct metrics_snapshot m = { 0 };
+	char what[128];
+	int n;
+
+	sim_set_notice(s, keep_notice, ns);
+	sim_run_until(s, 2 * S);
+	n = ns->n;
+	ck_assert_int_eq(sim_op_set(s, 0, &f), 2);
+	ck_assert_int_eq(ns->n, n + 2);
+	ck_assert_str_eq(ns->text[n], "{\"type\":\"fault\",\"fault\":\"failure\",\"text\":\"failure rate 50 %\","
+				      "\"at_ms\":2000}");
+	ck_assert_str_eq(ns->text[n + 1], "{\"type\":\"fault\",\"fault\":\"timeouts\",\"text\":\"timeouts on: "
+					  "50 % of the other calls hang\",\"at_ms\":2000}");
+	ck_assert_int_eq(sim_op_set(s, 0, &f), 0);
+	ck_assert_int_eq(sim_op_set(s, 7, &f), 0);
+	ck_assert_int_eq(ns->n, n + 2);
+	ck_assert(sim_op_active(&f));
+	ck_assert(!sim_op_active(&none));
+	ck_assert_int_eq(sim_op_faults(s, 0).timeouts, true);
+	ck_assert_int_eq(sim_op_faults(s, 7).timeouts, false);
+	sim_op_describe(s, 0, what, sizeof(what));
+	ck_assert_str_eq(what, "failures 50 %, timeouts");
+	f.slow = f.surge = true;
+	f.breaker = BREAKER_FORCE_CLOSED;
+	sim_op_set(s, 0, &f);
+	sim_op_describe(s, 0, what, sizeof(what));
+	ck_assert_str_eq(what, "failures 50 %, timeouts, latency x10, surge x5, forced closed");
+	/* Everything fails or hangs now: the breaker, forced closed, lets it all through. */
+	sim_run_until(s, 6 * S);
+	sim_snapshot(s, &m);
+	ck_assert_int_gt(m.errors.failures, 0);
+	ck_assert_int_gt(m.errors.timeouts, 0);
+	ck_assert_int_eq(m.breaker.state, BREAKER_CLOSED);
+	/* A phase's higher timeout share stays: the operator's adds to it, never lowers it. */
+	sim_set_faults(s, 0, &base);
+	ck_assert_int_eq(sim_op_set(s, 0, &none), 5);
+	sim_op_describe(s, 0, what, sizeof(what));
+	ck_assert_str_eq(what, "");
 	free(ns);
 	metrics_free(&m);
 	sim_free(s);
@@ -480,6 +537,7 @@ int main(void)
 	tcase_add_test(tc, test_breaker_drill);
 	tcase_add_test(tc, test_phase_and_fault_notices);
 	tcase_add_test(tc, test_set_faults_any_moment);
+	tcase_add_test(tc, test_operator_faults);
 	tcase_add_test(tc, test_deterministic);
 	tcase_add_test(tc, test_steady_shows_everything);
 	tcase_add_test(tc, test_open_loop_sessions);

@@ -283,8 +283,10 @@ START_TEST(test_breaker_notices)
 				ended = true;
 			if (ev->kind != SOURCE_NOTICE)
 				continue;
-			if (strncmp(ev->message, "{\"type\":\"breaker\",\"row\":\"llm\",\"from\":\"closed\","
-					"\"to\":\"open\",\"reason\":\"5 consecutive failures\",\"at_ms\":", 96) == 0) {
+			static const char want[] = "{\"type\":\"breaker\",\"row\":\"llm\",\"from\":\"closed\","
+				"\"to\":\"open\",\"reason\":\"5 consecutive failures\",\"open_timeout_ms\":5000,\"at_ms\":";
+
+			if (strncmp(ev->message, want, sizeof(want) - 1) == 0) {
 				char tail[32];
 
 				snprintf(tail, sizeof(tail), "\"at_ms\":%lld}", (long long)ev->at_ms);
@@ -419,8 +421,10 @@ struct seen {
 	struct metrics_snapshot last;
 	int64_t last_ms;
 	int64_t first_open_ms;		/* first snapshot with the breaker open, or -1 */
-	int manual, scenario, phase_faults, phases, breakers;
+	int faults, scenario, phases, breakers, ratelimits;
 	char breaker[SOURCE_MSG_LEN];	/* the first breaker notice */
+	char fault[SOURCE_MSG_LEN];	/* the first operator's fault notice */
+	char ratelimit[SOURCE_MSG_LEN];	/* the last rate-limit notice */
 	char notices[8][SOURCE_MSG_LEN];	/* the first few, in order */
 	int n_notices;
 };
@@ -432,9 +436,8 @@ static void run_to(struct source *src, int64_t until_ms, struct seen *sn)
 	int guard = 0;
 
 	sn->first_open_ms = -1;
-	sn->manual = sn->scenario = sn->phase_faults = sn->phases = sn->n_notices = 0;
-	sn->breakers = 0;
-	sn->breaker[0] = '\0';
+	sn->faults = sn->scenario = sn->phases = sn->n_notices = sn->breakers = sn->ratelimits = 0;
+	sn->breaker[0] = sn->fault[0] = sn->ratelimit[0] = '\0';
 	sn->last_ms = -1;
 	while (sn->last_ms < until_ms && ++guard < 1000000) {
 		if (source_step(src, 0, ev) == 0)
@@ -455,13 +458,15 @@ static void run_to(struct source *src, int64_t until_ms, struct seen *sn)
 			continue;
 		if (sn->n_notices < 8)
 			memcpy(sn->notices[sn->n_notices++], ev->message, SOURCE_MSG_LEN);
-		if (strncmp(ev->message, "{\"type\":\"faults\",\"source\":\"manual\",", 35) == 0)
-			sn->manual++;
-		else if (strncmp(ev->message, "{\"type\":\"faults\",\"source\":\"scenario\",", 37) == 0)
+		if (strncmp(ev->message, "{\"type\":\"fault\",", 16) == 0 && sn->faults++ == 0)
+			memcpy(sn->fault, ev->message, SOURCE_MSG_LEN);
+		if (strncmp(ev->message, "{\"type\":\"faults\",", 17) == 0)
 			sn->scenario++;
-		else if (strncmp(ev->message, "{\"type\":\"faults\",", 17) == 0)
-			sn->phase_faults++;
 		sn->phases += strncmp(ev->message, "{\"type\":\"phase\",", 16) == 0;
+		if (strncmp(ev->message, "{\"type\":\"ratelimit\",", 20) == 0) {
+			sn->ratelimits++;
+			memcpy(sn->ratelimit, ev->message, SOURCE_MSG_LEN);
+		}
 		if (strncmp(ev->message, "{\"type\":\"breaker\",", 18) == 0 && sn->breakers++ == 0)
 			memcpy(sn->breaker, ev->message, SOURCE_MSG_LEN);
 	}
@@ -477,140 +482,207 @@ static void assert_describe(struct source *src, const char *want)
 	ck_assert_str_eq(buf, want);
 }
 
-/* f at the steady load: the breaker opens within seconds; f again and it recovers. */
-START_TEST(test_incident_trips_and_recovers)
+static void assert_faults(struct source *src, const char *want)
+{
+	char buf[256];
+
+	source_active_faults(src, buf, sizeof(buf));
+	ck_assert_str_eq(buf, want);
+}
+
+static void inject_ok(struct source *src, enum source_inject what, const char *row, const char *want)
 {
 	char msg[SOURCE_MSG_LEN];
+
+	ck_assert_int_eq(source_inject(src, what, row, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, want);
+}
+
+/*
+ * f at the steady load: 10 % trips nothing, 50 % opens the breaker within
+ * a second or two (the opening says when it half-opens); 0 clears it, and
+ * the breaker half-opens after its timeout and closes.
+ */
+START_TEST(test_failure_cycle_trips_and_recovers)
+{
 	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
 	run_to(src, 5000, sn);
 	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
-	ck_assert_int_eq(sn->first_open_ms, -1);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
-	ck_assert_str_eq(msg, "incident: 40 % timeouts, 10 % failures (again to end it)");
-	assert_describe(src, "sim:steady seed 42 max INCIDENT");
-	run_to(src, 10000, sn);
-	ck_assert_int_eq(sn->manual, 1);
-	ck_assert_str_eq(sn->notices[0], "{\"type\":\"faults\",\"source\":\"manual\",\"phase\":\"normal\","
-				      "\"failure\":0.1,\"timeout\":0.4,\"validation\":0,\"at_ms\":5000}");
-	ck_assert_int_ge(sn->first_open_ms, 6000);	/* timeouts take 1 s to tell */
-	ck_assert_int_le(sn->first_open_ms, 8000);
-	ck_assert_int_gt(sn->last.errors.timeouts, 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
-	ck_assert_str_eq(msg, "incident over: the scenario's faults are back");
-	assert_describe(src, "sim:steady seed 42 max");
+	assert_faults(src, "");
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, NULL, "failure rate 10 % (f again: 50 %)");
+	assert_faults(src, "failures 10 %");
+	run_to(src, 8000, sn);
+	ck_assert_str_eq(sn->fault, "{\"type\":\"fault\",\"fault\":\"failure\",\"text\":\"failure rate 10 %\","
+				    "\"at_ms\":5000}");
+	ck_assert_int_eq(sn->first_open_ms, -1);	/* 10 %: degraded, not open */
+	ck_assert_int_gt(sn->last.errors.failures, 0);
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, NULL, "failure rate 50 % (f again: 100 %)");
+	assert_faults(src, "failures 50 %");
+	assert_describe(src, "sim:steady seed 42 max");	/* the faults have a line of their own */
+	run_to(src, 12000, sn);
+	ck_assert_int_ge(sn->first_open_ms, 8000);
+	ck_assert_int_le(sn->first_open_ms, 10000);
+	ck_assert_msg(strstr(sn->breaker, "\"to\":\"open\",\"reason\":\"") != NULL &&
+		      strstr(sn->breaker, "\"open_timeout_ms\":8000,") != NULL, "%s", sn->breaker);
+	inject_ok(src, SOURCE_INJECT_CLEAR, NULL, "every fault cleared: breakers automatic again");
+	assert_faults(src, "");
+	run_to(src, 13000, sn);
+	ck_assert_str_eq(sn->fault, "{\"type\":\"fault\",\"fault\":\"failure\",\"text\":\"failure rate 0 % (off)\","
+				    "\"at_ms\":12000}");
 	run_to(src, 35000, sn);
-	ck_assert_int_eq(sn->scenario, 1);
-	ck_assert_str_eq(sn->notices[0], "{\"type\":\"faults\",\"source\":\"scenario\",\"phase\":\"normal\","
-				      "\"failure\":0.0005,\"timeout\":0,\"validation\":0.0005,\"at_ms\":10000}");
 	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
 	ck_assert_str_eq(sn->last.breaker.recommendation, "Service healthy");
+	inject_ok(src, SOURCE_INJECT_CLEAR, NULL, "no faults to clear");
+	/* f cycles 0, 10, 50, 100 and back to 0. */
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, NULL, "failure rate 10 % (f again: 50 %)");
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, NULL, "failure rate 50 % (f again: 100 %)");
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, NULL, "failure rate 100 % (f again: 0 %)");
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, NULL, "failure rate 0 % (f again: 10 %)");
+	assert_faults(src, "");
 	free(sn);
 	source_free(src);
 }
 END_TEST
 
-/* Phase changes keep the manual faults; toggling off brings back the phase running then. */
-START_TEST(test_incident_holds_across_phases)
+/* An operator's faults hold through the scenario's phase changes; t toggles timeouts. */
+START_TEST(test_faults_hold_across_phases)
 {
-	char msg[SOURCE_MSG_LEN];
 	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 	int64_t timeouts;
 
 	run_to(src, 38000, sn);
-	/* Forced closed, so calls keep reaching the failing backend. */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
+	/* Forced closed, so calls keep reaching the hanging backend. */
+	inject_ok(src, SOURCE_INJECT_BREAKER_CLOSE, NULL, "breaker forced closed: no protection (a: automatic)");
+	inject_ok(src, SOURCE_INJECT_TIMEOUTS, NULL, "timeouts on (t again: off)");
+	assert_faults(src, "timeouts, forced closed");
 	run_to(src, 43000, sn);		/* "traffic spike" starts at 40 s */
 	ck_assert_int_eq(sn->phases, 1);
-	ck_assert_int_eq(sn->phase_faults, 0);
-	ck_assert_int_eq(sn->manual, 1);
-	assert_describe(src, "sim:steady seed 42 max INCIDENT FORCED CLOSED");
+	ck_assert_int_eq(sn->faults, 2);
+	ck_assert_ptr_nonnull(strstr(sn->fault, "\"text\":\"breaker forced closed\""));
+	ck_assert_int_eq(sn->first_open_ms, -1);
+	assert_faults(src, "timeouts, forced closed");
 	timeouts = sn->last.errors.timeouts;
+	ck_assert_int_gt(timeouts, 200);
 	run_to(src, 44000, sn);
-	ck_assert_int_gt(sn->last.errors.timeouts, timeouts);	/* still failing */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
-	run_to(src, 45000, sn);
-	ck_assert_int_eq(sn->scenario, 1);
-	ck_assert_ptr_nonnull(strstr(sn->notices[0], "\"phase\":\"traffic spike\",\"failure\":0.0005,"));
-	/* The scenario's own changes are back: its incident starts at 60 s. */
+	ck_assert_int_gt(sn->last.errors.timeouts, timeouts + 100);	/* still hanging */
+	inject_ok(src, SOURCE_INJECT_TIMEOUTS, NULL, "timeouts off (t again: on)");
+	run_to(src, 46000, sn);
+	timeouts = sn->last.errors.timeouts;
+	run_to(src, 48000, sn);
+	ck_assert_int_lt(sn->last.errors.timeouts - timeouts, 20);
+	/* The scenario's own changes go on: its incident starts at 60 s. */
 	run_to(src, 61000, sn);
-	ck_assert_int_eq(sn->phases, 1);
-	ck_assert_int_eq(sn->phase_faults, 1);
+	ck_assert_int_eq(sn->scenario, 1);
 	ck_assert_ptr_nonnull(strstr(sn->notices[1], "{\"type\":\"faults\",\"phase\":\"incident\","));
 	free(sn);
 	source_free(src);
 }
 END_TEST
 
-static const struct {
-	const char *reason, *describe, *recommendation, *msg;
-	enum breaker_state state;
-} cycle_cases[] = {
-	{ "forced open", "sim:steady seed 42 max FORCED OPEN",
-	  "Service unavailable - forced open",
-	  "breaker forced open: calls fail fast (next: forced closed)", BREAKER_OPEN },
-	{ "forced closed", "sim:steady seed 42 max FORCED CLOSED",
-	  "Breaker forced closed - no protection",
-	  "breaker forced closed: no protection (next: automatic)", BREAKER_CLOSED },
-	{ "reset", "sim:steady seed 42 max", "Service healthy",
-	  "breaker automatic again: reset to closed (next: forced open)", BREAKER_CLOSED },
-	{ "forced open", "sim:steady seed 42 max FORCED OPEN",
-	  "Service unavailable - forced open",
-	  "breaker forced open: calls fail fast (next: forced closed)", BREAKER_OPEN },
-};
-
-/* b: automatic -> forced open -> forced closed -> automatic, each with a notice. */
-START_TEST(test_breaker_cycle)
+/*
+ * o, c, a: forced open (every call refused, no timeout), forced closed,
+ * automatic; back to automatic while forced open, the breaker stays open,
+ * says when it half-opens, and does.
+ */
+START_TEST(test_breaker_keys)
 {
-	char msg[SOURCE_MSG_LEN];
 	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
-	int64_t t = 3000;
-	char want[96];
+	int64_t trips;
 
-	run_to(src, t, sn);
-	for (size_t i = 0; i < sizeof(cycle_cases) / sizeof(cycle_cases[0]); i++) {
-		ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
-		ck_assert_str_eq(msg, cycle_cases[i].msg);
-		assert_describe(src, cycle_cases[i].describe);
-		t += 15000;	/* longer than the 8 s open timeout: forced stays forced */
-		run_to(src, t, sn);
-		ck_assert_int_eq(sn->breakers, 1);
-		str_printf(want, sizeof(want), "\"to\":\"%s\",\"reason\":\"%s\",\"at_ms\":%lld}",
-			   cycle_cases[i].state == BREAKER_OPEN ? "open" : "closed",
-			   cycle_cases[i].reason, (long long)(t - 15000));
-		ck_assert_msg(strstr(sn->breaker, want) != NULL, "%s lacks %s", sn->breaker, want);
-		ck_assert_int_eq(sn->last.breaker.state, cycle_cases[i].state);
-		ck_assert_str_eq(sn->last.breaker.recommendation, cycle_cases[i].recommendation);
-	}
+	run_to(src, 3000, sn);
+	inject_ok(src, SOURCE_INJECT_BREAKER_OPEN, NULL, "breaker forced open: every call refused (a: automatic)");
+	assert_faults(src, "forced open");
+	run_to(src, 18000, sn);		/* longer than the 8 s open timeout: forced stays forced */
+	ck_assert_ptr_nonnull(strstr(sn->breaker, "\"to\":\"open\",\"reason\":\"forced open\",\"at_ms\":3000}"));
+	ck_assert_int_eq(sn->breakers, 1);
+	ck_assert_int_eq(sn->last.breaker.state, BREAKER_OPEN);
+	ck_assert_str_eq(sn->last.breaker.recommendation, "Service unavailable - forced open");
+	trips = sn->last.errors.breaker_trips;
+	ck_assert_int_gt(trips, 1000);
+	inject_ok(src, SOURCE_INJECT_BREAKER_AUTO, NULL, "breaker automatic");
+	assert_faults(src, "");
+	run_to(src, 25000, sn);
+	ck_assert_str_eq(sn->fault, "{\"type\":\"fault\",\"fault\":\"breaker\",\"text\":\"breaker automatic "
+				    "again: open until its timeout\",\"open_timeout_ms\":8000,\"at_ms\":18000}");
+	ck_assert_int_eq(sn->breakers, 0);	/* still open: no transition */
+	ck_assert_int_eq(sn->last.breaker.state, BREAKER_OPEN);
+	run_to(src, 27000, sn);
+	ck_assert_ptr_nonnull(strstr(sn->breaker, "\"to\":\"half-open\",\"reason\":\"open timeout 8 s elapsed\","
+						  "\"at_ms\":26000}"));
+	ck_assert_int_eq(sn->last.breaker.state, BREAKER_CLOSED);
+	inject_ok(src, SOURCE_INJECT_BREAKER_CLOSE, NULL, "breaker forced closed: no protection (a: automatic)");
+	run_to(src, 28000, sn);
+	ck_assert_str_eq(sn->last.breaker.recommendation, "Breaker forced closed - no protection");
+	inject_ok(src, SOURCE_INJECT_BREAKER_AUTO, NULL, "breaker automatic");
+	run_to(src, 29000, sn);
+	ck_assert_str_eq(sn->fault, "{\"type\":\"fault\",\"fault\":\"breaker\",\"text\":\"breaker automatic "
+				    "again\",\"at_ms\":28000}");
+	ck_assert_int_eq(sn->breakers, 0);
+	ck_assert_str_eq(sn->last.breaker.recommendation, "Service healthy");
 	free(sn);
 	source_free(src);
 }
 END_TEST
 
-/* Forced closed holds through an incident: failures pile up, the breaker never opens. */
-START_TEST(test_forced_closed_under_incident)
+/*
+ * l: service times ten times longer. The window of 10,000 samples still
+ * holds the fast ones (P50), but P95 grows several times over, and the
+ * slowest calls pass the 1 s timeout.
+ */
+START_TEST(test_latency_spike)
 {
-	char msg[SOURCE_MSG_LEN];
 	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
+	double p95;
+	int64_t timeouts;
 
-	run_to(src, 2000, sn);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
-	assert_describe(src, "sim:steady seed 42 max INCIDENT FORCED CLOSED");
-	run_to(src, 12000, sn);
-	ck_assert_int_eq(sn->first_open_ms, -1);
-	ck_assert_int_gt(sn->last.errors.timeouts, 100);
-	/* Back to automatic with the incident still on: it opens soon. */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
-	run_to(src, 16000, sn);
-	ck_assert_int_ge(sn->first_open_ms, 12000);
+	run_to(src, 20000, sn);
+	p95 = sn->last.latency.p95;
+	timeouts = sn->last.errors.timeouts;
+	inject_ok(src, SOURCE_INJECT_LATENCY, NULL, "latency spike x10 on");
+	assert_faults(src, "latency x10");
+	run_to(src, 30000, sn);
+	ck_assert_ptr_nonnull(strstr(sn->fault, "\"text\":\"latency spike on: service times x10\""));
+	ck_assert_double_gt(sn->last.latency.p95, 3 * p95);
+	ck_assert_int_gt(sn->last.errors.timeouts, timeouts);
+	inject_ok(src, SOURCE_INJECT_LATENCY, NULL, "latency spike x10 off");
+	assert_faults(src, "");
+	free(sn);
+	source_free(src);
+}
+END_TEST
+
+/*
+ * s: five times the upstream's share of the traffic arrives; the router's
+ * rate limiter (250/s) rejects what it cannot take and says so, and says
+ * when the burst is over once the surge ends.
+ */
+START_TEST(test_surge_meets_the_limiter)
+{
+	struct source *src = make(LEGACY, 42, 0, 0, 0);
+	struct seen *sn = malloc(sizeof(*sn));
+	int64_t limited;
+
+	run_to(src, 10000, sn);
+	limited = sn->last.errors.rate_limited;
+	inject_ok(src, SOURCE_INJECT_SURGE, NULL, "load surge x5 on");
+	assert_faults(src, "surge x5");
+	run_to(src, 20000, sn);
+	ck_assert_msg(strstr(sn->fault, "\"fault\":\"surge\",\"text\":\"load surge x5 on: ") != NULL, "%s",
+		      sn->fault);
+	ck_assert_int_gt(sn->last.errors.rate_limited, limited + 100);
+	ck_assert_int_ge(sn->ratelimits, 1);
+	ck_assert_msg(strstr(sn->ratelimit, "\"state\":\"rejecting\",\"text\":\"rate limiter rejecting: more than "
+					    "250 req/s (burst 50)\"") != NULL, "%s", sn->ratelimit);
+	inject_ok(src, SOURCE_INJECT_SURGE, NULL, "load surge x5 off");
+	run_to(src, 25000, sn);
+	ck_assert_int_eq(sn->ratelimits, 1);
+	ck_assert_msg(strstr(sn->ratelimit, "\"state\":\"over\",\"rejected\":") != NULL &&
+		      strstr(sn->ratelimit, "\"text\":\"rate-limit burst over: ") != NULL, "%s", sn->ratelimit);
 	free(sn);
 	source_free(src);
 }
@@ -619,6 +691,15 @@ END_TEST
 /* Record every snapshot's JSON and every notice of a run with injections at fixed times. */
 static char *injected_run(uint64_t seed, bool inject)
 {
+	static const struct {
+		int64_t at_ms;
+		enum source_inject what;
+	} presses[] = {
+		{ 4000, SOURCE_INJECT_FAILURE_CYCLE }, { 4000, SOURCE_INJECT_FAILURE_CYCLE },
+		{ 6000, SOURCE_INJECT_SURGE }, { 7000, SOURCE_INJECT_LATENCY },
+		{ 9000, SOURCE_INJECT_BREAKER_OPEN }, { 11000, SOURCE_INJECT_BREAKER_AUTO },
+		{ 13000, SOURCE_INJECT_TIMEOUTS }, { 15000, SOURCE_INJECT_CLEAR },
+	};
 	char msg[SOURCE_MSG_LEN];
 	struct source *src = make(LEGACY, seed, 0, 30000, 0);
 	struct source_event *ev = malloc(sizeof(*ev));
@@ -639,10 +720,9 @@ static char *injected_run(uint64_t seed, bool inject)
 			len += (size_t)snprintf(out + len, cap - len, "%s\n", j);
 			free(j);
 			last = ev->at_ms;
-			if (inject && (last == 4000 || last == 15000))
-				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
-			if (inject && (last == 9000 || last == 11000 || last == 13000))
-				ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
+			for (size_t i = 0; inject && i < sizeof(presses) / sizeof(presses[0]); i++)
+				if (presses[i].at_ms == last)
+					ck_assert_int_eq(source_inject(src, presses[i].what, NULL, msg, sizeof(msg)), 0);
 		} else if (ev->kind == SOURCE_NOTICE) {
 			len += (size_t)snprintf(out + len, cap - len, "%s\n", ev->message);
 		}
@@ -660,9 +740,9 @@ START_TEST(test_inject_deterministic)
 
 	ck_assert_str_eq(a, b);
 	ck_assert_str_ne(a, plain);
-	ck_assert_ptr_nonnull(strstr(a, "\"source\":\"manual\""));
-	ck_assert_ptr_nonnull(strstr(a, "\"reason\":\"forced closed\""));
-	ck_assert_ptr_null(strstr(plain, "\"source\":\"manual\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"type\":\"fault\",\"fault\":\"surge\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"reason\":\"forced open\""));
+	ck_assert_ptr_null(strstr(plain, "\"type\":\"fault\""));
 	free(a);
 	free(b);
 	free(plain);
@@ -679,16 +759,15 @@ START_TEST(test_inject_refused)
 
 	ck_assert_int_eq(source_inject(src, (enum source_inject)99, NULL, msg, sizeof(msg)), -1);
 	ck_assert_str_eq(msg, "no such injection");
-	assert_describe(src, "sim:steady seed 42 max");
 	for (int i = 0; i < 10; i++)
 		round_at(src, 0, &snaps, &notices, &ends);
 	ck_assert_int_eq(ends, 1);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), -1);
-	ck_assert_str_eq(msg, "no faults to inject: the simulation has ended");
-	msg[0] = '\0';
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), -1);
-	ck_assert_str_eq(msg, "no faults to inject: the simulation has ended");
-	assert_describe(src, "sim:steady seed 42 max");
+	for (int w = SOURCE_INJECT_FAILURE_CYCLE; w <= SOURCE_INJECT_CLEAR; w++) {
+		msg[0] = '\0';
+		ck_assert_int_eq(source_inject(src, (enum source_inject)w, NULL, msg, sizeof(msg)), -1);
+		ck_assert_str_eq(msg, "no faults to inject: the simulation has ended");
+	}
+	assert_faults(src, "");
 	ck_assert_int_eq(source_step(src, 0, &ev), 0);	/* and no notice */
 	source_free(src);
 }
@@ -697,17 +776,15 @@ END_TEST
 /* Before the first step: the first phase's notices still come first. */
 START_TEST(test_inject_before_start)
 {
-	char msg[SOURCE_MSG_LEN];
 	struct source *src = make(LEGACY, 42, 0, 0, 0);
 	struct seen *sn = malloc(sizeof(*sn));
 
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), 0);
+	inject_ok(src, SOURCE_INJECT_TIMEOUTS, NULL, "timeouts on (t again: off)");
 	run_to(src, 3000, sn);
 	ck_assert_int_ge(sn->n_notices, 3);
 	ck_assert_int_eq(strncmp(sn->notices[0], "{\"type\":\"phase\",", 16), 0);
-	ck_assert_int_eq(sn->phase_faults, 1);
-	ck_assert_int_eq(strncmp(sn->notices[2], "{\"type\":\"faults\",\"source\":\"manual\",", 35), 0);
-	ck_assert_int_eq(sn->manual, 1);
+	ck_assert_int_eq(sn->scenario, 1);
+	ck_assert_int_eq(strncmp(sn->notices[2], "{\"type\":\"fault\",\"fault\":\"timeouts\",", 35), 0);
 	ck_assert_int_gt(sn->last.errors.timeouts, 0);
 	free(sn);
 	source_free(src);
@@ -723,7 +800,7 @@ struct rows_seen {
 	unsigned states[4];		/* chat, embeddings, search, moderation */
 	unsigned router;		/* the aggregate's states */
 	char router_rec[METRICS_TEXT_LEN];
-	int manual_search, row_breakers[4];
+	int faults_search, row_breakers[4], derived;
 	struct metrics_snapshot last;	/* a copy (rows included), owned */
 };
 
@@ -744,7 +821,9 @@ static void run_rows(struct source *src, int64_t until_ms, struct rows_seen *rs)
 				str_printf(want, sizeof(want), "{\"type\":\"breaker\",\"row\":\"%s\",", names[i]);
 				rs->row_breakers[i] += strncmp(ev.message, want, strlen(want)) == 0;
 			}
-			rs->manual_search += strstr(ev.message, "\"row\":\"search\",\"source\":\"manual\"") != NULL;
+			rs->faults_search += strncmp(ev.message, "{\"type\":\"fault\",\"row\":\"search\",", 31) == 0;
+			rs->derived += strncmp(ev.message, "{\"type\":\"breaker\",\"from\":", 25) == 0 &&
+				       strstr(ev.message, "\"derived\":true") != NULL;
 			continue;
 		}
 		if (ev.kind != SOURCE_SNAPSHOT)
@@ -765,22 +844,29 @@ static void run_rows(struct source *src, int64_t until_ms, struct rows_seen *rs)
 
 #define CLOSED_ONLY (1u << BREAKER_CLOSED)
 
-/* f on one upstream trips that upstream's breaker only; the router shows it as its worst. */
-START_TEST(test_upstream_incident)
+/*
+ * f on one upstream trips that upstream's breaker only; the router shows
+ * it as its worst, and says so in a notice marked derived; the faults line
+ * names the upstream.
+ */
+START_TEST(test_upstream_failures)
 {
-	char msg[SOURCE_MSG_LEN];
 	struct source *src = make("steady", 42, 0, 0, 0);
 	struct rows_seen *rs = calloc(1, sizeof(*rs));
 
 	run_rows(src, 5000, rs);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, "search", msg, sizeof(msg)), 0);
-	ck_assert_str_eq(msg, "search: incident: 40 % timeouts, 10 % failures (again to end it)");
-	assert_describe(src, "sim:steady seed 42 max INCIDENT");
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, "search", "search: failure rate 10 % (f again: 50 %)");
+	inject_ok(src, SOURCE_INJECT_FAILURE_CYCLE, "search", "search: failure rate 50 % (f again: 100 %)");
+	inject_ok(src, SOURCE_INJECT_TIMEOUTS, "chat", "chat: timeouts on (t again: off)");
+	assert_faults(src, "chat: timeouts  search: failures 50 %");
+	inject_ok(src, SOURCE_INJECT_TIMEOUTS, "chat", "chat: timeouts off (t again: on)");
+	assert_faults(src, "search: failures 50 %");
 	run_rows(src, 12000, rs);
-	ck_assert_int_eq(rs->manual_search, 1);
+	ck_assert_int_eq(rs->faults_search, 2);
 	ck_assert(rs->states[2] & (1u << BREAKER_OPEN));
 	ck_assert_int_ge(rs->row_breakers[2], 1);
-	for (int i = 0; i < 4; i++) {
+	ck_assert_int_ge(rs->derived, 1);
+	for (int i = 1; i < 4; i++) {
 		if (i != 2) {
 			ck_assert_uint_eq(rs->states[i], CLOSED_ONLY);
 			ck_assert_int_eq(rs->row_breakers[i], 0);
@@ -788,18 +874,16 @@ START_TEST(test_upstream_incident)
 	}
 	ck_assert(rs->router & (1u << BREAKER_OPEN));
 	ck_assert_str_eq(rs->router_rec, "search: Service unavailable - failing fast");
-	ck_assert_int_eq(rs->last.rows[0].snap.errors.timeouts, 0);
-	ck_assert_int_gt(rs->last.rows[2].snap.errors.timeouts, 0);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, "search", msg, sizeof(msg)), 0);
-	ck_assert_str_eq(msg, "search: incident over: the scenario's faults are back");
-	assert_describe(src, "sim:steady seed 42 max");
+	ck_assert_int_gt(rs->last.rows[2].snap.errors.failures, 0);
+	inject_ok(src, SOURCE_INJECT_CLEAR, "chat", "every fault cleared: breakers automatic again");
+	assert_faults(src, "");
 	metrics_free(&rs->last);
 	free(rs);
 	source_free(src);
 }
 END_TEST
 
-/* b on one upstream forces that breaker alone; NULL is the first upstream; a wrong name is refused. */
+/* o on one upstream forces that breaker alone; NULL is the first upstream; a wrong name is refused. */
 START_TEST(test_upstream_breaker_and_names)
 {
 	char msg[SOURCE_MSG_LEN];
@@ -807,10 +891,9 @@ START_TEST(test_upstream_breaker_and_names)
 	struct rows_seen *rs = calloc(1, sizeof(*rs));
 
 	run_rows(src, 2000, rs);
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, "moderation", msg, sizeof(msg)),
-			 0);
-	ck_assert_str_eq(msg, "moderation: breaker forced open: calls fail fast (next: forced closed)");
-	assert_describe(src, "sim:steady seed 42 max FORCED OPEN");
+	inject_ok(src, SOURCE_INJECT_BREAKER_OPEN, "moderation",
+		  "moderation: breaker forced open: every call refused (a: automatic)");
+	assert_faults(src, "moderation: forced open");
 	run_rows(src, 4000, rs);
 	ck_assert_int_eq(rs->last.rows[3].snap.breaker.state, BREAKER_OPEN);
 	ck_assert_str_eq(rs->last.rows[3].snap.breaker.recommendation, "Service unavailable - forced open");
@@ -820,25 +903,24 @@ START_TEST(test_upstream_breaker_and_names)
 	for (int i = 0; i < 3; i++)
 		ck_assert_uint_eq(rs->states[i], CLOSED_ONLY);
 	/* No row named: the first upstream. */
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), 0);
-	ck_assert_str_eq(msg, "chat: breaker forced open: calls fail fast (next: forced closed)");
+	inject_ok(src, SOURCE_INJECT_BREAKER_OPEN, NULL, "chat: breaker forced open: every call refused (a: automatic)");
 	run_rows(src, 5000, rs);
 	ck_assert_int_eq(rs->last.rows[0].snap.breaker.state, BREAKER_OPEN);
 	ck_assert_str_eq(rs->last.breaker.recommendation, "2 of 4 upstreams open");
-	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_INCIDENT_TOGGLE, "nope\x1b[2J", msg,
-					sizeof(msg)), -1);
+	assert_faults(src, "chat: forced open  moderation: forced open");
+	ck_assert_int_eq(source_inject(src, SOURCE_INJECT_FAILURE_CYCLE, "nope\x1b[2J", msg, sizeof(msg)), -1);
 	ck_assert_str_eq(msg, "no faults to inject: no upstream named nope [2J");
-	assert_describe(src, "sim:steady seed 42 max FORCED OPEN");
+	assert_describe(src, "sim:steady seed 42 max");
 	metrics_free(&rs->last);
 	free(rs);
 	source_free(src);
 }
 END_TEST
 
-/* Live sources have no inject op: the wrapper says -1 and why. */
+/* Live sources have no inject op: the wrapper says -1 and why; they have no faults to show. */
 START_TEST(test_inject_other_sources)
 {
-	char msg[SOURCE_MSG_LEN];
+	char msg[SOURCE_MSG_LEN], faults[64] = "x";
 	struct exec_options eo = { .command = "true", .interval_ms = 1000, .timeout_ms = 1000,
 				   .max_body = 4096 };
 	static const struct source_ops bare = { .name = "watch" };
@@ -848,10 +930,12 @@ START_TEST(test_inject_other_sources)
 
 	ck_assert_msg(ex != NULL, "%s", err);
 	ck_assert_ptr_null(ex->ops->inject);
-	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), -1);
-	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_BREAKER_CYCLE, NULL, msg, sizeof(msg)), -1);
-	ck_assert_int_eq(source_inject(b, SOURCE_INJECT_INCIDENT_TOGGLE, NULL, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_FAILURE_CYCLE, NULL, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(ex, SOURCE_INJECT_CLEAR, NULL, msg, sizeof(msg)), -1);
+	ck_assert_int_eq(source_inject(b, SOURCE_INJECT_BREAKER_OPEN, NULL, msg, sizeof(msg)), -1);
 	ck_assert_str_eq(msg, "no faults to inject: only the simulated router takes them");
+	source_active_faults(b, faults, sizeof(faults));
+	ck_assert_str_eq(faults, "");
 	source_free(ex);
 	source_free(b);
 }
@@ -876,15 +960,16 @@ int main(void)
 	tcase_add_test(tc, test_same_seed_same_json);
 	tcase_add_test(tc, test_notice_cap);
 	tcase_add_test(tc, test_max_speed_bounded_steps);
-	tcase_add_test(tc, test_incident_trips_and_recovers);
-	tcase_add_test(tc, test_incident_holds_across_phases);
-	tcase_add_test(tc, test_breaker_cycle);
-	tcase_add_test(tc, test_forced_closed_under_incident);
+	tcase_add_test(tc, test_failure_cycle_trips_and_recovers);
+	tcase_add_test(tc, test_faults_hold_across_phases);
+	tcase_add_test(tc, test_breaker_keys);
+	tcase_add_test(tc, test_latency_spike);
+	tcase_add_test(tc, test_surge_meets_the_limiter);
 	tcase_add_test(tc, test_inject_deterministic);
 	tcase_add_test(tc, test_inject_refused);
 	tcase_add_test(tc, test_inject_before_start);
 	tcase_add_test(tc, test_inject_other_sources);
-	tcase_add_test(tc, test_upstream_incident);
+	tcase_add_test(tc, test_upstream_failures);
 	tcase_add_test(tc, test_upstream_breaker_and_names);
 	tcase_add_loop_test(tc, test_bad_options, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);

@@ -10,7 +10,7 @@ help_fits() {
 	[ "$(wc -l <"$tmp/help")" -le 23 ] && [ "$(awk '{ if (length > n) n = length } END { print n }' "$tmp/help")" -le 79 ]
 }
 check "--help fits on one 80x24 screen" help_fits
-check "--help names the demo keys" grep -q "f/b faults" "$tmp/help"
+check "--help names the fault keys" grep -q "f/t/l/s faults" "$tmp/help"
 
 version_matches() {
 	"$RT_BIN" --version | grep -qx "routertop [0-9][0-9.]*"

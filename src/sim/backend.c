@@ -101,6 +101,7 @@ void backend_init(struct backend *b, const struct backend_config *cfg, int64_t n
 {
 	b->cfg = *cfg;
 	backend_set_faults(b, &(struct fault_config){ 0 });
+	b->slowdown = 1;
 	b->mu = log((double)cfg->median_us);
 	b->sigma = log((double)cfg->p99_us / (double)cfg->median_us) / Z99;
 	b->quantiles = xmalloc(BACKEND_QUANTILES * sizeof(*b->quantiles));
@@ -133,6 +134,11 @@ void backend_set_faults(struct backend *b, const struct fault_config *f)
 	b->fault_cut[0] = f->failure;
 	b->fault_cut[1] = f->failure + f->timeout;
 	b->fault_cut[2] = f->failure + f->timeout + f->validation;
+}
+
+void backend_set_slowdown(struct backend *b, uint32_t factor)
+{
+	b->slowdown = factor < 1 ? 1 : factor;
 }
 
 /* backend_sample_us, inline in backend_submit. */
@@ -327,7 +333,7 @@ struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t n
 		workers_take(b, deadline);
 		return (struct backend_result){ BACKEND_TIMEOUT, deadline };
 	}
-	done = start + sample_us(b, r);
+	done = start + sample_us(b, r) * b->slowdown;
 	if (done > deadline) {
 		workers_take(b, deadline);
 		return (struct backend_result){ BACKEND_TIMEOUT, deadline };

@@ -68,6 +68,7 @@ struct backend {
 	int64_t *late;		/* min-heap of the others' free times */
 	uint32_t late_len;
 	uint32_t idle;		/* wheel_busy + late_len + idle = concurrency */
+	uint32_t slowdown;	/* service times are multiplied by it: 1, or a latency spike */
 };
 #define BACKEND_WHEEL_BITS 13
 #define BACKEND_WHEEL_US (1u << BACKEND_WHEEL_BITS)
@@ -82,6 +83,8 @@ void backend_init(struct backend *b, const struct backend_config *cfg, int64_t n
 void backend_free(struct backend *b);
 /* f must pass fault_config_check. */
 void backend_set_faults(struct backend *b, const struct fault_config *f);
+/* A latency spike: from now on every service time is factor (>= 1; 1 ends it) times longer. */
+void backend_set_slowdown(struct backend *b, uint32_t factor);
 /* A request arrives at now_us: its outcome and when it is known. */
 struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t now_us);
 /*

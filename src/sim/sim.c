@@ -10,6 +10,18 @@
  * single-backend scenarios run exactly as before) to an upstream with its
  * own breaker, backend and tracker; the router's tracker sees every
  * request. A completion event carries its upstream in its kind.
+ *
+ * Faults: an upstream's backend runs the faults of the scenario's phase
+ * (its own if the phase gives it some) combined with an operator's
+ * (sim_op_set): the higher failure rate, timeouts on top, a slowdown, a
+ * surge of extra arrivals sent straight to it (after the router's rate
+ * limiter), and its breaker forced or automatic. A surge is a Poisson
+ * stream of its own on the event heap; turning it off bumps its generation,
+ * so the pending arrival is dropped when it comes up.
+ *
+ * Rate-limit bursts: the first rejection after a quiet second is reported
+ * ("ratelimit", "rejecting"), and the burst's end, a second after its last
+ * rejection, with how many it rejected ("over").
  */
 #include "sim/sim.h"
 
@@ -31,7 +43,14 @@
 #define OUTCOME_SHIFT 8
 #define UPSTREAM_SHIFT 16
 
-enum ev_kind { EV_PHASE_END, EV_COMPLETE, EV_BREAKER };
+/* A rate-limit burst is over when the limiter has rejected nothing for this long. */
+#define BURST_QUIET_US 1000000
+/* The user of a surge's arrivals: answered to no one. */
+#define SURGE_USER (UINT32_MAX - 2)
+/* Of the calls a timeouts fault leaves (after failures), the share that hangs. */
+#define OP_TIMEOUT_SHARE 0.5
+
+enum ev_kind { EV_PHASE_END, EV_COMPLETE, EV_BREAKER, EV_SURGE, EV_BURST_CHECK };
 
 struct sim;
 
@@ -41,8 +60,11 @@ struct upstream {
 	const char *name;		/* the scenario's */
 	struct backend be;
 	struct tracker *tr;
-	struct fault_config faults;
-	bool overridden;		/* an operator's faults hold over the phases' */
+	struct fault_config base;	/* the scenario's phase gives it these */
+	struct fault_config faults;	/* what its backend runs: base and op together */
+	struct sim_op_faults op;	/* an operator's, on top */
+	double surge_rate;		/* extra arrivals a second while op.surge */
+	int64_t surge_gen;		/* bumped when a surge ends: its pending arrival is stale */
 	uint64_t pending;
 	struct breaker br;		/* last: its window's ring is large and seldom read */
 };
@@ -64,6 +86,9 @@ struct sim {
 	size_t phase;
 	int64_t gen;			/* bumped at every phase start */
 	uint64_t pending, sessions;
+	bool burst;			/* the limiter is rejecting a burst */
+	int64_t burst_start, burst_last;	/* its first and latest rejection */
+	uint64_t burst_rejected;
 	sim_notice_fn notice;
 	void *notice_ctx;
 };
@@ -121,6 +146,10 @@ static void on_transition(void *ctx, const struct breaker_transition *t)
 	cJSON_AddStringToObject(obj, "from", breaker_state_name(t->from));
 	cJSON_AddStringToObject(obj, "to", breaker_state_name(t->to));
 	cJSON_AddStringToObject(obj, "reason", t->reason);
+	/* An automatic opening says when it half-opens: the screen counts down to it. */
+	if (breaker_deadline(&u->br) != INT64_MAX)
+		cJSON_AddNumberToObject(obj, "open_timeout_ms",
+					(double)((breaker_deadline(&u->br) - s->now) / 1000));
 	emit(s, obj);
 	/* Wake at the end of the open timeout, so half-open starts on time. */
 	if (breaker_deadline(&u->br) != INT64_MAX)
@@ -135,33 +164,52 @@ static void on_transition(void *ctx, const struct breaker_transition *t)
 		cJSON_AddStringToObject(obj, "to", breaker_state_name(agg));
 		str_printf(reason, sizeof(reason), "%s: %s", u->name, t->reason);
 		cJSON_AddStringToObject(obj, "reason", reason);
+		/* Said already for the row: an event log need not say it twice. */
+		cJSON_AddTrueToObject(obj, "derived");
 		emit(s, obj);
 	}
 	s->agg_state = agg;
 }
 
-/* Apply f to upstream u and say so; origin (NULL for the phase's own) marks an operator's change. */
-static void apply_faults(struct sim *s, struct upstream *u, const struct fault_config *f,
-			 const char *origin)
+/*
+ * What u's backend runs: the phase's faults and the operator's together.
+ * The higher failure rate; timeouts take OP_TIMEOUT_SHARE of the calls the
+ * failures leave (or the phase's share, if higher); the phase's validation
+ * errors in what remains.
+ */
+static struct fault_config faults_combined(const struct upstream *u)
+{
+	struct fault_config f = u->base;
+
+	if (u->op.failure > f.failure)
+		f.failure = u->op.failure;
+	if (u->op.timeouts && OP_TIMEOUT_SHARE * (1.0 - f.failure) > f.timeout)
+		f.timeout = OP_TIMEOUT_SHARE * (1.0 - f.failure);
+	if (f.timeout > 1.0 - f.failure)
+		f.timeout = 1.0 - f.failure;
+	if (f.validation > 1.0 - f.failure - f.timeout)
+		f.validation = 1.0 - f.failure - f.timeout;
+	if (f.validation < 0)
+		f.validation = 0;
+	return f;
+}
+
+/* The phase gave u faults f: run them (with the operator's) and say so when they changed. */
+static void set_faults(struct sim *s, struct upstream *u, const struct fault_config *f)
 {
 	cJSON *obj;
 
-	u->faults = *f;
-	backend_set_faults(&u->be, f);
+	if (memcmp(f, &u->base, sizeof(*f)) == 0)
+		return;
+	u->base = *f;
+	u->faults = faults_combined(u);
+	backend_set_faults(&u->be, &u->faults);
 	obj = notice_new(s, "faults", u);
-	if (origin != NULL)
-		cJSON_AddStringToObject(obj, "source", origin);
 	cJSON_AddStringToObject(obj, "phase", s->sc.phases[s->phase].name);
 	cJSON_AddNumberToObject(obj, "failure", f->failure);
 	cJSON_AddNumberToObject(obj, "timeout", f->timeout);
 	cJSON_AddNumberToObject(obj, "validation", f->validation);
 	emit(s, obj);
-}
-
-static void set_faults(struct sim *s, struct upstream *u, const struct fault_config *f)
-{
-	if (memcmp(f, &u->faults, sizeof(*f)) != 0)
-		apply_faults(s, u, f, NULL);
 }
 
 static void phase_start(struct sim *s, size_t idx)
@@ -175,8 +223,7 @@ static void phase_start(struct sim *s, size_t idx)
 	cJSON_AddNumberToObject(obj, "index", (double)idx);
 	emit(s, obj);
 	for (size_t i = 0; i < s->nups; i++)
-		if (!s->ups[i].overridden)
-			set_faults(s, &s->ups[i], scenario_faults(&s->sc, idx, i));
+		set_faults(s, &s->ups[i], scenario_faults(&s->sc, idx, i));
 	load_start_phase(&s->load, ph, s->now, &s->rng);
 	if (ph->duration_us > 0)
 		push(s, s->now + ph->duration_us, EV_PHASE_END, 0, s->gen);
@@ -199,6 +246,8 @@ static void phase_next(struct sim *s)
 /* The user heard its answer: a phase that ends when its users are done may end. */
 static void answered(struct sim *s, uint32_t user, int64_t delay_us)
 {
+	if (user == SURGE_USER)
+		return;	/* a surge's arrivals wait for nothing */
 	if (load_answered(&s->load, user, s->now, delay_us) &&
 	    s->sc.phases[s->phase].duration_us == 0)
 		phase_next(s);
@@ -234,8 +283,55 @@ static struct upstream *route(struct sim *s)
 	return &s->ups[i];
 }
 
-/* One request through the pipeline: session, limiter, route, breaker, backend. */
-static void request(struct sim *s, uint32_t user, bool first)
+/* The limiter rejected a request: the first after a quiet spell starts a burst. */
+static void burst_note(struct sim *s)
+{
+	char text[128];
+	cJSON *obj;
+
+	s->burst_rejected++;
+	s->burst_last = s->now;
+	if (s->burst)
+		return;
+	s->burst = true;
+	s->burst_start = s->now;
+	s->burst_rejected = 1;
+	obj = notice_new(s, "ratelimit", NULL);
+	cJSON_AddStringToObject(obj, "state", "rejecting");
+	str_printf(text, sizeof(text), "rate limiter rejecting: more than %g req/s (burst %u)",
+		   s->sc.limit_rate, s->sc.limit_burst);
+	cJSON_AddStringToObject(obj, "text", text);
+	emit(s, obj);
+	push(s, s->now + BURST_QUIET_US, EV_BURST_CHECK, 0, 0);
+}
+
+/* A second after the burst's latest rejection it is over; else look again then. */
+static void burst_check(struct sim *s)
+{
+	char text[128];
+	cJSON *obj;
+
+	if (!s->burst)
+		return;
+	if (s->now < s->burst_last + BURST_QUIET_US) {
+		push(s, s->burst_last + BURST_QUIET_US, EV_BURST_CHECK, 0, 0);
+		return;
+	}
+	s->burst = false;
+	obj = notice_new(s, "ratelimit", NULL);
+	cJSON_AddStringToObject(obj, "state", "over");
+	cJSON_AddNumberToObject(obj, "rejected", (double)s->burst_rejected);
+	str_printf(text, sizeof(text), "rate-limit burst over: %llu rejected in %.1f s",
+		   (unsigned long long)s->burst_rejected, (double)(s->burst_last - s->burst_start) / 1e6);
+	cJSON_AddStringToObject(obj, "text", text);
+	emit(s, obj);
+}
+
+/*
+ * One request through the pipeline: session, limiter, route (or straight
+ * to to, a surge's upstream), breaker, backend.
+ */
+static void request_to(struct sim *s, uint32_t user, bool first, struct upstream *to)
 {
 	struct backend_result res;
 	struct upstream *u;
@@ -244,10 +340,11 @@ static void request(struct sim *s, uint32_t user, bool first)
 	if (first)
 		s->sessions++;	/* the session is created on the first request */
 	if (!limiter_take(&s->lim, s->now)) {
+		burst_note(s);
 		reject(s, NULL, user, TRACKER_RATE_LIMITED);
 		return;
 	}
-	u = route(s);
+	u = to != NULL ? to : route(s);
 	if (u->tr != s->tr)
 		tracker_count(u->tr, TRACKER_REQUESTS);
 	if (!breaker_allow(&u->br, s->now)) {
@@ -259,6 +356,30 @@ static void request(struct sim *s, uint32_t user, bool first)
 	u->pending++;
 	push(s, res.done_us, EV_COMPLETE | ((uint32_t)res.outcome << OUTCOME_SHIFT) |
 	     (u->idx << UPSTREAM_SHIFT), user, s->now);
+}
+
+static void request(struct sim *s, uint32_t user, bool first)
+{
+	request_to(s, user, first, NULL);
+}
+
+/* The next arrival of u's surge, a Poisson stream at its rate. */
+static void surge_schedule(struct sim *s, struct upstream *u)
+{
+	double gap = -log(1.0 - rng_uniform(&s->rng)) / u->surge_rate;
+
+	push(s, s->now + 1 + (int64_t)(gap * 1e6), EV_SURGE, u->idx, u->surge_gen);
+}
+
+/* A surge's arrival (a new session each, as open-loop arrivals are), unless its surge has ended. */
+static void surge_arrival(struct sim *s, const struct sim_event *ev)
+{
+	struct upstream *u = &s->ups[ev->arg];
+
+	if (!u->op.surge || ev->data != u->surge_gen)
+		return;
+	request_to(s, SURGE_USER, true, u);
+	surge_schedule(s, u);
 }
 
 /* Count c at the router and at u (once when they share a tracker). */
@@ -317,6 +438,12 @@ static void dispatch(struct sim *s, const struct sim_event *ev)
 		break;
 	case EV_BREAKER:
 		breaker_poll(&s->ups[ev->arg].br, s->now);
+		break;
+	case EV_SURGE:
+		surge_arrival(s, ev);
+		break;
+	case EV_BURST_CHECK:
+		burst_check(s);
 		break;
 	}
 }
@@ -490,24 +617,6 @@ void sim_set_faults(struct sim *s, size_t up, const struct fault_config *f)
 		set_faults(s, &s->ups[up], f);
 }
 
-void sim_override_faults(struct sim *s, size_t up, const struct fault_config *f)
-{
-	struct upstream *u;
-
-	if (up >= s->nups)
-		return;
-	u = &s->ups[up];
-	sim_start(s);	/* the first phase's notices come first */
-	u->overridden = f != NULL;
-	apply_faults(s, u, f != NULL ? f : scenario_faults(&s->sc, s->phase, up),
-		     f != NULL ? "manual" : "scenario");
-}
-
-bool sim_faults_overridden(const struct sim *s, size_t up)
-{
-	return up < s->nups && s->ups[up].overridden;
-}
-
 void sim_breaker_force(struct sim *s, size_t up, enum breaker_force force)
 {
 	struct breaker *br;
@@ -515,6 +624,7 @@ void sim_breaker_force(struct sim *s, size_t up, enum breaker_force force)
 	if (up >= s->nups)
 		return;
 	br = &s->ups[up].br;
+	s->ups[up].op.breaker = force;
 	if (force == BREAKER_FORCE_OPEN)
 		breaker_force_open(br, s->now);
 	else if (force == BREAKER_FORCE_CLOSED)
@@ -525,8 +635,165 @@ void sim_breaker_force(struct sim *s, size_t up, enum breaker_force force)
 
 void sim_breaker_reset(struct sim *s, size_t up)
 {
-	if (up < s->nups)
-		breaker_reset(&s->ups[up].br, s->now);
+	if (up >= s->nups)
+		return;
+	s->ups[up].op.breaker = BREAKER_FORCE_NONE;
+	breaker_reset(&s->ups[up].br, s->now);
+}
+
+struct sim_op_faults sim_op_faults(const struct sim *s, size_t up)
+{
+	return up < s->nups ? s->ups[up].op : (struct sim_op_faults){ 0 };
+}
+
+bool sim_op_active(const struct sim_op_faults *f)
+{
+	return f->failure > 0 || f->timeouts || f->slow || f->surge || f->breaker != BREAKER_FORCE_NONE;
+}
+
+/* A "fault" notice about u: which fault, its words; open_timeout_ms when it starts a countdown. */
+static void op_notice(struct sim *s, struct upstream *u, const char *fault, const char *text,
+		      int64_t open_timeout_ms)
+{
+	cJSON *obj = notice_new(s, "fault", u);
+
+	cJSON_AddStringToObject(obj, "fault", fault);
+	cJSON_AddStringToObject(obj, "text", text);
+	if (open_timeout_ms >= 0)
+		cJSON_AddNumberToObject(obj, "open_timeout_ms", (double)open_timeout_ms);
+	emit(s, obj);
+}
+
+/* The operator's breaker mode for u: forced either way, or automatic again (breaker_auto). */
+static void op_breaker(struct sim *s, struct upstream *u, enum breaker_force to)
+{
+	u->op.breaker = to;
+	if (to == BREAKER_FORCE_OPEN) {
+		op_notice(s, u, "breaker", "breaker forced open", -1);
+		breaker_force_open(&u->br, s->now);
+	} else if (to == BREAKER_FORCE_CLOSED) {
+		op_notice(s, u, "breaker", "breaker forced closed", -1);
+		breaker_force_closed(&u->br, s->now);
+	} else {
+		breaker_auto(&u->br, s->now);
+		if (breaker_deadline(&u->br) == INT64_MAX) {
+			op_notice(s, u, "breaker", "breaker automatic again", -1);
+			return;
+		}
+		/* Left open: it waits its open timeout from now, and the screen counts it down. */
+		op_notice(s, u, "breaker", "breaker automatic again: open until its timeout",
+			  (breaker_deadline(&u->br) - s->now) / 1000);
+		push(s, breaker_deadline(&u->br), EV_BREAKER, u->idx, 0);
+	}
+}
+
+/* A surge of (SIM_SURGE - 1) times u's share of the router's throughput, at least 10 a second. */
+static void op_surge(struct sim *s, struct upstream *u, bool on)
+{
+	char text[96];
+	double share = 1.0 / (double)s->nups, total = 0;
+
+	u->op.surge = on;
+	if (!on) {
+		u->surge_gen++;
+		op_notice(s, u, "surge", "load surge off", -1);
+		return;
+	}
+	for (size_t i = 0; i < s->sc.nupstreams; i++)
+		total += s->sc.upstreams[i].weight;
+	if (total > 0)
+		share = s->sc.upstreams[u->idx].weight / total;
+	u->surge_rate = (SIM_SURGE - 1) * share * tracker_throughput(s->tr, s->now);
+	if (u->surge_rate < 10)
+		u->surge_rate = 10;
+	str_printf(text, sizeof(text), "load surge x%d on: %.0f more req/s, through the rate limiter",
+		   SIM_SURGE, u->surge_rate);
+	op_notice(s, u, "surge", text, -1);
+	surge_schedule(s, u);
+}
+
+int sim_op_set(struct sim *s, size_t up, const struct sim_op_faults *f)
+{
+	struct upstream *u;
+	char text[96];
+	int changed = 0;
+
+	if (up >= s->nups)
+		return 0;
+	u = &s->ups[up];
+	sim_start(s);	/* the first phase's notices come first */
+	if (f->failure != u->op.failure) {
+		u->op.failure = f->failure;
+		str_printf(text, sizeof(text), "failure rate %.0f %%%s", f->failure * 100,
+			   f->failure > 0 ? "" : " (off)");
+		op_notice(s, u, "failure", text, -1);
+		changed++;
+	}
+	if (f->timeouts != u->op.timeouts) {
+		u->op.timeouts = f->timeouts;
+		str_printf(text, sizeof(text), f->timeouts ? "timeouts on: %.0f %% of the other calls hang" :
+			   "timeouts off", OP_TIMEOUT_SHARE * 100);
+		op_notice(s, u, "timeouts", text, -1);
+		changed++;
+	}
+	if (f->slow != u->op.slow) {
+		u->op.slow = f->slow;
+		backend_set_slowdown(&u->be, f->slow ? SIM_SLOWDOWN : 1);
+		str_printf(text, sizeof(text), f->slow ? "latency spike on: service times x%d" :
+			   "latency spike off", SIM_SLOWDOWN);
+		op_notice(s, u, "latency", text, -1);
+		changed++;
+	}
+	if (changed > 0) {
+		u->faults = faults_combined(u);
+		backend_set_faults(&u->be, &u->faults);
+	}
+	if (f->surge != u->op.surge) {
+		op_surge(s, u, f->surge);
+		changed++;
+	}
+	if (f->breaker != u->op.breaker) {
+		op_breaker(s, u, f->breaker);
+		changed++;
+	}
+	return changed;
+}
+
+/* Append ", what" (or "what" first) to buf. */
+static void describe_add(char *buf, size_t len, const char *what)
+{
+	size_t n = strlen(buf);
+
+	str_printf(buf + n, len - n, "%s%s", n > 0 ? ", " : "", what);
+}
+
+void sim_op_describe(const struct sim *s, size_t up, char *buf, size_t len)
+{
+	const struct sim_op_faults *f;
+	char w[48];
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (up >= s->nups)
+		return;
+	f = &s->ups[up].op;
+	if (f->failure > 0) {
+		str_printf(w, sizeof(w), "failures %.0f %%", f->failure * 100);
+		describe_add(buf, len, w);
+	}
+	if (f->timeouts)
+		describe_add(buf, len, "timeouts");
+	if (f->slow) {
+		str_printf(w, sizeof(w), "latency x%d", SIM_SLOWDOWN);
+		describe_add(buf, len, w);
+	}
+	if (f->surge) {
+		str_printf(w, sizeof(w), "surge x%d", SIM_SURGE);
+		describe_add(buf, len, w);
+	}
+	if (f->breaker != BREAKER_FORCE_NONE)
+		describe_add(buf, len, f->breaker == BREAKER_FORCE_OPEN ? "forced open" : "forced closed");
 }
 
 uint64_t sim_requests(const struct sim *s)

@@ -83,22 +83,52 @@ const char *sim_upstream_name(const struct sim *s, size_t up);
 ptrdiff_t sim_upstream_index(const struct sim *s, const char *name);
 
 /*
- * Operator actions on upstream up (an index below sim_upstreams(); others
- * are ignored), now.
+ * Faults on upstream up (an index below sim_upstreams(); others are
+ * ignored), now.
  *
- * sim_set_faults changes its injected faults (f must pass
- * fault_config_check) and emits a notice if they changed.
- * sim_override_faults is an operator's incident: f replaces the faults and
- * stays through phase changes, which keep only their load; NULL ends it
- * and the current phase's faults for it return. Both emit a "faults"
- * notice with "source":"manual" or "source":"scenario", even when the
- * faults do not change, so a recording shows every press.
+ * sim_set_faults gives it the faults a scenario's phase would (f must pass
+ * fault_config_check) and emits a "faults" notice if they changed.
+ * sim_breaker_force and sim_breaker_reset act on its breaker at once
+ * (reset: closed, automatic).
  */
 void sim_set_faults(struct sim *s, size_t up, const struct fault_config *f);
-void sim_override_faults(struct sim *s, size_t up, const struct fault_config *f);
-bool sim_faults_overridden(const struct sim *s, size_t up);
 void sim_breaker_force(struct sim *s, size_t up, enum breaker_force force);
 void sim_breaker_reset(struct sim *s, size_t up);
+
+/* A latency spike multiplies service times by this; a surge multiplies an upstream's load by this. */
+#define SIM_SLOWDOWN 10
+#define SIM_SURGE 5
+
+/*
+ * An operator's faults on one upstream (routertop's fault keys), on top of
+ * the phase's, through the scenario's phase changes until changed:
+ * processing failures at a rate (the phase's when that is higher),
+ * timeouts (half the calls the failures leave get no answer in time),
+ * service times SIM_SLOWDOWN times longer, a surge of SIM_SURGE times its
+ * share of the router's throughput in extra arrivals sent straight to it
+ * (through the router's rate limiter), and its breaker forced open,
+ * forced closed or automatic. All zero: none.
+ */
+struct sim_op_faults {
+	double failure;			/* 0..1 */
+	bool timeouts, slow, surge;
+	enum breaker_force breaker;
+};
+
+/* The operator's faults on upstream up (all off for an index past the end). */
+struct sim_op_faults sim_op_faults(const struct sim *s, size_t up);
+/* Whether f holds any fault. */
+bool sim_op_active(const struct sim_op_faults *f);
+/*
+ * Make f the operator's faults on up, now. Each change is applied and
+ * reported by a notice {"type":"fault","row":..,"fault":"failure",
+ * "text":"failure rate 50 %"}; back to automatic with the breaker still
+ * open it waits its open timeout from now, and the notice says so
+ * ("open_timeout_ms"). Returns how many faults changed.
+ */
+int sim_op_set(struct sim *s, size_t up, const struct sim_op_faults *f);
+/* What the operator runs on up, in a few words ("failures 50 %, timeouts, forced open"); "" for none. */
+void sim_op_describe(const struct sim *s, size_t up, char *buf, size_t len);
 
 /* Requests that reached the router so far (for benchmarks and tests). */
 uint64_t sim_requests(const struct sim *s);

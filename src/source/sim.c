@@ -11,13 +11,13 @@
  * simulation just falls behind, and next_wakeup() says "now" until it has
  * caught up. Keys and signals are seen between steps.
  *
- * Injections (f and b on the screen) act at the virtual time of the last
+ * Injections (the screen's fault keys) act at the virtual time of the last
  * snapshot, the simulation's "now" between intervals, so the same seed and
- * the same injections at the same virtual times give the same run. A manual
- * incident holds through the scenario's phase changes until it is toggled
- * off; then the faults of the phase running at that moment return. Each
- * acts on one upstream (the row named, or the first), and each upstream
- * keeps its own incident and breaker mode.
+ * the same injections at the same virtual times give the same run. Each
+ * acts on one upstream (the row named, or the first) through the
+ * simulator's operator faults (sim_op_set), which hold through the
+ * scenario's phase changes; the simulator keeps them and says what they
+ * are (active_faults), this file only steps them.
  *
  * The snapshot an event lends (source.h) is ss->snap, refilled in place at
  * each interval, so a steady run allocates nothing for its rows.
@@ -34,12 +34,6 @@
 #define NOTICE_CAP 1024		/* notices kept per interval; more are counted */
 /* Events simulated per step at most: about 2 ms here (make bench: sim_events_per_s). */
 #define SIM_STEP_EVENTS 8192
-
-/*
- * The manual incident: like the steady scenario's own, enough to trip the
- * breaker (5 consecutive failures) within a second or two at its load.
- */
-static const struct fault_config manual_incident = { .failure = 0.10, .timeout = 0.40 };
 
 struct notice {
 	int64_t at_us;
@@ -62,7 +56,6 @@ struct sim_source {
 	uint64_t dropped;
 	bool snap_ready, end_ready, ended, advanced;
 	bool working;			/* an interval is part simulated */
-	enum breaker_force *breaker_mode;	/* per upstream, set by BREAKER_CYCLE */
 	struct metrics_snapshot snap;		/* lent by the last snapshot event */
 };
 
@@ -234,29 +227,14 @@ static int64_t sim_clock(void *self, int64_t mono_ms)
 
 static void sim_describe(void *self, char *buf, size_t len)
 {
-	static const char *const modes[] = {
-		[BREAKER_FORCE_NONE] = "",
-		[BREAKER_FORCE_OPEN] = " FORCED OPEN",
-		[BREAKER_FORCE_CLOSED] = " FORCED CLOSED",
-	};
 	struct sim_source *ss = self;
-	const char *incident = "";
-	enum breaker_force mode = BREAKER_FORCE_NONE;
 	char speed[32];
 
-	/* Any upstream in an operator's hands shows: the header has room for one word each. */
-	for (size_t i = 0; i < sim_upstreams(ss->sim); i++) {
-		if (sim_faults_overridden(ss->sim, i))
-			incident = " INCIDENT";
-		if (mode == BREAKER_FORCE_NONE)
-			mode = ss->breaker_mode[i];
-	}
+	/* The faults in play are the simulator's to say, on a line of their own (sim_active_faults). */
 	format_speed(speed, sizeof(speed), ss->speed);
-	str_printf(buf, len, "sim:%s seed %llu %s%s%s", ss->name, (unsigned long long)ss->seed,
-		   speed, incident, modes[mode]);
+	str_printf(buf, len, "sim:%s seed %llu %s", ss->name, (unsigned long long)ss->seed, speed);
 }
 
-/* Each action's notices are collected like the simulation's own and delivered by step(). */
 /* "search: " when the scenario has rows to tell apart, else "". */
 static void upstream_prefix(const struct sim_source *ss, size_t up, char *buf, size_t len)
 {
@@ -266,48 +244,86 @@ static void upstream_prefix(const struct sim_source *ss, size_t up, char *buf, s
 		buf[0] = '\0';
 }
 
-/* The screen's account of an incident toggle, from the faults the simulator now runs. */
-static void incident_message(const struct sim_source *ss, size_t up, char *msg, size_t len)
-{
-	char who[SCENARIO_NAME_LEN + 2];
+/* The failure rates f steps through, back to none after the last. */
+static const double failure_steps[] = { 0, 0.10, 0.50, 1.0 };
+#define FAILURE_STEPS (sizeof(failure_steps) / sizeof(failure_steps[0]))
 
-	upstream_prefix(ss, up, who, sizeof(who));
-	if (sim_faults_overridden(ss->sim, up))
-		str_printf(msg, len, "%sincident: %.0f %% timeouts, %.0f %% failures (again to end it)",
-			   who, manual_incident.timeout * 100, manual_incident.failure * 100);
-	else
-		str_printf(msg, len, "%sincident over: the scenario's faults are back", who);
+static double failure_next(double cur)
+{
+	for (size_t i = 0; i + 1 < FAILURE_STEPS; i++)
+		if (cur < failure_steps[i + 1] - 1e-9)
+			return failure_steps[i + 1];
+	return failure_steps[0];
 }
 
-/* The screen's account of a breaker cycle step: the mode now and the one after it. */
-static void breaker_message(const struct sim_source *ss, size_t up, char *msg, size_t len)
+/*
+ * One key's change to the operator's faults on up, and the screen's
+ * account of it: what is on now, and what the same key does next.
+ */
+static void inject_one(struct sim_source *ss, enum source_inject what, size_t up, char *msg, size_t len)
 {
+	struct sim_op_faults f = sim_op_faults(ss->sim, up);
 	char who[SCENARIO_NAME_LEN + 2];
 
 	upstream_prefix(ss, up, who, sizeof(who));
-	switch (ss->breaker_mode[up]) {
-	case BREAKER_FORCE_OPEN:
-		str_printf(msg, len, "%sbreaker forced open: calls fail fast (next: forced closed)", who);
+	switch (what) {
+	case SOURCE_INJECT_FAILURE_CYCLE:
+		f.failure = failure_next(f.failure);
+		str_printf(msg, len, "%sfailure rate %.0f %% (f again: %.0f %%)", who, f.failure * 100,
+			   failure_next(f.failure) * 100);
 		break;
-	case BREAKER_FORCE_CLOSED:
-		str_printf(msg, len, "%sbreaker forced closed: no protection (next: automatic)", who);
+	case SOURCE_INJECT_TIMEOUTS:
+		f.timeouts = !f.timeouts;
+		str_printf(msg, len, "%stimeouts %s (t again: %s)", who, f.timeouts ? "on" : "off",
+			   f.timeouts ? "off" : "on");
 		break;
-	case BREAKER_FORCE_NONE:
-		str_printf(msg, len, "%sbreaker automatic again: reset to closed (next: forced open)",
-			   who);
+	case SOURCE_INJECT_LATENCY:
+		f.slow = !f.slow;
+		str_printf(msg, len, "%slatency spike x%d %s", who, SIM_SLOWDOWN, f.slow ? "on" : "off");
+		break;
+	case SOURCE_INJECT_SURGE:
+		f.surge = !f.surge;
+		str_printf(msg, len, "%sload surge x%d %s", who, SIM_SURGE, f.surge ? "on" : "off");
+		break;
+	case SOURCE_INJECT_BREAKER_OPEN:
+		f.breaker = BREAKER_FORCE_OPEN;
+		str_printf(msg, len, "%sbreaker forced open: every call refused (a: automatic)", who);
+		break;
+	case SOURCE_INJECT_BREAKER_CLOSE:
+		f.breaker = BREAKER_FORCE_CLOSED;
+		str_printf(msg, len, "%sbreaker forced closed: no protection (a: automatic)", who);
+		break;
+	case SOURCE_INJECT_BREAKER_AUTO:
+		f.breaker = BREAKER_FORCE_NONE;
+		str_printf(msg, len, "%sbreaker automatic", who);
+		break;
+	case SOURCE_INJECT_CLEAR:
 		break;
 	}
+	sim_op_set(ss->sim, up, &f);
 }
 
 static int sim_inject(void *self, enum source_inject what, const char *row, char *msg, size_t len)
 {
 	struct sim_source *ss = self;
 	ptrdiff_t found = sim_upstream_index(ss->sim, row);
-	size_t up;
 
+	if ((unsigned)what > SOURCE_INJECT_CLEAR) {
+		str_printf(msg, len, "no such injection");
+		return -1;
+	}
 	if (ss->ended || sim_finished(ss->sim) || ss->last_us >= ss->limit_us) {
 		str_printf(msg, len, "no faults to inject: the simulation has ended");
 		return -1;
+	}
+	if (what == SOURCE_INJECT_CLEAR) {
+		const struct sim_op_faults none = { 0 };
+		int n = 0;
+
+		for (size_t i = 0; i < sim_upstreams(ss->sim); i++)
+			n += sim_op_set(ss->sim, i, &none);
+		str_printf(msg, len, n > 0 ? "every fault cleared: breakers automatic again" : "no faults to clear");
+		return 0;
 	}
 	if (found < 0) {
 		char shown[METRICS_NAME_LEN];
@@ -316,23 +332,27 @@ static int sim_inject(void *self, enum source_inject what, const char *row, char
 		str_printf(msg, len, "no faults to inject: no upstream named %s", shown);
 		return -1;
 	}
-	up = (size_t)found;
-	switch (what) {
-	case SOURCE_INJECT_INCIDENT_TOGGLE:
-		sim_override_faults(ss->sim, up,
-				    sim_faults_overridden(ss->sim, up) ? NULL : &manual_incident);
-		incident_message(ss, up, msg, len);
-		return 0;
-	case SOURCE_INJECT_BREAKER_CYCLE:
-		ss->breaker_mode[up] = ss->breaker_mode[up] == BREAKER_FORCE_NONE ? BREAKER_FORCE_OPEN
-				       : ss->breaker_mode[up] == BREAKER_FORCE_OPEN ? BREAKER_FORCE_CLOSED
-										   : BREAKER_FORCE_NONE;
-		sim_breaker_force(ss->sim, up, ss->breaker_mode[up]);
-		breaker_message(ss, up, msg, len);
-		return 0;
+	inject_one(ss, what, (size_t)found, msg, len);
+	return 0;
+}
+
+/* "search: failures 50 %, timeouts  chat: latency x10": the upstreams an operator has faults on. */
+static void sim_active_faults(void *self, char *buf, size_t len)
+{
+	struct sim_source *ss = self;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sim_upstreams(ss->sim) && n + 1 < len; i++) {
+		char what[160], who[SCENARIO_NAME_LEN + 2];
+
+		sim_op_describe(ss->sim, i, what, sizeof(what));
+		if (what[0] == '\0')
+			continue;
+		upstream_prefix(ss, i, who, sizeof(who));
+		str_printf(buf + n, len - n, "%s%s%s", n > 0 ? "  " : "", who, what);
+		n = strlen(buf);
 	}
-	str_printf(msg, len, "no such injection");
-	return -1;
 }
 
 static void sim_set_interval(void *self, int64_t interval_ms)
@@ -374,7 +394,6 @@ static void sim_destroy(void *self)
 
 	sim_free(ss->sim);
 	metrics_free(&ss->snap);
-	free(ss->breaker_mode);
 	free(ss->notices);
 	free(ss);
 }
@@ -389,6 +408,7 @@ static const struct source_ops sim_ops = {
 	.set_paused = sim_set_paused,
 	.set_speed = sim_set_speed,
 	.inject = sim_inject,
+	.active_faults = sim_active_faults,
 	.destroy = sim_destroy,
 };
 
@@ -428,7 +448,6 @@ struct source *source_sim_new(const struct sim_options *o, char *err, size_t err
 	ss->limit_us = o->duration_ms > 0 ? o->duration_ms * 1000 : INT64_MAX;
 	ss->interval_us = interval_ms * 1000;
 	ss->notices = xmalloc(NOTICE_CAP * sizeof(*ss->notices));
-	ss->breaker_mode = xcalloc(sim_upstreams(ss->sim), sizeof(*ss->breaker_mode));
 	metrics_init(&ss->snap);
 	sim_set_notice(ss->sim, collect_notice, ss);
 	return source_new(&sim_ops, ss, interval_ms);

@@ -151,3 +151,12 @@ int source_wait(struct source *src, int extra_fd, int64_t max_wait_ms)
 {
 	return source_wait_fds(src, &extra_fd, extra_fd >= 0 ? 1 : 0, max_wait_ms) != 0;
 }
+
+void source_active_faults(struct source *src, char *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (src->ops->active_faults != NULL)
+		src->ops->active_faults(src->self, buf, len);
+}

@@ -89,10 +89,20 @@ struct source_position {
 	bool compressed;	/* done is the decoder's place, so the position is approximate */
 };
 
-/* Operator actions for demonstrations; only the simulated router takes them. */
+/*
+ * Operator actions for demonstrations (the screen's fault keys); only the
+ * simulated router takes them. Each acts on one upstream, but CLEAR, which
+ * acts on all of them.
+ */
 enum source_inject {
-	SOURCE_INJECT_INCIDENT_TOGGLE,	/* manual incident on, or back to the scenario's faults */
-	SOURCE_INJECT_BREAKER_CYCLE,	/* breaker automatic -> forced open -> forced closed -> automatic */
+	SOURCE_INJECT_FAILURE_CYCLE,	/* failure rate 0 -> 10 -> 50 -> 100 % -> 0 */
+	SOURCE_INJECT_TIMEOUTS,		/* timeouts on or off */
+	SOURCE_INJECT_LATENCY,		/* latency spike x10 on or off */
+	SOURCE_INJECT_SURGE,		/* load surge x5 on or off (it meets the rate limiter) */
+	SOURCE_INJECT_BREAKER_OPEN,	/* breaker forced open */
+	SOURCE_INJECT_BREAKER_CLOSE,	/* breaker forced closed */
+	SOURCE_INJECT_BREAKER_AUTO,	/* breaker automatic again */
+	SOURCE_INJECT_CLEAR,		/* every fault off, every breaker automatic, on every upstream */
 };
 
 struct source_ops {
@@ -138,6 +148,12 @@ struct source_ops {
 	 */
 	const char *(*row_noun)(void *self);
 	/*
+	 * Optional, for sources that take injections: the faults in play now,
+	 * by upstream, in one line ("search: failures 50 %, timeouts"); ""
+	 * when none. The source owns the fact; the screen shows its words.
+	 */
+	void (*active_faults)(void *self, char *buf, size_t len);
+	/*
 	 * Optional: show one of the snapshot's rows as a whole of its own,
 	 * with its own rows (a fleet's instance and its upstreams), or with
 	 * row NULL the top level again. points: how many snapshots the screen's
@@ -180,6 +196,9 @@ int source_set_speed(struct source *src, double speed, int64_t mono_ms);
  */
 int source_inject(struct source *src, enum source_inject what, const char *row, char *msg,
 		  size_t len);
+
+/* The faults in play (active_faults above) into buf; "" for none and for sources without faults. */
+void source_active_faults(struct source *src, char *buf, size_t len);
 
 /* What a row is, for the list's header: the source's row_noun, else "upstream". */
 const char *source_row_noun(const struct source *src);

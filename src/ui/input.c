@@ -143,6 +143,14 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 		return set_interval(st, key == '+' || key == '=' ? 1 : -1);
 	case UI_ACT_SPEED_DOWN:
 		return key == '>' || key == '.' ? UI_ACT_SPEED_UP : UI_ACT_SPEED_DOWN;
+	case UI_ACT_FAULT_FAILURE:
+		return key == 't' || key == 'T' ? UI_ACT_FAULT_TIMEOUTS : UI_ACT_FAULT_FAILURE;
+	case UI_ACT_FAULT_LATENCY:
+		return key == 's' || key == 'S' ? UI_ACT_FAULT_SURGE : UI_ACT_FAULT_LATENCY;
+	case UI_ACT_BREAKER_OPEN:
+		return key == 'c' || key == 'C' ? UI_ACT_BREAKER_CLOSE
+		       : key == 'a' || key == 'A' ? UI_ACT_BREAKER_AUTO
+		       : key == '0' ? UI_ACT_FAULTS_CLEAR : UI_ACT_BREAKER_OPEN;
 	case UI_ACT_HELP:
 		st->help = true;
 		return UI_ACT_REDRAW;

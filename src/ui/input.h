@@ -50,8 +50,15 @@ enum ui_action {
 	UI_ACT_SEEK_END,	/* recordings: the last snapshot (End) */
 	UI_ACT_SPEED_DOWN,	/* halve the playback speed (see ui_speed_step) */
 	UI_ACT_SPEED_UP,	/* double the playback speed */
-	UI_ACT_INCIDENT,	/* simulation: manual incident on or off (source_inject) */
-	UI_ACT_BREAKER,		/* simulation: breaker automatic -> forced open -> forced closed */
+	/* Simulation: the selected upstream's faults (source_inject); CLEAR: every upstream's. */
+	UI_ACT_FAULT_FAILURE,	/* f: failure rate 0 -> 10 -> 50 -> 100 % */
+	UI_ACT_FAULT_TIMEOUTS,	/* t: timeouts on or off */
+	UI_ACT_FAULT_LATENCY,	/* l: latency spike on or off */
+	UI_ACT_FAULT_SURGE,	/* s: load surge on or off */
+	UI_ACT_BREAKER_OPEN,	/* o: breaker forced open */
+	UI_ACT_BREAKER_CLOSE,	/* c: breaker forced closed */
+	UI_ACT_BREAKER_AUTO,	/* a: breaker automatic */
+	UI_ACT_FAULTS_CLEAR,	/* 0: every fault off */
 	UI_ACT_HELP,		/* the key table's "open the help"; ui_state_key returns REDRAW */
 	/* The row list (keys.h: KEY_MODE_ROWS); st->list changed, the screen follows. */
 	UI_ACT_SELECT,		/* the selection moved */

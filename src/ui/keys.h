@@ -33,7 +33,7 @@ enum key_mode {
 	KEY_MODE_DRILLED = 1u << 4,	/* the source shows one row's own rows (a fleet's instance) */
 };
 
-#define KEY_CODES_MAX 4
+#define KEY_CODES_MAX 8
 
 struct key_binding {
 	int codes[KEY_CODES_MAX];	/* what term_key() reports; unused ones are 0 */

@@ -910,6 +910,30 @@ static void draw_timeline(struct canvas *c, const struct view *v, int y)
 	}
 }
 
+/*
+ * The faults in play, at the right of the status row: always in sight
+ * while any is on (the source says which upstream and what), over what the
+ * status line says there; cut with an ellipsis when long.
+ */
+static void draw_faults(struct canvas *c, const struct view *v, int y)
+{
+	char line[sizeof(v->faults) + 16];
+	int room = c->w - 2 - 24, w;
+
+	if (v->faults[0] == '\0')
+		return;
+	str_printf(line, sizeof(line), " FAULTS %s", v->faults);
+	w = canvas_text_width(line);
+	if (w > room) {
+		str_printf(line, sizeof(line), " FAULTS %.*s%s", (int)panels_cut_bytes(v->faults, room - 9),
+			   v->faults, v->utf8 ? "…" : "~");
+		w = room;
+	}
+	canvas_fill(c, c->w - 2 - w, y, w + 1, 1, ROLE_NORMAL);
+	canvas_text(c, c->w - 1 - w, y, 6, ROLE_FAIL, ATTR_BOLD | ATTR_REVERSE, "FAULTS");
+	canvas_text(c, c->w - 1 - w + 6, y, w - 6, ROLE_WARN, ATTR_BOLD, line + 7);
+}
+
 /* The position line on the status row, right-aligned, when nothing more urgent is there. */
 static void draw_position(struct canvas *c, const struct view *v, int y)
 {
@@ -1186,6 +1210,7 @@ void panels_draw(struct canvas *c, const struct view *v)
 	}
 	draw_status(c, v, c->h - 2);
 	draw_position(c, v, c->h - 2);
+	draw_faults(c, v, c->h - 2);
 	/* At the smallest size the bar lies over the bottom border of the last panels. */
 	if (v->has_timeline)
 		draw_timeline(c, v, c->h - 3);

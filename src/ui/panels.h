@@ -128,6 +128,7 @@ struct view {
 	char last_error[SOURCE_MSG_LEN];	/* "" when the last poll succeeded */
 	double error_age_s;		/* since last_error, NAN when none */
 	char notice[128];		/* answer to a key that could not act, "" for none */
+	char faults[256];		/* the faults in play, in the source's words; "" for none */
 
 	/* The event log panel. */
 	struct view_events events;

@@ -145,19 +145,21 @@ static void ui_speed(struct ui *u, int dir, int64_t now)
 }
 
 /*
- * f and b: on the selected upstream (on a source without rows, NULL: its
- * only one); the source acts or refuses, and says which in its own words.
+ * The fault keys: on the selected upstream (on a source without rows,
+ * NULL: its only one; 0 on all of them); the source acts or refuses, and
+ * says which in its own words.
  */
 static void ui_inject(struct ui *u, enum source_inject what, int64_t now)
 {
 	const struct list_row *sel = list_selected(&u->st.list);
 	char msg[SOURCE_MSG_LEN];
 
-	if (monitor_rows(&u->mon) > 0 && sel == NULL) {
+	if (monitor_rows(&u->mon) > 0 && sel == NULL && what != SOURCE_INJECT_CLEAR) {
 		ui_notice(u, "no upstream selected: the filter hides every row (Esc clears it)", now);
 		return;
 	}
-	source_inject(u->src, what, monitor_rows(&u->mon) > 0 ? sel->name : NULL, msg, sizeof(msg));
+	source_inject(u->src, what, monitor_rows(&u->mon) > 0 && sel != NULL ? sel->name : NULL, msg,
+		      sizeof(msg));
 	ui_notice(u, msg, now);
 }
 
@@ -270,11 +272,29 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_SPEED_UP:
 		ui_speed(u, 1, now);
 		break;
-	case UI_ACT_INCIDENT:
-		ui_inject(u, SOURCE_INJECT_INCIDENT_TOGGLE, now);
+	case UI_ACT_FAULT_FAILURE:
+		ui_inject(u, SOURCE_INJECT_FAILURE_CYCLE, now);
 		break;
-	case UI_ACT_BREAKER:
-		ui_inject(u, SOURCE_INJECT_BREAKER_CYCLE, now);
+	case UI_ACT_FAULT_TIMEOUTS:
+		ui_inject(u, SOURCE_INJECT_TIMEOUTS, now);
+		break;
+	case UI_ACT_FAULT_LATENCY:
+		ui_inject(u, SOURCE_INJECT_LATENCY, now);
+		break;
+	case UI_ACT_FAULT_SURGE:
+		ui_inject(u, SOURCE_INJECT_SURGE, now);
+		break;
+	case UI_ACT_BREAKER_OPEN:
+		ui_inject(u, SOURCE_INJECT_BREAKER_OPEN, now);
+		break;
+	case UI_ACT_BREAKER_CLOSE:
+		ui_inject(u, SOURCE_INJECT_BREAKER_CLOSE, now);
+		break;
+	case UI_ACT_BREAKER_AUTO:
+		ui_inject(u, SOURCE_INJECT_BREAKER_AUTO, now);
+		break;
+	case UI_ACT_FAULTS_CLEAR:
+		ui_inject(u, SOURCE_INJECT_CLEAR, now);
 		break;
 	case UI_ACT_ZOOM:
 		ui_drill(u, now);

@@ -188,6 +188,24 @@ static void view_list(struct view *v, const struct monitor *m, const struct view
 	str_printf(vl->filter, sizeof(vl->filter), "%s", l->filter);
 }
 
+/*
+ * The router's breaker is its worst row's: open, it half-opens when the
+ * first of its open rows does, as far as the rows' own clocks say.
+ */
+static void view_router_countdown(struct view *v, const struct monitor *m, int64_t src_now)
+{
+	for (size_t i = 0; i < monitor_rows(m); i++) {
+		const struct monitor_row *mr = monitor_row(m, i);
+		double in;
+
+		if (mr->state != BREAKER_OPEN)
+			continue;
+		in = history_half_open_in_s(mr->hist, src_now);
+		if (!isnan(in) && (isnan(v->half_open_in_s) || in < v->half_open_in_s))
+			v->half_open_in_s = in;
+	}
+}
+
 /* Zoomed: the panels show the selected row, its own snapshot, history and evaluation. */
 static void view_zoom(struct view *v, const struct monitor *m, const struct list *l, int64_t src_now)
 {
@@ -267,11 +285,14 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	v->error_age_s = m->last_error[0] != '\0' ? age_s(src_now, m->last_error_at_ms) : NAN;
 	v->marker = view_marker_for(v, m, in->paused);
 	view_events(v, m, in);
+	if (v->snap.breaker.state == BREAKER_OPEN && isnan(v->half_open_in_s))
+		view_router_countdown(v, m, src_now);
 	if (in->list != NULL) {
 		view_list(v, m, in, in->list);
 		view_zoom(v, m, in->list, src_now);
 	}
 	if (in->notice != NULL)
 		str_printf(v->notice, sizeof(v->notice), "%s", in->notice);
+	source_active_faults(m->src, v->faults, sizeof(v->faults));
 	view_position(v, m, in);
 }
