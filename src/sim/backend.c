@@ -254,9 +254,18 @@ static void wheel_release(struct backend *b, size_t s, size_t n)
 /*
  * Workers free by now are idle: which of them is freed first no longer
  * matters to anything arriving from now on. The wheel moves on to now.
+ * Until then, idle counts the workers known to be idle, which may be fewer.
  */
 static void workers_release(struct backend *b, int64_t now_us)
 {
+	/*
+	 * While a worker is idle the request starts now whoever else is free,
+	 * so the wheel is emptied in batches: when every worker is busy, or
+	 * when half its span has passed (its slots come round again after the
+	 * whole span).
+	 */
+	if (b->idle > 0 && now_us - b->base < BACKEND_WHEEL_US / 2)
+		return;
 	if (now_us > b->base) {
 		/* Slot base + 1 + d holds the workers free at that time. */
 		if (b->wheel_busy > 0)

@@ -85,7 +85,7 @@ void backend_free(struct backend *b);
 void backend_set_faults(struct backend *b, const struct fault_config *f);
 /* A latency spike: from now on every service time is factor (>= 1; 1 ends it) times longer. */
 void backend_set_slowdown(struct backend *b, uint32_t factor);
-/* A request arrives at now_us: its outcome and when it is known. */
+/* A request arrives at now_us (never earlier than the last one): its outcome and when it is known. */
 struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t now_us);
 /*
  * One service time drawn from the log-normal, in microseconds (>= 1): by
