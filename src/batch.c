@@ -94,8 +94,9 @@ static void batch_notice(struct batch_ctx *c, uint64_t logged_before)
 
 	if (eventlog_total(c->m.events) == logged_before || e == NULL || e->kind != EVLOG_CAPTION)
 		return;
+	errno = 0;
 	output_write_caption(c->out, c->o->format, &c->m, e);
-	fflush(c->out);
+	batch_wrote(c, fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1);
 }
 
 static void batch_event(struct batch_ctx *c, const struct source_event *ev)
@@ -114,9 +115,11 @@ static void batch_event(struct batch_ctx *c, const struct source_event *ev)
 	case SOURCE_END:
 		if (c->m.snapshots == 0)
 			batch_fault(c, "the source ended before its first snapshot");
-		if (c->recap != NULL && c->m.snapshots > 0) {
+		if (c->recap != NULL && c->m.snapshots > 0 && c->write_errno == 0) {
 			recap_finish(c->recap);
+			errno = 0;
 			recap_write(c->out, c->o->format, c->recap);
+			batch_wrote(c, fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1);
 		}
 		c->done = true;
 		break;
@@ -157,6 +160,10 @@ int batch_run(struct source *src, const struct batch_options *o)
 	if (!o->once && c.write_errno == 0)
 		batch_wrote(&c, output_finish(c.out, o->format));
 	monitor_free(&c.m);
+	if (c.recap != NULL) {
+		recap_free(c.recap);
+		free(c.recap);
+	}
 	stopsig_restore(&c.stop);
 	if (c.write_errno != 0)
 		return output_write_failed(c.err, c.write_errno);
