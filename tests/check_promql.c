@@ -200,6 +200,27 @@ START_TEST(test_ordered)
 }
 END_TEST
 
+/*
+ * Found by the fuzz target: 0.001 + 0.009 x 2/2 rounds to 0.010000000000000002,
+ * above the bucket's bound 0.01 that a rank in +Inf gives, so the median
+ * came out above the 90th percentile. Interpolation stays within its bucket.
+ */
+START_TEST(test_interpolation_stays_in_bucket)
+{
+	struct promql_bucket b[] = { { 0.001, 0 }, { 0.01, 2 }, { INFINITY, 4 } };
+	struct promql_bucket c[N(b)];
+	double median, p90;
+
+	for (size_t j = 0; j < N(b); j++)
+		c[j] = b[j];
+	median = promql_histogram_quantile(0.5, c, N(c), NULL);
+	p90 = promql_histogram_quantile(0.9, b, N(b), NULL);
+	ck_assert_msg(median <= 0.01, "median %.17g", median);
+	ck_assert(p90 == 0.01);
+	ck_assert(median <= p90);
+}
+END_TEST
+
 static Suite *promql_suite(void)
 {
 	Suite *s = suite_create("promql");
@@ -219,6 +240,7 @@ static Suite *promql_suite(void)
 	tcase_add_test(tc, test_histogram_first_and_layout);
 	tcase_add_test(tc, test_histogram_empty_interval);
 	tcase_add_test(tc, test_ordered);
+	tcase_add_test(tc, test_interpolation_stays_in_bucket);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -94,7 +94,7 @@ static size_t promql_prepare(struct promql_bucket *b, size_t n, bool *forced)
 /* The quantile of prepared buckets (see promql_prepare). */
 static double promql_quantile_of(double q, const struct promql_bucket *b, size_t n)
 {
-	double rank, start = 0, count;
+	double rank, start = 0, count, v;
 	size_t i;
 
 	if (isnan(q))
@@ -119,7 +119,13 @@ static double promql_quantile_of(double q, const struct promql_bucket *b, size_t
 		count -= b[i - 1].count;
 		rank -= b[i - 1].count;
 	}
-	return start + (b[i].le - start) * (rank / count);
+	v = start + (b[i].le - start) * (rank / count);
+	/*
+	 * Rounding can carry the interpolation a hair past the bucket's bound
+	 * (0.001 + 0.009 * 1 is 0.010000000000000002), which would put a lower
+	 * quantile above a higher one that lands on the bound itself.
+	 */
+	return v > b[i].le ? b[i].le : v;
 }
 
 double promql_histogram_quantile(double q, struct promql_bucket *b, size_t n, bool *forced)
