@@ -15,8 +15,10 @@
 #include "output.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "recap.h"
 #include "sanitize.h"
 #include "stopsig.h"
 #include "util.h"
@@ -27,6 +29,7 @@ struct batch_ctx {
 	const struct batch_options *o;
 	FILE *out, *err;
 	struct monitor m;
+	struct recap *recap;		/* the closing summary (a demo's); NULL: none */
 	struct stopsig stop;
 	int status;			/* exit status of the last evaluation */
 	bool first;			/* no record printed yet (csv header) */
@@ -84,8 +87,24 @@ static void batch_fault(struct batch_ctx *c, const char *msg)
 	c->done = true;
 }
 
+/* A notice that was a caption (the newest line of the event log): printed where it happened. */
+static void batch_notice(struct batch_ctx *c, uint64_t logged_before)
+{
+	const struct eventlog_entry *e = eventlog_get(c->m.events, 0);
+
+	if (eventlog_total(c->m.events) == logged_before || e == NULL || e->kind != EVLOG_CAPTION)
+		return;
+	errno = 0;
+	output_write_caption(c->out, c->o->format, &c->m, e);
+	batch_wrote(c, fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1);
+}
+
 static void batch_event(struct batch_ctx *c, const struct source_event *ev)
 {
+	uint64_t logged = eventlog_total(c->m.events);
+
+	if (c->recap != NULL)
+		recap_event(c->recap, ev);
 	switch (monitor_handle(&c->m, ev)) {
 	case SOURCE_SNAPSHOT:
 		batch_snapshot(c);
@@ -96,9 +115,17 @@ static void batch_event(struct batch_ctx *c, const struct source_event *ev)
 	case SOURCE_END:
 		if (c->m.snapshots == 0)
 			batch_fault(c, "the source ended before its first snapshot");
+		if (c->recap != NULL && c->m.snapshots > 0 && c->write_errno == 0) {
+			recap_finish(c->recap);
+			errno = 0;
+			recap_write(c->out, c->o->format, c->recap);
+			batch_wrote(c, fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1);
+		}
 		c->done = true;
 		break;
 	case SOURCE_NOTICE:
+		if (!c->o->once)
+			batch_notice(c, logged);
 		break;
 	}
 }
@@ -121,6 +148,10 @@ int batch_run(struct source *src, const struct batch_options *o)
 		return 3;
 	}
 	monitor_init(&c.m, src, ts, o->rec, BATCH_HISTORY);
+	if (o->recap) {
+		c.recap = xmalloc(sizeof(*c.recap));
+		recap_init(c.recap, ts);
+	}
 	while (!c.done && !stopsig_caught()) {
 		source_wait(src, stopsig_fd(&c.stop), -1);
 		while (!c.done && !stopsig_caught() && source_step(src, clock_monotonic_ms(), &ev) == 1)
@@ -129,6 +160,10 @@ int batch_run(struct source *src, const struct batch_options *o)
 	if (!o->once && c.write_errno == 0)
 		batch_wrote(&c, output_finish(c.out, o->format));
 	monitor_free(&c.m);
+	if (c.recap != NULL) {
+		recap_free(c.recap);
+		free(c.recap);
+	}
 	stopsig_restore(&c.stop);
 	if (c.write_errno != 0)
 		return output_write_failed(c.err, c.write_errno);

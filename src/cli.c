@@ -28,9 +28,11 @@
 #define FOR_TAIL (1u << CMD_TAIL)
 #define FOR_COMPARE (1u << CMD_COMPARE)
 #define FOR_FLEET (1u << CMD_FLEET)
-#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL | FOR_COMPARE | FOR_FLEET)
+#define FOR_DEMO (1u << CMD_DEMO)
+#define FOR_ALL (FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_REPLAY | FOR_TAIL | FOR_COMPARE | FOR_FLEET | \
+		 FOR_DEMO)
 /* commands with a screen or batch output */
-#define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL | FOR_FLEET)
+#define FOR_FRONT (FOR_SIM | FOR_WATCH | FOR_REPLAY | FOR_TAIL | FOR_FLEET | FOR_DEMO)
 #define MAX_TARGET_FLAGS 32
 
 enum {
@@ -80,10 +82,10 @@ static const struct option long_options[] = {
 /* Which commands accept each option (indexed by option code - OPT_SCENARIO). */
 static const unsigned option_scope[] = {
 	[OPT_SCENARIO - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
-	[OPT_SEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
-	[OPT_SPEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE | FOR_REPLAY,
+	[OPT_SEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE | FOR_DEMO,
+	[OPT_SPEED - OPT_SCENARIO] = FOR_SIM | FOR_SERVE | FOR_REPLAY | FOR_DEMO,
 	[OPT_DURATION - OPT_SCENARIO] = FOR_SIM | FOR_SERVE,
-	[OPT_INTERVAL - OPT_SCENARIO] = FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_TAIL | FOR_FLEET,
+	[OPT_INTERVAL - OPT_SCENARIO] = FOR_SIM | FOR_WATCH | FOR_SERVE | FOR_TAIL | FOR_FLEET | FOR_DEMO,
 	[OPT_TIMEOUT - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
 	[OPT_HEADER_FILE - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
 	[OPT_INSECURE - OPT_SCENARIO] = FOR_WATCH | FOR_FLEET,
@@ -92,7 +94,7 @@ static const unsigned option_scope[] = {
 	[OPT_LISTEN - OPT_SCENARIO] = FOR_SERVE,
 	[OPT_RECORD - OPT_SCENARIO] = FOR_FRONT,
 	[OPT_BATCH - OPT_SCENARIO] = FOR_FRONT,
-	[OPT_ONCE - OPT_SCENARIO] = FOR_FRONT,
+	[OPT_ONCE - OPT_SCENARIO] = FOR_FRONT & ~FOR_DEMO,	/* a story is told whole */
 	[OPT_FORMAT - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
 	[OPT_TARGETS - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
 	[OPT_TARGET - OPT_SCENARIO] = FOR_FRONT | FOR_COMPARE,
@@ -133,7 +135,7 @@ static const char *const option_expects[] = {
 
 static const char *const command_names[] = {
 	[CMD_SIM] = "sim", [CMD_WATCH] = "watch", [CMD_SERVE] = "serve", [CMD_REPLAY] = "replay",
-	[CMD_TAIL] = "tail", [CMD_COMPARE] = "compare", [CMD_FLEET] = "fleet",
+	[CMD_TAIL] = "tail", [CMD_COMPARE] = "compare", [CMD_FLEET] = "fleet", [CMD_DEMO] = "demo",
 };
 
 /* --help fits 80x24: lines of at most 79 columns; option texts start at column 13. */
@@ -141,7 +143,7 @@ static const char *const command_names[] = {
 #define USAGE_INDENT 13
 
 static const char usage_text[] =
-	"Usage: routertop [sim] [OPTION]...        dashboard on the simulated router\n"
+	"Usage: routertop [sim|demo] [OPTION]...   simulated router (demo: its story)\n"
 	"       routertop watch URL|--exec CMD [OPTION]...  JSON or Prometheus text\n"
 	"       routertop serve [--listen ADDR:PORT (127.0.0.1:8080)] [SIM OPTION]...\n"
 	"       routertop replay FILE|- [--follow] [--once (summary)] [OPTION]...\n"
@@ -149,7 +151,7 @@ static const char usage_text[] =
 	"       routertop tail FILE...|- [OPTION]...  access logs (see tail --help)\n"
 	"       routertop fleet PROMETHEUS_URL [OPTION]...  many routers (fleet --help)\n"
 	"Simulation:  --scenario NAME|FILE  --seed N  --speed X|max  --duration D\n"
-	"             scenarios: baseline concurrent ratelimit breaker steady\n"
+	"             scenarios: baseline concurrent ratelimit breaker steady demo\n"
 	"Watch:       --interval D --timeout D --header-file F --insecure --max-body B\n"
 	"             --input json|prometheus  --profile NAME|FILE|auto  --by LABEL\n"
 	"Output:      --batch (a line per interval)  --once (one evaluation, exit)\n"
@@ -159,9 +161,27 @@ static const char usage_text[] =
 	"Screen:      --no-color  --theme default|cb  --interval D (1s for sim)\n";
 /* Then the screen's keys, from the key table (ui/keys.h), then the rest. */
 static const char usage_tail[] =
-	"Durations: 500ms, 5s, 2m, 1h; a bare number is seconds.\n"
-	"Exit status: 0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or bad usage.\n"
-	"  --help  --version              see routertop(1) for the rest\n";
+	"Durations: 500ms, 5s, 2m, 1h, bare seconds.  Exit: 0 OK, 1 WARN, 2 FAIL,\n"
+	"3 UNKNOWN or bad usage.  --help  --version  See routertop(1) for the rest.\n"
+	"";
+
+static const char demo_help_text[] =
+	"Usage: routertop demo [--speed X] [--seed N] [OPTION]...\n"
+	"The seeds' story on the simulated router, told in chapters, each with a\n"
+	"caption saying what happens and why: one user's baseline, 10 concurrent\n"
+	"users x 100 requests, a burst that meets the rate limiter, failures injected\n"
+	"on one upstream, five failures open its breaker, calls refused at once\n"
+	"(\"Service temporarily unavailable\"), half-open probing, recovery, and a\n"
+	"closing summary: the targets met and missed, and the recovery time.\n"
+	"  --speed X      simulated seconds per second (1; max with --batch)\n"
+	"  --seed N       the simulation's seed (42): the same seed tells the same story\n"
+	"  --batch        no screen: the captions, a line per snapshot, the summary\n"
+	"  --format F     text or json (with --batch)\n"
+	"  --interval D   simulated time between snapshots (1s)\n"
+	"  --record FILE  --targets FILE  --target [ROW:]KEY=VALUE  --no-color\n"
+	"  --theme default|cb  as for the other commands (routertop --help)\n"
+	"Keys: space pauses, n skips to the next chapter, q quits; the event log\n"
+	"is shown (e hides it), and the simulator's keys work too (? lists them).\n";
 
 static const char tail_help_text[] =
 	"Usage: routertop tail FILE...|- [OPTION]...\n"
@@ -681,6 +701,10 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 			fputs(tail_help_text, out);
 			return CLI_EXIT_OK;
 		}
+		if (cfg->command == CMD_DEMO) {
+			fputs(demo_help_text, out);
+			return CLI_EXIT_OK;
+		}
 		if (cfg->command == CMD_FLEET) {
 			fputs(fleet_help_text, out);
 			return CLI_EXIT_OK;
@@ -717,7 +741,16 @@ enum cli_result cli_parse(int argc, char **argv, struct cli_config *cfg, FILE *o
 		str_printf(err, errlen, "replay --once (the summary) takes neither --follow nor --record");
 		return CLI_ERROR;
 	}
+	if (cfg->command == CMD_DEMO && cfg->format != FORMAT_TEXT && cfg->format != FORMAT_JSON) {
+		str_printf(err, errlen, "demo prints text or json only");
+		return CLI_ERROR;
+	}
 	if (apply_targets(cfg, &pt, err, errlen) != 0)
 		return CLI_ERROR;
+	cfg->demo = (struct demo_options){
+		.seed = cfg->sim.seed, .interval_ms = cfg->sim.interval_ms,
+		/* Without a screen the story is told as fast as it can be, unless --speed says otherwise. */
+		.speed = cfg->batch && !cfg->speed_given ? 0 : cfg->sim.speed,
+	};
 	return CLI_RUN;
 }

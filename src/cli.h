@@ -16,7 +16,7 @@
 #include "targets.h"
 #include "ui/ui.h"
 
-enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY, CMD_TAIL, CMD_COMPARE, CMD_FLEET };
+enum cli_command { CMD_SIM, CMD_WATCH, CMD_SERVE, CMD_REPLAY, CMD_TAIL, CMD_COMPARE, CMD_FLEET, CMD_DEMO };
 
 /* compare A B: the two sides as given (FILE or FILE@FROM..TO), and the tolerance. */
 struct compare_options {
@@ -34,6 +34,7 @@ struct cli_config {
 	struct tail_options tail;
 	struct fleet_options fleet;
 	struct compare_options compare;
+	struct demo_options demo;	/* routertop demo: from --seed, --speed, --interval */
 	struct target_set targets;
 	enum output_format format;
 	enum ui_theme theme;

@@ -45,6 +45,8 @@ static struct source *make_source(const struct cli_config *cfg, char *err, size_
 		return source_tail_new(&cfg->tail, err, errlen);
 	if (cfg->command == CMD_FLEET)
 		return source_fleet_new(&cfg->fleet, err, errlen);
+	if (cfg->command == CMD_DEMO)
+		return source_demo_new(&cfg->demo, err, errlen);
 	if (cfg->exec.command != NULL)
 		return source_exec_new(&cfg->exec, err, errlen);
 	return source_http_new(&cfg->http, err, errlen);
@@ -55,7 +57,7 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 	if (cfg->batch || cfg->once) {
 		struct batch_options bo = {
 			.format = cfg->format, .once = cfg->once,
-			.targets = &cfg->targets, .rec = rec,
+			.targets = &cfg->targets, .rec = rec, .recap = cfg->command == CMD_DEMO,
 		};
 
 		return batch_run(src, &bo);
@@ -63,9 +65,13 @@ static int run_front(const struct cli_config *cfg, struct source *src, struct re
 	struct ui_options uo = {
 		.targets = &cfg->targets, .rec = rec,
 		.no_color = cfg->no_color, .theme = cfg->theme,
-		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed : cfg->sim.speed,
+		.speed = cfg->command == CMD_REPLAY ? cfg->replay.speed
+			 : cfg->command == CMD_DEMO ? cfg->demo.speed : cfg->sim.speed,
 		.timeline_path = cfg->command == CMD_REPLAY ? cfg->replay.path : NULL,
 		.follow = cfg->command == CMD_REPLAY && cfg->replay.follow,
+		/* The demo tells its story in the event log too, and ends with the recap. */
+		.events = cfg->command == CMD_DEMO,
+		.recap = cfg->command == CMD_DEMO,
 	};
 
 	return ui_run(src, &uo);

@@ -3,10 +3,12 @@
 # recording) and batch output in every format.
 src_libroutertop_a_SOURCES += src/monitor.c src/monitor.h \
 	src/output.c src/output.h src/batch.c src/summary.c src/summary.h src/timeline.c src/timeline.h \
+	src/recap.c src/recap.h \
 	src/compare.c src/compare.h src/openmetrics.c src/openmetrics.h
 
-check_PROGRAMS += tests/check_monitor tests/check_output
-TESTS += tests/check_monitor tests/check_output
+check_PROGRAMS += tests/check_monitor tests/check_output tests/check_recap
+TESTS += tests/check_monitor tests/check_output tests/check_recap
+tests_check_recap_SOURCES = tests/check_recap.c tests/check_run.h
 tests_check_monitor_SOURCES = tests/check_monitor.c tests/check_run.h
 tests_check_output_SOURCES = tests/check_output.c tests/check_run.h
 

@@ -682,3 +682,38 @@ int output_write_failed(FILE *err, int errnum)
 		fprintf(err, "routertop: cannot write standard output: %s\n", strerror(errnum));
 	return 3;
 }
+
+void output_write_caption(FILE *out, enum output_format fmt, const struct monitor *m,
+			  const struct eventlog_entry *e)
+{
+	double t = (double)(e->at_ms - m->start_ms) / 1000.0;
+
+	if (fmt == FORMAT_TEXT) {
+		/* The caption's words came with the notice: through the funnel (eventlog keeps them clean too). */
+		if (e->chapters > 0)
+			sanitize_line(out, 0, "# %+.1fs chapter %d/%d %s: %s", t, e->chapter, e->chapters, e->text,
+				      e->detail);
+		else
+			sanitize_line(out, 0, "# %+.1fs %s: %s", t, e->text, e->detail);
+	} else if (fmt == FORMAT_JSON) {
+		cJSON *root = cJSON_CreateObject(), *c = cJSON_AddObjectToObject(root, "caption");
+		char *text;
+
+		if (root == NULL || c == NULL)
+			fatal("out of memory");
+		cJSON_AddNumberToObject(root, "t", (double)(e->at_ms - m->start_ms));
+		if (e->chapters > 0) {
+			cJSON_AddNumberToObject(c, "chapter", e->chapter);
+			cJSON_AddNumberToObject(c, "chapters", e->chapters);
+		}
+		cJSON_AddStringToObject(c, "title", e->text);
+		cJSON_AddStringToObject(c, "text", e->detail);
+		sanitize_cjson(root);
+		text = cJSON_PrintUnformatted(root);
+		cJSON_Delete(root);
+		if (text == NULL)
+			fatal("out of memory");
+		fprintf(out, "%s\n", text);
+		cJSON_free(text);
+	}
+}

@@ -39,17 +39,27 @@ int output_write_once(FILE *out, enum output_format fmt, const struct monitor *m
  */
 int output_write_failed(FILE *err, int errnum);
 
+/*
+ * A demo's caption (an event log entry of kind EVLOG_CAPTION) as batch
+ * output, between the snapshot lines: text "# +5.2s chapter 2/9 Title:
+ * text", json {"t":5200,"caption":{...}}; other formats print nothing.
+ */
+void output_write_caption(FILE *out, enum output_format fmt, const struct monitor *m,
+			  const struct eventlog_entry *e);
+
 struct batch_options {
 	enum output_format format;
 	bool once;			/* one evaluation, then exit */
 	const struct target_set *targets;
 	struct recorder *rec;		/* NULL: not recording */
 	FILE *out, *err;		/* NULL: stdout, stderr */
+	bool recap;			/* at the end, the recap (recap.h): targets met and missed */
 };
 
 /*
  * Run src until it ends (or after the first snapshot or fault with once),
- * printing to stdout; faults go to stderr as one line each. SIGINT and
+ * printing to stdout (captions too, in text and json); faults go to stderr
+ * as one line each. SIGINT and
  * SIGTERM stop it cleanly. Returns the exit status: with once, that of the
  * evaluation (0 OK, 1 WARN, 2 FAIL, 3 UNKNOWN or unreachable); otherwise
  * that of the last evaluation.

@@ -7,7 +7,7 @@
 #include "ui/keys.h"
 
 #define ALL_MODES (KEY_MODE_STEP | KEY_MODE_SPEED | KEY_MODE_INJECT | KEY_MODE_ROWS | \
-		   KEY_MODE_DRILLED)
+		   KEY_MODE_DRILLED | KEY_MODE_DEMO)
 
 /* Every row is whole, and its help line fits the overlay (56 wide, 3 of margin each side). */
 START_TEST(test_table_rows_whole)
@@ -141,7 +141,7 @@ static const struct {
 	const char *line;
 } line_cases[] = {
 	{ 0, 80, "q quit|space pause|r reset|+/- interval|e events|? help" },
-	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 80, "q quit|space pause|f/t/l/s faults|e events|? help" },
+	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 80, "q quit|space pause|</> speed|f/t/l/s faults|e events|? help" },
 	{ KEY_MODE_SPEED | KEY_MODE_INJECT, 120,
 	  "q quit|space pause|r reset|+/- interval|</> speed|f/t/l/s faults|o/c/a/0 breaker|e events|? help" },
 	{ KEY_MODE_ROWS, 80, "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
@@ -152,7 +152,10 @@ static const struct {
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_STEP, 80,
 	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|space pause|? help" },
 	{ KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 20,
-	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|f/t/l/s faults|? help" },
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|? help" },
+	/* A demo: its n stays, the fault keys give way to it. */
+	{ KEY_MODE_DEMO | KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT, 80,
+	  "Up/Down select|Enter zoom|Tab sort|/ filter|q quit|n next chapter|? help" },
 };
 
 START_TEST(test_line)

@@ -797,6 +797,68 @@ START_TEST(test_caption)
 }
 END_TEST
 
+/* The faults in play: at the right end of the status line, the source's words, a word besides the colour. */
+START_TEST(test_faults_line)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y;
+
+	sample_view(&v, true);
+	panels_draw(c, &v);
+	ck_assert(!contains(c, "FAULTS"));
+	snprintf(v.faults, sizeof(v.faults), "search: failures 50 %%, timeouts  chat: latency x10");
+	snprintf(v.notice, sizeof(v.notice), "chat: latency spike x10 on");
+	panels_draw(c, &v);
+	/* At 80 columns it is cut to leave the notice whole. */
+	ck_assert(locate(c, c->w > 80 ? "FAULTS search: failures 50 %, timeouts  chat: latency x10"
+			  : "FAULTS search: failures 50 %, timeouts  chat: la…", &x, &y));
+	ck_assert_int_eq(y, c->h - 2);
+	ck_assert_str_eq(canvas_cell(c, c->w - 2, y)->glyph, c->w > 80 ? "0" : "…");
+	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_FAIL);
+	ck_assert_int_eq(canvas_cell(c, x + 8, y)->role, ROLE_WARN);
+	ck_assert(contains(c, " chat: latency spike x10 on"));	/* the press's notice still shows */
+	/* Too long for the line: cut, never over the status line's first 24 columns. */
+	v.notice[0] = '\0';
+	memset(v.faults, 'x', sizeof(v.faults) - 1);
+	v.faults[sizeof(v.faults) - 1] = '\0';
+	panels_draw(c, &v);
+	ck_assert(locate(c, "FAULTS xxx", &x, &y));
+	ck_assert_int_ge(x, 24);
+	ck_assert(contains(c, "x…"));
+	canvas_free(c);
+}
+END_TEST
+
+/* A demo's end: the recap in a box, each verdict in its colour. */
+START_TEST(test_recap_box)
+{
+	struct view v;
+	struct canvas *c = canvas_new(80, 24);
+	int x, y;
+
+	sample_view(&v, true);
+	snprintf(v.recap[0], sizeof(v.recap[0]), "targets: 1 met, 1 missed (%% of the time in FAIL, WARN)");
+	snprintf(v.recap[1], sizeof(v.recap[1]), "  %-22s met", "P95 < 150 ms");
+	snprintf(v.recap[2], sizeof(v.recap[2]), "  %-22s missed: router FAIL 49 %%", "Throughput > 100 req/s");
+	snprintf(v.recap[3], sizeof(v.recap[3]), "  %-22s no data", "Error rate < 1 %");
+	v.nrecap = 4;
+	panels_draw(c, &v);
+	ck_assert(contains(c, "┌ Summary"));
+	ck_assert_int_eq(role_of(c, "targets: 1 met"), ROLE_TITLE);
+	ck_assert(locate(c, "met", &x, &y));
+	ck_assert(locate(c, "P95 < 150 ms           met", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 23, y)->role, ROLE_OK);
+	ck_assert(locate(c, "Throughput > 100 req/s missed: router FAIL 49 %", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 23, y)->role, ROLE_FAIL);
+	ck_assert_int_eq(canvas_cell(c, x + 30, y)->role, ROLE_NORMAL);	/* the why, plain */
+	ck_assert(locate(c, "Error rate < 1 %       no data", &x, &y));
+	ck_assert_int_eq(canvas_cell(c, x + 23, y)->role, ROLE_UNKNOWN);
+	ck_assert(contains(c, "q quits; any other key puts this away"));
+	canvas_free(c);
+}
+END_TEST
+
 /* With rows, a caption takes two of the list's rows; the list's page says so too. */
 START_TEST(test_caption_list_page)
 {
@@ -895,10 +957,11 @@ START_TEST(test_too_small)
 }
 END_TEST
 
-/* The modes of the sources there are: live, simulation, recording, and with rows. */
+/* The modes of the sources there are: live, simulation, recording, with rows, and the demo. */
 static const unsigned mode_cases[] = {
 	0, KEY_MODE_SPEED | KEY_MODE_INJECT, KEY_MODE_STEP | KEY_MODE_SPEED,
 	KEY_MODE_ROWS, KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT,
+	KEY_MODE_DEMO | KEY_MODE_ROWS | KEY_MODE_SPEED | KEY_MODE_INJECT,
 };
 #define NMODES ((int)(sizeof(mode_cases) / sizeof(mode_cases[0])))
 
@@ -1617,6 +1680,8 @@ int main(void)
 	tcase_add_test(tc, test_event_log_newest_fit);
 	tcase_add_test(tc, test_caption);
 	tcase_add_test(tc, test_caption_list_page);
+	tcase_add_loop_test(tc, test_faults_line, 0, NSIZES);
+	tcase_add_test(tc, test_recap_box);
 	tcase_add_test(tc, test_error_deltas);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);
 	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES * NMODES);

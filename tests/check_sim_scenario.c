@@ -279,7 +279,7 @@ START_TEST(test_load_file_and_missing)
 	ck_assert_int_eq(strncmp(err, path, strlen(path)), 0);
 	ck_assert_int_eq(scenario_load("nosuch", sc, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "nosuch: No such file or directory (built-in scenarios: "
-			      "baseline concurrent ratelimit breaker steady)");
+			      "baseline concurrent ratelimit breaker steady demo)");
 	free(sc);
 }
 END_TEST

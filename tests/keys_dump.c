@@ -6,7 +6,7 @@
  *   keys_dump help MODES     the help overlay's lines for MODES
  *   keys_dump line MODES [W] the key line's entries for MODES on a screen W
  *                            columns wide (80)
- * MODES is "none" or a comma list of step, speed, inject, rows, drilled.
+ * MODES is "none" or a comma list of step, speed, inject, rows, drilled, demo.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +23,7 @@ static const struct {
 	{ KEY_MODE_INJECT, "inject", "simulated router" },
 	{ KEY_MODE_ROWS, "rows", "sources with rows" },
 	{ KEY_MODE_DRILLED, "drilled", "a fleet's instance" },
+	{ KEY_MODE_DEMO, "demo", "demo" },
 };
 #define NWORDS (sizeof(mode_words) / sizeof(mode_words[0]))
 

@@ -14,7 +14,7 @@ src_libroutertop_a_SOURCES += src/sim/rng.c src/sim/rng.h \
 # strings at build time: one source of truth, installed as well.
 SIM_SCENARIOS = data/scenarios/baseline.json data/scenarios/concurrent.json \
 	data/scenarios/ratelimit.json data/scenarios/breaker.json \
-	data/scenarios/steady.json
+	data/scenarios/steady.json data/scenarios/demo.json
 dist_scenarios_DATA += $(SIM_SCENARIOS)
 nodist_src_libroutertop_a_SOURCES += src/sim/scenarios_embed.c
 CLEANFILES += src/sim/scenarios_embed.c

@@ -160,3 +160,11 @@ void source_active_faults(struct source *src, char *buf, size_t len)
 	if (src->ops->active_faults != NULL)
 		src->ops->active_faults(src->self, buf, len);
 }
+
+int source_next_chapter(struct source *src, int64_t mono_ms, char *msg, size_t len)
+{
+	if (src->ops->next_chapter != NULL)
+		return src->ops->next_chapter(src->self, mono_ms, msg, len);
+	str_printf(msg, len, "no chapters to skip: only routertop demo tells a story");
+	return -1;
+}

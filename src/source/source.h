@@ -164,6 +164,12 @@ struct source_ops {
 	int (*drill)(void *self, const char *row, size_t points, char *msg, size_t len);
 	/* Optional: the row drilled into (its name in the snapshot), or NULL at the top level. */
 	const char *(*drilled)(void *self);
+	/*
+	 * Optional, for a guided demo (source_demo_new): run on to its next
+	 * chapter now. 0, or -1 when there is none; either way msg holds the
+	 * line the screen shows.
+	 */
+	int (*next_chapter)(void *self, int64_t mono_ms, char *msg, size_t len);
 };
 
 struct source {
@@ -199,6 +205,9 @@ int source_inject(struct source *src, enum source_inject what, const char *row, 
 
 /* The faults in play (active_faults above) into buf; "" for none and for sources without faults. */
 void source_active_faults(struct source *src, char *buf, size_t len);
+
+/* A demo's next chapter (next_chapter above); other sources say they have no chapters. */
+int source_next_chapter(struct source *src, int64_t mono_ms, char *msg, size_t len);
 
 /* What a row is, for the list's header: the source's row_noun, else "upstream". */
 const char *source_row_noun(const struct source *src);
@@ -251,6 +260,19 @@ struct source_text_options {
 	const char *profile;		/* --profile: a name, a file, or NULL / "auto" */
 	const char *by;			/* --by: another row label, or NULL */
 };
+
+/*
+ * routertop demo: the seeds' story on the simulated router (the built-in
+ * "demo" scenario), told in chapters by caption notices
+ * ({"type":"caption","chapter":N,"chapters":M,"title":...,"text":...}).
+ * See src/source/demo.c.
+ */
+struct demo_options {
+	uint64_t seed;
+	double speed;		/* as sim_options */
+	int64_t interval_ms;
+};
+struct source *source_demo_new(const struct demo_options *o, char *err, size_t errlen);
 
 struct http_options {
 	const char *url;

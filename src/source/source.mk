@@ -1,7 +1,7 @@
 # Build fragment; see Makefile.am.
 # Sources: the one interface (source.h) and one file per source.
 src_libroutertop_a_SOURCES += src/source/source.c src/source/source.h \
-	src/source/sim.c src/source/http.c src/source/http.h \
+	src/source/sim.c src/source/demo.c src/source/http.c src/source/http.h \
 	src/source/exec.c src/source/replay.c \
 	src/source/tail.c src/source/follow.c src/source/follow.h \
 	src/source/tally.c src/source/tally.h \
@@ -9,9 +9,10 @@ src_libroutertop_a_SOURCES += src/source/source.c src/source/source.h \
 	src/source/fleet.c src/source/fleetsnap.c src/source/fleet.h
 
 check_PROGRAMS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
-	tests/check_follow tests/check_tally tests/check_tail
+	tests/check_follow tests/check_tally tests/check_tail tests/check_demo
 TESTS += tests/check_exec tests/check_http tests/check_replay tests/check_sim_source \
-	tests/check_follow tests/check_tally tests/check_tail
+	tests/check_follow tests/check_tally tests/check_tail tests/check_demo
+tests_check_demo_SOURCES = tests/check_demo.c tests/check_run.h
 tests_check_follow_SOURCES = tests/check_follow.c tests/check_run.h
 # The test gzips its own logs; the source under test loads zlib itself.
 tests_check_follow_LDADD = $(LDADD) $(ZLIB_LIBS)
@@ -88,3 +89,7 @@ BENCH_PROGS += bench/bench_fleet
 bench_bench_fleet_SOURCES = bench/bench_fleet.c tests/prom_stub.c tests/prom_stub.h
 bench_bench_fleet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 bench_bench_fleet_LDADD = $(BENCH_LDADD) $(MHD_LIBS)
+
+# routertop demo: the story told without a terminal, and on the screen.
+TESTS += tests/e2e_demo_batch.sh tests/e2e_demo_screen.sh
+EXTRA_DIST += tests/e2e_demo_batch.sh tests/e2e_demo_screen.sh

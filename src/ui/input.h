@@ -70,6 +70,7 @@ enum ui_action {
 	UI_ACT_EVENTS_SCROLL,	/* { }: st->events_back changed (the log is shown too) */
 	UI_ACT_UP,		/* Esc with nothing else to undo, drilled into a row (a fleet's
 				 * instance): back to the top level */
+	UI_ACT_CHAPTER,		/* demo: on to the next chapter (source_next_chapter) */
 };
 
 /* Lines { and } scroll the event log by. */

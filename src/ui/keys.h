@@ -31,6 +31,7 @@ enum key_mode {
 	KEY_MODE_INJECT = 1u << 2,	/* the simulated router: it takes injections */
 	KEY_MODE_ROWS = 1u << 3,	/* the source has rows (upstreams) */
 	KEY_MODE_DRILLED = 1u << 4,	/* the source shows one row's own rows (a fleet's instance) */
+	KEY_MODE_DEMO = 1u << 5,	/* a guided demo: it has chapters */
 };
 
 #define KEY_CODES_MAX 8

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "recap.h"
 #include "ui/keys.h"
 #include "ui/listpanel.h"
 #include "util.h"
@@ -845,6 +846,60 @@ static void draw_help(struct canvas *c, unsigned modes)
 		    "any key closes this help");
 }
 
+/*
+ * The recap at the end of a demo, in a box over the panels: the head line,
+ * then a line per target with its verdict in its colour (and a word, met
+ * or missed, for those without colour).
+ */
+/* Where a recap line's verdict ("met", "missed", "no data") starts, after its head; NULL if none. */
+static const char *recap_verdict(const char *line, bool *missed)
+{
+	static const char *const words[] = { " met", " missed", " no data" };
+	size_t from = strlen(line) < 2 + RECAP_HEAD_W ? strlen(line) : 2 + RECAP_HEAD_W;
+	const char *best = NULL;
+
+	*missed = false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *p = strstr(line + from, words[i]);
+
+		if (p != NULL && (best == NULL || p < best)) {
+			best = p;
+			*missed = i == 1;
+		}
+	}
+	return best;
+}
+
+static void draw_recap(struct canvas *c, const struct view *v)
+{
+	int w = c->w - 4 < 84 ? c->w - 4 : 84, h = (int)v->nrecap + 5, x = (c->w - w) / 2, y;
+
+	if (h > c->h - 2)
+		h = c->h - 2;
+	y = (c->h - h) / 2;
+	canvas_fill(c, x, y, w, h, ROLE_NORMAL);
+	canvas_box(c, x, y, w, h, ROLE_TITLE, "Summary", ROLE_TITLE);
+	for (size_t i = 0; i < v->nrecap && (int)i < h - 4; i++) {
+		const char *line = v->recap[i], *verdict, *colon;
+		int ly = y + 2 + (int)i, vx, vw;
+		bool missed;
+
+		verdict = i == 0 ? NULL : recap_verdict(line, &missed);
+		canvas_text(c, x + 2, ly, w - 4, i == 0 ? ROLE_TITLE : ROLE_NORMAL,
+			    i == 0 ? ATTR_BOLD : ATTR_NONE, line);
+		if (verdict == NULL)
+			continue;
+		/* The verdict word again, in its colour. */
+		vx = x + 2 + canvas_text_width(line) - canvas_text_width(verdict) + 1;
+		colon = strchr(verdict, ':');
+		vw = colon != NULL ? (int)(colon - verdict) - 1 : canvas_text_width(verdict + 1);
+		canvas_printf(c, vx, ly, vw < x + w - 2 - vx ? vw : x + w - 2 - vx,
+			      missed ? ROLE_FAIL : strncmp(verdict, " no data", 8) == 0 ? ROLE_UNKNOWN : ROLE_OK,
+			      ATTR_BOLD, "%s", verdict + 1);
+	}
+	canvas_text(c, x + 2, y + h - 2, w - 4, ROLE_DIM, ATTR_NONE, "q quits; any other key puts this away");
+}
+
 static void draw_too_small(struct canvas *c)
 {
 	char msg[96], need[48];
@@ -913,15 +968,19 @@ static void draw_timeline(struct canvas *c, const struct view *v, int y)
 /*
  * The faults in play, at the right of the status row: always in sight
  * while any is on (the source says which upstream and what), over what the
- * status line says there; cut with an ellipsis when long.
+ * status line says there but a key's notice (what the press did); cut
+ * with an ellipsis when long.
  */
 static void draw_faults(struct canvas *c, const struct view *v, int y)
 {
 	char line[sizeof(v->faults) + 16];
-	int room = c->w - 2 - 24, w;
+	int keep = v->notice[0] != '\0' ? canvas_text_width(v->notice) + 2 : 24, room, w;
 
 	if (v->faults[0] == '\0')
 		return;
+	room = c->w - 2 - (keep > 24 ? keep : 24);
+	if (room < 16)
+		room = 16;
 	str_printf(line, sizeof(line), " FAULTS %s", v->faults);
 	w = canvas_text_width(line);
 	if (w > room) {
@@ -929,9 +988,10 @@ static void draw_faults(struct canvas *c, const struct view *v, int y)
 			   v->faults, v->utf8 ? "…" : "~");
 		w = room;
 	}
-	canvas_fill(c, c->w - 2 - w, y, w + 1, 1, ROLE_NORMAL);
-	canvas_text(c, c->w - 1 - w, y, 6, ROLE_FAIL, ATTR_BOLD | ATTR_REVERSE, "FAULTS");
-	canvas_text(c, c->w - 1 - w + 6, y, w - 6, ROLE_WARN, ATTR_BOLD, line + 7);
+	/* " FAULTS text" ends a column from the right edge, as the status line starts one in. */
+	canvas_fill(c, c->w - 1 - w, y, w + 1, 1, ROLE_NORMAL);
+	canvas_text(c, c->w - w, y, 6, ROLE_FAIL, ATTR_BOLD | ATTR_REVERSE, "FAULTS");
+	canvas_text(c, c->w - w + 6, y, w - 7, ROLE_WARN, ATTR_BOLD, line + 7);
 }
 
 /* The position line on the status row, right-aligned, when nothing more urgent is there. */
@@ -1215,6 +1275,8 @@ void panels_draw(struct canvas *c, const struct view *v)
 	if (v->has_timeline)
 		draw_timeline(c, v, c->h - 3);
 	draw_keys(c, c->h - 1, v->key_modes);
+	if (v->nrecap > 0)
+		draw_recap(c, v);
 	if (v->help)
 		draw_help(c, v->key_modes);
 }

@@ -28,6 +28,9 @@
 #define VIEW_TRANSITIONS 4
 /* Event log lines a view carries (enough for the tallest panel). */
 #define VIEW_EVENTS 64
+/* The recap box at the end of a demo: lines, and columns each. */
+#define VIEW_RECAP_LINES 16
+#define VIEW_RECAP_W 96
 /* Rows a demo's caption takes under the header. */
 #define PANELS_CAPTION_ROWS 2
 
@@ -132,6 +135,10 @@ struct view {
 
 	/* The event log panel. */
 	struct view_events events;
+
+	/* A demo's end: the recap (targets met and missed, recoveries) in a box over the panels. */
+	char recap[VIEW_RECAP_LINES][VIEW_RECAP_W];
+	size_t nrecap;
 
 	/* Recordings: the position line and the timeline bar. */
 	bool replay;			/* the source said where it is (source_position) */

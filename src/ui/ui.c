@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "monitor.h"
+#include "recap.h"
 #include "ui/canvas.h"
 #include "ui/input.h"
 #include "ui/jump.h"
@@ -70,6 +71,8 @@ struct ui {
 	bool following;			/* replay --follow: the timeline grows with the file */
 	bool scanning;			/* the timeline has more to read */
 	uint64_t events_seen;		/* the event log's total at the last frame */
+	struct recap *recap;		/* a demo's closing summary, fed as the monitor is; NULL: none */
+	bool recap_hidden;		/* a key put it away */
 	int64_t next_scan_frame_ms;	/* the bar is redrawn about twice a second while it fills */
 };
 
@@ -95,6 +98,8 @@ static void ui_pump_source(struct ui *u, int64_t now)
 	int n = 0;
 
 	while (n < UI_EVENTS_PER_PASS && source_step(u->src, now, &ev) == 1) {
+		if (u->recap != NULL)
+			recap_event(u->recap, &ev);
 		monitor_handle(&u->mon, &ev);
 		n++;
 	}
@@ -308,6 +313,13 @@ static void ui_apply(struct ui *u, enum ui_action a, int64_t now)
 	case UI_ACT_FILTER:
 	case UI_ACT_EVENTS:
 		break;	/* the list or the panels changed; the next frame shows it */
+	case UI_ACT_CHAPTER: {
+		char msg[SOURCE_MSG_LEN];
+
+		source_next_chapter(u->src, now, msg, sizeof(msg));
+		ui_notice(u, msg, now);
+		break;
+	}
 	case UI_ACT_EVENTS_SCROLL: {
 		size_t len = eventlog_len(u->mon.events);
 
@@ -331,8 +343,15 @@ static unsigned ui_key_modes(const struct ui *u)
 	return (ops->seek != NULL ? KEY_MODE_STEP : 0u) |
 	       (ops->set_speed != NULL ? KEY_MODE_SPEED : 0u) |
 	       (ops->inject != NULL ? KEY_MODE_INJECT : 0u) |
+	       (ops->next_chapter != NULL ? KEY_MODE_DEMO : 0u) |
 	       (latest != NULL && latest->nrows > 0 ? KEY_MODE_ROWS : 0u) |
 	       (source_drilled(u->src) != NULL ? KEY_MODE_DRILLED : 0u);
+}
+
+/* The demo's recap shows once the story has ended, until a key puts it away. */
+static bool ui_recap_shown(const struct ui *u)
+{
+	return u->recap != NULL && u->mon.ended && !u->recap_hidden;
 }
 
 static void ui_pump_keys(struct ui *u, int64_t now)
@@ -343,6 +362,12 @@ static void ui_pump_keys(struct ui *u, int64_t now)
 		enum ui_action a;
 
 		u->st.modes = ui_key_modes(u);
+		/* The recap at the end: q quits, any other key puts it away. */
+		if (ui_recap_shown(u) && key != 'q' && key != 'Q' && key != UI_KEY_RESIZE) {
+			u->recap_hidden = true;
+			u->dirty = true;
+			continue;
+		}
 		a = ui_state_key(&u->st, key);
 
 		/* Any key stops a search; m only stops it, other keys then do their job. */
@@ -384,6 +409,10 @@ static void ui_render(struct ui *u, int64_t now)
 	u->events_seen = eventlog_total(u->mon.events);
 	in.events = u->st.events;
 	in.events_back = u->st.events_back;
+	if (ui_recap_shown(u)) {
+		recap_finish(u->recap);
+		in.recap = u->recap;
+	}
 	monitor_update(&u->mon, now);
 	view_update(&u->view, &u->mon, &in);
 	panels_draw(u->canvas, &u->view);
@@ -506,6 +535,10 @@ int ui_run(struct source *src, const struct ui_options *o)
 	}
 	fatal_set_cleanup(term_restore);
 	targets_defaults(&defaults);
+	if (o->recap) {
+		u.recap = xmalloc(sizeof(*u.recap));
+		recap_init(u.recap, o->targets != NULL ? o->targets : &defaults);
+	}
 	monitor_init(&u.mon, src, o->targets != NULL ? o->targets : &defaults, o->rec, UI_HISTORY);
 	u.canvas = canvas_new(PANELS_MIN_W, PANELS_MIN_H);
 	if (o->timeline_path != NULL) {
@@ -525,5 +558,9 @@ int ui_run(struct source *src, const struct ui_options *o)
 	list_free(&u.st.list);
 	monitor_free(&u.mon);
 	timeline_free(u.timeline);
+	if (u.recap != NULL) {
+		recap_free(u.recap);
+		free(u.recap);
+	}
 	return 0;
 }

@@ -20,6 +20,7 @@ struct ui_options {
 	const char *timeline_path;	/* replay of a file: scanned for the timeline bar; NULL: none */
 	bool follow;			/* replay --follow: the file is still being written */
 	bool events;			/* the event log panel shown from the start */
+	bool recap;			/* a demo: at its end, a box of the targets met and missed (recap.h) */
 };
 
 /*

@@ -7,6 +7,9 @@
 
 #include "util.h"
 
+_Static_assert(VIEW_RECAP_W == RECAP_LINE && VIEW_RECAP_LINES >= RECAP_LINES,
+	       "the view holds every line of a recap");
+
 /* The targets panel's rows: each target's metadata, limit and result from an evaluation. */
 static void view_targets(struct view *v, const struct target_limits *lim, const struct evaluation *e,
 			 enum target_status overall)
@@ -287,6 +290,8 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	view_events(v, m, in);
 	if (v->snap.breaker.state == BREAKER_OPEN && isnan(v->half_open_in_s))
 		view_router_countdown(v, m, src_now);
+	if (in->recap != NULL)
+		v->nrecap = recap_lines(in->recap, v->recap, VIEW_RECAP_LINES);
 	if (in->list != NULL) {
 		view_list(v, m, in, in->list);
 		view_zoom(v, m, in->list, src_now);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "monitor.h"
+#include "recap.h"
 #include "ui/list.h"
 #include "ui/panels.h"
 
@@ -32,6 +33,7 @@ struct view_input {
 	 */
 	struct list *list;
 	bool events;		/* the event log panel is shown */
+	const struct recap *recap;	/* the run is over: its recap in a box (NULL: none) */
 	size_t events_back;	/* lines it is scrolled back from the newest */
 };
 
