@@ -27,9 +27,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dl/zlib.h"
+#include <sys/stat.h>
 
 #include "formats/accesslog.h"
+#include "record/stream.h"
 #include "sanitize.h"
 #include "sim/tracker.h"
 #include "source/follow.h"
@@ -533,15 +534,27 @@ static int tail_formats(struct tail *t, const char *group, char *err, size_t err
  */
 static void tail_peek_clock(struct tail *t)
 {
-	gzFile g = strcmp(t->o.paths[0], "-") != 0 ? gzopen(t->o.paths[0], "rb") : NULL;
-	char *buf;
-	int n;
+	struct rstream_options ro = { 0 };
+	struct rstream *rs;
+	struct stat st;
+	char *buf, err[RSTREAM_ERR_LEN];
+	int n = 0;
 
-	if (g == NULL)
+	/* Only a regular file: a peek at a FIFO would wait for its writer and take its lines. */
+	if (strcmp(t->o.paths[0], "-") == 0 || stat(t->o.paths[0], &st) != 0 || !S_ISREG(st.st_mode))
 		return;
+	rs = rstream_open(t->o.paths[0], &ro, err, sizeof(err));	/* plain, gzip or zstd */
+	if (rs == NULL)
+		return;		/* follow_open says what is wrong with it */
 	buf = xmalloc(PEEK_BYTES);
-	n = gzread(g, buf, PEEK_BYTES);
-	gzclose(g);
+	while (n < PEEK_BYTES) {
+		ssize_t got = rstream_read(rs, buf + n, (size_t)(PEEK_BYTES - n));
+
+		if (got <= 0)
+			break;
+		n += (int)got;
+	}
+	rstream_close(rs);
 	for (int off = 0, lines = 0; n > 0 && off < n && lines < PEEK_LINES && !t->clock_set; lines++) {
 		char *nl = memchr(buf + off, '\n', (size_t)(n - off));
 		size_t len = nl != NULL ? (size_t)(nl - (buf + off)) : (size_t)(n - off);
