@@ -44,6 +44,8 @@ check "q exits 0" quit_ok
 
 # --batch: one stderr line per new bad line count, not one per snapshot.
 : >batch.log
+: >batch.out
+: >batch.err
 "$RT_BIN" tail batch.log --log-format nginx-timed --batch --interval 200ms >batch.out 2>batch.err &
 rt=$!
 trap 'kill $rt 2>/dev/null; e2e_cleanup' EXIT
