@@ -23,6 +23,7 @@
 #include "formats/promquery.h"
 #include "monitor.h"
 #include "prom_stub.h"
+#include "quiet.h"
 #include "source/fleet.h"
 #include "source/source.h"
 #include "ui/canvas.h"
@@ -199,23 +200,10 @@ static int fetch_check(struct prom_stub *stub, char *why, size_t len)
 	return rc;
 }
 
-static void quiet_describe(void *self, char *buf, size_t len)
-{
-	(void)self;
-	str_printf(buf, len, "http://prometheus:9090 routertop by instance");
-}
-
-static int quiet_step(void *self, int64_t mono_ms, struct source_event *ev)
-{
-	(void)self;
-	(void)mono_ms;
-	(void)ev;
-	return 0;
-}
-
 static const struct source_ops quiet_ops = {
-	.name = "fleet", .describe = quiet_describe, .step = quiet_step,
+	.name = "fleet", .describe = bench_quiet_describe, .step = bench_quiet_step,
 };
+static char quiet_title[] = "http://prometheus:9090 routertop by instance";
 
 int main(void)
 {
@@ -260,7 +248,7 @@ int main(void)
 	if (rc != 0)
 		return bench_fail(&b, spec.name, err), bench_finish(&b);
 	targets_defaults(&ts);
-	src = source_new(&quiet_ops, NULL, 5000);
+	src = source_new(&quiet_ops, quiet_title, 5000);
 	monitor_init(&x.m, src, &ts, NULL, VIEW_SERIES);
 	metrics_init(&x.snap);
 	x.c = canvas_new(200, 60);
