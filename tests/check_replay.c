@@ -1007,6 +1007,7 @@ START_TEST(test_pipe_input)
 	struct pollfd fds[2];
 	char err[256] = "", line[600], snap[512];
 	int snaps = 0, backs = 0;
+	struct source_position pos;
 
 	ck_assert_int_eq(pipe(p), 0);
 	ck_assert_int_eq(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
@@ -1029,6 +1030,9 @@ START_TEST(test_pipe_input)
 		}
 	}
 	ck_assert_int_eq(snaps, 400);
+	ck_assert_int_eq(source_position(src, &pos), 0);
+	ck_assert_int_eq(pos.line, 400);
+	ck_assert_int_eq(pos.lines_read, 400);
 	/* About 65536 / 330 lines stay in the ring: stepping back stops within them. */
 	while (source_seek(src, SOURCE_SEEK_BACK) == 0 && backs < 400) {
 		int tries = 0;
@@ -1038,6 +1042,11 @@ START_TEST(test_pipe_input)
 		while (source_step(src, 0, &ev) == 0)
 			ck_assert_int_lt(++tries, 3);
 		ck_assert_double_eq(ev.snap.latency.p95, 399 - backs);
+		/* The screen's "line N of M read (pipe)": M is what was read, not where reading is. */
+		ck_assert_int_eq(source_position(src, &pos), 0);
+		ck_assert(pos.pipe);
+		ck_assert_int_eq(pos.line, 400 - backs);
+		ck_assert_int_eq(pos.lines_read, 400);
 	}
 	ck_assert_int_gt(backs, 100);
 	ck_assert_int_lt(backs, 250);

@@ -81,6 +81,7 @@ struct replay {
 	size_t ring;		/* what the stream keeps for stepping back */
 	char *buf;		/* one line, RECORD_LINE_MAX + 1 bytes */
 	int64_t line_no;	/* number of the next line to read, from 1 */
+	int64_t lines_max;	/* lines ever read: stepping back reads some again */
 	int64_t seen_end;	/* bytes read at least once: bad lines before it are counted already */
 	int64_t prev_t;		/* time of the previous good record, for bare lines */
 
@@ -271,6 +272,8 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 		fresh = ln.off >= r->seen_end;
 		r->pass_lines++;
 		r->line_no++;
+		if (r->line_no - 1 > r->lines_max)
+			r->lines_max = r->line_no - 1;
 		if (st == LINE_LONG) {
 			show = replay_bad_line(r, &ln);
 			str_printf(msg, sizeof(msg), "line longer than %zu bytes, skipped",
@@ -430,7 +433,7 @@ static int replay_position(void *self, struct source_position *out)
 	rstream_progress(r->in, &done, &size);
 	out->line = r->cur_line;
 	out->off = r->offs[r->cur];
-	out->lines_read = r->line_no - 1;
+	out->lines_read = r->lines_max;
 	out->pipe = rstream_is_pipe(r->in);
 	out->compressed = rstream_codec(r->in) != RSTREAM_PLAIN;
 	out->size = size;
