@@ -1,8 +1,8 @@
 /*
  * Following files like tail -F: start at the end or the start, growth,
  * rotation by rename (with late writes to the old file), copytruncate, a
- * file that appears later, gzip read whole, pipes on standard input, long
- * lines. Time is passed in: each test moves "mono" by hand past the check
+ * file that appears later, gzip read whole, pipes on standard input (gzip
+ * on them too), FIFOs and their writers, long lines. Time is passed in: each test moves "mono" by hand past the check
  * interval, so nothing sleeps.
  */
 #include <check.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -272,6 +273,87 @@ START_TEST(test_stdin_pipe)
 }
 END_TEST
 
+/*
+ * A FIFO named by path: no writer yet is a wait (on a timer, nothing to
+ * poll), not its end; when a writer closes it, the next one is waited for;
+ * with once, the first writer's lines are all.
+ */
+static int fifo_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_NONBLOCK);	/* a reader is there: this does not wait */
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return (int)n;
+}
+
+START_TEST(test_fifo_writers)
+{
+	struct tmp t;
+	struct follow_options o = { 0 }, once = { .once = true };
+	struct follow *f;
+	char got[256], err[256];
+
+	tmp_make(&t);
+	ck_assert_int_eq(mkfifo(t.path, 0600), 0);
+	f = follow_open(t.path, &o, err, sizeof(err));
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert(!follow_present(f));
+	ck_assert_int_eq(drain(f, 0, got, sizeof(got)), FOLLOW_AGAIN);
+	ck_assert_int_eq(follow_pollfd(f), -1);
+	ck_assert_int_eq(follow_next_check(f), FOLLOW_CHECK_MS);
+	ck_assert_int_eq(fifo_write(t.path, "a\nb\n"), 4);
+	ck_assert_int_eq(drain(f, 300, got, sizeof(got)), FOLLOW_AGAIN);	/* not FOLLOW_END */
+	ck_assert_str_eq(got, "a|b");
+	ck_assert(!follow_present(f));	/* waiting for the next writer */
+	ck_assert_int_eq(fifo_write(t.path, "c\n"), 2);
+	ck_assert_int_eq(drain(f, 600, got, sizeof(got)), FOLLOW_AGAIN);
+	ck_assert_str_eq(got, "c");
+	follow_close(f);
+
+	f = follow_open(t.path, &once, err, sizeof(err));
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert_int_eq(drain(f, 0, got, sizeof(got)), FOLLOW_AGAIN);
+	ck_assert_int_eq(fifo_write(t.path, "d\ne"), 3);
+	ck_assert_int_eq(drain(f, 300, got, sizeof(got)), FOLLOW_END);
+	ck_assert_str_eq(got, "d|e");
+	follow_close(f);
+	tmp_clean(&t);
+}
+END_TEST
+
+/*
+ * gzip and zstd data on a pipe are told by their first bytes, as in a file;
+ * a zstd file is read whole.
+ */
+START_TEST(test_stdin_gzip)
+{
+	static const unsigned char hello_gz[] = {	/* printf 'h1\nh2\n' | gzip -c -n */
+		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x30, 0xe4, 0xca,
+		0x30, 0xe2, 0x02, 0x00, 0x31, 0x7a, 0xf8, 0xed, 0x06, 0x00, 0x00, 0x00,
+	};
+	struct follow_options o = { 0 };
+	struct follow *f;
+	char got[256], err[256];
+	int p[2], saved = dup(STDIN_FILENO);
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+	close(p[0]);
+	f = follow_open("-", &o, err, sizeof(err));
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert_int_eq(write(p[1], hello_gz, sizeof(hello_gz)), (ssize_t)sizeof(hello_gz));
+	close(p[1]);
+	ck_assert_int_eq(drain(f, 0, got, sizeof(got)), FOLLOW_END);
+	ck_assert_str_eq(got, "h1|h2");
+	follow_close(f);
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+END_TEST
+
 START_TEST(test_long_line)
 {
 	struct tmp t;
@@ -321,6 +403,8 @@ int main(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_gzip_whole);
 	tcase_add_test(tc, test_stdin_pipe);
+	tcase_add_test(tc, test_fifo_writers);
+	tcase_add_test(tc, test_stdin_gzip);
 	tcase_add_test(tc, test_long_line);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

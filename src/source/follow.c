@@ -448,5 +448,8 @@ const char *follow_error(const struct follow *f)
 
 bool follow_present(const struct follow *f)
 {
+	/* A FIFO with no writer yet has nothing to poll: it is waited for as a missing file is. */
+	if (f->cur.rs != NULL && f->cur.pipe && f->path != NULL)
+		return rstream_poll_fd(f->cur.rs) >= 0;
 	return reader_open(&f->cur);
 }

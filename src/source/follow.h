@@ -81,7 +81,7 @@ int64_t follow_next_check(const struct follow *f);
 const char *follow_name(const struct follow *f);
 /* The reason after FOLLOW_ERROR, "" before. */
 const char *follow_error(const struct follow *f);
-/* Whether the file is there (false while waiting for it to appear). */
+/* Whether the file is there (false while waiting for it to appear, or for a FIFO's writer). */
 bool follow_present(const struct follow *f);
 
 #endif
