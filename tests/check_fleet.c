@@ -773,10 +773,14 @@ START_TEST(test_source_never_waits)
 		source_wait(r->src, -1, 20);
 	}
 	ck_assert_int_eq(got, 1);
-	/* The answers took 600 ms; a step that waited on them would take as long. */
+	/*
+	 * The answers took 600 ms; a step that waited on them would take as
+	 * long (or the 700 ms timeout). Half that is the bound, and only a few
+	 * steps are asked for, so a busy machine's scheduling does not fail it.
+	 */
 	ck_assert_int_ge(clock_monotonic_ms() - start, 550);
-	ck_assert_msg(worst < 300, "a step took %lld ms", (long long)worst);
-	ck_assert_int_gt(steps, 5);
+	ck_assert_msg(worst < TIMEOUT_MS / 2, "a step took %lld ms", (long long)worst);
+	ck_assert_int_ge(steps, 3);
 	rig_free(r);
 }
 END_TEST
