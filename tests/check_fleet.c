@@ -523,11 +523,10 @@ START_TEST(test_source_unreachable)
 	struct source *src;
 	struct source_event ev;
 
-	/* A port that was just free: bound, closed, nobody listens on it. */
+	/* Bound but not listening: it refuses, and nobody else can take it meanwhile. */
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	close(fd);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", ntohs(sin.sin_port));
 	o.url = url;
 	src = source_fleet_new(&o, err, sizeof(err));
@@ -538,6 +537,7 @@ START_TEST(test_source_unreachable)
 		      strstr(ev.message, "more queries)") != NULL, "%s", ev.message);
 	ck_assert_msg(strncmp(ev.message, "query up: ", 10) == 0, "%s", ev.message);
 	source_free(src);
+	close(fd);
 }
 END_TEST
 
