@@ -1092,6 +1092,102 @@ START_TEST(test_fmt_numbers)
 }
 END_TEST
 
+/*
+ * panels_fmt_num writes what printf's "%.*f" writes (it skips printf
+ * where the rounding is clear): values near and at halves of the last
+ * digit, negative values that round to zero, every magnitude it covers,
+ * and a fixed pseudo-random walk over all of them.
+ */
+START_TEST(test_fmt_num_as_printf)
+{
+	static const double edges[] = {
+		0, -0.0, 0.05, 0.15, 0.25, 0.35, 0.45, 0.5, 1.5, 2.5, -0.04, -0.05, -0.5, 0.125, 0.375,
+		1.0005, 2.675, 1.005, 99999.95, 99999.5, -99999.95, 0.0049999, 0.005, 1e-300, -1e-300,
+		12.3456789, 1e-7, 4.35, 8.345, 0.45000000000000001, 1234.5678, 50000.05,
+	};
+	uint64_t x = 88172645463325252u;
+
+	for (int d = 0; d < 4; d++) {
+		for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+			char got[32], want[32];
+
+			panels_fmt_num(got, sizeof(got), edges[i], d);
+			snprintf(want, sizeof(want), "%.*f", d, edges[i]);
+			ck_assert_msg(strcmp(got, want) == 0, "%.17g, %d decimals: %s, printf %s", edges[i], d,
+				      got, want);
+		}
+		for (int i = 0; i < 200000; i++) {
+			char got[32], want[32];
+			double v;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* A magnitude from 1e-4 to 1e5, and every fourth value a multiple of half the last digit. */
+			v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (double)(x % 10) - 4);
+			if (i % 4 == 0)
+				v = round(v * pow(10, d) * 2) / 2 / pow(10, d);
+			if (x & 0x100)
+				v = -v;
+			if (fabs(v) >= 100000)
+				continue;
+			panels_fmt_num(got, sizeof(got), v, d);
+			snprintf(want, sizeof(want), "%.*f", d, v);
+			ck_assert_msg(strcmp(got, want) == 0, "%.17g, %d decimals: %s, printf %s", v, d, got,
+				      want);
+		}
+	}
+}
+END_TEST
+
+/* What panels_fmt_duration wrote when it was made of printf calls: the test's oracle. */
+static void duration_printf(char *buf, size_t len, double s)
+{
+	long long t = (long long)s;
+
+	if (s < 1)
+		snprintf(buf, len, "%.0f ms", s * 1000);
+	else if (s < 10)
+		snprintf(buf, len, "%.1f s", s);
+	else if (t < 60)
+		snprintf(buf, len, "%lld s", t);
+	else if (t < 3600)
+		snprintf(buf, len, "%lldm%02llds", t / 60, t % 60);
+	else if (t < 86400)
+		snprintf(buf, len, "%lldh%02lldm", t / 3600, t % 3600 / 60);
+	else
+		snprintf(buf, len, "%lldd%02lldh", t / 86400, t % 86400 / 3600);
+}
+
+START_TEST(test_fmt_duration_as_printf)
+{
+	uint64_t x = 2463534242u;
+
+	for (int i = 0; i < 200000; i++) {
+		char got[32], want[32];
+		double s;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* From a millisecond to a year, half of them on a half millisecond or tenth. */
+		s = (double)(x >> 11) / 9007199254740992.0 * pow(10, (double)(x % 11) - 3);
+		if (i % 2 == 0)
+			s = round(s * (s < 1 ? 2000 : 20)) / (s < 1 ? 2000 : 20);
+		panels_fmt_duration(got, sizeof(got), s);
+		duration_printf(want, sizeof(want), s);
+		ck_assert_msg(strcmp(got, want) == 0, "%.17g s: %s, printf %s", s, got, want);
+	}
+	/* A short buffer gets what snprintf would put in it. */
+	{
+		char got[4];
+
+		panels_fmt_duration(got, sizeof(got), 4000);
+		ck_assert_str_eq(got, "1h0");
+	}
+}
+END_TEST
+
 /* Keys: a sequence typed from the default state and what it leaves. */
 static const struct {
 	const char *keys;
@@ -1690,6 +1786,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_fmt_duration, 0,
 			    (int)(sizeof(duration_cases) / sizeof(duration_cases[0])));
 	tcase_add_test(tc, test_fmt_numbers);
+	tcase_add_test(tc, test_fmt_num_as_printf);
+	tcase_add_test(tc, test_fmt_duration_as_printf);
 	tcase_add_loop_test(tk, test_keys, 0, (int)(sizeof(key_cases) / sizeof(key_cases[0])));
 	tcase_add_test(tk, test_resize_keeps_help);
 	tcase_add_test(tk, test_arrow_keys);

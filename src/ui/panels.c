@@ -11,6 +11,7 @@
  */
 #include "ui/panels.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +109,70 @@ static bool status_missed(enum target_status st)
 	return st == STATUS_WARN || st == STATUS_FAIL;
 }
 
+/* s (n bytes) into buf as snprintf would put it: cut to len - 1 bytes, always terminated. */
+static void fmt_copy(char *buf, size_t len, const char *s, size_t n)
+{
+	if (len == 0)
+		return;
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* Decimal digits of n into buf (room for 21), at least min_digits of them; returns the count. */
+static size_t fmt_digits(char *buf, uint64_t n, int min_digits)
+{
+	char d[24];
+	size_t k = 0, o = 0;
+
+	do
+		d[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0 || (int)k < min_digits);
+	while (k > 0)
+		buf[o++] = d[--k];
+	return o;
+}
+
+/*
+ * printf's "%.*f" of a finite v with 0..3 decimals and |v| < 1e9, without
+ * printf when the rounding is clear: |v| * 10^decimals differs from the
+ * exact product by less than 1e-6, so where its fraction is further than
+ * that from a half it rounds as the exact value does. Nearer a half, and
+ * outside those bounds, printf rounds the exact binary value itself.
+ */
+static void fmt_fixed(char *buf, size_t len, double v, int decimals)
+{
+	static const double scale[] = { 1, 10, 100, 1000 };
+	double x = fabs(v) * (decimals >= 0 && decimals <= 3 ? scale[decimals] : 1), frac;
+	uint64_t n, unit;
+	char out[48];
+	size_t o = 0;
+
+	if (decimals < 0 || decimals > 3 || !(fabs(v) < 1e9)) {
+		str_printf(buf, len, "%.*f", decimals, v);
+		return;
+	}
+	n = (uint64_t)x;
+	frac = x - (double)n;
+	if (fabs(frac - 0.5) < 1e-6) {
+		str_printf(buf, len, "%.*f", decimals, v);
+		return;
+	}
+	if (frac > 0.5)
+		n++;
+	unit = (uint64_t)scale[decimals];
+	/* printf keeps the sign of a negative value that rounds to zero: "-0.0". */
+	if (signbit(v))
+		out[o++] = '-';
+	o += fmt_digits(out + o, n / unit, 1);
+	if (decimals > 0) {
+		out[o++] = '.';
+		o += fmt_digits(out + o, n % unit, decimals);
+	}
+	fmt_copy(buf, len, out, o);
+}
+
 void panels_fmt_num(char *buf, size_t len, double v, int decimals)
 {
 	if (isnan(v) || isinf(v))
@@ -115,34 +180,52 @@ void panels_fmt_num(char *buf, size_t len, double v, int decimals)
 	else if (fabs(v) >= 100000)
 		str_printf(buf, len, "%.0f", v);
 	else
-		str_printf(buf, len, "%.*f", decimals, v);
+		fmt_fixed(buf, len, v, decimals);
+}
+
+/* "<a><n>" pieces of a duration: n with at least min digits, then the unit. */
+static size_t fmt_part(char *out, uint64_t n, int min, const char *unit)
+{
+	size_t o = fmt_digits(out, n, min), u = strlen(unit);
+
+	memcpy(out + o, unit, u);
+	return o + u;
 }
 
 void panels_fmt_duration(char *buf, size_t len, double s)
 {
+	char out[64];
+	size_t o = 0;
 	long long t;
 
 	if (isnan(s) || isinf(s) || s < 0) {
 		str_printf(buf, len, "n/a");
 		return;
 	}
-	if (s < 1) {
-		str_printf(buf, len, "%.0f ms", s * 1000);
-		return;
-	}
 	if (s < 10) {
-		str_printf(buf, len, "%.1f s", s);
+		/* "850 ms", "1.5 s" */
+		const char *unit = s < 1 ? " ms" : " s";
+
+		fmt_fixed(out, sizeof(out) - 4, s < 1 ? s * 1000 : s, s < 1 ? 0 : 1);
+		o = strlen(out);
+		memcpy(out + o, unit, strlen(unit));
+		fmt_copy(buf, len, out, o + strlen(unit));
 		return;
 	}
 	t = (long long)s;
-	if (t < 60)
-		str_printf(buf, len, "%lld s", t);
-	else if (t < 3600)
-		str_printf(buf, len, "%lldm%02llds", t / 60, t % 60);
-	else if (t < 86400)
-		str_printf(buf, len, "%lldh%02lldm", t / 3600, t % 3600 / 60);
-	else
-		str_printf(buf, len, "%lldd%02lldh", t / 86400, t % 86400 / 3600);
+	if (t < 60) {
+		o = fmt_part(out, (uint64_t)t, 1, " s");
+	} else if (t < 3600) {
+		o = fmt_part(out, (uint64_t)(t / 60), 1, "m");
+		o += fmt_part(out + o, (uint64_t)(t % 60), 2, "s");
+	} else if (t < 86400) {
+		o = fmt_part(out, (uint64_t)(t / 3600), 1, "h");
+		o += fmt_part(out + o, (uint64_t)(t % 3600 / 60), 2, "m");
+	} else {
+		o = fmt_part(out, (uint64_t)(t / 86400), 1, "d");
+		o += fmt_part(out + o, (uint64_t)(t % 86400 / 3600), 2, "h");
+	}
+	fmt_copy(buf, len, out, o);
 }
 
 void panels_fmt_count(char *buf, size_t len, int64_t v)
@@ -154,15 +237,13 @@ void panels_fmt_count(char *buf, size_t len, int64_t v)
 		str_printf(buf, len, "n/a");
 		return;
 	}
-	str_printf(digits, sizeof(digits), "%lld", (long long)v);
-	n = strlen(digits);
+	n = fmt_digits(digits, (uint64_t)v, 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
 			out[o++] = ',';
 		out[o++] = digits[i];
 	}
-	out[o] = '\0';
-	str_printf(buf, len, "%s", out);
+	fmt_copy(buf, len, out, o);
 }
 
 size_t panels_cut_bytes(const char *text, int cols)
@@ -178,16 +259,22 @@ size_t panels_cut_bytes(const char *text, int cols)
 /* A compact number for chart scales: "131", "1.2k", "3.4M". */
 static void fmt_scale(char *buf, size_t len, double v)
 {
-	if (isnan(v))
+	char out[48];
+	size_t o;
+
+	if (isnan(v)) {
 		str_printf(buf, len, "n/a");
-	else if (v >= 1e6)
-		str_printf(buf, len, "%.1fM", v / 1e6);
-	else if (v >= 1e4)
-		str_printf(buf, len, "%.1fk", v / 1e3);
-	else if (v >= 10)
-		str_printf(buf, len, "%.0f", v);
-	else
+		return;
+	}
+	if (v < 10) {
 		str_printf(buf, len, "%.2g", v);
+		return;
+	}
+	fmt_fixed(out, sizeof(out) - 2, v >= 1e6 ? v / 1e6 : v >= 1e4 ? v / 1e3 : v, v >= 1e4 ? 1 : 0);
+	o = strlen(out);
+	if (v >= 1e4)
+		out[o++] = v >= 1e6 ? 'M' : 'k';
+	fmt_copy(buf, len, out, o);
 }
 
 /* Longest zoomed row name in a panel title, in columns; longer ones are cut. */
@@ -239,10 +326,14 @@ static void panel_box(struct canvas *c, const struct view *v, struct rect r, con
 	}
 }
 
-/* The range of the known values among the last n of each data series; false when none is known. */
+/*
+ * The range of the known values among the last n of each data series;
+ * false (lo and hi untouched) when none is known. A comparison with NAN
+ * is false, and fabs(x) <= DBL_MAX leaves out NAN and both infinities.
+ */
 static bool series_range(const struct canvas_series *s, size_t ns, size_t n, double *lo, double *hi)
 {
-	bool any = false;
+	double l = INFINITY, h = -INFINITY;
 
 	for (size_t k = 0; k < ns; k++) {
 		if (s[k].dashed)
@@ -250,16 +341,19 @@ static bool series_range(const struct canvas_series *s, size_t ns, size_t n, dou
 		for (size_t i = s[k].n > n ? s[k].n - n : 0; i < s[k].n; i++) {
 			double x = s[k].v[i];
 
-			if (isnan(x) || isinf(x))
+			if (!(fabs(x) <= DBL_MAX))
 				continue;
-			if (!any || x < *lo)
-				*lo = x;
-			if (!any || x > *hi)
-				*hi = x;
-			any = true;
+			if (x < l)
+				l = x;
+			if (x > h)
+				h = x;
 		}
 	}
-	return any;
+	if (!(l <= h))
+		return false;
+	*lo = l;
+	*hi = h;
+	return true;
 }
 
 /* "2m08s" of history: from the oldest of the last n samples to the newest. */

@@ -75,6 +75,9 @@ struct line_out {
 	bool acs;
 };
 
+/* Cells compared at once along a changed row. */
+#define DIFF_BLOCK 8
+
 /* Bounds on writing a frame to a terminal that will not take it (EAGAIN, EINTR). */
 #define WRITE_TRIES 1000
 #define WRITE_WAIT_MS 100
@@ -681,6 +684,12 @@ void term_draw(struct term *t, const struct canvas *c)
 		if (!full && memcmp(row, shown, w * sizeof(*row)) == 0)
 			continue;
 		for (size_t x = 0; x < w; x++) {
+			/* Unchanged stretches of a changed row go by a block at a time. */
+			if (!full && x % DIFF_BLOCK == 0 && x + DIFF_BLOCK <= w &&
+			    memcmp(&row[x], &shown[x], DIFF_BLOCK * sizeof(*row)) == 0) {
+				x += DIFF_BLOCK - 1;
+				continue;
+			}
 			if (!full && memcmp(&row[x], &shown[x], sizeof(*row)) == 0)
 				continue;
 			cell_out(t, (int)x, y, &row[x]);
