@@ -294,8 +294,10 @@ static struct seq look_seq(struct term *t, unsigned role, unsigned attr, bool ac
 			   tiparm(sgr, 0, (a & A_UNDERLINE) != 0, (a & A_REVERSE) != 0, 0,
 				  (a & A_DIM) != 0, (a & A_BOLD) != 0, 0, 0, (a & A_ALTCHARSET) != 0));
 	} else {
+		/* Out of the alternate set too: not every exit_attribute_mode leaves it (vt52 has none). */
 		const char *parts[] = {
 			ti_str("sgr0"),
+			(a & A_ALTCHARSET) ? NULL : ti_str("rmacs"),
 			(a & A_UNDERLINE) ? ti_str("smul") : NULL,
 			(a & A_REVERSE) ? ti_str("rev") : NULL,
 			(a & A_DIM) ? ti_str("dim") : NULL,
