@@ -66,6 +66,10 @@ static const struct {
 	{ 'o', KEY_MODE_INJECT | KEY_MODE_ROWS, UI_ACT_BREAKER_OPEN },	/* the table row of o, c, a, 0 */
 	{ '0', KEY_MODE_INJECT, UI_ACT_BREAKER_OPEN },
 	{ '\t', KEY_MODE_ROWS | KEY_MODE_INJECT, UI_ACT_SORT },
+	/* o sorts a list, but on the simulator its breaker key wins the tie. */
+	{ 'o', KEY_MODE_ROWS, UI_ACT_SORT },
+	{ 'O', KEY_MODE_ROWS | KEY_MODE_STEP | KEY_MODE_SPEED, UI_ACT_SORT },
+	{ 'o', KEY_MODE_ROWS | KEY_MODE_INJECT | KEY_MODE_SPEED, UI_ACT_BREAKER_OPEN },
 	{ '{', 0, UI_ACT_EVENTS_SCROLL },
 	{ 'e', 0, UI_ACT_EVENTS },
 	{ '?', 0, UI_ACT_HELP },

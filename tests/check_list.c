@@ -466,7 +466,15 @@ START_TEST(test_keys_with_rows)
 	/* Other keys keep their meaning. */
 	ck_assert_int_eq(ui_state_key(&st, ' '), UI_ACT_PAUSE);
 	ck_assert_int_eq(ui_state_key(&st, 'f'), UI_ACT_FAULT_FAILURE);
-	ck_assert_int_eq(ui_state_key(&st, 'o'), UI_ACT_BREAKER_OPEN);	/* o is no longer the sort */
+	/* Without fault keys o and O sort too; on the simulator o is its breaker's. */
+	ck_assert_int_eq(ui_state_key(&st, 'o'), UI_ACT_SORT);
+	ck_assert_int_eq(st.list.sort, LIST_SORT_BREAKER);
+	ck_assert(!st.list.reverse);
+	ck_assert_int_eq(ui_state_key(&st, 'O'), UI_ACT_SORT);
+	ck_assert(st.list.reverse);
+	st.modes |= KEY_MODE_INJECT;
+	ck_assert_int_eq(ui_state_key(&st, 'o'), UI_ACT_BREAKER_OPEN);
+	ck_assert_int_eq(st.list.sort, LIST_SORT_BREAKER);
 	ck_assert_int_eq(ui_state_key(&st, UI_KEY_LEFT), UI_ACT_SEEK_BACK);
 	list_free(&st.list);
 }

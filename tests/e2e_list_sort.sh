@@ -1,6 +1,7 @@
 #!/bin/sh
 # Tab cycles the sort column (worst, name, breaker, req/s, P50, P95, P99,
-# err %), Shift-Tab reverses it; the selection keeps its row.
+# err %), Shift-Tab reverses it; the selection keeps its row. On a source
+# that takes no fault keys, o and O do the same.
 . "$RT_SRCDIR/tests/e2e_lib.sh"
 
 start 80 24 -- watch --exec "'cat $RT_SRCDIR/data/samples/upstreams.json'"
@@ -15,5 +16,8 @@ check "Tab: by req/s" press_for "▼req/s" Tab
 check "Tab: chat, the busiest, first" wait_line 3 "^ chat +.* 120.3 "
 check "Tab four more times: by err %" press_for "▼err %" Tab Tab Tab Tab
 check "Tab: back to worst first" press_for "▼STATUS$" Tab
+check "o: by name, as Tab" press_for "^▲UPSTREAM " o
+check "O: by name, the other way" press_for "^▼UPSTREAM " O
+check "o: by breaker" press_for "▼BREAKER" o
 check "q exits 0" quit_ok
 done_testing

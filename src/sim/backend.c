@@ -17,7 +17,6 @@
 
 #define Z99 2.3263478740408408
 #define WHEEL_MASK (BACKEND_WHEEL_US - 1)
-#define WHEEL_WORDS (BACKEND_WHEEL_US / 64)
 
 void backend_config_default(struct backend_config *cfg)
 {
@@ -101,7 +100,7 @@ static double normal_quantile(double p)
 void backend_init(struct backend *b, const struct backend_config *cfg, int64_t now_us)
 {
 	b->cfg = *cfg;
-	b->faults = (struct fault_config){ 0 };
+	backend_set_faults(b, &(struct fault_config){ 0 });
 	b->slowdown = 1;
 	b->mu = log((double)cfg->median_us);
 	b->sigma = log((double)cfg->p99_us / (double)cfg->median_us) / Z99;
@@ -112,7 +111,7 @@ void backend_init(struct backend *b, const struct backend_config *cfg, int64_t n
 					  normal_quantile((double)i / BACKEND_QUANTILES));
 	b->base = now_us;
 	b->wheel = xcalloc(BACKEND_WHEEL_US, sizeof(*b->wheel));
-	b->wheel_used = xcalloc(WHEEL_WORDS, sizeof(*b->wheel_used));
+	bitwheel_init(&b->wheel_used, BACKEND_WHEEL_US);
 	b->wheel_busy = 0;
 	b->late = xmalloc(cfg->concurrency * sizeof(*b->late));
 	b->late_len = 0;
@@ -122,18 +121,19 @@ void backend_init(struct backend *b, const struct backend_config *cfg, int64_t n
 void backend_free(struct backend *b)
 {
 	free(b->late);
-	free(b->wheel_used);
+	bitwheel_free(&b->wheel_used);
 	free(b->wheel);
 	free(b->quantiles);
 	b->late = NULL;
-	b->wheel_used = NULL;
 	b->wheel = NULL;
 	b->quantiles = NULL;
 }
 
 void backend_set_faults(struct backend *b, const struct fault_config *f)
 {
-	b->faults = *f;
+	b->fault_cut[0] = f->failure;
+	b->fault_cut[1] = f->failure + f->timeout;
+	b->fault_cut[2] = f->failure + f->timeout + f->validation;
 }
 
 void backend_set_slowdown(struct backend *b, uint32_t factor)
@@ -141,7 +141,8 @@ void backend_set_slowdown(struct backend *b, uint32_t factor)
 	b->slowdown = factor < 1 ? 1 : factor;
 }
 
-int64_t backend_sample_us(const struct backend *b, struct rng *r)
+/* backend_sample_us, inline in backend_submit. */
+static inline int64_t sample_us(const struct backend *b, struct rng *r)
 {
 	enum { FRAC_BITS = 32 - BACKEND_QUANTILE_BITS };
 	uint32_t draw, step;
@@ -162,6 +163,11 @@ int64_t backend_sample_us(const struct backend *b, struct rng *r)
 	if (x >= (double)BACKEND_MAX_LATENCY_US)
 		return BACKEND_MAX_LATENCY_US;
 	return x < 1.0 ? 1 : (int64_t)(x + 0.5);
+}
+
+int64_t backend_sample_us(const struct backend *b, struct rng *r)
+{
+	return sample_us(b, r);
 }
 
 /* The late heap: free times outside the wheel's span. */
@@ -204,7 +210,7 @@ static void late_pop(struct backend *b)
 }
 
 /* A worker is busy until t (after base). */
-static void workers_take(struct backend *b, int64_t t)
+static inline void workers_take(struct backend *b, int64_t t)
 {
 	size_t s = (size_t)t & WHEEL_MASK;
 
@@ -214,47 +220,58 @@ static void workers_take(struct backend *b, int64_t t)
 		return;
 	}
 	b->wheel[s]++;
-	b->wheel_used[s / 64] |= 1ull << (s & 63);
+	bitwheel_set(&b->wheel_used, s);
 	b->wheel_busy++;
 }
 
-/* Workers free at the n wheel times from `from` on (n <= BACKEND_WHEEL_US) are idle. */
-static void wheel_release(struct backend *b, int64_t from, uint64_t n)
+/* The workers free in the n wheel slots from slot s on (n <= BACKEND_WHEEL_US) are idle. */
+static void wheel_release(struct backend *b, size_t s, size_t n)
 {
-	size_t s = (size_t)from & WHEEL_MASK;
+	while (b->wheel_busy > 0) {
+		size_t covered, d;
+		uint64_t bits = bitwheel_take(&b->wheel_used, s, n, &covered);
 
-	while (n > 0) {
-		size_t w = s / 64, off = s & 63;
-		uint64_t span = 64 - off < n ? 64 - off : n;
-		uint64_t mask = (span == 64 ? ~0ull : (1ull << span) - 1) << off;
-		uint64_t bits = b->wheel_used[w] & mask;
-
-		b->wheel_used[w] &= ~mask;
-		while (bits != 0) {
-			size_t k = w * 64 + (size_t)__builtin_ctzll(bits);
+		for (; bits != 0; bits &= bits - 1) {
+			size_t k = (s + (size_t)__builtin_ctzll(bits)) & WHEEL_MASK;
 
 			b->idle += b->wheel[k];
 			b->wheel_busy -= b->wheel[k];
 			b->wheel[k] = 0;
-			bits &= bits - 1;
 		}
-		s = (s + span) & WHEEL_MASK;
-		n -= span;
+		s = (s + covered) & WHEEL_MASK;
+		n -= covered;
+		if (n == 0 || b->wheel_busy == 0)
+			break;
+		/* Straight to the next slot that holds workers, if it is in the range. */
+		d = (bitwheel_next(&b->wheel_used, s) - s) & WHEEL_MASK;
+		if (d >= n)
+			break;
+		s = (s + d) & WHEEL_MASK;
+		n -= d;
 	}
 }
 
 /*
  * Workers free by now are idle: which of them is freed first no longer
  * matters to anything arriving from now on. The wheel moves on to now.
+ * Until then, idle counts the workers known to be idle, which may be fewer.
  */
 static void workers_release(struct backend *b, int64_t now_us)
 {
+	/*
+	 * While a worker is idle the request starts now whoever else is free,
+	 * so the wheel is emptied in batches: when every worker is busy, or
+	 * when half its span has passed (its slots come round again after the
+	 * whole span).
+	 */
+	if (b->idle > 0 && now_us - b->base < BACKEND_WHEEL_US / 2)
+		return;
 	if (now_us > b->base) {
-		if (b->wheel_busy > 0) {
-			uint64_t gap = (uint64_t)(now_us - b->base);
-
-			wheel_release(b, b->base + 1, gap < BACKEND_WHEEL_US ? gap : BACKEND_WHEEL_US);
-		}
+		/* Slot base + 1 + d holds the workers free at that time. */
+		if (b->wheel_busy > 0)
+			wheel_release(b, (size_t)(b->base + 1) & WHEEL_MASK,
+				      now_us - b->base < BACKEND_WHEEL_US ? (size_t)(now_us - b->base)
+									  : BACKEND_WHEEL_US);
 		b->base = now_us;
 	}
 	while (b->late_len > 0 && b->late[0] <= now_us) {
@@ -269,19 +286,13 @@ static int64_t workers_first_free(struct backend *b)
 	int64_t t = b->late_len > 0 ? b->late[0] : INT64_MAX;
 
 	if (b->wheel_busy > 0) {
-		size_t s = (size_t)(b->base + 1) & WHEEL_MASK, w = s / 64;
-		uint64_t bits = b->wheel_used[w] & (~0ull << (s & 63));
-		int64_t tw;
+		size_t from = (size_t)(b->base + 1) & WHEEL_MASK;
+		size_t s = bitwheel_next(&b->wheel_used, from);
+		int64_t tw = b->base + 1 + (int64_t)((s - from) & WHEEL_MASK);
 
-		while (bits == 0) {
-			w = (w + 1) % WHEEL_WORDS;
-			bits = b->wheel_used[w];
-		}
-		s = w * 64 + (size_t)__builtin_ctzll(bits);
-		tw = b->base + 1 + (int64_t)((s - (size_t)(b->base + 1)) & WHEEL_MASK);
 		if (tw < t) {
 			if (--b->wheel[s] == 0)
-				b->wheel_used[s / 64] &= ~(1ull << (s & 63));
+				bitwheel_clear(&b->wheel_used, s);
 			b->wheel_busy--;
 			b->idle++;
 			return tw;
@@ -294,17 +305,16 @@ static int64_t workers_first_free(struct backend *b)
 
 static enum backend_outcome roll_fault(const struct backend *b, struct rng *r)
 {
-	const struct fault_config *f = &b->faults;
 	double u;
 
-	if (f->failure == 0.0 && f->timeout == 0.0 && f->validation == 0.0)
-		return BACKEND_OK;
+	if (b->fault_cut[2] == 0.0)
+		return BACKEND_OK;	/* no faults: no draw */
 	u = rng_uniform(r);
-	if (u < f->failure)
+	if (u < b->fault_cut[0])
 		return BACKEND_FAILURE;
-	if (u < f->failure + f->timeout)
+	if (u < b->fault_cut[1])
 		return BACKEND_TIMEOUT;
-	if (u < f->failure + f->timeout + f->validation)
+	if (u < b->fault_cut[2])
 		return BACKEND_VALIDATION;
 	return BACKEND_OK;
 }
@@ -332,7 +342,7 @@ struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t n
 		workers_take(b, deadline);
 		return (struct backend_result){ BACKEND_TIMEOUT, deadline };
 	}
-	done = start + backend_sample_us(b, r) * b->slowdown;
+	done = start + sample_us(b, r) * b->slowdown;
 	if (done > deadline) {
 		workers_take(b, deadline);
 		return (struct backend_result){ BACKEND_TIMEOUT, deadline };

@@ -14,14 +14,15 @@
  *
  * The free times sit in a wheel of one-microsecond counters over the next
  * BACKEND_WHEEL_US after the latest arrival, so a request's worker costs
- * an increment and, when it is free, a bit found in a bitmap; those
- * further ahead (or 255 in one microsecond) wait in a min-heap.
+ * an increment and, when it is free, a bit found in a bitmap (bitwheel.h);
+ * those further ahead (or past 255 in one microsecond) wait in a min-heap.
  */
 #ifndef RT_SIM_BACKEND_H
 #define RT_SIM_BACKEND_H
 
 #include <stdint.h>
 
+#include "sim/bitwheel.h"
 #include "sim/rng.h"
 
 #define BACKEND_MAX_CONCURRENCY 100000
@@ -51,13 +52,18 @@ struct backend_result {
 
 struct backend {
 	struct backend_config cfg;
-	struct fault_config faults;
+	/*
+	 * The faults as cumulative probabilities: a uniform draw below
+	 * fault_cut[0] is a failure, below [1] a timeout, below [2] a
+	 * validation error.
+	 */
+	double fault_cut[3];
 	double mu, sigma;	/* of the service time's log, in microseconds */
 	double *quantiles;	/* the service time at i / BACKEND_QUANTILES, for sampling */
 	/* Busy workers by when each is free again: every one of them after base. */
 	int64_t base;		/* the latest release (an arrival's time) */
 	uint8_t *wheel;		/* at t % BACKEND_WHEEL_US: how many are free at t, base < t <= base + span */
-	uint64_t *wheel_used;	/* a bit per wheel counter that is not 0 */
+	struct bitwheel wheel_used;	/* the counters that are not 0 */
 	uint32_t wheel_busy;	/* workers counted in the wheel */
 	int64_t *late;		/* min-heap of the others' free times */
 	uint32_t late_len;
@@ -79,7 +85,7 @@ void backend_free(struct backend *b);
 void backend_set_faults(struct backend *b, const struct fault_config *f);
 /* A latency spike: from now on every service time is factor (>= 1; 1 ends it) times longer. */
 void backend_set_slowdown(struct backend *b, uint32_t factor);
-/* A request arrives at now_us: its outcome and when it is known. */
+/* A request arrives at now_us (never earlier than the last one): its outcome and when it is known. */
 struct backend_result backend_submit(struct backend *b, struct rng *r, int64_t now_us);
 /*
  * One service time drawn from the log-normal, in microseconds (>= 1): by

@@ -48,10 +48,11 @@ struct breaker {
 	int64_t since_us;		/* when the current state began */
 	uint32_t consecutive;		/* consecutive failures while closed */
 	uint32_t trials, trial_successes;	/* half-open bookkeeping */
-	uint8_t outcomes[BREAKER_MAX_WINDOW];	/* ring: 1 = failure */
 	uint32_t head, filled, failures;	/* ring position, calls and failures in it */
 	breaker_transition_fn on_transition;
 	void *ctx;
+	/* Last: what every call touches stays together above it. */
+	uint8_t outcomes[BREAKER_MAX_WINDOW];	/* ring: 1 = failure */
 };
 
 /* Defaults: 5 consecutive failures, 50 % over 20 calls (min 10), 10 s open, 3 trials, 3 successes. */

@@ -3,12 +3,14 @@
  *
  * The wheel has a slot per microsecond over EQUEUE_WHEEL_US microseconds
  * from base, the time of the latest pop, which no event in the wheel
- * precedes (a push earlier than that goes to the heap). A slot is a list of nodes (in a pool with a free list, so live nodes stay close
- * together) in key order: pushes come in insertion order, so a push
- * appends, except when the insertion counter wrapped since the slot's last
- * push, which walks the list. A bit per slot marks those that hold events,
- * so finding the next one after a pop reads a word or two of the bitmap;
- * first is the earliest, kept for equeue_next_time.
+ * precedes (a push earlier than that goes to the heap). A slot is a list
+ * of nodes (in a pool with a free list, so live nodes stay close together)
+ * in key order: pushes come in insertion order, so a push appends, except
+ * when the insertion counter wrapped since the slot's last push, which
+ * walks the list. A bit per slot marks those that hold events
+ * (bitwheel.h), so finding the next one after a pop reads a few words of
+ * bitmap however far it is; first is the earliest, kept for
+ * equeue_next_time.
  *
  * The heap takes what the wheel's span does not cover: events earlier than
  * base or too far after it. Its key is (time << 16 | insertion order mod
@@ -28,7 +30,6 @@
 #define EQUEUE_MIN_CAP 64
 #define SEQ_BITS EQUEUE_SEQ_BITS
 #define WHEEL_MASK (EQUEUE_WHEEL_US - 1)
-#define USED_WORDS (EQUEUE_WHEEL_US / 64)
 #define NIL UINT32_MAX
 
 void equeue_init(struct equeue *q)
@@ -40,7 +41,7 @@ void equeue_free(struct equeue *q)
 {
 	free(q->heap);
 	free(q->slots);
-	free(q->used);
+	bitwheel_free(&q->used);
 	free(q->pool);
 	equeue_init(q);
 }
@@ -115,11 +116,10 @@ static void wheel_add(struct equeue *q, int64_t t, const struct equeue_node *nod
 	size_t s = (size_t)t & WHEEL_MASK;
 	struct equeue_slot *sl = &q->slots[s];
 	uint32_t i = link_new(q, node);
-	uint64_t bit = 1ull << (s & 63);
 
 	q->wheel_len++;
-	if (!(q->used[s / 64] & bit)) {
-		q->used[s / 64] |= bit;
+	if (!bitwheel_test(&q->used, s)) {
+		bitwheel_set(&q->used, s);
 		sl->first = sl->last = i;
 	} else if (q->pool[sl->last].node.key <= node->key) {
 		q->pool[sl->last].next = i;
@@ -139,16 +139,10 @@ static void wheel_add(struct equeue *q, int64_t t, const struct equeue_node *nod
 }
 
 /* The time of the first slot at or after time from's that holds events; the wheel is not empty. */
-static int64_t wheel_next(const struct equeue *q, int64_t from)
+static int64_t wheel_next(struct equeue *q, int64_t from)
 {
-	size_t s = (size_t)from & WHEEL_MASK, w = s / 64;
-	uint64_t bits = q->used[w] & (~0ull << (s & 63));
+	size_t s = bitwheel_next(&q->used, (size_t)from & WHEEL_MASK);
 
-	while (bits == 0) {
-		w = (w + 1) % USED_WORDS;
-		bits = q->used[w];
-	}
-	s = w * 64 + (size_t)__builtin_ctzll(bits);
 	return from + (int64_t)((s - ((size_t)from & WHEEL_MASK)) & WHEEL_MASK);
 }
 
@@ -163,7 +157,7 @@ static void wheel_pop(struct equeue *q, struct equeue_node *out)
 	if (i != sl->last) {
 		sl->first = q->pool[i].next;
 	} else {
-		q->used[s / 64] &= ~(1ull << (s & 63));
+		bitwheel_clear(&q->used, s);
 		if (q->wheel_len > 0)
 			q->first = wheel_next(q, q->first);
 	}
@@ -171,12 +165,12 @@ static void wheel_pop(struct equeue *q, struct equeue_node *out)
 	q->free = i;
 }
 
-void equeue_push(struct equeue *q, struct sim_event ev)
+void equeue_add(struct equeue *q, int64_t at_us, uint32_t kind, uint32_t arg, int64_t data)
 {
-	int64_t t = ev.at_us < 0 ? 0 : (ev.at_us > EQUEUE_MAX_TIME ? EQUEUE_MAX_TIME : ev.at_us);
+	int64_t t = at_us < 0 ? 0 : (at_us > EQUEUE_MAX_TIME ? EQUEUE_MAX_TIME : at_us);
 	struct equeue_node node = {
 		.key = ((uint64_t)t << SEQ_BITS) | (q->next_seq++ & ((1u << SEQ_BITS) - 1)),
-		.kind = ev.kind, .arg = ev.arg, .data = ev.data,
+		.kind = kind, .arg = arg, .data = data,
 	};
 
 	q->len++;
@@ -186,7 +180,7 @@ void equeue_push(struct equeue *q, struct sim_event ev)
 	}
 	if (q->slots == NULL) {
 		q->slots = xmalloc(EQUEUE_WHEEL_US * sizeof(*q->slots));
-		q->used = xcalloc(USED_WORDS, sizeof(*q->used));
+		bitwheel_init(&q->used, EQUEUE_WHEEL_US);
 	}
 	if (q->wheel_len == 0 || t < q->first)
 		q->first = t;

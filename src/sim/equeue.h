@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/bitwheel.h"
+
 /* Latest virtual time an event may have: 2^47 us, about 4 years. */
 #define EQUEUE_MAX_TIME (((int64_t)1 << 47) - 1)
 /* A key is time << EQUEUE_SEQ_BITS | insertion order modulo 2^EQUEUE_SEQ_BITS. */
@@ -56,15 +58,23 @@ struct equeue {
 	int64_t first;			/* the earliest event in the wheel, when wheel_len > 0 */
 	size_t wheel_len;
 	struct equeue_slot *slots;	/* EQUEUE_WHEEL_US of them once the wheel is used */
-	uint64_t *used;			/* a bit per slot: it holds events */
+	struct bitwheel used;		/* the slots that hold events */
 	struct equeue_link *pool;	/* the wheel's nodes, and a free list */
 	uint32_t pool_cap, free;
 };
 
 void equeue_init(struct equeue *q);
 void equeue_free(struct equeue *q);
-/* Add ev; times outside 0..EQUEUE_MAX_TIME are clamped. Grows as needed, never fails. */
-void equeue_push(struct equeue *q, struct sim_event ev);
+/*
+ * Add an event at at_us; times outside 0..EQUEUE_MAX_TIME are clamped.
+ * Grows as needed, never fails.
+ */
+void equeue_add(struct equeue *q, int64_t at_us, uint32_t kind, uint32_t arg, int64_t data);
+/* The same for ev. Inline, so an event built for it never goes through memory. */
+static inline void equeue_push(struct equeue *q, struct sim_event ev)
+{
+	equeue_add(q, ev.at_us, ev.kind, ev.arg, ev.data);
+}
 /* Time of the earliest event, or INT64_MAX when empty. */
 static inline int64_t equeue_next_time(const struct equeue *q)
 {

@@ -17,6 +17,7 @@ void load_init(struct load *l)
 	memset(l, 0, sizeof(*l));
 	equeue_init(&l->starts);
 	l->arrival_us = INT64_MAX;
+	l->next_us = INT64_MAX;
 	l->exp_steps = xmalloc(LOAD_EXP_STEPS * sizeof(*l->exp_steps));
 	for (uint32_t i = 0; i < LOAD_EXP_STEPS; i++)
 		l->exp_steps[i] = -log1p(-(double)i / LOAD_EXP_STEPS);
@@ -66,9 +67,10 @@ static uint32_t lane_pop(struct load_lane *ln)
  * The next arrival of a Poisson stream: an exponential gap drawn by
  * inversion, -ln(1 - u), interpolated in a table (straight enough between
  * steps that the mean moves by less than 0.01 %) and computed exactly in
- * the last step, where it bends; one draw and no log per arrival.
+ * the last step, where it bends; one draw and no log or division per
+ * arrival (the mean gap is worked out once a phase).
  */
-static int64_t next_arrival(const struct load *l, struct rng *r, int64_t now_us, double rate)
+static int64_t next_arrival(const struct load *l, struct rng *r, int64_t now_us)
 {
 	enum { FRAC_BITS = 32 - LOAD_EXP_BITS };
 	uint32_t draw = rng_u32(r), step = draw >> FRAC_BITS;
@@ -81,7 +83,20 @@ static int64_t next_arrival(const struct load *l, struct rng *r, int64_t now_us,
 
 		x = l->exp_steps[step] + frac * (l->exp_steps[step + 1] - l->exp_steps[step]);
 	}
-	return now_us + (int64_t)(x * (1e6 / rate) + 0.5);
+	return now_us + (int64_t)(x * l->arrival_gap_us + 0.5);
+}
+
+/* The earliest of the four timers, kept in next_us: the simulator asks before every event. */
+static void next_update(struct load *l)
+{
+	int64_t t = equeue_next_time(&l->starts), a;
+
+	a = l->arrival_us;
+	t = a < t ? a : t;
+	a = lane_next(&l->lanes[LOAD_LANE_THINK]);
+	t = a < t ? a : t;
+	a = lane_next(&l->lanes[LOAD_LANE_DELAYED]);
+	l->next_us = a < t ? a : t;
 }
 
 static void users_grow(struct load *l, uint32_t n)
@@ -119,19 +134,9 @@ void load_start_phase(struct load *l, const struct scenario_phase *ph, int64_t n
 		equeue_push(&l->starts, (struct sim_event){
 			.at_us = now_us + (int64_t)(rng_uniform(r) * (double)ph->think_us), .arg = i });
 	}
-	l->arrival_us = ph->rate > 0 ? next_arrival(l, r, now_us, ph->rate) : INT64_MAX;
-}
-
-int64_t load_next_time(const struct load *l)
-{
-	int64_t t = equeue_next_time(&l->starts), a;
-
-	a = l->arrival_us;
-	t = a < t ? a : t;
-	a = lane_next(&l->lanes[LOAD_LANE_THINK]);
-	t = a < t ? a : t;
-	a = lane_next(&l->lanes[LOAD_LANE_DELAYED]);
-	return a < t ? a : t;
+	l->arrival_gap_us = ph->rate > 0 ? 1e6 / ph->rate : 0;
+	l->arrival_us = ph->rate > 0 ? next_arrival(l, r, now_us) : INT64_MAX;
+	next_update(l);
 }
 
 /* A user's send came up: it sends if the phase still wants it. */
@@ -149,7 +154,8 @@ static uint32_t user_send(struct load *l, uint32_t i, bool *first)
 	return i;		/* still busy: its request is in flight */
 }
 
-uint32_t load_pop(struct load *l, int64_t now_us, struct rng *r, bool *first)
+/* The send due at now_us, taken off its timer. */
+static uint32_t take_due(struct load *l, int64_t now_us, struct rng *r, bool *first)
 {
 	struct sim_event ev;
 
@@ -160,7 +166,7 @@ uint32_t load_pop(struct load *l, int64_t now_us, struct rng *r, bool *first)
 		return user_send(l, ev.arg, first);
 	}
 	if (l->arrival_us == now_us) {
-		l->arrival_us = next_arrival(l, r, now_us, l->ph->rate);
+		l->arrival_us = next_arrival(l, r, now_us);
 		l->in_flight_anon++;
 		*first = true;
 		return LOAD_ANON;
@@ -172,9 +178,18 @@ uint32_t load_pop(struct load *l, int64_t now_us, struct rng *r, bool *first)
 	return LOAD_NONE;
 }
 
+uint32_t load_pop(struct load *l, int64_t now_us, struct rng *r, bool *first)
+{
+	uint32_t user = take_due(l, now_us, r, first);
+
+	next_update(l);
+	return user;
+}
+
 bool load_answered(struct load *l, uint32_t user, int64_t now_us, int64_t delay_us)
 {
 	struct load_user *u;
+	int64_t at;
 
 	if (user == LOAD_ANON) {
 		l->in_flight_anon--;
@@ -190,8 +205,10 @@ bool load_answered(struct load *l, uint32_t user, int64_t now_us, int64_t delay_
 		u->finished = 1;
 		return ++l->done == l->want;
 	}
-	lane_push(&l->lanes[delay_us == 0 ? LOAD_LANE_THINK : LOAD_LANE_DELAYED],
-		  now_us + delay_us + l->ph->think_us, user);
+	at = now_us + delay_us + l->ph->think_us;
+	lane_push(&l->lanes[delay_us == 0 ? LOAD_LANE_THINK : LOAD_LANE_DELAYED], at, user);
+	if (at < l->next_us)
+		l->next_us = at;
 	return false;
 }
 

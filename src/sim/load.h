@@ -49,6 +49,8 @@ struct load {
 	struct equeue starts;			/* first sends, and sends left by an earlier phase */
 	struct load_lane lanes[LOAD_LANES];
 	int64_t arrival_us;			/* next open-loop arrival; INT64_MAX: none */
+	double arrival_gap_us;			/* their mean gap, 1e6 / the phase's rate */
+	int64_t next_us;			/* the earliest send: starts, arrival, lanes */
 	uint64_t in_flight_anon;		/* open-loop requests not yet answered */
 	double *exp_steps;			/* -ln(1 - i/LOAD_EXP_STEPS), for arrival gaps */
 };
@@ -70,7 +72,10 @@ void load_start_phase(struct load *l, const struct scenario_phase *ph, int64_t n
 		      struct rng *r);
 
 /* When the next send is due; INT64_MAX if none. */
-int64_t load_next_time(const struct load *l);
+static inline int64_t load_next_time(const struct load *l)
+{
+	return l->next_us;
+}
 
 /*
  * Take the send due at now_us (== load_next_time()). Returns the user who

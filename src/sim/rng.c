@@ -1,13 +1,10 @@
 /*
- * PCG32 (XSH RR 64/32) after M. E. O'Neill, pcg-random.org. Integer only up
- * to rng_uniform(), so the raw sequence is bit-identical everywhere; the
+ * Seeding and the rarer deviates; the raw draws are inline in rng.h. The
  * normal and exponential deviates use log() and sqrt() from libm.
  */
 #include "sim/rng.h"
 
 #include <math.h>
-
-#define PCG_MULT 6364136223846793005ULL
 
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
 {
@@ -18,29 +15,6 @@ void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
 	(void)rng_u32(r);
 	r->state += seed;
 	(void)rng_u32(r);
-}
-
-uint32_t rng_u32(struct rng *r)
-{
-	uint64_t old = r->state;
-	uint32_t xorshifted, rot;
-
-	r->state = old * PCG_MULT + r->inc;
-	xorshifted = (uint32_t)(((old >> 18) ^ old) >> 27);
-	rot = (uint32_t)(old >> 59);
-	return (xorshifted >> rot) | (xorshifted << ((-rot) & 31));
-}
-
-uint64_t rng_u64(struct rng *r)
-{
-	uint64_t hi = rng_u32(r);
-
-	return (hi << 32) | rng_u32(r);
-}
-
-double rng_uniform(struct rng *r)
-{
-	return (double)(rng_u64(r) >> 11) * 0x1.0p-53;
 }
 
 uint32_t rng_below(struct rng *r, uint32_t bound)

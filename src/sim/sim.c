@@ -58,8 +58,6 @@ struct upstream {
 	struct sim *sim;
 	uint32_t idx;
 	const char *name;		/* the scenario's */
-	uint64_t threshold;		/* routed here when the draw is below this (and not an earlier one's) */
-	struct breaker br;
 	struct backend be;
 	struct tracker *tr;
 	struct fault_config base;	/* the scenario's phase gives it these */
@@ -68,6 +66,7 @@ struct upstream {
 	double surge_rate;		/* extra arrivals a second while op.surge */
 	int64_t surge_gen;		/* bumped when a surge ends: its pending arrival is stale */
 	uint64_t pending;
+	struct breaker br;		/* last: its window's ring is large and seldom read */
 };
 
 struct sim {
@@ -79,6 +78,8 @@ struct sim {
 	struct tracker *tr;		/* the router's: every request */
 	struct upstream *ups;
 	size_t nups;
+	/* Routing: upstream i takes the 32-bit draws below route_cut[i] and not below route_cut[i - 1]. */
+	uint64_t *route_cut;
 	enum breaker_state agg_state;	/* the router's breaker: the worst upstream's */
 	int64_t now;
 	bool started, finished;
@@ -264,7 +265,11 @@ static void reject(struct sim *s, struct upstream *u, uint32_t user, enum tracke
 	answered(s, user, REJECT_US);
 }
 
-/* The upstream a request goes to: by weight, with one draw when there is a choice. */
+/*
+ * The upstream a request goes to: by weight, with one draw when there is a
+ * choice. The cuts ascend, so the upstream's index is how many of them the
+ * draw reaches; counting them all spares a mispredicted branch per request.
+ */
 static struct upstream *route(struct sim *s)
 {
 	uint64_t draw;
@@ -273,8 +278,8 @@ static struct upstream *route(struct sim *s)
 	if (s->nups == 1)
 		return &s->ups[0];
 	draw = rng_u32(&s->rng);
-	while (i + 1 < s->nups && draw >= s->ups[i].threshold)
-		i++;
+	for (size_t k = 0; k + 1 < s->nups; k++)
+		i += draw >= s->route_cut[k];
 	return &s->ups[i];
 }
 
@@ -449,6 +454,7 @@ static void upstreams_init(struct sim *s)
 
 	s->nups = s->sc.nupstreams;
 	s->ups = xcalloc(s->nups, sizeof(*s->ups));
+	s->route_cut = xcalloc(s->nups, sizeof(*s->route_cut));
 	for (size_t i = 0; i < s->nups; i++)
 		total += s->sc.upstreams[i].weight;
 	for (size_t i = 0; i < s->nups; i++) {
@@ -460,8 +466,8 @@ static void upstreams_init(struct sim *s)
 		u->name = su->name;
 		cum += su->weight;
 		/* Draws are 32 bits; the last upstream takes whatever rounding left. */
-		u->threshold = i + 1 == s->nups ? UINT64_MAX
-						: (uint64_t)floor(cum / total * 4294967296.0);
+		s->route_cut[i] = i + 1 == s->nups ? UINT64_MAX
+						   : (uint64_t)floor(cum / total * 4294967296.0);
 		breaker_init(&u->br, &su->breaker, 0, on_transition, u);
 		backend_init(&u->be, &su->backend, 0);
 		/*
@@ -502,6 +508,7 @@ void sim_free(struct sim *s)
 		backend_free(&s->ups[i].be);
 	}
 	free(s->ups);
+	free(s->route_cut);
 	tracker_free(s->tr);
 	equeue_free(&s->q);
 	load_free(&s->load);

@@ -2,7 +2,7 @@
 # The simulated router: engine (rng, event queue), breaker, limiter, backend,
 # scenarios and the simulation driver (its source adapter is src/source/sim.c).
 src_libroutertop_a_SOURCES += src/sim/rng.c src/sim/rng.h \
-	src/sim/equeue.c src/sim/equeue.h \
+	src/sim/bitwheel.c src/sim/bitwheel.h src/sim/equeue.c src/sim/equeue.h \
 	src/sim/breaker.c src/sim/breaker.h \
 	src/sim/limiter.c src/sim/limiter.h \
 	src/sim/backend.c src/sim/backend.h \
@@ -33,12 +33,13 @@ src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/sim.mk
 	  echo '};'; \
 	} > $@-t && mv $@-t $@
 
-SIM_CHECKS = tests/check_sim_rng tests/check_sim_equeue tests/check_sim_breaker tests/check_sim_limiter \
+SIM_CHECKS = tests/check_sim_rng tests/check_sim_bitwheel tests/check_sim_equeue tests/check_sim_breaker tests/check_sim_limiter \
 	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim \
 	tests/check_sim_load
 check_PROGRAMS += $(SIM_CHECKS)
 TESTS += $(SIM_CHECKS)
 tests_check_sim_rng_SOURCES = tests/check_sim_rng.c tests/check_run.h
+tests_check_sim_bitwheel_SOURCES = tests/check_sim_bitwheel.c tests/check_run.h
 tests_check_sim_equeue_SOURCES = tests/check_sim_equeue.c tests/check_run.h
 tests_check_sim_breaker_SOURCES = tests/check_sim_breaker.c tests/check_run.h
 tests_check_sim_limiter_SOURCES = tests/check_sim_limiter.c tests/check_run.h

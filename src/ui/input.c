@@ -105,7 +105,7 @@ static enum ui_action list_action(struct list *l, const struct key_binding *k, i
 	case UI_ACT_BACK:
 		return list_escape(l) ? UI_ACT_BACK : UI_ACT_NONE;
 	case UI_ACT_SORT:
-		if (key == UI_KEY_BTAB)
+		if (key == UI_KEY_BTAB || key == 'O')
 			list_sort_reverse(l);
 		else
 			list_sort_next(l);
@@ -154,6 +154,8 @@ enum ui_action ui_state_key(struct ui_state *st, int key)
 	case UI_ACT_HELP:
 		st->help = true;
 		return UI_ACT_REDRAW;
+	case UI_ACT_SEEK_BACK:
+		return key == ']' || key == UI_KEY_RIGHT ? UI_ACT_SEEK_FORWARD : UI_ACT_SEEK_BACK;
 	case UI_ACT_SEEK_START:
 		return key == UI_KEY_END || key == 'G' ? UI_ACT_SEEK_END : UI_ACT_SEEK_START;
 	case UI_ACT_EVENTS:

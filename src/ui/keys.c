@@ -22,10 +22,9 @@ const struct key_binding keys_table[] = {
 	{ .codes = { '+', '=', '-', '_' }, .name = "+, -", .help = "longer or shorter refresh interval",
 	  .brief_keys = "+/-", .brief = "interval", .on_key_line = true, .line_prio = 4,
 	  .action = UI_ACT_INTERVAL },
-	{ .codes = { '[', UI_KEY_LEFT }, .name = "[ or Left", .help = "step back one snapshot",
+	{ .codes = { '[', UI_KEY_LEFT, ']', UI_KEY_RIGHT }, .name = "[, ]",
+	  .help = "step back or forward (Left, Right)",
 	  .brief_keys = "[ ]", .brief = "step", .action = UI_ACT_SEEK_BACK, .modes = KEY_MODE_STEP },
-	{ .codes = { ']', UI_KEY_RIGHT }, .name = "] or Right", .help = "step forward one snapshot",
-	  .action = UI_ACT_SEEK_FORWARD, .modes = KEY_MODE_STEP },
 	{ .codes = { 'n', 'N' }, .name = "n", .help = "next breaker transition",
 	  .brief_keys = "n", .brief = "next transition",
 	  .action = UI_ACT_SEEK_TRANSITION, .modes = KEY_MODE_STEP },
@@ -66,9 +65,15 @@ const struct key_binding keys_table[] = {
 	  .action = UI_ACT_UP, .modes = KEY_MODE_DRILLED },
 	{ .codes = { UI_KEY_ESC }, .name = "Esc", .help = "whole router again; clears a filter",
 	  .brief_keys = "Esc", .brief = "back", .action = UI_ACT_BACK, .modes = KEY_MODE_ROWS },
-	/* Tab, not o: o forces a breaker open on the simulator, which has rows too. */
+	/* Tab sorts everywhere; o, which forces a breaker open on the simulator, sorts elsewhere. */
 	{ .codes = { '\t', UI_KEY_BTAB }, .name = "Tab, S-Tab", .help = "sort by the next column; S-Tab reverses",
 	  .brief_keys = "Tab", .brief = "sort", .on_key_line = true,
+	  .action = UI_ACT_SORT, .modes = KEY_MODE_ROWS },
+	/*
+	 * After the breaker keys, so on the simulator (rows and injections, one
+	 * mode bit each) the tie goes to them and the help leaves this row out.
+	 */
+	{ .codes = { 'o', 'O' }, .name = "o, O", .help = "sort by the next column; O reverses",
 	  .action = UI_ACT_SORT, .modes = KEY_MODE_ROWS },
 	{ .codes = { '/' }, .name = "/", .help = "filter rows by name (Esc clears)",
 	  .brief_keys = "/", .brief = "filter", .on_key_line = true,
