@@ -163,7 +163,19 @@ START_TEST(test_box_long_title_clipped)
 	struct canvas *c = canvas_new(10, 3);
 
 	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Circuit breaker", ROLE_TITLE);
-	ck_assert_str_eq(row(c, 0), "┌ Circ───┐");
+	/* Cut, the title still ends with a space before the line. */
+	ck_assert_str_eq(row(c, 0), "┌ Circ ──┐");
+	ck_assert_int_eq(canvas_cell(c, 6, 0)->role, ROLE_BORDER);
+	/* A title that just fits, and one a column shorter: a space, then the line. */
+	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Errs", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Errs ──┐");
+	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Err", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Err ───┐");
+	canvas_free(c);
+	/* A box inside a wider canvas: the cut title's space stays inside the box. */
+	c = canvas_new(30, 3);
+	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Circuit breaker", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Circ ──┐                    ");
 	canvas_free(c);
 }
 END_TEST

@@ -926,6 +926,114 @@ START_TEST(test_error_deltas)
 }
 END_TEST
 
+
+/* Zoomed to a row, every panel's title names it, the Errors panel's too. */
+START_TEST(test_zoomed_titles_name_the_row)
+{
+	static const char *const panels[] = { "Latency ms", "Throughput", "Circuit breaker",
+					      "Errors", "Targets", "System" };
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	char want[64];
+	int x, y;
+
+	sample_view(&v, true);
+	snprintf(v.zoom, sizeof(v.zoom), "embeddings");
+	panels_draw(c, &v);
+	for (size_t k = 0; k < sizeof(panels) / sizeof(panels[0]); k++) {
+		snprintf(want, sizeof(want), "┌ embeddings · %s ", panels[k]);
+		ck_assert_msg(contains(c, want), "%dx%d: no '%s'", c->w, c->h, want);
+	}
+	/* The deltas keep their head over their column; the totals' goes only where there is no room. */
+	ck_assert(locate(c, "embeddings · Errors", &x, &y));
+	ck_assert_msg(strstr(row(c, y), " last 1.0 s ┐") != NULL, "%s", row(c, y));
+	if (c->w >= 120)
+		ck_assert_msg(strstr(row(c, y), " total  last 1.0 s ┐") != NULL, "%s", row(c, y));
+	/* A name too long for the room is cut, still before the panel's own title. */
+	snprintf(v.zoom, sizeof(v.zoom), "a-very-long-upstream-name-for-one-title");
+	panels_draw(c, &v);
+	ck_assert_msg(contains(c, v.utf8 ? "… · Errors " : "~ - Errors "), "%dx%d: %s", c->w, c->h,
+		      row(c, 8));
+	canvas_free(c);
+}
+END_TEST
+
+/* No text touches a horizontal line: a title always ends with a space before the border. */
+static void assert_text_apart_from_lines(const struct canvas *c, const char *what)
+{
+	for (int y = 0; y < c->h; y++)
+		for (int x = 0; x < c->w; x++) {
+			if (canvas_cell(c, x, y)->line != LINE_H)
+				continue;
+			for (int dx = -1; dx <= 1; dx += 2) {
+				const struct cell *n = canvas_cell(c, x + dx, y);
+
+				ck_assert_msg(n == NULL || n->line != LINE_NONE || strcmp(n->glyph, " ") == 0,
+					      "%s at %dx%d, row %d column %d: %s", what, c->w, c->h, y,
+					      x + dx, row(c, y));
+			}
+		}
+}
+
+static const struct {
+	const char *zoom;
+	long count;
+	bool stale;
+} title_cases[] = {
+	{ "", 1250, false },
+	{ "embeddings", 410, false },		/* "embeddings · Latency ms · last 410" just fits at 80 */
+	{ "embeddings", 4100, false },
+	{ "search-v2", 1234567, true },
+	{ "a-very-long-upstream-name-for-one-title", 99999999, false },
+	{ "a-very-long-upstream-name-for-one-title", 410, true },
+};
+#define NTITLES ((int)(sizeof(title_cases) / sizeof(title_cases[0])))
+
+START_TEST(test_titles_end_with_a_space)
+{
+	int size = _i % NSIZES, k = _i / NSIZES % NTITLES;
+	bool utf8 = _i / NSIZES / NTITLES == 0;
+	struct view v;
+	struct canvas *c = canvas_new(sizes[size].w, sizes[size].h);
+
+	sample_view(&v, utf8);
+	snprintf(v.zoom, sizeof(v.zoom), "%s", title_cases[k].zoom);
+	v.snap.latency.count = title_cases[k].count;
+	v.stale = title_cases[k].stale;
+	panels_draw(c, &v);
+	assert_text_apart_from_lines(c, title_cases[k].zoom);
+	if (size == 0 && k == 1 && utf8)
+		ck_assert_msg(contains(c, "┌ embeddings · Latency ms · last 410 ──┐"), "%s", row(c, 1));
+	canvas_free(c);
+}
+END_TEST
+
+/* A figure shown in two panels has the same decimals in both. */
+START_TEST(test_same_figure_same_decimals)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y, tx, ty;
+
+	sample_view(&v, true);
+	v.snap.latency.p95 = v.targets[TARGET_P95].r.value = 1234.56;
+	v.snap.latency.p99 = v.targets[TARGET_P99].r.value = 234.06;
+	v.targets[TARGET_ERROR_RATE].r.value = 0.4;
+	panels_draw(c, &v);
+	/* Latency: a tenth below 1000 ms, whole milliseconds from there. */
+	ck_assert(contains(c, "P95   1235!"));
+	ck_assert(contains(c, "P99  234.1"));
+	ck_assert(locate(c, "Targets", &tx, &ty));
+	ck_assert(locate_from(c, "P95 ", ty + 1, &x, &y));
+	ck_assert_msg(strstr(row(c, y), "1235! ms") != NULL, "%s", row(c, y));
+	ck_assert_msg(strstr(row(c, y + 1), "234.1  ms") != NULL, "%s", row(c, y + 1));
+	/* The error rate: two decimals in Errors and in Targets. */
+	ck_assert(contains(c, "error rate 0.40 %"));
+	ck_assert_msg(strstr(row(c, y + 3), "Error rate   0.40  %") != NULL, "%s", row(c, y + 3));
+	canvas_free(c);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	static const struct {
@@ -1782,6 +1890,9 @@ int main(void)
 	tcase_add_loop_test(tc, test_faults_line, 0, NSIZES);
 	tcase_add_test(tc, test_recap_box);
 	tcase_add_test(tc, test_error_deltas);
+	tcase_add_loop_test(tc, test_zoomed_titles_name_the_row, 0, NSIZES);
+	tcase_add_loop_test(tc, test_titles_end_with_a_space, 0, NSIZES * NTITLES * 2);
+	tcase_add_loop_test(tc, test_same_figure_same_decimals, 0, NSIZES);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);
 	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES * NMODES);
 	tcase_add_loop_test(tc, test_key_line, 0, NMODES);

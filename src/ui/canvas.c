@@ -282,13 +282,13 @@ void canvas_box(struct canvas *c, int x, int y, int w, int h, enum canvas_role b
 	line_set(c, x + w - 1, y, LINE_UR, border);
 	line_set(c, x, y + h - 1, LINE_LL, border);
 	line_set(c, x + w - 1, y + h - 1, LINE_LR, border);
+	/* " title " after the corner, cut so that its last space and two dashes always show. */
 	if (title != NULL && w > 6) {
-		int room = w - 4;
+		int n;
 
-		canvas_text(c, x + 1, y, room, border, ATTR_NONE, " ");
-		int n = canvas_text(c, x + 2, y, room - 2, title_role, ATTR_BOLD, title);
-		if (n < room - 2)
-			canvas_text(c, x + 2 + n, y, 1, border, ATTR_NONE, " ");
+		canvas_text(c, x + 1, y, 1, border, ATTR_NONE, " ");
+		n = canvas_text(c, x + 2, y, w - 6, title_role, ATTR_BOLD, title);
+		canvas_text(c, x + 2 + (n < w - 6 ? n : w - 6), y, 1, border, ATTR_NONE, " ");
 	}
 }
 

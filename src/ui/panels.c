@@ -25,8 +25,9 @@
 /* Breaker and Errors boxes at 80x24: room for every counter and two transitions. */
 #define MID_ROWS 8
 #define LABEL_W 12
-/* The Errors box's column heads in its top border (" total " and " last 10 s "). */
+/* The Errors box's column heads in its top border (" total " and " last 10 s "), and the second alone. */
 #define ERRORS_HEADS_W 20
+#define ERRORS_SPAN_HEAD_W 12
 /* Least rows of the full panels, and of the short set shown under a long list. */
 #define FULL_PANELS_H 21
 #define SHORT_PANELS_H 14
@@ -256,7 +257,40 @@ size_t panels_cut_bytes(const char *text, int cols)
 	return i;
 }
 
-/* A compact number for chart scales: "131", "1.2k", "3.4M". */
+/* Milliseconds: one decimal, whole from 1000 up (where a label and its value would touch). */
+static int ms_decimals(double v)
+{
+	return fabs(v) >= 1000 ? 0 : 1;
+}
+
+/*
+ * A target's value as the panel that shows the same figure shows it, so
+ * it reads the same in both: latency as the Latency panel (ms_decimals),
+ * req/s as Throughput (one decimal), the error rate as Errors (two), the
+ * recovery time as the breaker's clock (a tenth below 10 s, whole seconds
+ * from there, not rounded up: the clock says 16 s until 17 s).
+ */
+static void fmt_target_value(char *buf, size_t len, enum target_id id, double v)
+{
+	switch (id) {
+	case TARGET_P95:
+	case TARGET_P99:
+		panels_fmt_num(buf, len, v, ms_decimals(v));
+		return;
+	case TARGET_ERROR_RATE:
+		panels_fmt_num(buf, len, v, 2);
+		return;
+	case TARGET_RECOVERY:
+		panels_fmt_num(buf, len, v >= 10 ? floor(v) : v, v >= 10 ? 0 : 1);
+		return;
+	case TARGET_THROUGHPUT:
+	case TARGET_COUNT:
+		break;
+	}
+	panels_fmt_num(buf, len, v, 1);
+}
+
+/* A compact number for chart scales: "131", "7.2", "0.55", "1.2k", "3.4M". */
 static void fmt_scale(char *buf, size_t len, double v)
 {
 	char out[48];
@@ -266,8 +300,13 @@ static void fmt_scale(char *buf, size_t len, double v)
 		str_printf(buf, len, "n/a");
 		return;
 	}
-	if (v < 10) {
+	/* Below 10, a tenth from 1 up ("7.2..8.0", not "7.2..8"); two figures under 1. */
+	if (v < 1) {
 		str_printf(buf, len, "%.2g", v);
+		return;
+	}
+	if (v < 10) {
+		panels_fmt_num(buf, len, v, 1);
 		return;
 	}
 	fmt_fixed(out, sizeof(out) - 2, v >= 1e6 ? v / 1e6 : v >= 1e4 ? v / 1e3 : v, v >= 1e4 ? 1 : 0);
@@ -301,6 +340,12 @@ static void panel_title(const struct view *v, char *buf, size_t len, const char 
 	else
 		str_printf(buf, len, "%.*s%s %s %s", (int)panels_cut_bytes(v->zoom, room - 1), v->zoom,
 			   v->utf8 ? "…" : "~", view_marks(v)->sep, text);
+}
+
+/* Whether panel_title names the zoomed row in a box of w columns with reserved columns. */
+static bool panel_title_named(const struct view *v, const char *text, int w, int reserved)
+{
+	return v->zoom[0] != '\0' && w - 6 - reserved - canvas_text_width(text) - 3 >= ZOOM_NAME_MIN;
 }
 
 /*
@@ -452,7 +497,7 @@ static void draw_latency_value(struct canvas *c, int x, int y, int width, const 
 	unsigned attr = ATTR_NONE;
 
 	/* Whole milliseconds from 1000 up keep a space between label and value. */
-	panels_fmt_num(num, sizeof(num), value, fabs(value) >= 1000 ? 0 : 1);
+	panels_fmt_num(num, sizeof(num), value, ms_decimals(value));
 	if (t != NULL) {
 		role = panels_status_role(t->r.status);
 		attr = ATTR_BOLD;
@@ -484,9 +529,9 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 		str_printf(title, sizeof(title), "Latency ms %s router summary", view_marks(v)->sep);
 	else
 		str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
-	/* Zoomed, the row's name comes before the count. */
+	/* Zoomed, the row's name comes before the count; a count that would be cut goes whole. */
 	if ((l->count < 0 && v->snap.percentiles == METRICS_PCT_UNSAID) ||
-	    (v->zoom[0] != '\0' && canvas_text_width(v->zoom) + 3 + canvas_text_width(title) > r.w - 6))
+	    (v->zoom[0] != '\0' ? canvas_text_width(v->zoom) + 3 : 0) + canvas_text_width(title) > r.w - 6)
 		str_printf(title, sizeof(title), "Latency ms");
 	panel_box(c, v, r, title, 0);
 	draw_latency_value(c, x, y, 10, "P50", ROLE_CHART2, l->p50, NULL);
@@ -686,7 +731,15 @@ static void draw_errors(struct canvas *c, const struct view *v, struct rect r)
 	int x = r.x + 2, right = r.x + r.w - 2, y = r.y + 1;
 	char span[24], head[40], rate[24], lead[48];
 
-	panel_box(c, v, r, "Errors", ERRORS_HEADS_W);
+	/*
+	 * Zoomed, the title names the row like every other panel's; where the
+	 * name and both column heads do not fit, the totals' head goes (a
+	 * count after its label reads as the total) and the deltas' stays.
+	 */
+	bool total_head = !panel_title_named(v, "Errors", r.w, ERRORS_SPAN_HEAD_W) ||
+			  panel_title_named(v, "Errors", r.w, ERRORS_HEADS_W);
+
+	panel_box(c, v, r, "Errors", total_head ? ERRORS_HEADS_W : ERRORS_SPAN_HEAD_W);
 	if (d->span_ms > 0) {
 		panels_fmt_duration(span, sizeof(span), (double)d->span_ms / 1000.0);
 		str_printf(head, sizeof(head), " last %s ", span);
@@ -695,15 +748,16 @@ static void draw_errors(struct canvas *c, const struct view *v, struct rect r)
 	}
 	if (!v->stale) {
 		/* Column heads in the top border, over the totals and the deltas. */
-		canvas_text_right(c, right - 11, r.y, ROLE_DIM, ATTR_NONE, " total ");
-		canvas_text(c, right - 11, r.y, 12, ROLE_DIM, ATTR_NONE, head);
+		if (total_head)
+			canvas_text_right(c, right - 11, r.y, ROLE_DIM, ATTR_NONE, " total ");
+		canvas_text(c, right - 11, r.y, ERRORS_SPAN_HEAD_W, ROLE_DIM, ATTR_NONE, head);
 	}
 	draw_counter(c, x, y++, right, "breaker trips", e->breaker_trips, d->breaker_trips, d);
 	draw_counter(c, x, y++, right, "rate limited", e->rate_limited, d->rate_limited, d);
 	draw_counter(c, x, y++, right, "timeouts", e->timeouts, d->timeouts, d);
 	draw_counter(c, x, y++, right, "failures", e->failures, d->failures, d);
 	draw_counter(c, x, y, right, "validation", e->validation, d->validation, d);
-	panels_fmt_num(rate, sizeof(rate), t->r.value, 2);
+	fmt_target_value(rate, sizeof(rate), TARGET_ERROR_RATE, t->r.value);
 	str_printf(lead, sizeof(lead), "error rate %s%s %s ", rate, isnan(t->r.value) ? "" : " %",
 		   status_missed(t->r.status) ? "!" : "");
 	draw_target_line(c, v, x, r.y + r.h - 2, right, lead, TARGET_ERROR_RATE);
@@ -720,7 +774,7 @@ static void draw_targets(struct canvas *c, const struct view *v, struct rect r)
 		enum canvas_role role = none ? ROLE_NORMAL : panels_status_role(t->r.status);
 		char val[24], lim[24];
 
-		panels_fmt_num(val, sizeof(val), t->r.value, 1);
+		fmt_target_value(val, sizeof(val), (enum target_id)i, t->r.value);
 		panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
 		canvas_text(c, x, y, 10, ROLE_NORMAL, ATTR_NONE, t->label);
 		canvas_text_right(c, x + 17, y, isnan(t->r.value) ? ROLE_UNKNOWN : role, ATTR_BOLD, val);
