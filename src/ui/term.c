@@ -679,15 +679,19 @@ void term_draw(struct term *t, const struct canvas *c)
 		out_seq(t, t->normal);
 		out_seq(t, t->clear);
 	}
-	for (int y = 0; y < c->h; y++) {
+	/* Cells past the terminal's edge (a resize not yet read) would wrap or scroll: not written. */
+	size_t wx = t->cols < c->w ? (size_t)(t->cols > 0 ? t->cols : 0) : w;
+	int hy = t->rows < c->h ? t->rows : c->h;
+
+	for (int y = 0; y < hy; y++) {
 		const struct cell *row = &c->cells[(size_t)y * w];
 		struct cell *shown = &t->prev->cells[(size_t)y * w];
 
 		if (!full && memcmp(row, shown, w * sizeof(*row)) == 0)
 			continue;
-		for (size_t x = 0; x < w; x++) {
+		for (size_t x = 0; x < wx; x++) {
 			/* Unchanged stretches of a changed row go by a block at a time. */
-			if (!full && x % DIFF_BLOCK == 0 && x + DIFF_BLOCK <= w &&
+			if (!full && x % DIFF_BLOCK == 0 && x + DIFF_BLOCK <= wx &&
 			    memcmp(&row[x], &shown[x], DIFF_BLOCK * sizeof(*row)) == 0) {
 				x += DIFF_BLOCK - 1;
 				continue;
