@@ -15,6 +15,7 @@
 #include "bench.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,41 @@ static volatile double bench_sink;
 void bench_consume(double v)
 {
 	bench_sink += v;
+}
+
+/* Room for need bytes: at least 64 KiB, doubling. */
+static void text_grow(struct bench_text *t, size_t need)
+{
+	size_t cap = t->cap < 65536 ? 65536 : t->cap * 2;
+
+	t->cap = cap > need ? cap : need;
+	t->buf = realloc(t->buf, t->cap);
+	if (t->buf == NULL) {
+		fprintf(stderr, "bench: out of memory for %zu bytes of text\n", t->cap);
+		exit(1);
+	}
+}
+
+void bench_text_printf(struct bench_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->cap == 0)
+		text_grow(t, 0);
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			fprintf(stderr, "bench: cannot format \"%s\"\n", fmt);
+			exit(1);
+		}
+		if ((size_t)n < t->cap - t->len)
+			break;
+		text_grow(t, t->len + (size_t)n + 1);
+	}
+	t->len += (size_t)n;
 }
 
 static double clock_s(clockid_t id)

@@ -114,6 +114,15 @@ double bench_cpu_s(void);
 /* Keeps the compiler from dropping a computation whose result is otherwise unused. */
 void bench_consume(double v);
 
+/* A text that grows as it is written: the inputs benches make up. */
+struct bench_text {
+	char *buf;	/* malloc'd, NUL-terminated once written; the caller frees it */
+	size_t len, cap;
+};
+
+/* Append to t (zeroed to start); out of memory ends the program with a message. */
+void bench_text_printf(struct bench_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A compiler barrier: a loop around it is not folded or removed. */
 #define BENCH_BARRIER() __asm__ __volatile__("" ::: "memory")
 

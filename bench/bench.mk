@@ -3,7 +3,7 @@
 # BENCH_LDADD, and bench_cmd, which times commands and peers for the shell
 # helper bench.sh. bench/README says how to add a figure.
 noinst_LIBRARIES += bench/libbench.a
-bench_libbench_a_SOURCES = bench/bench.c bench/bench.h
+bench_libbench_a_SOURCES = bench/bench.c bench/bench.h bench/quiet.c bench/quiet.h
 BENCH_LDADD = bench/libbench.a $(RT_LIBS)
 
 BENCH_HELPERS = bench/bench_cmd

@@ -12,7 +12,6 @@
  * rows of them: what is measured is what routertop fleet reads.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "formats/promquery.h"
 #include "monitor.h"
 #include "prom_stub.h"
+#include "quiet.h"
 #include "source/fleet.h"
 #include "source/source.h"
 #include "ui/canvas.h"
@@ -34,30 +34,6 @@
 #define INSTANCES 1000
 #define UPSTREAMS 5
 #define FETCH_LIMIT_MS 20000
-
-struct text {
-	char *buf;
-	size_t len, cap;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < t->cap - t->len)
-			break;
-		t->cap = t->cap < 4096 ? 65536 : t->cap * 2;
-		t->buf = xrealloc(t->buf, t->cap);
-	}
-	t->len += (size_t)n;
-}
 
 /* What instance i answers to query q (a fixed pseudo-random spread). */
 static double value_of(const struct promquery_query *q, int i)
@@ -94,27 +70,30 @@ static double value_of(const struct promquery_query *q, int i)
 /* The answer to query q of the fleet plan (total false) or the total plan. */
 static char *answer(const struct promquery_query *q, bool total)
 {
-	struct text t = { 0 };
+	struct bench_text t = { 0 };
 
-	put(&t, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
+	bench_text_printf(&t, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+			  "\"result\":[");
 	if (total) {
-		put(&t, "{\"metric\":{},\"value\":[1795000000.5,\"%.17g\"]}", value_of(q, 7) * INSTANCES);
+		bench_text_printf(&t, "{\"metric\":{},\"value\":[1795000000.5,\"%.17g\"]}",
+				  value_of(q, 7) * INSTANCES);
 	} else {
 		for (int i = 0; i < INSTANCES; i++) {
 			if (q->what != PROMQUERY_BREAKER) {
-				put(&t, "%s{\"metric\":{\"instance\":\"10.1.%d.%d:9090\"},\"value\":"
-				    "[1795000000.5,\"%.17g\"]}", i ? "," : "", i / 250, i % 250,
-				    value_of(q, i));
+				bench_text_printf(&t, "%s{\"metric\":{\"instance\":\"10.1.%d.%d:9090\"},"
+						  "\"value\":[1795000000.5,\"%.17g\"]}", i ? "," : "",
+						  i / 250, i % 250, value_of(q, i));
 				continue;
 			}
 			for (int u = 0; u < UPSTREAMS; u++)
-				put(&t, "%s{\"metric\":{\"instance\":\"10.1.%d.%d:9090\",\"state\":\"%s\","
-				    "\"upstream\":\"svc-%d\"},\"value\":[1795000000.5,\"1\"]}",
-				    i || u ? "," : "", i / 250, i % 250,
-				    (i * UPSTREAMS + u) % 37 == 0 ? "open" : "closed", u);
+				bench_text_printf(&t, "%s{\"metric\":{\"instance\":\"10.1.%d.%d:9090\","
+						  "\"state\":\"%s\",\"upstream\":\"svc-%d\"},"
+						  "\"value\":[1795000000.5,\"1\"]}",
+						  i || u ? "," : "", i / 250, i % 250,
+						  (i * UPSTREAMS + u) % 37 == 0 ? "open" : "closed", u);
 		}
 	}
-	put(&t, "]}}");
+	bench_text_printf(&t, "]}}");
 	return t.buf;
 }
 
@@ -199,23 +178,10 @@ static int fetch_check(struct prom_stub *stub, char *why, size_t len)
 	return rc;
 }
 
-static void quiet_describe(void *self, char *buf, size_t len)
-{
-	(void)self;
-	str_printf(buf, len, "http://prometheus:9090 routertop by instance");
-}
-
-static int quiet_step(void *self, int64_t mono_ms, struct source_event *ev)
-{
-	(void)self;
-	(void)mono_ms;
-	(void)ev;
-	return 0;
-}
-
 static const struct source_ops quiet_ops = {
-	.name = "fleet", .describe = quiet_describe, .step = quiet_step,
+	.name = "fleet", .describe = bench_quiet_describe, .step = bench_quiet_step,
 };
+static char quiet_title[] = "http://prometheus:9090 routertop by instance";
 
 int main(void)
 {
@@ -260,7 +226,7 @@ int main(void)
 	if (rc != 0)
 		return bench_fail(&b, spec.name, err), bench_finish(&b);
 	targets_defaults(&ts);
-	src = source_new(&quiet_ops, NULL, 5000);
+	src = source_new(&quiet_ops, quiet_title, 5000);
 	monitor_init(&x.m, src, &ts, NULL, VIEW_SERIES);
 	metrics_init(&x.snap);
 	x.c = canvas_new(200, 60);

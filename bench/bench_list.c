@@ -10,6 +10,7 @@
 
 #include "bench.h"
 #include "monitor.h"
+#include "quiet.h"
 #include "ui/canvas.h"
 #include "ui/list.h"
 #include "ui/panels.h"
@@ -18,23 +19,10 @@
 
 #define ROWS 1000
 
-static void quiet_describe(void *self, char *buf, size_t len)
-{
-	(void)self;
-	str_printf(buf, len, "bench: 1,000 rows");
-}
-
-static int quiet_step(void *self, int64_t mono_ms, struct source_event *ev)
-{
-	(void)self;
-	(void)mono_ms;
-	(void)ev;
-	return 0;
-}
-
 static const struct source_ops quiet_ops = {
-	.name = "bench", .describe = quiet_describe, .step = quiet_step,
+	.name = "bench", .describe = bench_quiet_describe, .step = bench_quiet_step,
 };
+static char quiet_title[] = "bench: 1,000 rows";
 
 struct render_ctx {
 	struct monitor *m;
@@ -102,7 +90,7 @@ int main(void)
 	if (!bench_wanted(&b, spec.name))
 		return 0;
 	targets_defaults(&ts);
-	src = source_new(&quiet_ops, NULL, 1000);
+	src = source_new(&quiet_ops, quiet_title, 1000);
 	monitor_init(&m, src, &ts, NULL, VIEW_SERIES);
 	make_snapshot(&ev.snap);
 	monitor_handle(&m, &ev);

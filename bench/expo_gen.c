@@ -1,11 +1,12 @@
 /* Synthetic Envoy expositions for the benchmarks; see expo_gen.h. */
 #include "bench/expo_gen.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "bench.h"
 
 static const char *const gen_counters[] = {
 	"upstream_cx_total", "upstream_cx_http1_total", "upstream_cx_http2_total",
@@ -37,34 +38,6 @@ static const char *const gen_buckets[] = {
 };
 #define NBUCKETS (sizeof(gen_buckets) / sizeof(gen_buckets[0]))
 
-struct gen_buf {
-	char *p;
-	size_t len, cap, series;
-};
-
-static void gen_printf(struct gen_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void gen_printf(struct gen_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len)
-			break;
-		b->cap = b->cap * 2 + (size_t)n + 1;
-		b->p = realloc(b->p, b->cap);
-		if (b->p == NULL) {
-			fprintf(stderr, "expo_gen: out of memory\n");
-			exit(1);
-		}
-	}
-	b->len += (size_t)n;
-}
-
 /* A counter of cluster c at scrape s: grows with s, differs by cluster and family. */
 static uint64_t gen_count(int c, int f, int s)
 {
@@ -80,58 +53,58 @@ static void gen_cluster_name(char *buf, size_t len, int c)
 
 struct expo_gen_text expo_gen_envoy(int clusters, int scrape)
 {
-	struct gen_buf b = { .cap = 1 << 16 };
+	struct bench_text b = { 0 };
+	size_t series = 0;
 	char name[96];
 	int f = 0;
 
-	b.p = malloc(b.cap);
 	for (size_t i = 0; i < sizeof(gen_counters) / sizeof(gen_counters[0]); i++, f++) {
-		gen_printf(&b, "# TYPE envoy_cluster_%s counter\n", gen_counters[i]);
-		for (int c = 0; c < clusters; c++, b.series++) {
+		bench_text_printf(&b, "# TYPE envoy_cluster_%s counter\n", gen_counters[i]);
+		for (int c = 0; c < clusters; c++, series++) {
 			gen_cluster_name(name, sizeof(name), c);
-			gen_printf(&b, "envoy_cluster_%s{envoy_cluster_name=\"%s\"} %llu\n",
-				   gen_counters[i], name, (unsigned long long)gen_count(c, f, scrape));
+			bench_text_printf(&b, "envoy_cluster_%s{envoy_cluster_name=\"%s\"} %llu\n",
+					  gen_counters[i], name, (unsigned long long)gen_count(c, f, scrape));
 		}
 	}
-	gen_printf(&b, "# TYPE envoy_cluster_upstream_rq_xx counter\n");
+	bench_text_printf(&b, "# TYPE envoy_cluster_upstream_rq_xx counter\n");
 	for (int c = 0; c < clusters; c++) {
 		gen_cluster_name(name, sizeof(name), c);
-		for (int k = 2; k <= 5; k++, b.series++)
-			gen_printf(&b, "envoy_cluster_upstream_rq_xx{envoy_response_code_class=\"%d\","
-				   "envoy_cluster_name=\"%s\"} %llu\n", k, name,
-				   (unsigned long long)gen_count(c, f + k, scrape) / (k == 2 ? 1 : 50));
+		for (int k = 2; k <= 5; k++, series++)
+			bench_text_printf(&b, "envoy_cluster_upstream_rq_xx{envoy_response_code_class=\"%d\","
+					  "envoy_cluster_name=\"%s\"} %llu\n", k, name,
+					  (unsigned long long)gen_count(c, f + k, scrape) / (k == 2 ? 1 : 50));
 	}
 	for (size_t i = 0; i < sizeof(gen_gauges) / sizeof(gen_gauges[0]); i++, f++) {
-		gen_printf(&b, "# TYPE envoy_cluster_%s gauge\n", gen_gauges[i]);
-		for (int c = 0; c < clusters; c++, b.series++) {
+		bench_text_printf(&b, "# TYPE envoy_cluster_%s gauge\n", gen_gauges[i]);
+		for (int c = 0; c < clusters; c++, series++) {
 			gen_cluster_name(name, sizeof(name), c);
-			gen_printf(&b, "envoy_cluster_%s{envoy_cluster_name=\"%s\"} %d\n", gen_gauges[i],
-				   name, (c + f) % 7 == 0 ? 1 : 0);
+			bench_text_printf(&b, "envoy_cluster_%s{envoy_cluster_name=\"%s\"} %d\n", gen_gauges[i],
+					  name, (c + f) % 7 == 0 ? 1 : 0);
 		}
 	}
 	for (size_t i = 0; i < sizeof(gen_histograms) / sizeof(gen_histograms[0]); i++, f++) {
-		gen_printf(&b, "# TYPE envoy_cluster_%s histogram\n", gen_histograms[i]);
+		bench_text_printf(&b, "# TYPE envoy_cluster_%s histogram\n", gen_histograms[i]);
 		for (int c = 0; c < clusters; c++) {
 			uint64_t total = gen_count(c, f, scrape), cum = 0;
 
 			gen_cluster_name(name, sizeof(name), c);
-			for (size_t k = 0; k < NBUCKETS; k++, b.series++) {
+			for (size_t k = 0; k < NBUCKETS; k++, series++) {
 				/* About half of what is left falls in each bucket from the fourth on. */
 				if (k + 1 == NBUCKETS)
 					cum = total;
 				else if (k >= 3)
 					cum += (total - cum) / 2;
-				gen_printf(&b, "envoy_cluster_%s_bucket{envoy_cluster_name=\"%s\",le=\"%s\"} %llu\n",
-					   gen_histograms[i], name, gen_buckets[k], (unsigned long long)cum);
+				bench_text_printf(&b, "envoy_cluster_%s_bucket{envoy_cluster_name=\"%s\",le=\"%s\"} %llu\n",
+						  gen_histograms[i], name, gen_buckets[k], (unsigned long long)cum);
 			}
-			gen_printf(&b, "envoy_cluster_%s_sum{envoy_cluster_name=\"%s\"} %.1f\n",
-				   gen_histograms[i], name, (double)total * 37.5);
-			gen_printf(&b, "envoy_cluster_%s_count{envoy_cluster_name=\"%s\"} %llu\n",
-				   gen_histograms[i], name, (unsigned long long)total);
-			b.series += 2;
+			bench_text_printf(&b, "envoy_cluster_%s_sum{envoy_cluster_name=\"%s\"} %.1f\n",
+					  gen_histograms[i], name, (double)total * 37.5);
+			bench_text_printf(&b, "envoy_cluster_%s_count{envoy_cluster_name=\"%s\"} %llu\n",
+					  gen_histograms[i], name, (unsigned long long)total);
+			series += 2;
 		}
 	}
-	return (struct expo_gen_text){ .text = b.p, .len = b.len, .series = b.series,
+	return (struct expo_gen_text){ .text = b.buf, .len = b.len, .series = series,
 				       .clusters = clusters };
 }
 

@@ -317,7 +317,6 @@ static void compare_json(FILE *out, const struct summary *a, const struct summar
 {
 	cJSON *root = cJSON_CreateObject(), *subjects = cJSON_CreateArray();
 	enum verdict worst = V_NA;
-	char *text;
 
 	if (root == NULL || subjects == NULL)
 		fatal("out of memory");
@@ -330,12 +329,7 @@ static void compare_json(FILE *out, const struct summary *a, const struct summar
 		cJSON_AddItemToArray(subjects, json_pair(&p[i], tolerance, &worst));
 	cJSON_AddItemToObject(root, "subjects", subjects);
 	cJSON_AddNumberToObject(root, "exit", exit_of(worst));
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		fatal("out of memory");
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
+	output_json_line(out, root);
 }
 
 int compare_run(const struct compare_side *a, const struct compare_side *b, double tolerance,

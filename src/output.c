@@ -40,6 +40,17 @@
 /* Rows a nagios message names before it only counts the rest. */
 #define NAGIOS_ROWS_NAMED 5
 
+void output_json_line(FILE *out, cJSON *root)
+{
+	char *text = cJSON_PrintUnformatted(root);
+
+	cJSON_Delete(root);
+	if (text == NULL)
+		fatal("out of memory");
+	fprintf(out, "%s\n", text);
+	cJSON_free(text);
+}
+
 int output_format_parse(const char *name, enum output_format *out)
 {
 	static const struct {
@@ -339,7 +350,6 @@ static void output_json(FILE *out, const struct monitor *m)
 	int64_t t;
 	const struct metrics_snapshot *s = output_snap(m, &copy, &t);
 	cJSON *root = cJSON_CreateObject(), *metrics = metrics_to_cjson(s);
-	char *text;
 
 	if (root == NULL || metrics == NULL)
 		fatal("out of memory");
@@ -349,12 +359,7 @@ static void output_json(FILE *out, const struct monitor *m)
 	cJSON_AddStringToObject(root, "status", target_status_name(monitor_status(m)));
 	json_rows(root, m);
 	sanitize_cjson(root);
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		fatal("out of memory");
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
+	output_json_line(out, root);
 }
 
 /* A csv field: as is, or quoted (quotes doubled) when it holds a comma, quote or space. */
@@ -697,7 +702,6 @@ void output_write_caption(FILE *out, enum output_format fmt, const struct monito
 			sanitize_line(out, 0, "# %+.1fs %s: %s", t, e->text, e->detail);
 	} else if (fmt == FORMAT_JSON) {
 		cJSON *root = cJSON_CreateObject(), *c = cJSON_AddObjectToObject(root, "caption");
-		char *text;
 
 		if (root == NULL || c == NULL)
 			fatal("out of memory");
@@ -709,11 +713,6 @@ void output_write_caption(FILE *out, enum output_format fmt, const struct monito
 		cJSON_AddStringToObject(c, "title", e->text);
 		cJSON_AddStringToObject(c, "text", e->detail);
 		sanitize_cjson(root);
-		text = cJSON_PrintUnformatted(root);
-		cJSON_Delete(root);
-		if (text == NULL)
-			fatal("out of memory");
-		fprintf(out, "%s\n", text);
-		cJSON_free(text);
+		output_json_line(out, root);
 	}
 }

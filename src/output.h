@@ -47,6 +47,16 @@ int output_write_failed(FILE *err, int errnum);
 void output_write_caption(FILE *out, enum output_format fmt, const struct monitor *m,
 			  const struct eventlog_entry *e);
 
+struct cJSON;
+/*
+ * A json record: root printed on one line of out, then deleted (root is
+ * the caller's until this call, never after). Text from outside in root
+ * must be clean already (sanitize_cjson, or sanitised on the way in): this
+ * prints as is. fatal() when out of memory; a write error is left to
+ * ferror(out), as fprintf leaves it.
+ */
+void output_json_line(FILE *out, struct cJSON *root);
+
 struct batch_options {
 	enum output_format format;
 	bool once;			/* one evaluation, then exit */

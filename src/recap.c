@@ -282,7 +282,7 @@ static void recap_json(FILE *out, const struct recap *r)
 	cJSON *targets = cJSON_AddArrayToObject(sum, "targets");
 	cJSON *recs = cJSON_AddArrayToObject(sum, "recoveries");
 	struct target_limits lim;
-	char why[RECAP_LINE * 2], *text;
+	char why[RECAP_LINE * 2];
 
 	if (root == NULL || sum == NULL || targets == NULL || recs == NULL)
 		fatal("out of memory");
@@ -319,12 +319,7 @@ static void recap_json(FILE *out, const struct recap *r)
 	}
 	/* Row names came from outside: the funnel, like every line of batch output. */
 	sanitize_cjson(root);
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		fatal("out of memory");
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
+	output_json_line(out, root);
 	fflush(out);
 }
 

@@ -507,7 +507,6 @@ static cJSON *json_subject(const struct summary_subject *j)
 static void summary_json(FILE *out, const struct summary *s)
 {
 	cJSON *root = json_obj(), *rows = cJSON_CreateArray();
-	char *text;
 
 	if (rows == NULL)
 		fatal("out of memory");
@@ -530,12 +529,7 @@ static void summary_json(FILE *out, const struct summary *s)
 	cJSON_AddStringToObject(root, "status", target_status_name(
 		(enum target_status[]){ STATUS_OK, STATUS_WARN, STATUS_FAIL, STATUS_UNKNOWN }
 		[summary_exit_code(s)]));
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		fatal("out of memory");
-	fprintf(out, "%s\n", text);
-	cJSON_free(text);
+	output_json_line(out, root);
 }
 
 void summary_write(FILE *out, enum output_format fmt, const struct summary *s)

@@ -76,6 +76,38 @@ START_TEST(test_one_function)
 }
 END_TEST
 
+/* Loaded once: a failure leaves the table empty and is tried again; a success is kept. */
+START_TEST(test_once)
+{
+	static const struct dl_lib missing = {
+		.what = "libnothere", .soname = "libnothere.so.9", .package = "libnothere9",
+		.syms = curl_two, .nsyms = 1,
+	};
+	static const struct dl_lib curl = {
+		.what = "libcurl", .soname = RT_CURL_SONAME, .package = RT_CURL_PACKAGE,
+		.syms = curl_two, .nsyms = 1,
+	};
+	struct two_funcs t = { 0 }, u = { 0 };
+	struct dl_once bad = { &missing, &t, sizeof(t), false };
+	struct dl_once good = { &curl, &u, sizeof(u), false };
+	char err[512] = "";
+
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(dl_once_load(&bad, err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, "install libnothere9") != NULL, "%s", err);
+		ck_assert(!bad.loaded && t.first == NULL);
+	}
+	ck_assert_int_eq(dl_once_load(&good, err, sizeof(err)), 0);
+	ck_assert(good.loaded);
+	ck_assert_ptr_nonnull((void *)(size_t)u.first);
+	ck_assert_ptr_eq(dl_once_table(&good), &u);
+	/* Filled already: not looked up again. */
+	u.first = NULL;
+	ck_assert_int_eq(dl_once_load(&good, err, sizeof(err)), 0);
+	ck_assert_ptr_null((void *)(size_t)u.first);
+}
+END_TEST
+
 /* The SONAME configure found is what the package name is made from. */
 START_TEST(test_package_names)
 {
@@ -177,6 +209,7 @@ static Suite *dl_suite(void)
 	tcase_add_test(tc, test_missing_library);
 	tcase_add_test(tc, test_missing_function);
 	tcase_add_test(tc, test_one_function);
+	tcase_add_test(tc, test_once);
 	tcase_add_test(tc, test_package_names);
 	tcase_add_test(tc, test_curl_calls);
 	tcase_add_test(tc, test_mhd_calls);

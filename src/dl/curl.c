@@ -3,11 +3,9 @@
 
 #include "dl/curl.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "dl/dl.h"
-#include "util.h"
 
 #define DL_CURL_SYM(n) { "curl_" #n, offsetof(struct dl_curl, n) },
 static const struct dl_sym curl_syms[] = { DL_CURL_FUNCS(DL_CURL_SYM) };
@@ -23,23 +21,14 @@ static const struct dl_lib curl_lib = {
  * on the thread that first speaks HTTP (the event loop's), read-only after.
  */
 static struct dl_curl curl_table;
-static bool curl_loaded;
+static struct dl_once curl_once = { &curl_lib, &curl_table, sizeof(curl_table), false };
 
 int dl_curl_load(char *err, size_t errlen)
 {
-	if (curl_loaded)
-		return 0;
-	if (dl_load(&curl_lib, &curl_table, sizeof(curl_table), err, errlen) < 0)
-		return -1;
-	curl_loaded = true;
-	return 0;
+	return dl_once_load(&curl_once, err, errlen);
 }
 
 const struct dl_curl *dl_curl(void)
 {
-	char err[512];
-
-	if (!curl_loaded && dl_curl_load(err, sizeof(err)) < 0)
-		fatal("%s", err);
-	return &curl_table;
+	return dl_once_table(&curl_once);
 }

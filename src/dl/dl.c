@@ -40,3 +40,22 @@ int dl_load(const struct dl_lib *lib, void *table, size_t table_size, char *err,
 	free(ptrs);
 	return 0;
 }
+
+int dl_once_load(struct dl_once *o, char *err, size_t errlen)
+{
+	if (o->loaded)
+		return 0;
+	if (dl_load(o->lib, o->table, o->table_size, err, errlen) < 0)
+		return -1;
+	o->loaded = true;
+	return 0;
+}
+
+const void *dl_once_table(struct dl_once *o)
+{
+	char err[512];
+
+	if (!o->loaded && dl_once_load(o, err, sizeof(err)) < 0)
+		fatal("%s", err);
+	return o->table;
+}

@@ -17,6 +17,7 @@
 #ifndef RT_DL_H
 #define RT_DL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One function to look up: its name, and where its pointer goes in the table. */
@@ -42,5 +43,24 @@ struct dl_lib {
  * in err. The library stays loaded for the life of the process.
  */
 int dl_load(const struct dl_lib *lib, void *table, size_t table_size, char *err, size_t errlen);
+
+/*
+ * A library's table, filled once for the process: what dl/curl.c and its
+ * siblings keep, one each (a loaded library is the process's by nature).
+ */
+struct dl_once {
+	const struct dl_lib *lib;
+	void *table;
+	size_t table_size;
+	bool loaded;		/* table filled; read-only from then on */
+};
+
+/*
+ * dl_load() into o's table unless it is filled already. Returns 0, or -1
+ * with dl_load()'s message in err (and a later call tries again).
+ */
+int dl_once_load(struct dl_once *o, char *err, size_t errlen);
+/* o's table, loaded first if need be; fatal() with the message if it cannot be. */
+const void *dl_once_table(struct dl_once *o);
 
 #endif

@@ -3,11 +3,9 @@
 
 #include "dl/mhd.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "dl/dl.h"
-#include "util.h"
 
 #define DL_MHD_SYM(n) { "MHD_" #n, offsetof(struct dl_mhd, n) },
 static const struct dl_sym mhd_syms[] = { DL_MHD_FUNCS(DL_MHD_SYM) };
@@ -23,23 +21,14 @@ static const struct dl_lib mhd_lib = {
  * on the thread that starts the server (serve's loop), read-only after.
  */
 static struct dl_mhd mhd_table;
-static bool mhd_loaded;
+static struct dl_once mhd_once = { &mhd_lib, &mhd_table, sizeof(mhd_table), false };
 
 int dl_mhd_load(char *err, size_t errlen)
 {
-	if (mhd_loaded)
-		return 0;
-	if (dl_load(&mhd_lib, &mhd_table, sizeof(mhd_table), err, errlen) < 0)
-		return -1;
-	mhd_loaded = true;
-	return 0;
+	return dl_once_load(&mhd_once, err, errlen);
 }
 
 const struct dl_mhd *dl_mhd(void)
 {
-	char err[512];
-
-	if (!mhd_loaded && dl_mhd_load(err, sizeof(err)) < 0)
-		fatal("%s", err);
-	return &mhd_table;
+	return dl_once_table(&mhd_once);
 }

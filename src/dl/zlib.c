@@ -3,11 +3,9 @@
 
 #include "dl/zlib.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "dl/dl.h"
-#include "util.h"
 
 #define DL_ZLIB_SYM(n) { #n, offsetof(struct dl_zlib, p_##n) },
 static const struct dl_sym zlib_syms[] = { DL_ZLIB_FUNCS(DL_ZLIB_SYM) };
@@ -23,23 +21,14 @@ static const struct dl_lib zlib_lib = {
  * on the thread that opens a gzip recording, read-only after.
  */
 static struct dl_zlib zlib_table;
-static bool zlib_loaded;
+static struct dl_once zlib_once = { &zlib_lib, &zlib_table, sizeof(zlib_table), false };
 
 int dl_zlib_load(char *err, size_t errlen)
 {
-	if (zlib_loaded)
-		return 0;
-	if (dl_load(&zlib_lib, &zlib_table, sizeof(zlib_table), err, errlen) < 0)
-		return -1;
-	zlib_loaded = true;
-	return 0;
+	return dl_once_load(&zlib_once, err, errlen);
 }
 
 const struct dl_zlib *dl_zlib(void)
 {
-	char err[512];
-
-	if (!zlib_loaded && dl_zlib_load(err, sizeof(err)) < 0)
-		fatal("%s", err);
-	return &zlib_table;
+	return dl_once_table(&zlib_once);
 }

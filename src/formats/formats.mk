@@ -48,20 +48,9 @@ ROUTER_PROFILES = data/profiles/routertop.profile data/profiles/istio.profile \
 dist_profiles_DATA = $(ROUTER_PROFILES)
 nodist_src_libroutertop_a_SOURCES += src/formats/profiles_embed.c
 CLEANFILES += src/formats/profiles_embed.c
-src/formats/profiles_embed.c: $(ROUTER_PROFILES) $(srcdir)/src/formats/formats.mk
-	$(AM_V_GEN)$(MKDIR_P) src/formats && { \
-	  echo '/* Generated from data/profiles/ by src/formats/formats.mk: do not edit. */'; \
-	  echo '#include "formats/profile.h"'; \
-	  echo 'const struct profile_builtin profile_builtins[] = {'; \
-	  for f in $(ROUTER_PROFILES); do \
-	    n=`basename $$f .profile`; \
-	    echo "	{ \"$$n\","; \
-	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	  "/' -e 's/$$/\\n"/' $(srcdir)/$$f || exit 1; \
-	    echo '	},'; \
-	  done; \
-	  echo '	{ 0, 0 },'; \
-	  echo '};'; \
-	} > $@-t && mv $@-t $@
+src/formats/profiles_embed.c: $(ROUTER_PROFILES) $(srcdir)/src/formats/formats.mk $(srcdir)/tools/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) src/formats && \
+	$(EMBED) formats/profile.h profile_builtin .profile $(srcdir) $(ROUTER_PROFILES) > $@-t && mv $@-t $@
 
 FORMATS_CHECKS = tests/check_expo tests/check_promql tests/check_profile tests/check_router
 check_PROGRAMS += $(FORMATS_CHECKS)

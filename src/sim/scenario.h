@@ -1,8 +1,9 @@
 /*
  * Scenarios: what the simulated router runs, read from JSON (see
  * data/scenarios/ and the man page for the format). The built-in scenarios
- * are those same files, compiled into the program by src/sim/sim.mk, so
- * data/scenarios/NAME.json is the one source of truth.
+ * are those same files, compiled into the program by src/sim/sim.mk
+ * (with tools/embed.sh), so data/scenarios/NAME.json is the one source of
+ * truth.
  *
  * Upstreams: a scenario may declare the upstreams its router routes to,
  * each with a name, a routing weight and its own backend and breaker

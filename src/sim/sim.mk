@@ -18,20 +18,9 @@ SIM_SCENARIOS = data/scenarios/baseline.json data/scenarios/concurrent.json \
 dist_scenarios_DATA += $(SIM_SCENARIOS)
 nodist_src_libroutertop_a_SOURCES += src/sim/scenarios_embed.c
 CLEANFILES += src/sim/scenarios_embed.c
-src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/sim.mk
-	$(AM_V_GEN)$(MKDIR_P) src/sim && { \
-	  echo '/* Generated from data/scenarios/ by src/sim/sim.mk: do not edit. */'; \
-	  echo '#include "sim/scenario.h"'; \
-	  echo 'const struct scenario_builtin scenario_builtins[] = {'; \
-	  for f in $(SIM_SCENARIOS); do \
-	    n=`basename $$f .json`; \
-	    echo "	{ \"$$n\","; \
-	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	  "/' -e 's/$$/\\n"/' $(srcdir)/$$f || exit 1; \
-	    echo '	},'; \
-	  done; \
-	  echo '	{ 0, 0 },'; \
-	  echo '};'; \
-	} > $@-t && mv $@-t $@
+src/sim/scenarios_embed.c: $(SIM_SCENARIOS) $(srcdir)/src/sim/sim.mk $(srcdir)/tools/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) src/sim && \
+	$(EMBED) sim/scenario.h scenario_builtin .json $(srcdir) $(SIM_SCENARIOS) > $@-t && mv $@-t $@
 
 SIM_CHECKS = tests/check_sim_rng tests/check_sim_bitwheel tests/check_sim_equeue tests/check_sim_breaker tests/check_sim_limiter \
 	tests/check_sim_backend tests/check_sim_scenario tests/check_sim_sim \
