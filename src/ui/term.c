@@ -148,12 +148,14 @@ static const char *ti_str(const char *name)
 	return s == (const char *)-1 ? NULL : s;
 }
 
-/* Room for n more bytes in the frame buffer, which grows as needed. */
+/* Room for n more bytes in the frame buffer, which grows as needed (never NULL, even for none). */
 static char *out_reserve(struct term *t, size_t n)
 {
-	if (t->len + n > t->cap) {
+	if (t->len + n > t->cap || t->buf == NULL) {
+		if (t->cap == 0)
+			t->cap = 4096;
 		while (t->len + n > t->cap)
-			t->cap = t->cap == 0 ? 4096 : t->cap * 2;
+			t->cap *= 2;
 		t->buf = xrealloc(t->buf, t->cap);
 	}
 	return t->buf + t->len;
@@ -209,9 +211,11 @@ static struct seq arena_add(struct term *t, const char *s)
 	struct seq q = { t->arena_len, 0 };
 	size_t n = s != NULL ? strlen(s) : 0;
 
-	if (t->arena_len + n > t->arena_cap) {
+	if (t->arena_len + n > t->arena_cap || t->arena == NULL) {
+		if (t->arena_cap == 0)
+			t->arena_cap = 4096;
 		while (t->arena_len + n > t->arena_cap)
-			t->arena_cap = t->arena_cap == 0 ? 4096 : t->arena_cap * 2;
+			t->arena_cap *= 2;
 		t->arena = xrealloc(t->arena, t->arena_cap);
 	}
 	q.len = unpad(s, n, t->arena + t->arena_len);
