@@ -35,6 +35,7 @@ struct batch_ctx {
 	bool first;			/* no record printed yet (csv header) */
 	bool done;
 	int write_errno;		/* standard output failed with this; 0 while it works */
+	char warned[SOURCE_MSG_LEN];	/* the source's last snapshot warning, "" for none */
 };
 
 /* After a write to standard output: a failure ends the run (exit 3), said once at the end. */
@@ -46,8 +47,10 @@ static void batch_wrote(struct batch_ctx *c, int rc)
 	c->done = true;
 }
 
-static void batch_snapshot(struct batch_ctx *c)
+static void batch_snapshot(struct batch_ctx *c, const struct source_event *ev)
 {
+	bool own = strcmp(c->m.last_error, ev->message) == 0;
+
 	monitor_update(&c->m, clock_monotonic_ms());
 	c->status = target_status_exit_code(monitor_status(&c->m));
 	if (c->o->once) {
@@ -59,12 +62,16 @@ static void batch_snapshot(struct batch_ctx *c)
 	c->first = false;
 	/*
 	 * What is left after a snapshot is its own warning (a fleet's
-	 * Prometheus faults) or the recorder failing.
+	 * Prometheus faults, tail's bad lines) or the recorder failing. A
+	 * warning the source repeats unchanged (no new bad line came) is said
+	 * once: stderr is a log, the screen is where it stays in view.
 	 */
-	if (c->m.last_error[0] != '\0') {
+	if (c->m.last_error[0] != '\0' && !(own && strcmp(c->warned, ev->message) == 0)) {
 		sanitize_line(c->err, 0, "routertop: %s", c->m.last_error);
 		fflush(c->err);
 	}
+	if (own)
+		str_printf(c->warned, sizeof(c->warned), "%s", ev->message);
 }
 
 /*
@@ -107,7 +114,7 @@ static void batch_event(struct batch_ctx *c, const struct source_event *ev)
 		recap_event(c->recap, ev);
 	switch (monitor_handle(&c->m, ev)) {
 	case SOURCE_SNAPSHOT:
-		batch_snapshot(c);
+		batch_snapshot(c, ev);
 		break;
 	case SOURCE_ERROR:
 		batch_fault(c, ev->message);

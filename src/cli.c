@@ -186,7 +186,8 @@ static const char demo_help_text[] =
 static const char tail_help_text[] =
 	"Usage: routertop tail FILE...|- [OPTION]...\n"
 	"Follow access logs like tail -F (rotation, copytruncate, files not there yet,\n"
-	"standard input), or read them whole with --once; .gz files are read whole.\n"
+	"standard input, FIFOs), or read them whole with --once; gzip and zstd data\n"
+	"(files, pipes) are decompressed, and compressed files read whole.\n"
 	"  --log-format F  nginx-timed, combined, envoy, haproxy, json, json:FIELD=KEY,\n"
 	"                  nginx log_format text ('$remote_addr [$time_local] ...') or\n"
 	"                  an Envoy format string; default: told from the first lines\n"

@@ -163,10 +163,13 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 		m->snapshots++;
 		m->last_good_at_ms = ev->at_ms;
 		m->last_good_wall_ms = ev->wall_ms;
-		/* A snapshot clears the last fault, or brings its own warning. */
-		str_printf(m->last_error, sizeof(m->last_error), "%s", ev->message);
-		if (ev->message[0] != '\0')
+		/*
+		 * A snapshot clears the last fault, or brings its own warning;
+		 * one repeated unchanged keeps the time it first came.
+		 */
+		if (ev->message[0] != '\0' && strcmp(m->last_error, ev->message) != 0)
 			m->last_error_at_ms = ev->at_ms;
+		str_printf(m->last_error, sizeof(m->last_error), "%s", ev->message);
 		if (m->rec != NULL && !ev->aside && recorder_write_snapshot(m->rec, ev->wall_ms, m->src->ops->name,
 							      &ev->snap, err, sizeof(err)) != 0)
 			monitor_fault(m, err, ev->at_ms);

@@ -355,6 +355,35 @@ START_TEST(test_snapshot_then_error_then_snapshot)
 }
 END_TEST
 
+/*
+ * A snapshot's own warning (tail's bad lines) stays the last fault while
+ * snapshots repeat it, dated when it first came; a changed one is dated
+ * anew, and a snapshot without one clears it.
+ */
+START_TEST(test_snapshot_warning_keeps_its_time)
+{
+	struct source_event ev = snapshot_event(1000, 100);
+
+	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 10);
+	snprintf(ev.message, sizeof(ev.message), "1 bad line, last: a.log:2: x");
+	monitor_handle(&fx.m, &ev);
+	ev.at_ms = 2000;
+	monitor_handle(&fx.m, &ev);
+	ck_assert_str_eq(fx.m.last_error, "1 bad line, last: a.log:2: x");
+	ck_assert_int_eq(fx.m.last_error_at_ms, 1000);
+	ev.at_ms = 3000;
+	snprintf(ev.message, sizeof(ev.message), "2 bad lines, last: a.log:7: y");
+	monitor_handle(&fx.m, &ev);
+	ck_assert_str_eq(fx.m.last_error, "2 bad lines, last: a.log:7: y");
+	ck_assert_int_eq(fx.m.last_error_at_ms, 3000);
+	ev.at_ms = 4000;
+	ev.message[0] = '\0';
+	monitor_handle(&fx.m, &ev);
+	ck_assert_str_eq(fx.m.last_error, "");
+	monitor_free(&fx.m);
+}
+END_TEST
+
 START_TEST(test_history_capacity)
 {
 	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 3);
@@ -526,6 +555,7 @@ int main(void)
 	tcase_add_test(tc, test_row_breaker_notice);
 	tcase_add_test(tc, test_breaker_notice_is_a_transition);
 	tcase_add_test(tc, test_snapshot_then_error_then_snapshot);
+	tcase_add_test(tc, test_snapshot_warning_keeps_its_time);
 	tcase_add_test(tc, test_notices_logged_and_countdown);
 	tcase_add_test(tc, test_history_capacity);
 	tcase_add_test(tc, test_end_and_notice);

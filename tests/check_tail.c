@@ -16,10 +16,12 @@
 #define T0 1709287200	/* 2024-03-01T10:00:00Z */
 
 struct run {
-	int snapshots, errors, ends;
+	int snapshots, errors, ends, notices;
 	struct metrics_snapshot last;	/* a copy of the last snapshot */
 	int64_t last_at_ms;
 	char first_error[SOURCE_MSG_LEN];
+	char last_warning[SOURCE_MSG_LEN];	/* the last snapshot's message */
+	char last_notice[SOURCE_MSG_LEN];
 };
 
 static char dir[64], path[128];
@@ -84,6 +86,7 @@ static int run_steps(struct source *src, int64_t mono, struct run *r)
 			r->snapshots++;
 			metrics_copy(&r->last, &ev.snap);
 			r->last_at_ms = ev.at_ms;
+			strcpy(r->last_warning, ev.message);
 			break;
 		case SOURCE_ERROR:
 			if (r->errors++ == 0)
@@ -93,6 +96,8 @@ static int run_steps(struct source *src, int64_t mono, struct run *r)
 			r->ends++;
 			break;
 		case SOURCE_NOTICE:
+			r->notices++;
+			strcpy(r->last_notice, ev.message);
 			break;
 		}
 	}
@@ -278,7 +283,11 @@ START_TEST(test_bad_lines_once)
 }
 END_TEST
 
-/* Following: a snapshot each interval, new lines in the next, the first bad line as a fault. */
+/*
+ * Following: a snapshot each interval, new lines in the next; a bad line
+ * is a warning every later snapshot carries (count and the newest, located
+ * and quoted) and one event-log notice for the interval that brought it.
+ */
 START_TEST(test_follow_growing)
 {
 	char a[256], err[256];
@@ -301,14 +310,34 @@ START_TEST(test_follow_growing)
 	write_file(path, "a", a);
 	run_steps(src, 1000, &r);
 	ck_assert_int_eq(r.snapshots, 2);
-	ck_assert_int_eq(r.errors, 1);
+	ck_assert_int_eq(r.errors, 0);
 	/* Read from the end of a file, line numbers are unknown: the quote tells which. */
-	ck_assert_ptr_nonnull(strstr(r.first_error, "access.log: not nginx-timed: "));
-	ck_assert_ptr_nonnull(strstr(r.first_error, "\"bad   line\""));
+	ck_assert_msg(strstr(r.last_warning, "1 bad line, last: ") == r.last_warning, "%s", r.last_warning);
+	ck_assert_ptr_nonnull(strstr(r.last_warning, "access.log: not nginx-timed: "));
+	ck_assert_ptr_nonnull(strstr(r.last_warning, "\"bad   line\""));
+	ck_assert_int_eq(r.notices, 1);
+	ck_assert_ptr_nonnull(strstr(r.last_notice, "\"type\":\"badlines\",\"count\":1,"));
+	ck_assert_ptr_nonnull(strstr(r.last_notice, "1 bad line, last: "));
 	ck_assert_int_eq(r.last.requests.total, 2);
 	ck_assert_int_eq(r.ends, 0);
+	/* The next snapshot, with no new bad line, still says so; no second notice. */
+	write_file(path, "a", a);
+	run_steps(src, 2000, &r);
+	ck_assert_int_eq(r.snapshots, 3);
+	ck_assert_msg(strstr(r.last_warning, "1 bad line, last: ") == r.last_warning, "%s", r.last_warning);
+	ck_assert_int_eq(r.notices, 1);
+	/* A newer bad line takes the old one's place, counted, with its own notice. */
+	write_file(path, "a", "second \"bad\" \\ line\n");
+	run_steps(src, 3000, &r);
+	ck_assert_int_eq(r.snapshots, 4);
+	ck_assert_msg(strstr(r.last_warning, "2 bad lines, last: ") == r.last_warning, "%s", r.last_warning);
+	ck_assert_ptr_nonnull(strstr(r.last_warning, "second \"bad\" \\ line"));
+	ck_assert_ptr_null(strstr(r.last_warning, "bad   line"));
+	ck_assert_int_eq(r.notices, 2);
+	ck_assert_ptr_nonnull(strstr(r.last_notice, "\"count\":2,"));
+	ck_assert_int_eq(r.errors, 0);
 	/* Caught up and quiet: the log's clock runs on with the monotonic clock. */
-	ck_assert_int_eq(source_clock(src, 3000), (int64_t)T0 * 1000 + 2000);
+	ck_assert_int_eq(source_clock(src, 4000), (int64_t)T0 * 1000 + 1000);
 	metrics_free(&r.last);
 	source_free(src);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "dl/zlib.h"
 
+#include "record/stream.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -26,6 +27,8 @@
 struct reader {
 	int fd;			/* -1: none */
 	gzFile gz;		/* a gzip file, read whole (owns the descriptor) */
+	struct rstream *rs;	/* a pipe, FIFO or socket (plain, gzip or zstd, told by its first
+				 * bytes), or a zstd file read whole: record/stream.h decodes */
 	bool pipe;		/* a pipe, FIFO, socket or standard input: poll, end on EOF */
 	bool eof;		/* nothing more will come */
 	bool discarding;	/* inside a line too long to keep */
@@ -61,13 +64,14 @@ static void reader_close(struct reader *r)
 		gzclose(r->gz);
 	else if (r->fd > 0)
 		close(r->fd);
+	rstream_close(r->rs);	/* standard input stays open */
 	free(r->buf);
 	reader_reset(r);
 }
 
 static bool reader_open(const struct reader *r)
 {
-	return r->fd >= 0 || r->gz != NULL;
+	return r->fd >= 0 || r->gz != NULL || r->rs != NULL;
 }
 
 static int fail(struct follow *f, const char *what)
@@ -77,11 +81,40 @@ static int fail(struct follow *f, const char *what)
 	return -1;
 }
 
+/*
+ * Set up r to read path ("-": standard input) through record/stream.h: a
+ * pipe, FIFO or socket, whose data may be gzip or zstd as well as text, or
+ * a zstd file. It never blocks, and a FIFO with no writer yet is waited on.
+ */
+static int reader_stream(struct follow *f, struct reader *r, const char *path, bool pipe)
+{
+	struct rstream_options ro = { 0 };
+	char err[RSTREAM_ERR_LEN + NAME_LEN];
+
+	reader_reset(r);
+	r->rs = rstream_open(path, &ro, err, sizeof(err));
+	if (r->rs == NULL) {
+		str_printf(f->err, sizeof(f->err), "%s", err);
+		f->failed = true;
+		return -1;
+	}
+	r->buf = xmalloc(BUF_CAP);
+	r->pipe = pipe;
+	r->numbered = true;
+	return 0;
+}
+
+static bool is_stream(const struct stat *st)
+{
+	return S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode);
+}
+
 /* Set up r on the open descriptor fd (regular file or pipe); from_start or its end. */
 static int reader_start(struct follow *f, struct reader *r, int fd, bool from_start)
 {
 	struct stat st;
-	unsigned char magic[2];
+	unsigned char magic[4];
+	ssize_t got;
 
 	if (fstat(fd, &st) != 0) {
 		close(fd);
@@ -100,7 +133,8 @@ static int reader_start(struct follow *f, struct reader *r, int fd, bool from_st
 	r->numbered = true;
 	if (r->pipe)
 		return 0;
-	if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+	got = pread(fd, magic, sizeof(magic), 0);
+	if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		/* The gzFile owns what it is given: a copy of standard input, which stays open. */
 		int gfd = fd == STDIN_FILENO ? dup(fd) : fd;
 
@@ -115,6 +149,13 @@ static int reader_start(struct follow *f, struct reader *r, int fd, bool from_st
 		gzbuffer(r->gz, READ_CHUNK);
 		return 0;
 	}
+	if (got == 4 && memcmp(magic, "\x28\xb5\x2f\xfd", 4) == 0) {
+		/* A zstd file: a past log too, read whole by the stream decoder. */
+		if (fd != STDIN_FILENO)
+			close(fd);
+		free(r->buf);
+		return reader_stream(f, r, f->path != NULL ? f->path : "-", false);
+	}
 	if (!from_start) {
 		off_t end = lseek(fd, 0, SEEK_END);
 
@@ -127,8 +168,12 @@ static int reader_start(struct follow *f, struct reader *r, int fd, bool from_st
 /* Open the name. 1: opened; 0: it is not there (yet); -1: error. */
 static int open_name(struct follow *f, struct reader *r, bool from_start)
 {
-	int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	int fd;
 
+	if (stat(f->path, &st) == 0 && is_stream(&st))
+		return reader_stream(f, r, f->path, true) < 0 ? -1 : 1;
+	fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT && !f->o.once)
 			return 0;
@@ -145,10 +190,14 @@ struct follow *follow_open(const char *path, const struct follow_options *o, cha
 	reader_reset(&f->cur);
 	reader_reset(&f->old);
 	if (strcmp(path, "-") == 0) {
+		struct stat st;
+
 		str_printf(f->name, sizeof(f->name), "stdin");
 		if (isatty(STDIN_FILENO)) {
 			fail(f, "is a terminal: pipe a log into it");
-		} else if (reader_start(f, &f->cur, STDIN_FILENO, true) == 0) {
+		} else if (fstat(STDIN_FILENO, &st) == 0 && is_stream(&st)) {
+			reader_stream(f, &f->cur, "-", true);
+		} else if (reader_start(f, &f->cur, STDIN_FILENO, true) == 0 && f->cur.rs == NULL) {
 			f->cur.pipe = f->cur.gz == NULL;	/* standard input ends at its end */
 		}
 	} else {
@@ -188,7 +237,15 @@ static ssize_t reader_fill(struct follow *f, struct reader *r, int64_t mono_ms)
 	room = BUF_CAP - r->end;
 	if (room > READ_CHUNK)
 		room = READ_CHUNK;
-	if (r->gz != NULL) {
+	if (r->rs != NULL) {
+		n = rstream_read(r->rs, r->buf + r->end, room);
+		if (n == RSTREAM_AGAIN)
+			return 0;
+		if (n < 0)
+			return fail(f, rstream_error(r->rs));
+		if (n == 0)
+			r->eof = true;
+	} else if (r->gz != NULL) {
 		int errnum;
 		int got = gzread(r->gz, r->buf + r->end, (unsigned)room);
 
@@ -343,7 +400,16 @@ enum follow_status follow_next_line(struct follow *f, int64_t mono_ms, const cha
 		st = reader_line(f, &f->cur, mono_ms, line, len, too_long);
 		if (st == FOLLOW_LINE)
 			*line_no = f->cur.numbered ? f->cur.line_no : 0;
-		if (st != FOLLOW_AGAIN || f->cur.pipe || f->cur.gz != NULL || f->path == NULL)
+		if (st == FOLLOW_END && f->cur.rs != NULL && f->cur.pipe && f->path != NULL && !f->o.once) {
+			/* A FIFO's writer closed it: wait for the next one, as for a name not there. */
+			reader_close(&f->cur);
+			f->next_check_ms = mono_ms;
+			continue;
+		}
+		/* Nothing to poll (a FIFO with no writer yet): look again after a while. */
+		if (st == FOLLOW_AGAIN && f->cur.rs != NULL && rstream_poll_fd(f->cur.rs) < 0)
+			f->next_check_ms = mono_ms + FOLLOW_CHECK_MS;
+		if (st != FOLLOW_AGAIN || f->cur.pipe || f->cur.gz != NULL || f->cur.rs != NULL || f->path == NULL)
 			return st;
 		if (mono_ms < f->next_check_ms)
 			return FOLLOW_AGAIN;
@@ -356,12 +422,14 @@ enum follow_status follow_next_line(struct follow *f, int64_t mono_ms, const cha
 
 int follow_pollfd(const struct follow *f)
 {
-	return !f->failed && f->cur.pipe && !f->cur.eof ? f->cur.fd : -1;
+	if (f->failed || !f->cur.pipe || f->cur.eof)
+		return -1;
+	return f->cur.rs != NULL ? rstream_poll_fd(f->cur.rs) : f->cur.fd;
 }
 
 int64_t follow_next_check(const struct follow *f)
 {
-	int64_t t = f->cur.pipe ? INT64_MAX : f->next_check_ms;
+	int64_t t = follow_pollfd(f) >= 0 ? INT64_MAX : f->next_check_ms;
 
 	if (reader_open(&f->old) && f->old.last_data_ms + FOLLOW_RETIRE_MS < t)
 		t = f->old.last_data_ms + FOLLOW_RETIRE_MS;

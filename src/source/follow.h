@@ -8,10 +8,13 @@
  *   a writer still adds to it after the rename are not lost. A file that
  *   shrinks (copytruncate) is read again from its start. A name that does
  *   not exist yet is waited for.
- * - A gzip file (told by its first bytes) is read whole and not followed:
- *   it is a past log.
- * - Standard input ("-"), a pipe or a FIFO is read as data arrives, and ends
- *   when its writer closes it.
+ * - A gzip or zstd file (told by its first bytes) is read whole and not
+ *   followed: it is a past log.
+ * - Standard input ("-"), a pipe or a FIFO is read as data arrives, plain,
+ *   gzip or zstd (told by its first bytes; record/stream.h decodes), and
+ *   ends when its writer closes it, but for a FIFO named by path: that one
+ *   is waited on until a writer comes, and when a writer closes it the
+ *   next is waited for, so it ends only with once.
  * - once: read what is there now and end, for an evaluation of the whole
  *   log; a file that does not exist is then an error.
  *

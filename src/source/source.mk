@@ -40,9 +40,9 @@ tests_http_load_SOURCES = tests/http_load.c
 tests_http_load_LDADD = $(CURL_LIBS)
 
 # routertop tail against a real nginx (nginx-light), which the tests start themselves.
-TESTS += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/e2e_tail_cli.sh
+TESTS += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/e2e_tail_cli.sh tests/e2e_tail_badline.sh tests/e2e_tail_pipes.sh
 EXTRA_DIST += tests/e2e_tail_nginx.sh tests/e2e_tail_rotate.sh tests/nginx_lib.sh \
-	tests/e2e_tail_cli.sh tests/tail_envoy.log tests/tail_haproxy.log
+	tests/e2e_tail_cli.sh tests/e2e_tail_badline.sh tests/e2e_tail_pipes.sh tests/tail_envoy.log tests/tail_haproxy.log
 
 TESTS += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh
 EXTRA_DIST += tests/e2e_watch_faults.sh tests/e2e_sim_stop.sh

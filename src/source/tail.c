@@ -14,17 +14,23 @@
  * Work per step is bounded (TAIL_STEP_LINES), so a backlog of millions of
  * lines never stalls the loop: next_wakeup() says "now" until it is read.
  *
- * Bad lines are counted (the header says how many) and never stop the
- * source. While following, the first one is reported as a fault, quoted
- * and sanitised; with --once it is reported only when no line at all was
+ * Bad lines are counted (the header says how many and where the first
+ * was) and never stop the source. While following, every snapshot after
+ * one carries a warning with the count and the newest bad line, located,
+ * quoted and sanitised ("3 bad lines, last: access.log:17: ..."), so it
+ * stays on the screen until a newer one replaces it; each snapshot
+ * interval that brought new ones also adds a "badlines" notice to the event
+ * log. With --once the first is reported only when no line at all was
  * good, which makes the evaluation UNKNOWN.
  */
+#include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dl/zlib.h"
+#include <sys/stat.h>
 
 #include "formats/accesslog.h"
+#include "record/stream.h"
 #include "sanitize.h"
 #include "sim/tracker.h"
 #include "source/follow.h"
@@ -35,6 +41,8 @@
 #define TAIL_STEP_LINES 20000
 #define TAIL_PENDING 4
 #define QUOTE_MAX 160
+#define NOTICE_TEXT 200
+_Static_assert(2 * NOTICE_TEXT + 64 < SOURCE_MSG_LEN, "a badlines notice fits a message");
 #define PEEK_BYTES 65536
 #define PEEK_LINES 100
 
@@ -63,6 +71,9 @@ struct tail {
 	uint64_t lines, good, bad;
 	char first_bad[SOURCE_MSG_LEN];
 	char first_bad_at[80];		/* "access.log:17" when the line's number is known */
+	char last_bad[SOURCE_MSG_LEN];	/* the newest bad line, located and quoted like first_bad */
+	uint64_t bad_noticed;		/* bad lines when the last "badlines" notice went out */
+	bool notice_due;		/* a snapshot went out with new bad lines: its notice follows */
 	char pending[TAIL_PENDING][SOURCE_MSG_LEN];
 	int npending;
 	bool final_sent, end_sent;
@@ -84,26 +95,37 @@ static const char *base_name(const char *path)
 	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
-/* A bad line: counted; the first is kept, quoted, for the fault line. */
+/*
+ * A bad line: counted; the first is kept for the header and --once, the
+ * newest for the warning that following snapshots carry.
+ */
 static void tail_bad(struct tail *t, struct follow *f, int64_t line_no, const char *why, size_t col,
 		     const char *line, size_t len)
 {
 	char quoted[QUOTE_MAX + 1], where[32] = "";
 
 	t->bad++;
+	if (t->o.once && t->first_bad[0] != '\0')
+		return;		/* --once reports only the first */
+	sanitize_copy_n(quoted, sizeof(quoted), line, len < QUOTE_MAX ? len : QUOTE_MAX, 0);
+	if (line_no > 0)
+		str_printf(where, sizeof(where), ":%" PRId64, line_no);
+	str_printf(t->last_bad, sizeof(t->last_bad), "%s%s: %s%s%s%s (column %zu): \"%s%s\"",
+		   follow_name(f), where, t->fmt != NULL ? "not " : "", t->fmt != NULL ? t->fmt_name : "",
+		   t->fmt != NULL ? ": " : "", why, col + 1, quoted, len > QUOTE_MAX ? "..." : "");
 	if (t->first_bad[0] != '\0')
 		return;
 	if (line_no > 0)
 		str_printf(t->first_bad_at, sizeof(t->first_bad_at), "%s:%" PRId64,
 			   base_name(follow_name(f)), line_no);
-	sanitize_copy_n(quoted, sizeof(quoted), line, len < QUOTE_MAX ? len : QUOTE_MAX, 0);
-	if (line_no > 0)
-		str_printf(where, sizeof(where), ":%" PRId64, line_no);
-	str_printf(t->first_bad, sizeof(t->first_bad), "%s%s: %s%s%s%s (column %zu): \"%s%s\"",
-		   follow_name(f), where, t->fmt != NULL ? "not " : "", t->fmt != NULL ? t->fmt_name : "",
-		   t->fmt != NULL ? ": " : "", why, col + 1, quoted, len > QUOTE_MAX ? "..." : "");
-	if (!t->o.once)
-		queue_error(t, t->first_bad);
+	str_printf(t->first_bad, sizeof(t->first_bad), "%s", t->last_bad);
+}
+
+/* "3 bad lines, last: access.log:17: not nginx-timed: ...": what a following snapshot warns of. */
+static void tail_bad_warning(const struct tail *t, char *buf, size_t len)
+{
+	str_printf(buf, len, "%" PRIu64 " bad line%s, last: %s", t->bad, t->bad == 1 ? "" : "s", t->last_bad);
+	sanitize_in_place(buf, 0);	/* a cut may have split a character */
 }
 
 /* The tally, once the format (and so whether it has latencies) is known. */
@@ -265,6 +287,10 @@ static int tail_snapshot(struct tail *t, struct source_event *ev)
 	ev->wall_ms = now / 1000;
 	ev->snap = t->snap;
 	ev->message[0] = '\0';
+	if (!t->o.once && t->bad > 0) {
+		tail_bad_warning(t, ev->message, sizeof(ev->message));
+		t->notice_due = t->bad != t->bad_noticed;
+	}
 	return 1;
 }
 
@@ -288,6 +314,31 @@ static int tail_pending(struct tail *t, struct source_event *ev)
 	return tail_event(ev, SOURCE_ERROR, tail_now_us(t) / 1000, msg);
 }
 
+/*
+ * The event log's line for the bad lines of the last interval:
+ * {"type":"badlines","count":N,"text":"N bad lines, last: ..."}. The text
+ * is cut to NOTICE_TEXT bytes: sanitised, it has no control characters, so
+ * even if every byte needed an escape the JSON would fit a message.
+ */
+static int tail_bad_notice(struct tail *t, struct source_event *ev)
+{
+	char text[NOTICE_TEXT];
+	cJSON *o = cJSON_CreateObject();
+	char *json;
+
+	t->notice_due = false;
+	t->bad_noticed = t->bad;
+	tail_bad_warning(t, text, sizeof(text));
+	if (o == NULL || cJSON_AddStringToObject(o, "type", "badlines") == NULL ||
+	    cJSON_AddNumberToObject(o, "count", (double)t->bad) == NULL ||
+	    cJSON_AddStringToObject(o, "text", text) == NULL || (json = cJSON_PrintUnformatted(o)) == NULL)
+		fatal("out of memory");
+	cJSON_Delete(o);
+	tail_event(ev, SOURCE_NOTICE, tail_now_us(t) / 1000, json);
+	cJSON_free(json);
+	return 1;
+}
+
 /* Everything read: the evaluation (or, when no line was good, why not), then the end. */
 static int tail_finish(struct tail *t, struct source_event *ev)
 {
@@ -307,6 +358,8 @@ static int tail_step(void *self, int64_t mono_ms, struct source_event *ev)
 
 	if (t->end_sent)
 		return 0;
+	if (t->notice_due)
+		return tail_bad_notice(t, ev);
 	if (t->npending > 0)
 		return tail_pending(t, ev);
 	tail_read(t, mono_ms);
@@ -481,15 +534,27 @@ static int tail_formats(struct tail *t, const char *group, char *err, size_t err
  */
 static void tail_peek_clock(struct tail *t)
 {
-	gzFile g = strcmp(t->o.paths[0], "-") != 0 ? gzopen(t->o.paths[0], "rb") : NULL;
-	char *buf;
-	int n;
+	struct rstream_options ro = { 0 };
+	struct rstream *rs;
+	struct stat st;
+	char *buf, err[RSTREAM_ERR_LEN];
+	int n = 0;
 
-	if (g == NULL)
+	/* Only a regular file: a peek at a FIFO would wait for its writer and take its lines. */
+	if (strcmp(t->o.paths[0], "-") == 0 || stat(t->o.paths[0], &st) != 0 || !S_ISREG(st.st_mode))
 		return;
+	rs = rstream_open(t->o.paths[0], &ro, err, sizeof(err));	/* plain, gzip or zstd */
+	if (rs == NULL)
+		return;		/* follow_open says what is wrong with it */
 	buf = xmalloc(PEEK_BYTES);
-	n = gzread(g, buf, PEEK_BYTES);
-	gzclose(g);
+	while (n < PEEK_BYTES) {
+		ssize_t got = rstream_read(rs, buf + n, (size_t)(PEEK_BYTES - n));
+
+		if (got <= 0)
+			break;
+		n += (int)got;
+	}
+	rstream_close(rs);
 	for (int off = 0, lines = 0; n > 0 && off < n && lines < PEEK_LINES && !t->clock_set; lines++) {
 		char *nl = memchr(buf + off, '\n', (size_t)(n - off));
 		size_t len = nl != NULL ? (size_t)(nl - (buf + off)) : (size_t)(n - off);

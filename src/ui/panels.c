@@ -837,6 +837,7 @@ static const char *marker_word(enum view_marker m)
 	case MARK_STALE: return "STALE";
 	case MARK_ENDED: return "ENDED";
 	case MARK_PAUSED: return "PAUSED";
+	case MARK_REPLAY: return "REPLAY";
 	}
 	return "";
 }
@@ -847,6 +848,7 @@ static enum canvas_role marker_role(enum view_marker m)
 	case MARK_LIVE: return ROLE_OK;
 	case MARK_STALE: return ROLE_STALE;
 	case MARK_PAUSED: return ROLE_PAUSED;
+	case MARK_REPLAY: return ROLE_TITLE;
 	case MARK_WAITING:
 	case MARK_ENDED: break;
 	}

@@ -41,6 +41,7 @@ enum view_marker {
 	MARK_STALE,		/* the newest data is too old; last good values shown */
 	MARK_ENDED,		/* the source has nothing more */
 	MARK_PAUSED,		/* the user paused the source */
+	MARK_REPLAY,		/* a recording plays: past data, never LIVE */
 };
 
 struct view_target {

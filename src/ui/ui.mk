@@ -35,7 +35,8 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 	tests/e2e_ui_terms.sh \
 	tests/e2e_list_show.sh tests/e2e_list_worst.sh tests/e2e_list_zoom.sh \
 	tests/e2e_list_sort.sh tests/e2e_list_filter.sh tests/e2e_list_color.sh \
-	tests/e2e_list_inject.sh tests/e2e_ui_events.sh tests/e2e_ui_replay_events.sh tests/e2e_ui_drill.sh
+	tests/e2e_list_inject.sh tests/e2e_ui_events.sh tests/e2e_ui_replay_events.sh tests/e2e_ui_drill.sh \
+	tests/e2e_ui_replay_mark.sh
 TESTS += $(E2E_UI)
 BENCH_SHELL += bench/screen.sh
 EXTRA_DIST += $(E2E_UI) tests/e2e_lib.sh tests/scenario_norows.json bench/screen.sh

@@ -54,7 +54,10 @@ static enum view_marker view_marker_for(const struct view *v, const struct monit
 		return MARK_ENDED;
 	if (!v->has_data)
 		return MARK_WAITING;
-	return v->stale ? MARK_STALE : MARK_LIVE;
+	if (v->stale)
+		return MARK_STALE;
+	/* A recording is the past: it plays, it is not live. */
+	return v->replay ? MARK_REPLAY : MARK_LIVE;
 }
 
 static double age_s(int64_t now, int64_t then)
@@ -286,7 +289,6 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 	v->update_age_s = age_s(src_now, m->last_good_at_ms);
 	str_printf(v->last_error, sizeof(v->last_error), "%s", m->last_error);
 	v->error_age_s = m->last_error[0] != '\0' ? age_s(src_now, m->last_error_at_ms) : NAN;
-	v->marker = view_marker_for(v, m, in->paused);
 	view_events(v, m, in);
 	if (v->snap.breaker.state == BREAKER_OPEN && isnan(v->half_open_in_s))
 		view_router_countdown(v, m, src_now);
@@ -300,4 +302,5 @@ void view_update(struct view *v, struct monitor *m, const struct view_input *in)
 		str_printf(v->notice, sizeof(v->notice), "%s", in->notice);
 	source_active_faults(m->src, v->faults, sizeof(v->faults));
 	view_position(v, m, in);
+	v->marker = view_marker_for(v, m, in->paused);
 }
