@@ -523,11 +523,10 @@ START_TEST(test_source_unreachable)
 	struct source *src;
 	struct source_event ev;
 
-	/* A port that was just free: bound, closed, nobody listens on it. */
+	/* Bound but not listening: it refuses, and nobody else can take it meanwhile. */
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	close(fd);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", ntohs(sin.sin_port));
 	o.url = url;
 	src = source_fleet_new(&o, err, sizeof(err));
@@ -538,6 +537,7 @@ START_TEST(test_source_unreachable)
 		      strstr(ev.message, "more queries)") != NULL, "%s", ev.message);
 	ck_assert_msg(strncmp(ev.message, "query up: ", 10) == 0, "%s", ev.message);
 	source_free(src);
+	close(fd);
 }
 END_TEST
 
@@ -773,10 +773,14 @@ START_TEST(test_source_never_waits)
 		source_wait(r->src, -1, 20);
 	}
 	ck_assert_int_eq(got, 1);
-	/* The answers took 600 ms; a step that waited on them would take as long. */
+	/*
+	 * The answers took 600 ms; a step that waited on them would take as
+	 * long (or the 700 ms timeout). Half that is the bound, and only a few
+	 * steps are asked for, so a busy machine's scheduling does not fail it.
+	 */
 	ck_assert_int_ge(clock_monotonic_ms() - start, 550);
-	ck_assert_msg(worst < 300, "a step took %lld ms", (long long)worst);
-	ck_assert_int_gt(steps, 5);
+	ck_assert_msg(worst < TIMEOUT_MS / 2, "a step took %lld ms", (long long)worst);
+	ck_assert_int_ge(steps, 3);
 	rig_free(r);
 }
 END_TEST

@@ -450,13 +450,10 @@ START_TEST(test_body_too_large)
 	char *big = xmalloc(len);
 	struct metrics_snapshot s;
 	char err[METRICS_ERR_LEN] = "";
-	int64_t start;
 
 	memset(big, '[', len);
-	start = clock_monotonic_ms();
 	ck_assert_int_eq(metrics_parse(big, len, &s, err, sizeof(err)), -1);
-	/* Refused on its size alone: no parse, so this takes microseconds. */
-	ck_assert_int_lt(clock_monotonic_ms() - start, 500);
+	/* Refused on its size alone (a parse would say what is wrong with the JSON). */
 	ck_assert_str_eq(err, "body is 10485760 bytes, over the 8388608-byte limit");
 	free(big);
 }

@@ -531,6 +531,41 @@ START_TEST(test_very_long_line_is_skipped)
 }
 END_TEST
 
+/* A smaller line cap (what the fuzz target sets): a line up to it plays, one past it is skipped. */
+START_TEST(test_line_max_option)
+{
+	struct rec r;
+	struct replay_options o = { .speed = 0, .line_max = 60 };
+	struct evlog *log = log_new();
+	struct source *src;
+	char err[256] = "";
+	/* 60 bytes, then 61 (the newline is not counted). */
+	const char *fits = "{\"t\": 1764064800000, \"event\": {\"type\": \"fault\", \"x\": 12345}}\n";
+	const char *over = "{\"t\": 1764064800000, \"event\": {\"type\": \"fault\", \"x\": 123456}}\n";
+
+	ck_assert_uint_eq(strlen(fits), 61);
+	rec_begin(&r);
+	rec_raw(&r, fits);
+	rec_raw(&r, over);
+	rec_raw(&r, fits);
+	ck_assert_int_eq(fclose(r.fp), 0);
+	r.fp = NULL;
+	o.path = r.path;
+	src = source_replay_new(&o, err, sizeof(err));
+	ck_assert_msg(src != NULL, "open failed: %s", err);
+	while (pass(src, 0, log) > 0)
+		;
+	ck_assert_int_eq(log->n, 4);
+	ck_assert_int_eq(log->ev[0].kind, SOURCE_NOTICE);
+	ck_assert_int_eq(log->ev[1].kind, SOURCE_ERROR);
+	ck_assert_ptr_nonnull(strstr(log->ev[1].message, ":2: line longer than 60 bytes, skipped"));
+	ck_assert_int_eq(log->ev[2].kind, SOURCE_NOTICE);
+	ck_assert_int_eq(log->ev[3].kind, SOURCE_END);
+	free(log);
+	rec_done(&r, src);
+}
+END_TEST
+
 START_TEST(test_truncated_last_line)
 {
 	struct rec r;
@@ -1277,6 +1312,7 @@ int main(void)
 	tcase_add_test(lines, test_bare_snapshot_lines);
 	tcase_add_test(lines, test_event_lines_become_notices);
 	tcase_add_test(lines, test_very_long_line_is_skipped);
+	tcase_add_test(lines, test_line_max_option);
 	tcase_add_test(lines, test_rows_replayed);
 	tcase_add_test(lines, test_truncated_last_line);
 	tcase_add_test(lines, test_whole_last_line_without_newline);

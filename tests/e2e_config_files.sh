@@ -9,6 +9,7 @@
 tmp=$(mktemp -d)
 writer=
 trap '[ -n "$writer" ] && kill "$writer" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
 mkfifo "$tmp/fifo"
 
 refused() { # PATTERN ARGS...: exit 3 within 20 s, stderr matching PATTERN, nothing on stdout

@@ -121,7 +121,11 @@ EOF
 		ppid=$bgpid
 		i=0
 		while [ $i -lt 100 ] && kill -0 $ppid 2>/dev/null; do
-			if "$PROBE" GET "http://127.0.0.1:$port/-/ready" 2>/dev/null | grep -q '^status 200$'; then
+			# Ready, and ours (its TSDB is in $tmp): a Prometheus already on
+			# that port answers while this one is still finding it taken.
+			if "$PROBE" GET "http://127.0.0.1:$port/-/ready" 2>/dev/null | grep -q '^status 200$' &&
+			   "$PROBE" GET "http://127.0.0.1:$port/api/v1/status/flags" 2>/dev/null |
+			   grep -qF "\"storage.tsdb.path\":\"$tmp/tsdb\""; then
 				return 0
 			fi
 			sleep 0.1

@@ -2,9 +2,10 @@
 # routertop against a real HAProxy (issue 11): HAProxy 2.6 with its built-in
 # Prometheus exporter, on loopback ports this test picks, with a
 # configuration it writes: one frontend and three backends -- ok (its server
-# answers 200), bad (its server answers 500) and down (its server's port has
-# no listener, so health checks take it down). The two servers are HAProxy
-# frontends of their own, so nothing else is needed. After a bounded load
+# answers 200), bad (its server answers 500) and down (its server is
+# 127.0.0.1:1, where nothing listens: a picked port could be taken by
+# then, and its checks would pass). The two servers are HAProxy frontends
+# of their own, so nothing else is needed. After a bounded load
 # through the frontend, `routertop watch URL --once --format json` must show
 # one row per backend, the 500s as failures and the down backend's breaker
 # open and FAIL. The test starts and stops HAProxy itself.
@@ -31,7 +32,7 @@ haproxy_stop() {
 trap 'haproxy_stop; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 
-haproxy_conf() { # STATS FRONT OK BAD DOWN
+haproxy_conf() { # STATS FRONT OK BAD
 	cat <<CONF
 global
 	maxconn 256
@@ -53,7 +54,7 @@ backend ok
 backend bad
 	server s1 127.0.0.1:$4
 backend down
-	server s1 127.0.0.1:$5 check inter 100ms fall 1 rise 1
+	server s1 127.0.0.1:1 check inter 100ms fall 1 rise 1
 frontend ok_server
 	bind 127.0.0.1:$3
 	http-request return status 200 content-type text/plain string "ok"
@@ -63,13 +64,13 @@ frontend bad_server
 CONF
 }
 
-# haproxy_start: picks five loopback ports (another set when one is taken).
+# haproxy_start: picks four loopback ports (another set when one is taken).
 haproxy_start() {
 	try=0
 	while [ $try -lt 20 ]; do
 		base=$((20000 + ($$ * 17 + try * 211) % 40000))
 		stats=$base front=$((base + 1))
-		haproxy_conf $stats $front $((base + 2)) $((base + 3)) $((base + 4)) >"$tmp/haproxy.cfg"
+		haproxy_conf $stats $front $((base + 2)) $((base + 3)) >"$tmp/haproxy.cfg"
 		if haproxy -f "$tmp/haproxy.cfg" -D -p "$tmp/haproxy.pid" 2>>"$tmp/start.err"; then
 			return 0
 		fi

@@ -33,11 +33,10 @@ check "command JSON strings: every format clean" json_formats
 check "command JSON strings: the recording clean" clean "$e2e_tmp/rec"
 check "command JSON strings: the recording keeps them defanged" grep -q ' \]0;PWNED ' "$e2e_tmp/rec"
 
-new_session -x 160 -y 40 "env PS1='$ ' ENV= sh"
-wait_for '^\$' >/dev/null || bail_out "no shell in the pane"
+start_shell 160 40 || bail_out "no shell in the pane"
 T select-pane -t "$cur" -T rt-untouched
 printf '%s' "$fail_cmd" >"$e2e_tmp/cmd"
-press "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN watch --exec \"\$(cat $e2e_tmp/cmd)\" --interval 0.5; echo EXIT=\$?" Enter
+shell_type "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN watch --exec \"\$(cat $e2e_tmp/cmd)\" --interval 0.5; echo EXIT=\$?"
 check "screen: the command's stderr shows, defanged" wait_for 'status 1:  \]0;PWNED  \[31mred'
 check "screen: the title is unchanged" test "$(title)" = rt-untouched
 pane >"$e2e_tmp/pane"

@@ -29,10 +29,9 @@ check "a bad value in a targets file" refused --targets "$e2e_tmp/bad.targets" -
 check "a bad --format value" refused --format "$h" --once
 check "an unknown option" refused "--$h"
 
-start_shell
-wait_for '^\$' >/dev/null || bail_out "no shell in the pane"
+start_shell || bail_out "no shell in the pane"
 T select-pane -t "$cur" -T rt-untouched
-press "$RT_BIN --targets \"\$(printf '\\033]2;PWNED\\007')\" --once; echo EXIT=\$?" Enter
+shell_type "$RT_BIN --targets \"\$(printf '\\033]2;PWNED\\007')\" --once; echo EXIT=\$?"
 check "on a terminal: the message shows, defanged" wait_for '^routertop:  \]2;PWNED : No such file'
 check "on a terminal: the title is unchanged" test "$(title)" = rt-untouched
 done_testing

@@ -36,10 +36,9 @@ rerecord() {
 }
 check "recorded again: clean, the event's words defanged" rerecord
 
-new_session -x 160 -y 40 "env PS1='$ ' ENV= sh"
-wait_for '^\$' >/dev/null || bail_out "no shell in the pane"
+start_shell 160 40 || bail_out "no shell in the pane"
 T select-pane -t "$cur" -T rt-untouched
-press "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN replay '$rec' --speed max; echo EXIT=\$?" Enter
+shell_type "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN replay '$rec' --speed max; echo EXIT=\$?"
 check "screen: the recommendation shows, defanged" wait_for '" \]0;PWNED  \[31mred'
 check "screen: the title is unchanged" test "$(title)" = rt-untouched
 pane >"$e2e_tmp/pane"

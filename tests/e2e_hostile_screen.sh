@@ -7,10 +7,9 @@
 # Ten snapshots with a hostile recommendation, then faults with a hostile reason.
 seq=$(printf 'hostile-json,%.0s' 1 2 3 4 5 6 7 8 9 10)$(printf 'hostile-reason,%.0s' 1 2 3 4 5 6 7 8 9 10)
 start_hostile "${seq%,}"
-new_session -x 160 -y 40 "env PS1='$ ' ENV= sh"
-wait_for '^\$' >/dev/null || bail_out "no shell in the pane"
+start_shell 160 40 || bail_out "no shell in the pane"
 T select-pane -t "$cur" -T rt-untouched
-press "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN watch '$url' --interval 0.5; echo EXIT=\$?" Enter
+shell_type "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN watch '$url' --interval 0.5; echo EXIT=\$?"
 
 title_kept() { [ "$(title)" = rt-untouched ] || { echo "# the title is now '$(title)'"; return 1; }; }
 pane_clean() { pane >"$e2e_tmp/pane" && clean "$e2e_tmp/pane"; }

@@ -65,10 +65,64 @@ start() {
 		"env LC_ALL=C.UTF-8 TERM=xterm-256color $envs $RT_BIN $*; echo EXIT=\$?; sleep 600"
 }
 
-# A shell in the pane, for tests that type commands after the program ends.
+# A shell in the pane, for tests that type commands at its prompt. What is
+# typed before the shell has printed its prompt echoes ahead of it, and the
+# line then reads "$ OUTPUT": so nothing is typed until the prompt shows
+# after the previous command's end, which a marker tells apart from every
+# earlier prompt.
+#   start_shell [W H [COMMAND]]  a fresh session running sh (or COMMAND,
+#                   whose prompt must be "$ "); returns once the prompt shows
+#   shell_type CMD  types CMD, then a command that prints DONE-N when CMD
+#                   has ended (N counts the commands typed in this shell)
+#   shell_wait      until DONE-N shows with a prompt on the line after it
+#   wait_prompt_after ERE  the same for any line
+#   shell_run CMD   shell_type CMD, then shell_wait
+e2e_cmds=0
 start_shell() {
-	new_session -x 80 -y 24 "env PS1='$ ' ENV= sh"
+	if [ $# -ge 3 ]; then
+		new_session -x "$1" -y "$2" "$3"
+	else
+		new_session -x "${1:-80}" -y "${2:-24}" "env PS1='$ ' ENV= sh"
+	fi
+	e2e_cmds=0
+	# The session is new: its only line is the first prompt.
+	wait_for '^\$$'
 }
+
+shell_type() {
+	e2e_cmds=$((e2e_cmds + 1))
+	# The marker's text is not in what is typed, so the typed line's echo
+	# (which may wrap anywhere) never passes for it.
+	press "$1; printf 'DONE-%s\\n' $e2e_cmds" Enter
+}
+
+# prompt_after ERE: a line of the pane (wrapped lines joined) matches, and
+# the line after it is only the prompt. ERE is an awk regex without
+# backslashes.
+prompt_after() {
+	pane -J 2>/dev/null | awk -v re="$1" '
+		{ sub(/ +$/, "") }
+		seen { ok = ($0 == "$"); seen = 0 }
+		$0 ~ re { seen = 1 }
+		END { exit !ok }'
+}
+
+# wait_prompt_after ERE: until prompt_after ERE holds: the shell printed
+# that, then its prompt, and now reads what is typed next.
+wait_prompt_after() {
+	i=0
+	while [ $i -lt $e2e_polls ]; do
+		prompt_after "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for /$1/ and a prompt after it; the pane shows:"
+	show_pane
+	return 1
+}
+
+shell_wait() { wait_prompt_after "^DONE-$e2e_cmds\$"; }
+shell_run() { shell_type "$1" && shell_wait; }
 
 pane() { T capture-pane -p -t "$cur" "$@"; }
 

@@ -30,18 +30,40 @@ stdin_pipe() {
 }
 check "replay - reads a gzip recording from a pipe" stdin_pipe
 
-# The writer opens the FIFO a moment after replay does: replay must wait, not end or hang.
+# switches PID: how many times the process has gone to sleep and woken.
+switches() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null; }
+
+# waiting_on_fifo PID: until PID has the FIFO open and has then slept and
+# woken a few more times (the wait for a writer looks again every 250 ms),
+# and is still there: it opened the FIFO and waits. 20 s at most.
+waiting_on_fifo() {
+	i=0 base=
+	while [ $i -lt 400 ] && kill -0 "$1" 2>/dev/null; do
+		if [ -z "$base" ]; then
+			for fd in /proc/"$1"/fd/*; do
+				[ "$(readlink "$fd" 2>/dev/null)" = "$tmp/fifo" ] && base=$(switches "$1")
+			done
+		elif [ "$(switches "$1")" -ge $((base + 4)) ]; then
+			kill -0 "$1" 2>/dev/null
+			return
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# replay did not wait on the FIFO (gone, or no sign within 20 s)"
+	return 1
+}
+
+# The writer opens the FIFO after replay did: replay must wait, not end or hang.
 fifo_late_writer() {
 	mkfifo "$tmp/fifo"
 	"$RT_BIN" replay "$tmp/fifo" --speed max --batch --format json >"$tmp/fifo.out" 2>"$tmp/fifo.err" &
 	pid=$!
+	waiting_on_fifo $pid || { kill $pid 2>/dev/null; return 1; }
+	# Bounded, should replay have gone after all (open for writing waits for a reader).
+	timeout 20 sh -c 'cat "$1" >"$2"' sh "$tmp/rec.jsonl.gz" "$tmp/fifo"
 	i=0
-	# Bounded: replay is up and waiting once it has been running a little while.
-	while [ $i -lt 20 ] && kill -0 $pid 2>/dev/null; do i=$((i + 1)); sleep 0.05; done
-	kill -0 $pid 2>/dev/null || return 1
-	cat "$tmp/rec.jsonl.gz" >"$tmp/fifo"
-	i=0
-	while [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do i=$((i + 1)); sleep 0.05; done
+	while [ $i -lt 400 ] && kill -0 $pid 2>/dev/null; do i=$((i + 1)); sleep 0.05; done
 	if kill -0 $pid 2>/dev/null; then kill $pid; return 1; fi
 	wait $pid
 	[ $? -le 2 ] && cmp -s "$tmp/plain.out" "$tmp/fifo.out"

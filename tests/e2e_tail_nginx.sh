@@ -8,6 +8,7 @@
 tmp=$(mktemp -d)
 . "$RT_SRCDIR/tests/nginx_lib.sh"
 trap 'nginx_stop; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
 
 nginx_start || bail_out "nginx did not start: $(cat "$tmp/start.err")"
 fast="127.0.0.1:$fast_port" slow="127.0.0.1:$slow_port" fail="127.0.0.1:$fail_port"

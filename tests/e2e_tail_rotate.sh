@@ -6,6 +6,7 @@ tmp=$(mktemp -d)
 . "$RT_SRCDIR/tests/nginx_lib.sh"
 rt=""
 trap '[ -n "$rt" ] && kill "$rt" 2>/dev/null; nginx_stop; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
 
 nginx_start || bail_out "nginx did not start: $(cat "$tmp/start.err")"
 "$RT_BIN" tail "$tmp/access.log" --log-format "$NGINX_TIMED" --batch --format json --interval 200ms \

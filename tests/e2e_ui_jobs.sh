@@ -9,9 +9,9 @@
 command -v bash >/dev/null 2>&1 || bail_out "bash is not installed"
 
 # bash, which saves and restores the terminal's modes around a stopped job.
+# Commands are typed at a fresh prompt (shell_type in e2e_lib.sh).
 start_bash() {
-	new_session -x 80 -y 24 "env PS1='$ ' HISTFILE=/dev/null bash --norc --noprofile"
-	wait_for '^\$' >/dev/null
+	start_shell 80 24 "env PS1='$ ' HISTFILE=/dev/null bash --norc --noprofile"
 }
 
 program_pid() {
@@ -19,24 +19,32 @@ program_pid() {
 	ps -o pid= --ppid "$shpid" | tr -d ' '
 }
 
+# cooked: bash says the job stopped, goes on with the typed list (its
+# status is 128 + the signal, then the marker) and is back at its prompt;
+# stty says the terminal is cooked with echo.
 cooked() {
-	press "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ,; echo" Enter
-	wait_for '^icanon,echo,$'
+	shell_wait || return 1
+	pane -J | grep -q "Stopped .*routertop" || { echo "# no stopped job:"; show_pane; return 1; }
+	shell_run "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ,; echo" || return 1
+	pane | grep -q '^icanon,echo,$' && return 0
+	echo "# the terminal is not cooked with echo:"
+	show_pane
+	return 1
 }
 
 # back_and_keys: after fg (whose status is the job's), the dashboard is
 # repainted and ? opens the help.
 back_and_keys() {
-	press "clear; fg; echo EXIT=\$?" Enter
+	shell_type "clear; fg; echo EXIT=\$?"
 	wait_for "Circuit breaker" && press_for "any key closes" '?' && press_gone "any key closes" x
 }
 
 ctrl_z() {
 	start_bash || return 1
-	press "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN; echo EXIT=\$?" Enter
+	shell_type "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN; echo EXIT=\$?"
 	wait_for "Circuit breaker" || return 1
 	press C-z
-	wait_for "Stopped" || return 1
+	shell_wait || return 1
 	[ "$(T display-message -p -t "$cur" '#{alternate_on}')" = 0 ] || { echo "# still on the alternate screen"; return 1; }
 	cooked && back_and_keys && quit_ok
 }
@@ -44,12 +52,11 @@ check "Ctrl-Z: cooked terminal while stopped; fg: repainted, keys answer, q exit
 
 sigstop() {
 	start_bash || return 1
-	press "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN; echo EXIT=\$?" Enter
+	shell_type "env LC_ALL=C.UTF-8 TERM=xterm-256color $RT_BIN; echo EXIT=\$?"
 	wait_for "Circuit breaker" || return 1
 	pid=$(program_pid)
 	[ -n "$pid" ] || { echo "# no program under the pane's shell"; return 1; }
 	kill -STOP "$pid"
-	wait_for "Stopped" || return 1
 	cooked && back_and_keys && quit_ok
 }
 check "SIGSTOP then fg: the screen takes the terminal back, keys answer, q exits 0" sigstop

@@ -39,8 +39,8 @@ check "--follow: a line written later shows" wait_for "line $last  (9[0-9]|100)%
 check "--follow: the timeline took the new lines in (a transition)" wait_for "^└.*┃"
 check "q quits a followed replay" quit_ok
 
-start_shell
-press "cat '$e2e_tmp/brk.jsonl' | LC_ALL=C.UTF-8 TERM=xterm-256color '$RT_BIN' replay - --speed 1; echo EXIT=\$?" Enter
+start_shell || bail_out "no shell in the pane"
+shell_type "cat '$e2e_tmp/brk.jsonl' | LC_ALL=C.UTF-8 TERM=xterm-256color '$RT_BIN' replay - --speed 1; echo EXIT=\$?"
 check "replay - on the screen: a pipe, keys from the terminal" wait_for "line [0-9,]+ of [0-9,]+ read \\(pipe\\)"
 check "End on a pipe: the last line read" press_for "line $last of $last read \\(pipe\\)" End
 check "q quits a piped replay" quit_ok

@@ -79,7 +79,8 @@ struct replay {
 	bool waiting;		/* the last read found nothing yet */
 	bool clock_known;	/* a good record has been read (prescan or play) */
 	size_t ring;		/* what the stream keeps for stepping back */
-	char *buf;		/* one line, RECORD_LINE_MAX + 1 bytes */
+	char *buf;		/* one line, line_max + 1 bytes */
+	size_t line_max;
 	int64_t line_no;	/* number of the next line to read, from 1 */
 	int64_t seen_end;	/* bytes read at least once: bad lines before it are counted already */
 	int64_t prev_t;		/* time of the previous good record, for bare lines */
@@ -244,7 +245,7 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 		r->catching_up = true;
 	r->waiting = false;
 	while (r->pass_lines < REPLAY_PASS_LINES) {
-		enum line_status st = line_reader_next(&r->rd, r->buf, RECORD_LINE_MAX, &ln);
+		enum line_status st = line_reader_next(&r->rd, r->buf, r->line_max, &ln);
 		int64_t line = r->line_no;
 		bool fresh, show = false;
 
@@ -273,8 +274,7 @@ static enum fill_result replay_fill(struct replay *r, int64_t now, struct source
 		r->line_no++;
 		if (st == LINE_LONG) {
 			show = replay_bad_line(r, &ln);
-			str_printf(msg, sizeof(msg), "line longer than %zu bytes, skipped",
-				   (size_t)RECORD_LINE_MAX);
+			str_printf(msg, sizeof(msg), "line longer than %zu bytes, skipped", r->line_max);
 		} else if (record_line_blank(r->buf, ln.len)) {
 			/* A blank line carries nothing, so it is not counted as bad. */
 		} else if (replay_parse(r, ln.len, msg, sizeof(msg)) == 0) {
@@ -626,7 +626,7 @@ static int64_t replay_prescan(struct replay *r)
 	/* Only what is there now, and (for a pipe) only what stays in its ring. */
 	while (nt < REPLAY_PRESCAN_SNAPS && lines++ < REPLAY_PRESCAN_LINES &&
 	       rstream_tell(r->in) < (int64_t)r->ring / 2) {
-		enum line_status st = line_reader_next(&r->rd, r->buf, RECORD_LINE_MAX, &ln);
+		enum line_status st = line_reader_next(&r->rd, r->buf, r->line_max, &ln);
 
 		if (st == LINE_EOF || st == LINE_IOERR || st == LINE_AGAIN)
 			break;
@@ -684,7 +684,8 @@ struct source *source_replay_new(const struct replay_options *o, char *err, size
 	r->follow = r->catching_up = o->follow;
 	line_reader_init(&r->rd, in);
 	r->rd.follow = o->follow;
-	r->buf = xmalloc(RECORD_LINE_MAX + 1);
+	r->line_max = o->line_max > 0 && o->line_max < RECORD_LINE_MAX ? o->line_max : RECORD_LINE_MAX;
+	r->buf = xmalloc(r->line_max + 1);
 	r->speed = o->speed;
 	r->line_no = 1;
 	r->last_emitted_t = INT64_MIN;

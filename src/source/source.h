@@ -297,6 +297,7 @@ struct replay_options {
 	double speed;		/* recorded seconds per wall second; 0 = as fast as possible */
 	bool follow;		/* the file is still being written: wait at its end, like tail -f */
 	size_t ring_bytes;	/* kept for stepping back in a pipe or compressed file; 0: the default */
+	size_t line_max;	/* longer lines are skipped as bad; 0: RECORD_LINE_MAX (tests set less) */
 };
 struct source *source_replay_new(const struct replay_options *o, char *err, size_t errlen);
 
