@@ -1,7 +1,8 @@
 /*
  * render_250x80_us: one full frame of the screen at 250x80, drawn into the
- * canvas (panels_draw) and out through the ncurses backend's diff
- * (term_draw, refresh) to /dev/null. Goal: at most 100 us.
+ * canvas (panels_draw) and out through the terminal backend's diff
+ * (term_draw: escape sequences from terminfo, written once) to /dev/null.
+ * Goal: at most 100 us.
  *
  * The views come from the steady simulation (the demo's upstreams and
  * incidents), one snapshot a virtual second after 600 s of warm-up so the
@@ -11,8 +12,8 @@
  * view_update) is set-up, not timed.
  *
  * The terminal: term_open_files on /dev/null with TERM=xterm-256color and
- * LINES/COLUMNS set, so ncurses lays out a 250x80 screen and does all of
- * its work, the escape sequences included, as it would on a tty.
+ * LINES/COLUMNS set, so the backend sees a 250x80 screen and writes every
+ * escape sequence and glyph as it would to a tty.
  */
 #include "config.h"
 

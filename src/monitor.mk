@@ -9,8 +9,10 @@ src_libroutertop_a_SOURCES += src/monitor.c src/monitor.h \
 check_PROGRAMS += tests/check_monitor tests/check_output tests/check_recap
 TESTS += tests/check_monitor tests/check_output tests/check_recap
 tests_check_recap_SOURCES = tests/check_recap.c tests/check_run.h
-tests_check_monitor_SOURCES = tests/check_monitor.c tests/check_run.h
-tests_check_output_SOURCES = tests/check_output.c tests/check_run.h
+tests_check_monitor_SOURCES = tests/check_monitor.c tests/check_run.h \
+	tests/full_recorder.c tests/full_recorder.h
+tests_check_output_SOURCES = tests/check_output.c tests/check_run.h \
+	tests/full_recorder.c tests/full_recorder.h
 
 check_PROGRAMS += tests/check_summary
 TESTS += tests/check_summary

@@ -1,9 +1,12 @@
 /* Check suite for the canvas: text, clipping, sanitising, boxes, charts, rows. */
 #include <check.h>
+#include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_run.h"
 #include "ui/canvas.h"
@@ -160,7 +163,19 @@ START_TEST(test_box_long_title_clipped)
 	struct canvas *c = canvas_new(10, 3);
 
 	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Circuit breaker", ROLE_TITLE);
-	ck_assert_str_eq(row(c, 0), "┌ Circ───┐");
+	/* Cut, the title still ends with a space before the line. */
+	ck_assert_str_eq(row(c, 0), "┌ Circ ──┐");
+	ck_assert_int_eq(canvas_cell(c, 6, 0)->role, ROLE_BORDER);
+	/* A title that just fits, and one a column shorter: a space, then the line. */
+	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Errs", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Errs ──┐");
+	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Err", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Err ───┐");
+	canvas_free(c);
+	/* A box inside a wider canvas: the cut title's space stays inside the box. */
+	c = canvas_new(30, 3);
+	canvas_box(c, 0, 0, 10, 3, ROLE_BORDER, "Circuit breaker", ROLE_TITLE);
+	ck_assert_str_eq(row(c, 0), "┌ Circ ──┐                    ");
 	canvas_free(c);
 }
 END_TEST
@@ -462,9 +477,13 @@ START_TEST(test_term_draws_only_changes)
 	term_draw(t, c);
 	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
 	/* A new size repaints everything. */
+	canvas_resize(c, 60, 20);
+	term_draw(t, c);
+	ck_assert_uint_eq(term_cells_drawn(t), 60 * 20);
+	/* Past the terminal's edge (a resize it has not read yet) nothing is written. */
 	canvas_resize(c, 100, 30);
 	term_draw(t, c);
-	ck_assert_uint_eq(term_cells_drawn(t), 100 * 30);
+	ck_assert_uint_eq(term_cells_drawn(t), 80 * 24);
 	ck_assert(term_has_color(t));
 	term_close(t);
 	canvas_free(c);
@@ -517,6 +536,404 @@ START_TEST(test_term_no_color)
 }
 END_TEST
 
+/*
+ * A model terminal for the backend's bytes: what a stream of the escape
+ * sequences terminfo gives xterm, ansi and vt52 leaves on a screen.
+ * Enough of ECMA-48 and the VT52 for what curses sends when it starts
+ * and what term_draw sends: cursor addressing, clearing, SGR, the DEC
+ * graphics set, auto margins with and without the pending wrap.
+ */
+#define VT_W 80
+#define VT_H 24
+
+struct vt_look {
+	bool bold, dim, ul, rev;
+	int fg;			/* -1: default */
+};
+
+struct vt_cell {
+	char glyph[8];
+	struct vt_look look;
+};
+
+struct vt {
+	int x, y;
+	bool am, xenl, pending, acs;
+	struct vt_look look;
+	struct vt_cell cell[VT_H][VT_W];
+	int scrolled;		/* lines pushed off the top */
+	off_t read;		/* bytes of the output file taken in */
+};
+
+static const struct vt_look vt_plain = { false, false, false, false, -1 };
+
+static void vt_blank(struct vt_cell *k)
+{
+	strcpy(k->glyph, " ");
+	k->look = vt_plain;
+}
+
+static void vt_clear(struct vt *v, int from_y, int from_x)
+{
+	for (int y = from_y; y < VT_H; y++)
+		for (int x = y == from_y ? from_x : 0; x < VT_W; x++)
+			vt_blank(&v->cell[y][x]);
+}
+
+static void vt_init(struct vt *v, bool am, bool xenl)
+{
+	memset(v, 0, sizeof(*v));
+	v->am = am;
+	v->xenl = xenl;
+	v->look = vt_plain;
+	vt_clear(v, 0, 0);
+}
+
+static void vt_down(struct vt *v)
+{
+	if (v->y < VT_H - 1) {
+		v->y++;
+		return;
+	}
+	memmove(&v->cell[0], &v->cell[1], sizeof(v->cell[0]) * (VT_H - 1));
+	for (int x = 0; x < VT_W; x++)
+		vt_blank(&v->cell[VT_H - 1][x]);
+	v->scrolled++;
+}
+
+static void vt_put(struct vt *v, const char *g, size_t n)
+{
+	static const char *const dec[] = { "q─", "x│", "l┌", "k┐", "m└", "j┘" };
+	struct vt_cell *k;
+
+	if (v->pending) {
+		v->pending = false;
+		v->x = 0;
+		vt_down(v);
+	}
+	k = &v->cell[v->y][v->x];
+	memcpy(k->glyph, g, n);
+	k->glyph[n] = '\0';
+	for (size_t i = 0; v->acs && n == 1 && i < sizeof(dec) / sizeof(dec[0]); i++)
+		if (dec[i][0] == g[0])
+			strcpy(k->glyph, dec[i] + 1);
+	k->look = v->look;
+	if (v->x < VT_W - 1)
+		v->x++;
+	else if (v->am && v->xenl)
+		v->pending = true;
+	else if (v->am) {
+		v->x = 0;
+		vt_down(v);
+	}
+}
+
+static void vt_sgr(struct vt *v, const int *p, int np)
+{
+	for (int i = 0; i < (np == 0 ? 1 : np); i++) {
+		int a = np == 0 ? 0 : p[i];
+
+		if (a == 0)
+			v->look = vt_plain;
+		else if (a == 1)
+			v->look.bold = true;
+		else if (a == 2)
+			v->look.dim = true;
+		else if (a == 4)
+			v->look.ul = true;
+		else if (a == 7)
+			v->look.rev = true;
+		else if (a >= 30 && a <= 37)
+			v->look.fg = a - 30;
+		else if (a == 39)
+			v->look.fg = -1;
+		else if (a == 38 && i + 2 < np && p[i + 1] == 5)
+			v->look.fg = p[i += 2];
+		else if (a == 48 && i + 2 < np)
+			i += 2;
+	}
+}
+
+/* An ESC [ sequence at s (after the bracket); returns the bytes it takes. */
+static size_t vt_csi(struct vt *v, const char *s, size_t n)
+{
+	int p[16] = { 0 }, np = 0;
+	bool priv = false;
+	size_t i = 0;
+
+	if (i < n && s[i] == '?') {
+		priv = true;
+		i++;
+	}
+	for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';'); i++) {
+		if (np == 0)
+			np = 1;
+		if (s[i] == ';')
+			np++;
+		else if (np <= 16)
+			p[np - 1] = p[np - 1] * 10 + (s[i] - '0');
+	}
+	ck_assert_msg(i < n, "an escape sequence cut short");
+	switch (s[i]) {
+	case 'H':
+		v->y = (np > 0 && p[0] > 0 ? p[0] : 1) - 1;
+		v->x = (np > 1 && p[1] > 0 ? p[1] : 1) - 1;
+		v->pending = false;
+		break;
+	case 'J':
+		if (np > 0 && p[0] == 2)
+			vt_clear(v, 0, 0);
+		else
+			vt_clear(v, v->y, v->x);
+		break;
+	case 'm':
+		vt_sgr(v, p, np);
+		break;
+	case 'h':
+	case 'l':
+		if (priv && np > 0 && p[0] == 7)
+			v->am = s[i] == 'h';
+		break;
+	case 't': case 'r':
+		break;
+	default:
+		ck_abort_msg("the model has no ESC [ %c", s[i]);
+	}
+	return i + 1;
+}
+
+/* Take in what the backend wrote to its file since the last call. */
+static void vt_feed(struct vt *v, FILE *f)
+{
+	static char buf[1 << 20];
+	ssize_t got = pread(fileno(f), buf, sizeof(buf), v->read);
+	size_t n, i = 0;
+
+	ck_assert_int_ge(got, 0);
+	n = (size_t)got;
+	v->read += got;
+	while (i < n) {
+		unsigned char b = (unsigned char)buf[i];
+
+		if (b == 0x1b) {
+			ck_assert_msg(i + 1 < n, "an escape cut short");
+			switch (buf[i + 1]) {
+			case '[': i += 2 + vt_csi(v, buf + i + 2, n - i - 2); continue;
+			case '(': v->acs = buf[i + 2] == '0'; i += 3; continue;
+			case 'F': v->acs = true; i += 2; continue;	/* VT52 graphics */
+			case 'G': v->acs = false; i += 2; continue;
+			case 'Y': v->y = buf[i + 2] - 32; v->x = buf[i + 3] - 32; v->pending = false; i += 4; continue;
+			case 'H': v->x = v->y = 0; v->pending = false; i += 2; continue;	/* VT52 home */
+			case 'J': vt_clear(v, v->y, v->x); i += 2; continue;	/* VT52 clear to the end */
+			case '=': case '>': case '7': case '8': i += 2; continue;
+			default: ck_abort_msg("the model has no ESC %c", buf[i + 1]);
+			}
+		}
+		if (b == '\r') {
+			v->x = 0;
+			v->pending = false;
+		} else if (b == '\n') {
+			vt_down(v);
+		} else if (b == '\b') {
+			v->x -= v->x > 0;
+		} else if (b == 7) {
+			;
+		} else {
+			size_t len = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+
+			ck_assert_msg(b >= 0x20 && i + len <= n, "byte 0x%02x on screen", b);
+			vt_put(v, buf + i, len);
+			i += len;
+			continue;
+		}
+		i++;
+	}
+}
+
+/* The glyph a canvas cell should show on the model. */
+static const char *cell_shows(const struct cell *k)
+{
+	return k->line != LINE_NONE ? canvas_line_glyph((enum canvas_line)k->line) : k->glyph;
+}
+
+/* A pseudo-random step (xorshift), the same run every time. */
+static uint32_t rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* Change n random cells of c: glyphs of one to three bytes, every role and attribute, small boxes. */
+static void scribble(struct canvas *c, uint32_t *x, int n)
+{
+	static const char *const glyphs[] = { "a", "Z", "7", " ", "%", "\xe2\xa3\xbf", "\xe2\xa0\x81",
+					      "\xc3\xa9", "\xe2\x97\x8f", "\xe2\x96\x84" };
+
+	for (int i = 0; i < n; i++) {
+		int px = (int)(rnd(x) % (uint32_t)c->w), py = (int)(rnd(x) % (uint32_t)c->h);
+		enum canvas_role role = (enum canvas_role)(rnd(x) % ROLE_COUNT);
+
+		if (rnd(x) % 16 == 0)
+			canvas_box(c, px, py, 2 + (int)(rnd(x) % 12), 2 + (int)(rnd(x) % 6), role, NULL, ROLE_TITLE);
+		else
+			canvas_text(c, px, py, 1, role, rnd(x) % 8, glyphs[rnd(x) % 10]);
+	}
+}
+
+/*
+ * The model must show every cell of the canvas (blanks beyond it), and
+ * each look (role and attributes) must always come out the same way.
+ */
+static void expect_screen(const struct vt *v, const struct canvas *c, struct vt_look seen[ROLE_COUNT][8],
+			  bool seen_set[ROLE_COUNT][8], bool lr_kept)
+{
+	for (int y = 0; y < VT_H; y++)
+		for (int x = 0; x < VT_W; x++) {
+			const struct vt_cell *m = &v->cell[y][x];
+			const struct cell *k = canvas_cell(c, x, y);
+
+			if (lr_kept && x == VT_W - 1 && y == VT_H - 1)
+				continue;
+			if (k == NULL) {
+				ck_assert_msg(strcmp(m->glyph, " ") == 0, "(%d,%d) beyond the canvas: '%s'", x, y,
+					      m->glyph);
+				continue;
+			}
+			ck_assert_msg(strcmp(m->glyph, cell_shows(k)) == 0, "(%d,%d) shows '%s', not '%s'", x, y,
+				      m->glyph, cell_shows(k));
+			if (!seen_set[k->role][k->attr]) {
+				seen[k->role][k->attr] = m->look;
+				seen_set[k->role][k->attr] = true;
+			}
+			ck_assert_msg(memcmp(&seen[k->role][k->attr], &m->look, sizeof(m->look)) == 0,
+				      "(%d,%d): role %d attr %d looks two ways", x, y, k->role, k->attr);
+		}
+}
+
+static FILE *term_file(const char *type, bool color, bool utf8, struct term **t)
+{
+	struct term_options o = { .color = color, .theme = UI_THEME_DEFAULT, .utf8 = utf8 };
+	FILE *out = tmpfile(), *in = fopen("/dev/null", "r");
+	char err[128];
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(in);
+	setenv("TERM", type, 1);
+	setenv("LINES", "24", 1);
+	setenv("COLUMNS", "80", 1);
+	*t = term_open_files(&o, out, in, err, sizeof(err));
+	ck_assert_msg(*t != NULL, "%s", err);
+	fclose(in);
+	return out;
+}
+
+/*
+ * Frames of random changes, through the backend into the model: after
+ * each, the screen is the canvas. Some frames repaint everything (a lost
+ * screen, a smaller canvas).
+ */
+static const struct {
+	const char *type;
+	bool color, am, xenl;
+} model_cases[] = {
+	{ "xterm", true, true, true },
+	{ "xterm", false, true, true },
+	{ "xterm-256color", true, true, true },
+	{ "ansi", true, true, false },	/* auto margins without the pending wrap */
+	{ "vt52", false, false, false },	/* no ANSI cursor addressing, no attributes */
+};
+
+START_TEST(test_term_frames_on_a_model)
+{
+	struct vt_look seen[ROLE_COUNT][8];
+	bool seen_set[ROLE_COUNT][8] = { { false } };
+	static struct vt v;
+	struct term *t;
+	struct canvas *c = canvas_new(VT_W, VT_H);
+	uint32_t x = 2463534242u;
+	FILE *out;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	out = term_file(model_cases[_i].type, model_cases[_i].color, true, &t);
+	vt_init(&v, model_cases[_i].am, model_cases[_i].xenl);
+	for (int f = 0; f < 60; f++) {
+		if (f == 20)
+			term_invalidate(t);
+		if (f == 30)
+			canvas_resize(c, VT_W - 7, VT_H - 3);
+		if (f == 40)
+			canvas_resize(c, VT_W, VT_H);
+		scribble(c, &x, f % 10 == 0 ? 2000 : (int)(rnd(&x) % 120));
+		term_draw(t, c);
+		vt_feed(&v, out);
+		expect_screen(&v, c, seen, seen_set, model_cases[_i].am && !model_cases[_i].xenl);
+		ck_assert_int_eq(v.scrolled, 0);
+	}
+	/* What each look is, where the terminal has colours; mono gets attributes instead. */
+	if (seen_set[ROLE_FAIL][0] && model_cases[_i].color && strcmp(model_cases[_i].type, "vt52") != 0) {
+		ck_assert_int_eq(seen[ROLE_FAIL][0].fg, 1);	/* red */
+		ck_assert(seen[ROLE_FAIL][0].bold);
+	} else if (seen_set[ROLE_FAIL][0] && strcmp(model_cases[_i].type, "vt52") != 0) {
+		ck_assert_int_eq(seen[ROLE_FAIL][0].fg, -1);
+		ck_assert(seen[ROLE_FAIL][0].bold && seen[ROLE_FAIL][0].ul);
+	}
+	if (seen_set[ROLE_NORMAL][0])
+		ck_assert_mem_eq(&seen[ROLE_NORMAL][0], &vt_plain, sizeof(vt_plain));
+	if (seen_set[ROLE_NORMAL][ATTR_REVERSE] && strcmp(model_cases[_i].type, "vt52") != 0)
+		ck_assert(seen[ROLE_NORMAL][ATTR_REVERSE].rev);
+	term_close(t);
+	canvas_free(c);
+	fclose(out);
+}
+END_TEST
+
+/*
+ * The bottom-right cell: written where the terminal waits to wrap (xenl)
+ * or can turn its margins off; left alone where writing it would scroll
+ * the screen. Either way the top row stays where it is.
+ */
+START_TEST(test_term_corner_never_scrolls)
+{
+	static struct vt v;
+	struct term *t;
+	struct canvas *c = canvas_new(VT_W, VT_H);
+	bool ansi = _i == 1;
+	FILE *out;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	out = term_file(ansi ? "ansi" : "xterm", true, true, &t);
+	vt_init(&v, true, !ansi);
+	canvas_text(c, 0, 0, CANVAS_TO_EDGE, ROLE_TITLE, 0, "top");
+	canvas_text(c, VT_W - 2, VT_H - 1, CANVAS_TO_EDGE, ROLE_OK, 0, "yz");
+	term_draw(t, c);
+	vt_feed(&v, out);
+	ck_assert_int_eq(v.scrolled, 0);
+	ck_assert_str_eq(v.cell[0][0].glyph, "t");
+	ck_assert_str_eq(v.cell[VT_H - 1][VT_W - 2].glyph, "y");
+	ck_assert_str_eq(v.cell[VT_H - 1][VT_W - 1].glyph, ansi ? " " : "z");
+	term_close(t);
+	canvas_free(c);
+	fclose(out);
+}
+END_TEST
+
+/* A terminal that cannot address the cursor cannot show the screen: said, not garbled. */
+START_TEST(test_term_needs_cursor_addressing)
+{
+	struct term_options o = { .color = true };
+	char err[128];
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+
+	setenv("TERM", "dumb", 1);
+	ck_assert_ptr_null(term_open_files(&o, out, in, err, sizeof(err)));
+	ck_assert_str_eq(err, "terminal type 'dumb' cannot move the cursor; use --batch");
+	fclose(out);
+	fclose(in);
+}
+END_TEST
+
 START_TEST(test_term_unknown_type)
 {
 	struct term_options o = { .color = true };
@@ -564,6 +981,9 @@ int main(void)
 	tcase_add_test(tt, test_term_rows_and_edges);
 	tcase_add_test(tt, test_term_no_color);
 	tcase_add_test(tt, test_term_unknown_type);
+	tcase_add_loop_test(tt, test_term_frames_on_a_model, 0, (int)(sizeof(model_cases) / sizeof(model_cases[0])));
+	tcase_add_loop_test(tt, test_term_corner_never_scrolls, 0, 2);
+	tcase_add_test(tt, test_term_needs_cursor_addressing);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tt);
 	return check_run_suite(s);

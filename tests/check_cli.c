@@ -10,21 +10,28 @@
 
 #define MAX_ARGS 32
 
-/* Parse a space-separated command line (no quoting needed in these tests). */
-static enum cli_result parse_line(const char *line, struct cli_config *cfg, char *err, size_t errlen)
+/* Parse a space-separated command line (no quoting needed in these tests); what it prints goes to out. */
+static enum cli_result parse_line_to(const char *line, struct cli_config *cfg, FILE *out, char *err,
+				     size_t errlen)
 {
 	static char buf[512], prog[] = "routertop";
 	char *argv[MAX_ARGS] = { prog };
 	int argc = 1;
-	FILE *out = fopen("/dev/null", "w");
-	enum cli_result r;
 
 	snprintf(buf, sizeof(buf), "%s", line);
 	for (char *tok = strtok(buf, " "); tok != NULL && argc < MAX_ARGS - 1; tok = strtok(NULL, " "))
 		argv[argc++] = tok;
 	argv[argc] = NULL;
 	err[0] = '\0';
-	r = cli_parse(argc, argv, cfg, out, err, errlen);
+	return cli_parse(argc, argv, cfg, out, err, errlen);
+}
+
+/* The same, what it prints thrown away. */
+static enum cli_result parse_line(const char *line, struct cli_config *cfg, char *err, size_t errlen)
+{
+	FILE *out = fopen("/dev/null", "w");
+	enum cli_result r = parse_line_to(line, cfg, out, err, errlen);
+
 	fclose(out);
 	return r;
 }
@@ -196,23 +203,34 @@ START_TEST(test_tail_options)
 }
 END_TEST
 
-/* routertop tail --help: its own page, one 80x24 screen, with the nginx line for nginx-timed. */
-START_TEST(test_tail_help_fits_one_screen)
+/*
+ * What `routertop LINE` (a help request) prints, into text (len bytes): it
+ * must exit OK and fit one 80x24 screen, at most 23 lines of 79 columns.
+ */
+static void help_text(const char *line, char *text, size_t len)
 {
 	struct cli_config cfg;
-	char err[512], text[4096] = "";
-	char prog[] = "routertop", cmd[] = "tail", help[] = "--help";
-	char *argv[] = { prog, cmd, help, NULL };
-	FILE *out = fmemopen(text, sizeof(text) - 1, "w");
+	char err[512];
 	int lines = 0;
+	FILE *out;
 
-	ck_assert_int_eq(cli_parse(3, argv, &cfg, out, err, sizeof(err)), CLI_EXIT_OK);
+	memset(text, 0, len);
+	out = fmemopen(text, len - 1, "w");
+	ck_assert_int_eq(parse_line_to(line, &cfg, out, err, sizeof(err)), CLI_EXIT_OK);
 	fclose(out);
 	for (const char *p = text; *p; p++)
 		lines += *p == '\n';
 	ck_assert_int_le(lines, 23);
-	for (const char *line = text; *line; line = strchr(line, '\n') + 1)
-		ck_assert_int_le(strchr(line, '\n') - line, 79);
+	for (const char *l = text; *l; l = strchr(l, '\n') + 1)
+		ck_assert_int_le(strchr(l, '\n') - l, 79);
+}
+
+/* routertop tail --help: its own page, one 80x24 screen, with the nginx line for nginx-timed. */
+START_TEST(test_tail_help_fits_one_screen)
+{
+	char text[4096];
+
+	help_text("tail --help", text, sizeof(text));
 	ck_assert_ptr_nonnull(strstr(text, "$request_time $upstream_response_time $upstream_addr"));
 	ck_assert_ptr_nonnull(strstr(text, "--window"));
 }
@@ -220,20 +238,9 @@ END_TEST
 
 START_TEST(test_help_fits_one_screen)
 {
-	struct cli_config cfg;
-	char err[512], text[4096] = "";
-	char prog[] = "routertop", help[] = "--help";
-	char *argv[] = { prog, help, NULL };
-	FILE *out = fmemopen(text, sizeof(text) - 1, "w");
-	int lines = 0;
+	char text[4096];
 
-	ck_assert_int_eq(cli_parse(2, argv, &cfg, out, err, sizeof(err)), CLI_EXIT_OK);
-	fclose(out);
-	for (const char *p = text; *p; p++)
-		lines += *p == '\n';
-	ck_assert_int_le(lines, 23);
-	for (const char *line = text; *line; line = strchr(line, '\n') + 1)
-		ck_assert_int_le(strchr(line, '\n') - line, 79);
+	help_text("--help", text, sizeof(text));
 	ck_assert_ptr_nonnull(strstr(text, "--exec"));
 }
 END_TEST

@@ -926,6 +926,114 @@ START_TEST(test_error_deltas)
 }
 END_TEST
 
+
+/* Zoomed to a row, every panel's title names it, the Errors panel's too. */
+START_TEST(test_zoomed_titles_name_the_row)
+{
+	static const char *const panels[] = { "Latency ms", "Throughput", "Circuit breaker",
+					      "Errors", "Targets", "System" };
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	char want[64];
+	int x, y;
+
+	sample_view(&v, true);
+	snprintf(v.zoom, sizeof(v.zoom), "embeddings");
+	panels_draw(c, &v);
+	for (size_t k = 0; k < sizeof(panels) / sizeof(panels[0]); k++) {
+		snprintf(want, sizeof(want), "┌ embeddings · %s ", panels[k]);
+		ck_assert_msg(contains(c, want), "%dx%d: no '%s'", c->w, c->h, want);
+	}
+	/* The deltas keep their head over their column; the totals' goes only where there is no room. */
+	ck_assert(locate(c, "embeddings · Errors", &x, &y));
+	ck_assert_msg(strstr(row(c, y), " last 1.0 s ┐") != NULL, "%s", row(c, y));
+	if (c->w >= 120)
+		ck_assert_msg(strstr(row(c, y), " total  last 1.0 s ┐") != NULL, "%s", row(c, y));
+	/* A name too long for the room is cut, still before the panel's own title. */
+	snprintf(v.zoom, sizeof(v.zoom), "a-very-long-upstream-name-for-one-title");
+	panels_draw(c, &v);
+	ck_assert_msg(contains(c, v.utf8 ? "… · Errors " : "~ - Errors "), "%dx%d: %s", c->w, c->h,
+		      row(c, 8));
+	canvas_free(c);
+}
+END_TEST
+
+/* No text touches a horizontal line: a title always ends with a space before the border. */
+static void assert_text_apart_from_lines(const struct canvas *c, const char *what)
+{
+	for (int y = 0; y < c->h; y++)
+		for (int x = 0; x < c->w; x++) {
+			if (canvas_cell(c, x, y)->line != LINE_H)
+				continue;
+			for (int dx = -1; dx <= 1; dx += 2) {
+				const struct cell *n = canvas_cell(c, x + dx, y);
+
+				ck_assert_msg(n == NULL || n->line != LINE_NONE || strcmp(n->glyph, " ") == 0,
+					      "%s at %dx%d, row %d column %d: %s", what, c->w, c->h, y,
+					      x + dx, row(c, y));
+			}
+		}
+}
+
+static const struct {
+	const char *zoom;
+	long count;
+	bool stale;
+} title_cases[] = {
+	{ "", 1250, false },
+	{ "embeddings", 410, false },		/* "embeddings · Latency ms · last 410" just fits at 80 */
+	{ "embeddings", 4100, false },
+	{ "search-v2", 1234567, true },
+	{ "a-very-long-upstream-name-for-one-title", 99999999, false },
+	{ "a-very-long-upstream-name-for-one-title", 410, true },
+};
+#define NTITLES ((int)(sizeof(title_cases) / sizeof(title_cases[0])))
+
+START_TEST(test_titles_end_with_a_space)
+{
+	int size = _i % NSIZES, k = _i / NSIZES % NTITLES;
+	bool utf8 = _i / NSIZES / NTITLES == 0;
+	struct view v;
+	struct canvas *c = canvas_new(sizes[size].w, sizes[size].h);
+
+	sample_view(&v, utf8);
+	snprintf(v.zoom, sizeof(v.zoom), "%s", title_cases[k].zoom);
+	v.snap.latency.count = title_cases[k].count;
+	v.stale = title_cases[k].stale;
+	panels_draw(c, &v);
+	assert_text_apart_from_lines(c, title_cases[k].zoom);
+	if (size == 0 && k == 1 && utf8)
+		ck_assert_msg(contains(c, "┌ embeddings · Latency ms · last 410 ──┐"), "%s", row(c, 1));
+	canvas_free(c);
+}
+END_TEST
+
+/* A figure shown in two panels has the same decimals in both. */
+START_TEST(test_same_figure_same_decimals)
+{
+	struct view v;
+	struct canvas *c = canvas_new(sizes[_i].w, sizes[_i].h);
+	int x, y, tx, ty;
+
+	sample_view(&v, true);
+	v.snap.latency.p95 = v.targets[TARGET_P95].r.value = 1234.56;
+	v.snap.latency.p99 = v.targets[TARGET_P99].r.value = 234.06;
+	v.targets[TARGET_ERROR_RATE].r.value = 0.4;
+	panels_draw(c, &v);
+	/* Latency: a tenth below 1000 ms, whole milliseconds from there. */
+	ck_assert(contains(c, "P95   1235!"));
+	ck_assert(contains(c, "P99  234.1"));
+	ck_assert(locate(c, "Targets", &tx, &ty));
+	ck_assert(locate_from(c, "P95 ", ty + 1, &x, &y));
+	ck_assert_msg(strstr(row(c, y), "1235! ms") != NULL, "%s", row(c, y));
+	ck_assert_msg(strstr(row(c, y + 1), "234.1  ms") != NULL, "%s", row(c, y + 1));
+	/* The error rate: two decimals in Errors and in Targets. */
+	ck_assert(contains(c, "error rate 0.40 %"));
+	ck_assert_msg(strstr(row(c, y + 3), "Error rate   0.40  %") != NULL, "%s", row(c, y + 3));
+	canvas_free(c);
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
 	static const struct {
@@ -1092,6 +1200,102 @@ START_TEST(test_fmt_numbers)
 	ck_assert_str_eq(buf, "123457");
 	panels_fmt_num(buf, sizeof(buf), NAN, 1);
 	ck_assert_str_eq(buf, "n/a");
+}
+END_TEST
+
+/*
+ * panels_fmt_num writes what printf's "%.*f" writes (it skips printf
+ * where the rounding is clear): values near and at halves of the last
+ * digit, negative values that round to zero, every magnitude it covers,
+ * and a fixed pseudo-random walk over all of them.
+ */
+START_TEST(test_fmt_num_as_printf)
+{
+	static const double edges[] = {
+		0, -0.0, 0.05, 0.15, 0.25, 0.35, 0.45, 0.5, 1.5, 2.5, -0.04, -0.05, -0.5, 0.125, 0.375,
+		1.0005, 2.675, 1.005, 99999.95, 99999.5, -99999.95, 0.0049999, 0.005, 1e-300, -1e-300,
+		12.3456789, 1e-7, 4.35, 8.345, 0.45000000000000001, 1234.5678, 50000.05,
+	};
+	uint64_t x = 88172645463325252u;
+
+	for (int d = 0; d < 4; d++) {
+		for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+			char got[32], want[32];
+
+			panels_fmt_num(got, sizeof(got), edges[i], d);
+			snprintf(want, sizeof(want), "%.*f", d, edges[i]);
+			ck_assert_msg(strcmp(got, want) == 0, "%.17g, %d decimals: %s, printf %s", edges[i], d,
+				      got, want);
+		}
+		for (int i = 0; i < 200000; i++) {
+			char got[32], want[32];
+			double v;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* A magnitude from 1e-4 to 1e5, and every fourth value a multiple of half the last digit. */
+			v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (double)(x % 10) - 4);
+			if (i % 4 == 0)
+				v = round(v * pow(10, d) * 2) / 2 / pow(10, d);
+			if (x & 0x100)
+				v = -v;
+			if (fabs(v) >= 100000)
+				continue;
+			panels_fmt_num(got, sizeof(got), v, d);
+			snprintf(want, sizeof(want), "%.*f", d, v);
+			ck_assert_msg(strcmp(got, want) == 0, "%.17g, %d decimals: %s, printf %s", v, d, got,
+				      want);
+		}
+	}
+}
+END_TEST
+
+/* What panels_fmt_duration wrote when it was made of printf calls: the test's oracle. */
+static void duration_printf(char *buf, size_t len, double s)
+{
+	long long t = (long long)s;
+
+	if (s < 1)
+		snprintf(buf, len, "%.0f ms", s * 1000);
+	else if (s < 10)
+		snprintf(buf, len, "%.1f s", s);
+	else if (t < 60)
+		snprintf(buf, len, "%lld s", t);
+	else if (t < 3600)
+		snprintf(buf, len, "%lldm%02llds", t / 60, t % 60);
+	else if (t < 86400)
+		snprintf(buf, len, "%lldh%02lldm", t / 3600, t % 3600 / 60);
+	else
+		snprintf(buf, len, "%lldd%02lldh", t / 86400, t % 86400 / 3600);
+}
+
+START_TEST(test_fmt_duration_as_printf)
+{
+	uint64_t x = 2463534242u;
+
+	for (int i = 0; i < 200000; i++) {
+		char got[32], want[32];
+		double s;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* From a millisecond to a year, half of them on a half millisecond or tenth. */
+		s = (double)(x >> 11) / 9007199254740992.0 * pow(10, (double)(x % 11) - 3);
+		if (i % 2 == 0)
+			s = round(s * (s < 1 ? 2000 : 20)) / (s < 1 ? 2000 : 20);
+		panels_fmt_duration(got, sizeof(got), s);
+		duration_printf(want, sizeof(want), s);
+		ck_assert_msg(strcmp(got, want) == 0, "%.17g s: %s, printf %s", s, got, want);
+	}
+	/* A short buffer gets what snprintf would put in it. */
+	{
+		char got[4];
+
+		panels_fmt_duration(got, sizeof(got), 4000);
+		ck_assert_str_eq(got, "1h0");
+	}
 }
 END_TEST
 
@@ -1686,6 +1890,9 @@ int main(void)
 	tcase_add_loop_test(tc, test_faults_line, 0, NSIZES);
 	tcase_add_test(tc, test_recap_box);
 	tcase_add_test(tc, test_error_deltas);
+	tcase_add_loop_test(tc, test_zoomed_titles_name_the_row, 0, NSIZES);
+	tcase_add_loop_test(tc, test_titles_end_with_a_space, 0, NSIZES * NTITLES * 2);
+	tcase_add_loop_test(tc, test_same_figure_same_decimals, 0, NSIZES);
 	tcase_add_loop_test(tc, test_too_small, 0, 4);
 	tcase_add_loop_test(tc, test_help_overlay, 0, NSIZES * NMODES);
 	tcase_add_loop_test(tc, test_key_line, 0, NMODES);
@@ -1693,6 +1900,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_fmt_duration, 0,
 			    (int)(sizeof(duration_cases) / sizeof(duration_cases[0])));
 	tcase_add_test(tc, test_fmt_numbers);
+	tcase_add_test(tc, test_fmt_num_as_printf);
+	tcase_add_test(tc, test_fmt_duration_as_printf);
 	tcase_add_loop_test(tk, test_keys, 0, (int)(sizeof(key_cases) / sizeof(key_cases[0])));
 	tcase_add_test(tk, test_resize_keeps_help);
 	tcase_add_test(tk, test_arrow_keys);

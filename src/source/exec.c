@@ -383,12 +383,6 @@ static int64_t exec_next_wakeup(void *self, int64_t mono_ms)
 	return x->paused ? SOURCE_NO_WAKEUP : x->next_run_ms;
 }
 
-static int64_t exec_clock(void *self, int64_t mono_ms)
-{
-	(void)self;
-	return mono_ms;
-}
-
 /*
  * "exec: COMMAND", cut to fit a header and safe to draw: control characters
  * become spaces and a cut never splits a UTF-8 sequence.
@@ -457,7 +451,6 @@ static const struct source_ops exec_ops = {
 	.pollfds = exec_pollfds,
 	.next_wakeup = exec_next_wakeup,
 	.step = exec_step,
-	.clock = exec_clock,
 	.set_interval = exec_set_interval,
 	.set_paused = exec_set_paused,
 	.destroy = exec_destroy,

@@ -599,12 +599,6 @@ static int64_t fleet_next_wakeup(void *self, int64_t now)
 	return f->paused ? SOURCE_NO_WAKEUP : f->next_ms;
 }
 
-static int64_t fleet_clock(void *self, int64_t now)
-{
-	(void)self;
-	return now;
-}
-
 static void fleet_describe(void *self, char *buf, size_t len)
 {
 	struct fleet *f = self;
@@ -770,7 +764,6 @@ static const struct source_ops fleet_ops = {
 	.pollfds = fleet_pollfds,
 	.next_wakeup = fleet_next_wakeup,
 	.step = fleet_step,
-	.clock = fleet_clock,
 	.set_interval = fleet_set_interval,
 	.set_paused = fleet_set_paused,
 	.destroy = fleet_destroy,

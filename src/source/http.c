@@ -418,12 +418,6 @@ static int64_t http_next_wakeup(void *self, int64_t now)
 	return h->paused ? SOURCE_NO_WAKEUP : h->next_poll_ms;
 }
 
-static int64_t http_clock(void *self, int64_t now)
-{
-	(void)self;
-	return now;
-}
-
 static void http_describe(void *self, char *buf, size_t len)
 {
 	struct http_source *h = self;
@@ -484,7 +478,6 @@ static const struct source_ops http_ops = {
 	.pollfds = http_pollfds,
 	.next_wakeup = http_next_wakeup,
 	.step = http_step,
-	.clock = http_clock,
 	.set_interval = http_set_interval,
 	.set_paused = http_set_paused,
 	.destroy = http_destroy,

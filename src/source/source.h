@@ -119,7 +119,7 @@ struct source_ops {
 	 * filled (call again), 0 when nothing is pending. Never blocks.
 	 */
 	int (*step)(void *self, int64_t mono_ms, struct source_event *ev);
-	/* Now, on the source's clock. */
+	/* Now, on the source's clock. Optional: NULL for a live source, whose clock is mono_ms. */
 	int64_t (*clock)(void *self, int64_t mono_ms);
 	/* Optional: false while the clock is not known yet (a piped recording before its first line). */
 	bool (*clock_known)(void *self);

@@ -105,7 +105,8 @@ void canvas_fill(struct canvas *c, int x, int y, int w, int h, enum canvas_role 
 
 /*
  * A box with its border on the rectangle's edge (w, h >= 2) and, if title is
- * not NULL, " title " set into the top edge two columns in.
+ * not NULL and w > 6, " title " set into the top edge two columns in: the
+ * title cut to w - 6 columns, so a space always parts it from the line.
  */
 void canvas_box(struct canvas *c, int x, int y, int w, int h, enum canvas_role border,
 		const char *title, enum canvas_role title_role);

@@ -11,6 +11,7 @@
  */
 #include "ui/panels.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +25,9 @@
 /* Breaker and Errors boxes at 80x24: room for every counter and two transitions. */
 #define MID_ROWS 8
 #define LABEL_W 12
-/* The Errors box's column heads in its top border (" total " and " last 10 s "). */
+/* The Errors box's column heads in its top border (" total " and " last 10 s "), and the second alone. */
 #define ERRORS_HEADS_W 20
+#define ERRORS_SPAN_HEAD_W 12
 /* Least rows of the full panels, and of the short set shown under a long list. */
 #define FULL_PANELS_H 21
 #define SHORT_PANELS_H 14
@@ -108,6 +110,70 @@ static bool status_missed(enum target_status st)
 	return st == STATUS_WARN || st == STATUS_FAIL;
 }
 
+/* s (n bytes) into buf as snprintf would put it: cut to len - 1 bytes, always terminated. */
+static void fmt_copy(char *buf, size_t len, const char *s, size_t n)
+{
+	if (len == 0)
+		return;
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* Decimal digits of n into buf (room for 21), at least min_digits of them; returns the count. */
+static size_t fmt_digits(char *buf, uint64_t n, int min_digits)
+{
+	char d[24];
+	size_t k = 0, o = 0;
+
+	do
+		d[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0 || (int)k < min_digits);
+	while (k > 0)
+		buf[o++] = d[--k];
+	return o;
+}
+
+/*
+ * printf's "%.*f" of a finite v with 0..3 decimals and |v| < 1e9, without
+ * printf when the rounding is clear: |v| * 10^decimals differs from the
+ * exact product by less than 1e-6, so where its fraction is further than
+ * that from a half it rounds as the exact value does. Nearer a half, and
+ * outside those bounds, printf rounds the exact binary value itself.
+ */
+static void fmt_fixed(char *buf, size_t len, double v, int decimals)
+{
+	static const double scale[] = { 1, 10, 100, 1000 };
+	double x = fabs(v) * (decimals >= 0 && decimals <= 3 ? scale[decimals] : 1), frac;
+	uint64_t n, unit;
+	char out[48];
+	size_t o = 0;
+
+	if (decimals < 0 || decimals > 3 || !(fabs(v) < 1e9)) {
+		str_printf(buf, len, "%.*f", decimals, v);
+		return;
+	}
+	n = (uint64_t)x;
+	frac = x - (double)n;
+	if (fabs(frac - 0.5) < 1e-6) {
+		str_printf(buf, len, "%.*f", decimals, v);
+		return;
+	}
+	if (frac > 0.5)
+		n++;
+	unit = (uint64_t)scale[decimals];
+	/* printf keeps the sign of a negative value that rounds to zero: "-0.0". */
+	if (signbit(v))
+		out[o++] = '-';
+	o += fmt_digits(out + o, n / unit, 1);
+	if (decimals > 0) {
+		out[o++] = '.';
+		o += fmt_digits(out + o, n % unit, decimals);
+	}
+	fmt_copy(buf, len, out, o);
+}
+
 void panels_fmt_num(char *buf, size_t len, double v, int decimals)
 {
 	if (isnan(v) || isinf(v))
@@ -115,34 +181,52 @@ void panels_fmt_num(char *buf, size_t len, double v, int decimals)
 	else if (fabs(v) >= 100000)
 		str_printf(buf, len, "%.0f", v);
 	else
-		str_printf(buf, len, "%.*f", decimals, v);
+		fmt_fixed(buf, len, v, decimals);
+}
+
+/* "<a><n>" pieces of a duration: n with at least min digits, then the unit. */
+static size_t fmt_part(char *out, uint64_t n, int min, const char *unit)
+{
+	size_t o = fmt_digits(out, n, min), u = strlen(unit);
+
+	memcpy(out + o, unit, u);
+	return o + u;
 }
 
 void panels_fmt_duration(char *buf, size_t len, double s)
 {
+	char out[64];
+	size_t o = 0;
 	long long t;
 
 	if (isnan(s) || isinf(s) || s < 0) {
 		str_printf(buf, len, "n/a");
 		return;
 	}
-	if (s < 1) {
-		str_printf(buf, len, "%.0f ms", s * 1000);
-		return;
-	}
 	if (s < 10) {
-		str_printf(buf, len, "%.1f s", s);
+		/* "850 ms", "1.5 s" */
+		const char *unit = s < 1 ? " ms" : " s";
+
+		fmt_fixed(out, sizeof(out) - 4, s < 1 ? s * 1000 : s, s < 1 ? 0 : 1);
+		o = strlen(out);
+		memcpy(out + o, unit, strlen(unit));
+		fmt_copy(buf, len, out, o + strlen(unit));
 		return;
 	}
 	t = (long long)s;
-	if (t < 60)
-		str_printf(buf, len, "%lld s", t);
-	else if (t < 3600)
-		str_printf(buf, len, "%lldm%02llds", t / 60, t % 60);
-	else if (t < 86400)
-		str_printf(buf, len, "%lldh%02lldm", t / 3600, t % 3600 / 60);
-	else
-		str_printf(buf, len, "%lldd%02lldh", t / 86400, t % 86400 / 3600);
+	if (t < 60) {
+		o = fmt_part(out, (uint64_t)t, 1, " s");
+	} else if (t < 3600) {
+		o = fmt_part(out, (uint64_t)(t / 60), 1, "m");
+		o += fmt_part(out + o, (uint64_t)(t % 60), 2, "s");
+	} else if (t < 86400) {
+		o = fmt_part(out, (uint64_t)(t / 3600), 1, "h");
+		o += fmt_part(out + o, (uint64_t)(t % 3600 / 60), 2, "m");
+	} else {
+		o = fmt_part(out, (uint64_t)(t / 86400), 1, "d");
+		o += fmt_part(out + o, (uint64_t)(t % 86400 / 3600), 2, "h");
+	}
+	fmt_copy(buf, len, out, o);
 }
 
 void panels_fmt_count(char *buf, size_t len, int64_t v)
@@ -154,15 +238,13 @@ void panels_fmt_count(char *buf, size_t len, int64_t v)
 		str_printf(buf, len, "n/a");
 		return;
 	}
-	str_printf(digits, sizeof(digits), "%lld", (long long)v);
-	n = strlen(digits);
+	n = fmt_digits(digits, (uint64_t)v, 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
 			out[o++] = ',';
 		out[o++] = digits[i];
 	}
-	out[o] = '\0';
-	str_printf(buf, len, "%s", out);
+	fmt_copy(buf, len, out, o);
 }
 
 size_t panels_cut_bytes(const char *text, int cols)
@@ -175,19 +257,63 @@ size_t panels_cut_bytes(const char *text, int cols)
 	return i;
 }
 
-/* A compact number for chart scales: "131", "1.2k", "3.4M". */
+/* Milliseconds: one decimal, whole from 1000 up (where a label and its value would touch). */
+static int ms_decimals(double v)
+{
+	return fabs(v) >= 1000 ? 0 : 1;
+}
+
+/*
+ * A target's value as the panel that shows the same figure shows it, so
+ * it reads the same in both: latency as the Latency panel (ms_decimals),
+ * req/s as Throughput (one decimal), the error rate as Errors (two), the
+ * recovery time as the breaker's clock (a tenth below 10 s, whole seconds
+ * from there, not rounded up: the clock says 16 s until 17 s).
+ */
+static void fmt_target_value(char *buf, size_t len, enum target_id id, double v)
+{
+	switch (id) {
+	case TARGET_P95:
+	case TARGET_P99:
+		panels_fmt_num(buf, len, v, ms_decimals(v));
+		return;
+	case TARGET_ERROR_RATE:
+		panels_fmt_num(buf, len, v, 2);
+		return;
+	case TARGET_RECOVERY:
+		panels_fmt_num(buf, len, v >= 10 ? floor(v) : v, v >= 10 ? 0 : 1);
+		return;
+	case TARGET_THROUGHPUT:
+	case TARGET_COUNT:
+		break;
+	}
+	panels_fmt_num(buf, len, v, 1);
+}
+
+/* A compact number for chart scales: "131", "7.2", "0.55", "1.2k", "3.4M". */
 static void fmt_scale(char *buf, size_t len, double v)
 {
-	if (isnan(v))
+	char out[48];
+	size_t o;
+
+	if (isnan(v)) {
 		str_printf(buf, len, "n/a");
-	else if (v >= 1e6)
-		str_printf(buf, len, "%.1fM", v / 1e6);
-	else if (v >= 1e4)
-		str_printf(buf, len, "%.1fk", v / 1e3);
-	else if (v >= 10)
-		str_printf(buf, len, "%.0f", v);
-	else
+		return;
+	}
+	/* Below 10, a tenth from 1 up ("7.2..8.0", not "7.2..8"); two figures under 1. */
+	if (v < 1) {
 		str_printf(buf, len, "%.2g", v);
+		return;
+	}
+	if (v < 10) {
+		panels_fmt_num(buf, len, v, 1);
+		return;
+	}
+	fmt_fixed(out, sizeof(out) - 2, v >= 1e6 ? v / 1e6 : v >= 1e4 ? v / 1e3 : v, v >= 1e4 ? 1 : 0);
+	o = strlen(out);
+	if (v >= 1e4)
+		out[o++] = v >= 1e6 ? 'M' : 'k';
+	fmt_copy(buf, len, out, o);
 }
 
 /* Longest zoomed row name in a panel title, in columns; longer ones are cut. */
@@ -216,6 +342,12 @@ static void panel_title(const struct view *v, char *buf, size_t len, const char 
 			   v->utf8 ? "…" : "~", view_marks(v)->sep, text);
 }
 
+/* Whether panel_title names the zoomed row in a box of w columns with reserved columns. */
+static bool panel_title_named(const struct view *v, const char *text, int w, int reserved)
+{
+	return v->zoom[0] != '\0' && w - 6 - reserved - canvas_text_width(text) - 3 >= ZOOM_NAME_MIN;
+}
+
 /*
  * A boxed panel with its title and, when the data is stale, a STALE tag
  * after it. Zoomed to a row, the title starts with the row's name.
@@ -239,10 +371,14 @@ static void panel_box(struct canvas *c, const struct view *v, struct rect r, con
 	}
 }
 
-/* The range of the known values among the last n of each data series; false when none is known. */
+/*
+ * The range of the known values among the last n of each data series;
+ * false (lo and hi untouched) when none is known. A comparison with NAN
+ * is false, and fabs(x) <= DBL_MAX leaves out NAN and both infinities.
+ */
 static bool series_range(const struct canvas_series *s, size_t ns, size_t n, double *lo, double *hi)
 {
-	bool any = false;
+	double l = INFINITY, h = -INFINITY;
 
 	for (size_t k = 0; k < ns; k++) {
 		if (s[k].dashed)
@@ -250,16 +386,19 @@ static bool series_range(const struct canvas_series *s, size_t ns, size_t n, dou
 		for (size_t i = s[k].n > n ? s[k].n - n : 0; i < s[k].n; i++) {
 			double x = s[k].v[i];
 
-			if (isnan(x) || isinf(x))
+			if (!(fabs(x) <= DBL_MAX))
 				continue;
-			if (!any || x < *lo)
-				*lo = x;
-			if (!any || x > *hi)
-				*hi = x;
-			any = true;
+			if (x < l)
+				l = x;
+			if (x > h)
+				h = x;
 		}
 	}
-	return any;
+	if (!(l <= h))
+		return false;
+	*lo = l;
+	*hi = h;
+	return true;
 }
 
 /* "2m08s" of history: from the oldest of the last n samples to the newest. */
@@ -358,7 +497,7 @@ static void draw_latency_value(struct canvas *c, int x, int y, int width, const 
 	unsigned attr = ATTR_NONE;
 
 	/* Whole milliseconds from 1000 up keep a space between label and value. */
-	panels_fmt_num(num, sizeof(num), value, fabs(value) >= 1000 ? 0 : 1);
+	panels_fmt_num(num, sizeof(num), value, ms_decimals(value));
 	if (t != NULL) {
 		role = panels_status_role(t->r.status);
 		attr = ATTR_BOLD;
@@ -390,9 +529,9 @@ static void draw_latency(struct canvas *c, const struct view *v, struct rect r)
 		str_printf(title, sizeof(title), "Latency ms %s router summary", view_marks(v)->sep);
 	else
 		str_printf(title, sizeof(title), "Latency ms %s last %s", view_marks(v)->sep, count);
-	/* Zoomed, the row's name comes before the count. */
+	/* Zoomed, the row's name comes before the count; a count that would be cut goes whole. */
 	if ((l->count < 0 && v->snap.percentiles == METRICS_PCT_UNSAID) ||
-	    (v->zoom[0] != '\0' && canvas_text_width(v->zoom) + 3 + canvas_text_width(title) > r.w - 6))
+	    (v->zoom[0] != '\0' ? canvas_text_width(v->zoom) + 3 : 0) + canvas_text_width(title) > r.w - 6)
 		str_printf(title, sizeof(title), "Latency ms");
 	panel_box(c, v, r, title, 0);
 	draw_latency_value(c, x, y, 10, "P50", ROLE_CHART2, l->p50, NULL);
@@ -592,7 +731,15 @@ static void draw_errors(struct canvas *c, const struct view *v, struct rect r)
 	int x = r.x + 2, right = r.x + r.w - 2, y = r.y + 1;
 	char span[24], head[40], rate[24], lead[48];
 
-	panel_box(c, v, r, "Errors", ERRORS_HEADS_W);
+	/*
+	 * Zoomed, the title names the row like every other panel's; where the
+	 * name and both column heads do not fit, the totals' head goes (a
+	 * count after its label reads as the total) and the deltas' stays.
+	 */
+	bool total_head = !panel_title_named(v, "Errors", r.w, ERRORS_SPAN_HEAD_W) ||
+			  panel_title_named(v, "Errors", r.w, ERRORS_HEADS_W);
+
+	panel_box(c, v, r, "Errors", total_head ? ERRORS_HEADS_W : ERRORS_SPAN_HEAD_W);
 	if (d->span_ms > 0) {
 		panels_fmt_duration(span, sizeof(span), (double)d->span_ms / 1000.0);
 		str_printf(head, sizeof(head), " last %s ", span);
@@ -601,15 +748,16 @@ static void draw_errors(struct canvas *c, const struct view *v, struct rect r)
 	}
 	if (!v->stale) {
 		/* Column heads in the top border, over the totals and the deltas. */
-		canvas_text_right(c, right - 11, r.y, ROLE_DIM, ATTR_NONE, " total ");
-		canvas_text(c, right - 11, r.y, 12, ROLE_DIM, ATTR_NONE, head);
+		if (total_head)
+			canvas_text_right(c, right - 11, r.y, ROLE_DIM, ATTR_NONE, " total ");
+		canvas_text(c, right - 11, r.y, ERRORS_SPAN_HEAD_W, ROLE_DIM, ATTR_NONE, head);
 	}
 	draw_counter(c, x, y++, right, "breaker trips", e->breaker_trips, d->breaker_trips, d);
 	draw_counter(c, x, y++, right, "rate limited", e->rate_limited, d->rate_limited, d);
 	draw_counter(c, x, y++, right, "timeouts", e->timeouts, d->timeouts, d);
 	draw_counter(c, x, y++, right, "failures", e->failures, d->failures, d);
 	draw_counter(c, x, y, right, "validation", e->validation, d->validation, d);
-	panels_fmt_num(rate, sizeof(rate), t->r.value, 2);
+	fmt_target_value(rate, sizeof(rate), TARGET_ERROR_RATE, t->r.value);
 	str_printf(lead, sizeof(lead), "error rate %s%s %s ", rate, isnan(t->r.value) ? "" : " %",
 		   status_missed(t->r.status) ? "!" : "");
 	draw_target_line(c, v, x, r.y + r.h - 2, right, lead, TARGET_ERROR_RATE);
@@ -626,7 +774,7 @@ static void draw_targets(struct canvas *c, const struct view *v, struct rect r)
 		enum canvas_role role = none ? ROLE_NORMAL : panels_status_role(t->r.status);
 		char val[24], lim[24];
 
-		panels_fmt_num(val, sizeof(val), t->r.value, 1);
+		fmt_target_value(val, sizeof(val), (enum target_id)i, t->r.value);
 		panels_fmt_num(lim, sizeof(lim), t->limit, t->limit == floor(t->limit) ? 0 : 1);
 		canvas_text(c, x, y, 10, ROLE_NORMAL, ATTR_NONE, t->label);
 		canvas_text_right(c, x + 17, y, isnan(t->r.value) ? ROLE_UNKNOWN : role, ATTR_BOLD, val);

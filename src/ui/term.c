@@ -1,8 +1,32 @@
 /*
- * The ncurses backend (see term.h). Colour pairs are set up once, one per
- * canvas role, from the basic eight colours only, so every colour terminal
- * shows the same screen. Without colour each role gets an attribute instead
- * (bold, dim, reverse), never a colour escape.
+ * The terminal backend (see term.h). Curses sets the terminal up (modes,
+ * keypad, alternate screen, colours), reads the keys, follows resizes and
+ * gives the terminal back; the frames themselves are written here, from
+ * the canvas's own diff, with the terminal's terminfo strings.
+ *
+ * Why not through curses' refresh: the canvas already knows which cells
+ * changed since the last frame, and curses would find them again (a
+ * second copy of the screen, a hash of every line, a search for scrolled
+ * lines) and then price every cursor move several ways, formatting each
+ * candidate escape sequence to measure it. With a line chart moving half
+ * a cell per snapshot that was three quarters of a frame's cost. Here a
+ * frame is: skip each unchanged row with one memcmp; in the others, for
+ * each changed cell, a cursor move when it does not follow the last one,
+ * the cell's look when it differs from the last one's, and its bytes, all
+ * into one buffer, written once.
+ *
+ * Every escape sequence comes from terminfo, looked up once when the
+ * terminal opens: a look (a role and attributes) is set the way curses
+ * sets it, with set_attributes (or exit_attribute_mode and the enter_*
+ * strings) followed by the role's colour; cursor moves are
+ * cursor_address, formatted here when it is the ANSI one (checked
+ * against tiparm on a few positions), else by tiparm. A terminal without
+ * cursor_address cannot show the dashboard: the open fails and says so.
+ *
+ * Colour pairs: one per canvas role, from the basic eight colours only,
+ * so every colour terminal shows the same screen. Without colour each
+ * role gets an attribute instead (bold, dim, reverse), never a colour
+ * escape.
  *
  * Themes: the default maps OK/WARN/FAIL to green/yellow/red (the breaker's
  * closed/half-open/open alike); "cb" (colour-blind friendly) maps them to
@@ -12,9 +36,13 @@
 #include "ui/term.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ui/input.h"
 #include "utf8.h"
@@ -26,12 +54,61 @@ struct role_style {
 	attr_t mono_attr;	/* used instead without colour */
 };
 
+/* A look: a role, the canvas attribute bits, and the alternate character set (borders). */
+#define LOOK_ATTRS 8	/* ATTR_BOLD | ATTR_REVERSE | ATTR_UNDERLINE: 0..7 */
+#define LOOK_COUNT (ROLE_COUNT * LOOK_ATTRS * 2)
+#define LOOK_NONE (-1)	/* the terminal's look is not known */
+
+static int look_index(unsigned role, unsigned attr, bool acs)
+{
+	return (int)(((role < ROLE_COUNT ? role : ROLE_NORMAL) * LOOK_ATTRS + (attr & 7)) * 2 + acs);
+}
+
+/* A string from terminfo, kept in the term's arena: offset and length. */
+struct seq {
+	size_t off, len;
+};
+
+/* How a border cell is written when not as its UTF-8 glyph: one byte, in the alternate set or not. */
+struct line_out {
+	char ch;
+	bool acs;
+};
+
+/* Cells compared at once along a changed row. */
+#define DIFF_BLOCK 8
+
+/* Bounds on writing a frame to a terminal that will not take it (EAGAIN, EINTR). */
+#define WRITE_TRIES 1000
+#define WRITE_WAIT_MS 100
+
 struct term {
 	SCREEN *screen;
+	int fd;			/* where frames are written: the curses screen's output */
 	bool color, utf8;
+	bool lines_utf8;	/* borders as their Unicode glyphs, else through line[] */
 	struct role_style styles[ROLE_COUNT];
 	struct canvas *prev;	/* what the screen shows now; NULL: unknown */
 	size_t drawn;
+
+	/* terminfo, looked up once */
+	char *arena;
+	size_t arena_len, arena_cap;
+	struct seq look[LOOK_COUNT];	/* the look from any state */
+	struct seq normal;		/* back to no attributes, default colours */
+	struct seq clear;		/* clear the screen (empty: none) */
+	struct seq am_off, am_on;	/* auto margins off and on again (empty: none) */
+	const char *cup;		/* cursor_address */
+	bool cup_ansi;			/* it is ESC [ row ; col H, formatted here */
+	bool lr_scrolls;		/* writing the bottom-right cell would scroll the screen */
+	struct line_out line[LINE_LR + 1];
+
+	/* the frame being written */
+	char *buf;
+	size_t len, cap;
+	int cur_x, cur_y;	/* the terminal's cursor, -1: not known */
+	int cur_look;		/* the terminal's look, LOOK_NONE: not known */
+	int cols, rows;		/* the terminal's size as curses sees it */
 };
 
 /* Indexed by canvas role; the theme only changes the OK/WARN/FAIL family. */
@@ -63,7 +140,287 @@ static void role_styles(enum ui_theme theme, struct role_style out[ROLE_COUNT])
 	out[ROLE_TARGET] = (struct role_style){ -1, A_BOLD, A_BOLD };
 }
 
-static void colors_init(const struct term *t)
+/* A terminfo string capability, or NULL when the terminal has none. */
+static const char *ti_str(const char *name)
+{
+	const char *s = tigetstr(name);
+
+	return s == (const char *)-1 ? NULL : s;
+}
+
+/* Room for n more bytes in the frame buffer, which grows as needed (never NULL, even for none). */
+static char *out_reserve(struct term *t, size_t n)
+{
+	if (t->len + n > t->cap || t->buf == NULL) {
+		if (t->cap == 0)
+			t->cap = 4096;
+		while (t->len + n > t->cap)
+			t->cap *= 2;
+		t->buf = xrealloc(t->buf, t->cap);
+	}
+	return t->buf + t->len;
+}
+
+static void out_bytes(struct term *t, const char *s, size_t n)
+{
+	memcpy(out_reserve(t, n), s, n);
+	t->len += n;
+}
+
+static void out_seq(struct term *t, struct seq q)
+{
+	out_bytes(t, t->arena + q.off, q.len);
+}
+
+/*
+ * Copy the n bytes of s to dst (room for n) without their padding
+ * ("$<5>", "$<2*>"): the terminals curses pads for want delays, not
+ * bytes, and a pty wants neither. Returns the bytes copied.
+ */
+static size_t unpad(const char *s, size_t n, char *dst)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '$' && i + 1 < n && s[i + 1] == '<') {
+			size_t j = i + 2;
+
+			while (j < n && strchr("0123456789.*/", s[j]) != NULL)
+				j++;
+			if (j < n && s[j] == '>') {
+				i = j;
+				continue;
+			}
+		}
+		dst[o++] = s[i];
+	}
+	return o;
+}
+
+/* A terminfo string without its padding into the frame (NULL: nothing). */
+static void out_unpadded(struct term *t, const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	t->len += unpad(s, n, out_reserve(t, n));
+}
+
+/* Keep s (a tiparm result or a plain capability; NULL is empty) in the arena, unpadded. */
+static struct seq arena_add(struct term *t, const char *s)
+{
+	struct seq q = { t->arena_len, 0 };
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (t->arena_len + n > t->arena_cap || t->arena == NULL) {
+		if (t->arena_cap == 0)
+			t->arena_cap = 4096;
+		while (t->arena_len + n > t->arena_cap)
+			t->arena_cap *= 2;
+		t->arena = xrealloc(t->arena, t->arena_cap);
+	}
+	q.len = unpad(s, n, t->arena + t->arena_len);
+	t->arena_len += q.len;
+	return q;
+}
+
+/* The canvas attribute bits and a role's style as curses attributes. */
+static attr_t look_attr(const struct term *t, unsigned role, unsigned attr)
+{
+	const struct role_style *s = &t->styles[role];
+	attr_t a = t->color ? s->color_attr : s->mono_attr;
+
+	if (attr & ATTR_BOLD)
+		a |= A_BOLD;
+	if (attr & ATTR_REVERSE)
+		a |= A_REVERSE;
+	if (attr & ATTR_UNDERLINE)
+		a |= A_UNDERLINE;
+	return a;
+}
+
+/*
+ * no_color_video: the attributes a terminal cannot show together with
+ * colour, which curses leaves out of coloured cells; reverse stays (curses
+ * would swap the colours instead, and our pairs have a default background).
+ */
+static attr_t ncv_mask(void)
+{
+	int ncv = tigetnum("ncv");
+	attr_t m = 0;
+
+	if (ncv <= 0)
+		return 0;
+	if (ncv & 1)
+		m |= A_STANDOUT;
+	if (ncv & 2)
+		m |= A_UNDERLINE;
+	if (ncv & 16)
+		m |= A_DIM;
+	if (ncv & 32)
+		m |= A_BOLD;
+	if (ncv & 256)
+		m |= A_ALTCHARSET;
+	return m;
+}
+
+/* A colour through setaf/setab, or setf/setb (which number the colours BGR). */
+static void colour_seq(char *buf, size_t len, const char *af, const char *f, short c)
+{
+	short bgr = (short)(((c & 1) << 2) | (c & 2) | ((c & 4) >> 2));
+
+	buf[0] = '\0';
+	if (c < 0)
+		return;
+	if (af != NULL)
+		str_printf(buf, len, "%s", tiparm(af, (int)c));
+	else if (f != NULL)
+		str_printf(buf, len, "%s", tiparm(f, (int)bgr));
+}
+
+/*
+ * The bytes that set look (role, attr, acs) from any state, as curses sets
+ * it: every attribute reset and the wanted ones set (set_attributes, or
+ * exit_attribute_mode and the enter_* strings), then the colours (a reset
+ * puts the default colours back, as curses also assumes).
+ */
+static struct seq look_seq(struct term *t, unsigned role, unsigned attr, bool acs, short bg,
+			   attr_t ncv)
+{
+	attr_t a = look_attr(t, role, attr) | (acs ? A_ALTCHARSET : 0);
+	short fg = t->color ? t->styles[role].fg : -1;
+	const char *sgr = ti_str("sgr");
+	char s[512], fgs[64], bgs[64];
+
+	if (t->color)
+		a &= ~ncv;
+	if (sgr != NULL) {
+		str_printf(s, sizeof(s), "%s",
+			   tiparm(sgr, 0, (a & A_UNDERLINE) != 0, (a & A_REVERSE) != 0, 0,
+				  (a & A_DIM) != 0, (a & A_BOLD) != 0, 0, 0, (a & A_ALTCHARSET) != 0));
+	} else {
+		/* Out of the alternate set too: not every exit_attribute_mode leaves it (vt52 has none). */
+		const char *parts[] = {
+			ti_str("sgr0"),
+			(a & A_ALTCHARSET) ? NULL : ti_str("rmacs"),
+			(a & A_UNDERLINE) ? ti_str("smul") : NULL,
+			(a & A_REVERSE) ? ti_str("rev") : NULL,
+			(a & A_DIM) ? ti_str("dim") : NULL,
+			(a & A_BOLD) ? ti_str("bold") : NULL,
+			(a & A_ALTCHARSET) ? ti_str("smacs") : NULL,
+		};
+		s[0] = '\0';
+		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+			if (parts[i] != NULL)
+				str_printf(s + strlen(s), sizeof(s) - strlen(s), "%s", parts[i]);
+	}
+	if (t->color) {
+		colour_seq(fgs, sizeof(fgs), ti_str("setaf"), ti_str("setf"), fg);
+		colour_seq(bgs, sizeof(bgs), ti_str("setab"), ti_str("setb"), bg);
+		str_printf(s + strlen(s), sizeof(s) - strlen(s), "%s%s", fgs, bgs);
+	}
+	return arena_add(t, s);
+}
+
+/* "ESC [ row ; col H" for the 0-based (y, x), into buf; returns its length. */
+static size_t cup_ansi(char *buf, int y, int x)
+{
+	size_t n = 0;
+	int v[2] = { y + 1, x + 1 };
+
+	buf[n++] = '\033';
+	buf[n++] = '[';
+	for (int i = 0; i < 2; i++) {
+		char d[12];
+		int k = 0;
+
+		do
+			d[k++] = (char)('0' + v[i] % 10);
+		while ((v[i] /= 10) > 0);
+		while (k > 0)
+			buf[n++] = d[--k];
+		buf[n++] = i == 0 ? ';' : 'H';
+	}
+	return n;
+}
+
+/* Whether cursor_address is the ANSI sequence, checked on positions near and far. */
+static bool cup_is_ansi(const char *cup)
+{
+	static const int probes[][2] = { { 0, 0 }, { 4, 7 }, { 23, 79 }, { 99, 249 }, { 499, 999 } };
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		char want[32], got[64];
+		size_t glen;
+		size_t n = cup_ansi(want, probes[i][0], probes[i][1]);
+		const char *s = tiparm(cup, probes[i][0], probes[i][1]);
+
+		if (s == NULL || strlen(s) >= sizeof(got))
+			return false;
+		glen = unpad(s, strlen(s), got);
+		if (glen != n || memcmp(got, want, n) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Borders: as their Unicode glyphs where curses would draw them so (a
+ * UTF-8 locale on a terminal that shows them); else the terminal's
+ * alternate character set, or the ASCII stand-ins curses picks when the
+ * terminal has none.
+ */
+static void lines_init(struct term *t)
+{
+	const struct {
+		enum canvas_line line;
+		chtype acs;
+		const cchar_t *wacs;
+	} map[] = {
+		{ LINE_H, ACS_HLINE, WACS_HLINE }, { LINE_V, ACS_VLINE, WACS_VLINE },
+		{ LINE_UL, ACS_ULCORNER, WACS_ULCORNER }, { LINE_UR, ACS_URCORNER, WACS_URCORNER },
+		{ LINE_LL, ACS_LLCORNER, WACS_LLCORNER }, { LINE_LR, ACS_LRCORNER, WACS_LRCORNER },
+	};
+
+	t->lines_utf8 = t->utf8;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		wchar_t wch[CCHARW_MAX + 1];
+		attr_t wa = 0;
+		short pair;
+		chtype v = map[i].acs;
+
+		if (t->utf8 && (getcchar(map[i].wacs, wch, &wa, &pair, NULL) == ERR ||
+				(wa & A_ALTCHARSET) || wch[0] < 0x80))
+			t->lines_utf8 = false;
+		t->line[map[i].line] = (struct line_out){ (char)(v & A_CHARTEXT), (v & A_ALTCHARSET) != 0 };
+		if ((unsigned char)t->line[map[i].line].ch < 0x20 || (unsigned char)t->line[map[i].line].ch >= 0x7f)
+			t->line[map[i].line] = (struct line_out){ "-|++++"[i], false };
+	}
+}
+
+/* Everything a frame needs from terminfo; false when the terminal cannot show one. */
+static bool strings_init(struct term *t, short bg)
+{
+	attr_t ncv = t->color ? ncv_mask() : 0;
+	int am = tigetflag("am"), xenl = tigetflag("xenl");
+
+	t->cup = ti_str("cup");
+	if (t->cup == NULL)
+		return false;
+	t->cup_ansi = cup_is_ansi(t->cup);
+	for (unsigned r = 0; r < ROLE_COUNT; r++)
+		for (unsigned a = 0; a < LOOK_ATTRS; a++)
+			for (int acs = 0; acs < 2; acs++)
+				t->look[look_index(r, a, acs)] = look_seq(t, r, a, acs, bg, ncv);
+	t->normal = arena_add(t, ti_str("sgr0"));
+	t->clear = arena_add(t, ti_str("clear"));
+	t->lr_scrolls = am > 0 && xenl <= 0;
+	t->am_off = arena_add(t, ti_str("rmam"));
+	t->am_on = arena_add(t, ti_str("smam"));
+	lines_init(t);
+	return true;
+}
+
+static short colors_init(const struct term *t)
 {
 	short bg = COLOR_BLACK;
 
@@ -72,6 +429,7 @@ static void colors_init(const struct term *t)
 		bg = -1;
 	for (int i = 0; i < ROLE_COUNT; i++)
 		init_pair((short)(i + 1), t->styles[i].fg, bg);
+	return bg;
 }
 
 struct term *term_open(const struct term_options *o, char *err, size_t errlen)
@@ -84,6 +442,7 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 {
 	struct term *t = xcalloc(1, sizeof(*t));
 	const char *name = getenv("TERM");
+	short bg = -1;
 
 	t->screen = newterm(NULL, out, in);
 	if (t->screen == NULL) {
@@ -93,6 +452,21 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 		return NULL;
 	}
 	set_term(t->screen);
+	t->fd = fileno(out);
+	role_styles(o->theme, t->styles);
+	t->color = o->color && has_colors();
+	t->utf8 = o->utf8;
+	if (t->color)
+		bg = colors_init(t);
+	if (!strings_init(t, bg)) {
+		str_printf(err, errlen, "terminal type '%s' cannot move the cursor; use --batch",
+			   name != NULL ? name : "(unset)");
+		endwin();
+		delscreen(t->screen);
+		free(t->arena);
+		free(t);
+		return NULL;
+	}
 	cbreak();
 	noecho();
 	nonl();
@@ -110,11 +484,8 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	role_styles(o->theme, t->styles);
-	t->color = o->color && has_colors();
-	if (t->color)
-		colors_init(t);
-	t->utf8 = o->utf8;
+	/* Curses' own start (alternate screen, keypad mode, a clear screen) goes out before any frame. */
+	refresh();
 	return t;
 }
 
@@ -138,7 +509,8 @@ void term_resume(struct term *t)
 	/*
 	 * Leave and enter again, whatever state the stop left us in: endwin()
 	 * then refresh() puts back the program's tty modes, the alternate
-	 * screen and keypad mode, and clearok() repaints what the shell wrote over.
+	 * screen and keypad mode; the next frame repaints what the shell
+	 * wrote over.
 	 */
 	if (!isendwin())
 		endwin();
@@ -155,6 +527,8 @@ void term_close(struct term *t)
 	term_restore();
 	delscreen(t->screen);
 	canvas_free(t->prev);
+	free(t->arena);
+	free(t->buf);
 	free(t);
 }
 
@@ -189,134 +563,153 @@ int term_key(struct term *t)
 	}
 }
 
-static attr_t cell_attr(const struct term *t, const struct cell *k)
-{
-	const struct role_style *s = &t->styles[k->role < ROLE_COUNT ? k->role : ROLE_NORMAL];
-	attr_t a = t->color ? s->color_attr | COLOR_PAIR(k->role + 1) : s->mono_attr;
-
-	if (k->attr & ATTR_BOLD)
-		a |= A_BOLD;
-	if (k->attr & ATTR_REVERSE)
-		a |= A_REVERSE;
-	if (k->attr & ATTR_UNDERLINE)
-		a |= A_UNDERLINE;
-	return a;
-}
-
-/* WACS in a UTF-8 locale (Unicode box drawing), ACS elsewhere. */
-static const cchar_t *line_wchar(enum canvas_line line)
-{
-	switch (line) {
-	case LINE_H: return WACS_HLINE;
-	case LINE_V: return WACS_VLINE;
-	case LINE_UL: return WACS_ULCORNER;
-	case LINE_UR: return WACS_URCORNER;
-	case LINE_LL: return WACS_LLCORNER;
-	case LINE_LR: return WACS_LRCORNER;
-	case LINE_NONE: break;
-	}
-	return NULL;
-}
-
-static chtype line_char(enum canvas_line line)
-{
-	switch (line) {
-	case LINE_H: return ACS_HLINE;
-	case LINE_V: return ACS_VLINE;
-	case LINE_UL: return ACS_ULCORNER;
-	case LINE_UR: return ACS_URCORNER;
-	case LINE_LL: return ACS_LLCORNER;
-	case LINE_LR: return ACS_LRCORNER;
-	case LINE_NONE: break;
-	}
-	return ' ';
-}
-
-/*
- * One glyph, decoded here (utf8.h) rather than by the C library, so that
- * curses gets a character, never bytes. The canvas holds only printable
- * glyphs of one column; outside a UTF-8 locale anything beyond ASCII would
- * print as several cells: '?' instead.
- */
-static void glyph_put(const struct term *t, int x, int y, const char *glyph, attr_t a)
-{
-	uint32_t cp;
-	wchar_t wch[2] = { 0, 0 };
-	cchar_t wc;
-
-	if (utf8_decode(glyph, CANVAS_GLYPH, &cp) == 0 || (!t->utf8 && cp >= 0x80))
-		cp = '?';
-	else if (cp < 0x20)
-		cp = ' ';
-	if (cp < 0x80) {
-		mvaddch(y, x, (chtype)cp | a);
-		return;
-	}
-	wch[0] = (wchar_t)cp;
-	setcchar(&wc, wch, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
-	mvadd_wch(y, x, &wc);
-}
-
-static void cell_put(const struct term *t, int x, int y, const struct cell *k)
-{
-	attr_t a = cell_attr(t, k);
-
-	if (k->line != LINE_NONE && t->utf8) {
-		wchar_t wch[CCHARW_MAX + 1];
-		attr_t wa;
-		short pair;
-		cchar_t wc;
-
-		getcchar(line_wchar((enum canvas_line)k->line), wch, &wa, &pair, NULL);
-		setcchar(&wc, wch, wa | (a & ~A_COLOR), (short)PAIR_NUMBER(a), NULL);
-		mvadd_wch(y, x, &wc);
-		return;
-	}
-	if (k->line != LINE_NONE) {
-		mvaddch(y, x, line_char((enum canvas_line)k->line) | a);
-		return;
-	}
-	glyph_put(t, x, y, k->glyph, a);
-}
-
 void term_invalidate(struct term *t)
 {
 	canvas_free(t->prev);
 	t->prev = NULL;
 }
 
+static void cursor_to(struct term *t, int x, int y)
+{
+	char buf[32];
+
+	if (t->cup_ansi)
+		out_bytes(t, buf, cup_ansi(buf, y, x));
+	else
+		out_unpadded(t, tiparm(t->cup, y, x));
+	t->cur_x = x;
+	t->cur_y = y;
+}
+
+/*
+ * One cell at (x, y): a cursor move unless the last cell written ends
+ * there, its look unless the last cell's was the same, its bytes. The
+ * canvas holds one-column glyphs only; outside a UTF-8 locale anything
+ * beyond ASCII would print as several cells: '?' instead.
+ */
+static void cell_out(struct term *t, int x, int y, const struct cell *k)
+{
+	const char *g = k->glyph;
+	size_t n = 1;
+	bool acs = false;
+	int look;
+
+	if (k->line != LINE_NONE && k->line <= LINE_LR && !t->lines_utf8) {
+		g = &t->line[k->line].ch;
+		acs = t->line[k->line].acs;
+	} else if ((unsigned char)g[0] >= 0x80) {
+		uint32_t cp;
+
+		n = t->utf8 ? utf8_decode(g, CANVAS_GLYPH, &cp) : 0;
+		if (n == 0) {
+			g = "?";
+			n = 1;
+		}
+	} else if ((unsigned char)g[0] < 0x20) {
+		g = " ";
+	}
+	if (x == t->cols - 1 && y == t->rows - 1 && t->lr_scrolls && t->am_off.len == 0)
+		return;	/* it would scroll the screen, and nothing can stop that: left as it is */
+	if (t->cur_x != x || t->cur_y != y)
+		cursor_to(t, x, y);
+	look = look_index(k->role, k->attr, acs);
+	if (look != t->cur_look) {
+		out_seq(t, t->look[look]);
+		t->cur_look = look;
+	}
+	if (x == t->cols - 1 && y == t->rows - 1 && t->lr_scrolls) {
+		out_seq(t, t->am_off);
+		out_bytes(t, g, n);
+		out_seq(t, t->am_on);
+	} else {
+		out_bytes(t, g, n);
+	}
+	/* Past the last column the cursor waits to wrap, or has wrapped: not known. */
+	t->cur_x = x + 1 < t->cols ? x + 1 : -1;
+	t->drawn++;
+}
+
+/*
+ * Write the frame buffer to the terminal. A terminal that will not take
+ * it (an error, or no progress within the bounds) loses the frame, and
+ * the next one repaints every cell.
+ */
+static void frame_flush(struct term *t)
+{
+	size_t done = 0;
+	int tries = 0;
+
+	while (done < t->len && tries < WRITE_TRIES) {
+		ssize_t n = write(t->fd, t->buf + done, t->len - done);
+
+		if (n > 0) {
+			done += (size_t)n;
+			tries = 0;
+			continue;
+		}
+		tries++;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = t->fd, .events = POLLOUT };
+
+			poll(&p, 1, WRITE_WAIT_MS);
+		} else if (n == 0 || errno != EINTR) {
+			break;
+		}
+	}
+	if (done < t->len)
+		term_invalidate(t);
+	t->len = 0;
+}
+
 /*
  * The diff runs row by row: a row that has not changed since the last frame
  * (most of them) is skipped with one memcmp; in the others, each changed
- * cell goes to curses. Cells compare byte for byte (see cell_equal).
+ * cell is written (cell_out). Cells compare byte for byte (see cell_equal).
+ * A new size, or a screen that is not known, clears the screen and writes
+ * every cell.
  */
 void term_draw(struct term *t, const struct canvas *c)
 {
 	bool full = t->prev == NULL || t->prev->w != c->w || t->prev->h != c->h;
 	size_t w = (size_t)c->w;
 
+	getmaxyx(stdscr, t->rows, t->cols);
+	t->drawn = 0;
+	t->cur_x = t->cur_y = -1;
+	t->cur_look = LOOK_NONE;
 	if (full) {
 		canvas_free(t->prev);
 		t->prev = canvas_new(c->w, c->h);
-		clearok(stdscr, TRUE);
-		erase();
+		out_seq(t, t->normal);
+		out_seq(t, t->clear);
 	}
-	t->drawn = 0;
-	for (int y = 0; y < c->h; y++) {
+	/* Cells past the terminal's edge (a resize not yet read) would wrap or scroll: not written. */
+	size_t wx = t->cols < c->w ? (size_t)(t->cols > 0 ? t->cols : 0) : w;
+	int hy = t->rows < c->h ? t->rows : c->h;
+
+	for (int y = 0; y < hy; y++) {
 		const struct cell *row = &c->cells[(size_t)y * w];
 		struct cell *shown = &t->prev->cells[(size_t)y * w];
 
 		if (!full && memcmp(row, shown, w * sizeof(*row)) == 0)
 			continue;
-		for (size_t x = 0; x < w; x++) {
-			if (!full && cell_equal(&row[x], &shown[x]))
+		for (size_t x = 0; x < wx; x++) {
+			/* Unchanged stretches of a changed row go by a block at a time. */
+			if (!full && x % DIFF_BLOCK == 0 && x + DIFF_BLOCK <= wx &&
+			    memcmp(&row[x], &shown[x], DIFF_BLOCK * sizeof(*row)) == 0) {
+				x += DIFF_BLOCK - 1;
 				continue;
-			cell_put(t, (int)x, y, &row[x]);
+			}
+			if (!full && memcmp(&row[x], &shown[x], sizeof(*row)) == 0)
+				continue;
+			cell_out(t, (int)x, y, &row[x]);
 			shown[x] = row[x];
-			t->drawn++;
 		}
 	}
-	refresh();
+	/* The terminal is left with no attributes, as curses believes it is. */
+	if (t->cur_look != LOOK_NONE)
+		out_seq(t, t->normal);
+	frame_flush(t);
 }
 
 bool term_has_color(const struct term *t)

@@ -32,6 +32,7 @@ E2E_UI = tests/e2e_ui_start.sh tests/e2e_ui_quit.sh tests/e2e_ui_help.sh \
 	tests/e2e_ui_color.sh tests/e2e_ui_locale.sh tests/e2e_ui_stale.sh \
 	tests/e2e_ui_refuse.sh tests/e2e_ui_speed.sh tests/e2e_ui_inject.sh \
 	tests/e2e_ui_replay.sh tests/e2e_ui_signals.sh tests/e2e_ui_jobs.sh tests/e2e_ui_timeline.sh \
+	tests/e2e_ui_terms.sh \
 	tests/e2e_list_show.sh tests/e2e_list_worst.sh tests/e2e_list_zoom.sh \
 	tests/e2e_list_sort.sh tests/e2e_list_filter.sh tests/e2e_list_color.sh \
 	tests/e2e_list_inject.sh tests/e2e_ui_events.sh tests/e2e_ui_replay_events.sh tests/e2e_ui_drill.sh \
