@@ -142,7 +142,7 @@ enum source_event_kind monitor_handle(struct monitor *m, const struct source_eve
 	char err[SOURCE_MSG_LEN];
 
 	if (!m->start_known && (ev->kind == SOURCE_SNAPSHOT || ev->kind == SOURCE_NOTICE)) {
-		m->start_ms = ev->at_ms;
+		m->start_ms = source_clock_start(m->src, ev->at_ms);
 		m->start_known = true;
 	}
 	switch (ev->kind) {

@@ -56,6 +56,17 @@ stdin_pipe() {
 }
 check "standard input, format told from the lines, one row per upstream" stdin_pipe
 
+# Standard input cannot be peeked at, so the run's start is learnt from its
+# lines: "at +" is the log's span, as for a file, not a date since 1970.
+stdin_span() {
+	printf '%s\n' '10.0.0.1 - - [01/Mar/2024:10:00:01 +0000] "GET /a HTTP/1.1" 200 5 "-" "c" 0.010 0.009 u:1' \
+		'10.0.0.1 - - [01/Mar/2024:10:00:00 +0000] "GET /a HTTP/1.1" 200 5 "-" "c" 0.010 0.009 u:1' \
+		'10.0.0.1 - - [01/Mar/2024:10:00:03 +0000] "GET /b HTTP/1.1" 200 5 "-" "c" 0.020 0.019 u:2' |
+		"$RT_BIN" tail - --once >"$tmp/stdin.txt"
+	grep -q '^source .*(at +3\.0s)$' "$tmp/stdin.txt"
+}
+check "standard input: times count from the log's earliest line" stdin_span
+
 all_bad() {
 	printf 'not a log line \033[31m red\n' >"$tmp/bad.log"
 	"$RT_BIN" tail "$tmp/bad.log" --log-format nginx-timed --once >"$tmp/out" 2>"$tmp/err"

@@ -48,6 +48,11 @@ bool source_clock_known(struct source *src)
 	return src->ops->clock_known == NULL || src->ops->clock_known(src->self);
 }
 
+int64_t source_clock_start(struct source *src, int64_t at_ms)
+{
+	return src->ops->clock_start != NULL ? src->ops->clock_start(src->self, at_ms) : at_ms;
+}
+
 void source_set_interval(struct source *src, int64_t interval_ms)
 {
 	src->interval_ms = interval_ms;

@@ -123,6 +123,11 @@ struct source_ops {
 	int64_t (*clock)(void *self, int64_t mono_ms);
 	/* Optional: false while the clock is not known yet (a piped recording before its first line). */
 	bool (*clock_known)(void *self);
+	/*
+	 * Optional: where the source's clock started, asked once it is known
+	 * (at_ms: the first event's time, the answer when this is NULL).
+	 */
+	int64_t (*clock_start)(void *self, int64_t at_ms);
 	/* Optional (may be NULL): change the interval, pause or resume at mono_ms. */
 	void (*set_interval)(void *self, int64_t interval_ms);
 	void (*set_paused)(void *self, bool paused, int64_t mono_ms);
@@ -184,6 +189,8 @@ int source_step(struct source *src, int64_t mono_ms, struct source_event *ev);
 int64_t source_clock(struct source *src, int64_t mono_ms);
 /* Whether source_clock means anything yet; true for every source but a recording still to arrive. */
 bool source_clock_known(struct source *src);
+/* Where the source's clock started, once known late; at_ms, the first event's time, by default. */
+int64_t source_clock_start(struct source *src, int64_t at_ms);
 void source_set_interval(struct source *src, int64_t interval_ms);
 void source_set_paused(struct source *src, bool paused, int64_t mono_ms);
 void source_free(struct source *src);	/* NULL is fine */

@@ -64,6 +64,7 @@ struct tail {
 	bool timed;			/* the format has timestamps */
 	bool clock_set;
 	int64_t clock_us;		/* the log's clock */
+	int64_t first_us;		/* the earliest timestamp read, once clock_set */
 	int64_t clock_mono;		/* monotonic time of the last step */
 	bool caught_up;
 	bool read_any;			/* the last step read a line */
@@ -193,9 +194,13 @@ static void tail_line(struct tail *t, struct follow *f, const char *line, size_t
 	if (at == ALOG_NO_TIME || !t->timed) {
 		at = t->clock_us;
 	} else if (!t->clock_set || at > t->clock_us) {
+		if (!t->clock_set)
+			t->first_us = at;
 		t->clock_us = at;
 		t->clock_set = true;
 	}
+	if (t->timed && at < t->first_us)
+		t->first_us = at;	/* a log's lines are a little out of order (written as requests end) */
 	klen = alog_row_key(&t->rec, t->by, key, sizeof(key));
 	tally_add(t->tally, key, klen, at, alog_latency_us(&t->rec, t->latency), alog_outcome(&t->rec));
 }
@@ -416,6 +421,26 @@ static int64_t tail_clock(void *self, int64_t mono_ms)
 	return now / 1000;
 }
 
+/*
+ * With --once the clock is the log's, which standard input cannot be peeked
+ * at for: it is known only from the first line read, and the run's start
+ * is the earliest line's time (so "at +" counts the log's span, as for a file).
+ * A log without timestamps keeps a clock of 0.
+ */
+static bool tail_clock_known(void *self)
+{
+	const struct tail *t = self;
+
+	return t->clock_set || !t->o.once || (t->fmt != NULL && !t->timed);	/* no format yet: not known */
+}
+
+static int64_t tail_clock_start(void *self, int64_t at_ms)
+{
+	const struct tail *t = self;
+
+	return t->clock_set && t->timed ? t->first_us / 1000 : at_ms;
+}
+
 /* "1234", "12.3k", "4.5M": short enough for the header. */
 static void human_count(char *buf, size_t len, uint64_t n)
 {
@@ -494,6 +519,8 @@ static const struct source_ops tail_ops = {
 	.next_wakeup = tail_next_wakeup,
 	.step = tail_step,
 	.clock = tail_clock,
+	.clock_known = tail_clock_known,
+	.clock_start = tail_clock_start,
 	.set_interval = tail_set_interval,
 	.destroy = tail_destroy,
 	.row_noun = tail_row_noun,
@@ -566,7 +593,7 @@ static void tail_peek_clock(struct tail *t)
 
 			if (f != NULL && alog_parse(f, buf + off, len, &t->rec, &why, &col) == 0 &&
 			    t->rec.time_us != ALOG_NO_TIME) {
-				t->clock_us = t->rec.time_us;
+				t->clock_us = t->first_us = t->rec.time_us;
 				t->clock_set = true;
 			}
 		}
