@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check_run.h"
+#include "screen_read.h"
 #include "monitor.h"
 #include "ui/canvas.h"
 #include "ui/keys.h"
@@ -23,68 +24,6 @@ static const struct {
 	int w, h;
 } sizes[] = { { 80, 24 }, { 100, 30 }, { 120, 40 }, { 200, 60 } };
 #define NSIZES ((int)(sizeof(sizes) / sizeof(sizes[0])))
-
-static const char *row(const struct canvas *c, int y)
-{
-	static char buf[8192];
-
-	canvas_row(c, y, buf, sizeof(buf));
-	return buf;
-}
-
-/* Columns (code points) in the first bytes of s. */
-static int columns(const char *s, size_t bytes)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < bytes; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-static int locate(const struct canvas *c, const char *needle, int *x, int *y)
-{
-	for (int j = 0; j < c->h; j++) {
-		const char *r = row(c, j), *p = strstr(r, needle);
-
-		if (p != NULL) {
-			*x = columns(r, (size_t)(p - r));
-			*y = j;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int contains(const struct canvas *c, const char *needle)
-{
-	int x, y;
-
-	return locate(c, needle, &x, &y);
-}
-
-static int line_of(const struct canvas *c, const char *needle)
-{
-	int x, y;
-
-	ck_assert_msg(locate(c, needle, &x, &y), "'%s' not on screen", needle);
-	return y;
-}
-
-static const struct cell *cell_of(const struct canvas *c, const char *needle)
-{
-	int x, y;
-
-	ck_assert_msg(locate(c, needle, &x, &y), "'%s' not on screen", needle);
-	return canvas_cell(c, x, y);
-}
-
-static void dump(const struct canvas *c)
-{
-	for (int y = 0; y < c->h; y++)
-		fprintf(stderr, "%s\n", row(c, y));
-}
 
 /* The sample's four upstreams, worst first, with their statuses. */
 static struct list_row four[4];
@@ -162,38 +101,38 @@ START_TEST(test_list_shown)
 
 	list_view(&v, true);
 	panels_draw(c, &v);
-	heads = line_of(c, "UPSTREAM");
+	heads = screen_line_of(c, "UPSTREAM");
 	ck_assert_int_eq(heads, 1);
 	for (const char *const *t = (const char *const[]){ "BREAKER", "req/s", "P50", "P95", "P99",
 							     "err %", "▼STATUS", NULL }; *t; t++)
-		ck_assert_msg(strstr(row(c, heads), *t) != NULL, "head '%s' missing: %s", *t, row(c, heads));
+		ck_assert_msg(strstr(screen_row(c, heads), *t) != NULL, "head '%s' missing: %s", *t, screen_row(c, heads));
 	/* Worst first as given, the selection marked and in reverse. */
-	ck_assert_int_eq(line_of(c, "▸search"), 2);
-	ck_assert(cell_of(c, "search")->attr & ATTR_REVERSE);
-	ck_assert(!(cell_of(c, "chat")->attr & ATTR_REVERSE));
-	ck_assert_int_eq(line_of(c, " chat"), 3);
-	ck_assert_int_eq(line_of(c, " embeddings"), 4);
-	ck_assert_int_eq(line_of(c, " moderation"), 5);
+	ck_assert_int_eq(screen_line_of(c, "▸search"), 2);
+	ck_assert(screen_cell_of(c, "search")->attr & ATTR_REVERSE);
+	ck_assert(!(screen_cell_of(c, "chat")->attr & ATTR_REVERSE));
+	ck_assert_int_eq(screen_line_of(c, " chat"), 3);
+	ck_assert_int_eq(screen_line_of(c, " embeddings"), 4);
+	ck_assert_int_eq(screen_line_of(c, " moderation"), 5);
 	/* Each status and breaker state has its word besides its colour. */
-	ck_assert(strstr(row(c, 2), "● OPEN") && strstr(row(c, 2), "12s") && strstr(row(c, 2), "FAIL"));
-	ck_assert(strstr(row(c, 3), "● CLOSED") && strstr(row(c, 3), "1h00m") && strstr(row(c, 3), "WARN"));
-	ck_assert(strstr(row(c, 4), "● HALF-OPEN") && strstr(row(c, 4), "3s") && strstr(row(c, 4), " OK"));
-	ck_assert(strstr(row(c, 5), "n/a"));
-	ck_assert_int_eq(cell_of(c, "WARN")->role, ROLE_WARN);
-	ck_assert_int_eq(cell_of(c, " OK")[1].role, ROLE_OK);
-	ck_assert_int_eq(cell_of(c, "HALF-OPEN")->role, ROLE_BREAKER_HALF);
-	ck_assert_int_eq(cell_of(c, "CLOSED")->role, ROLE_BREAKER_CLOSED);
-	ck_assert(strstr(row(c, 2), "980.0") && strstr(row(c, 2), "1000") && strstr(row(c, 2), "41.2"));
-	ck_assert(strstr(row(c, 3), "120.3") && strstr(row(c, 3), "234.1"));
-	ck_assert_int_eq(cell_of(c, "234.1")->role, ROLE_WARN);
+	ck_assert(strstr(screen_row(c, 2), "● OPEN") && strstr(screen_row(c, 2), "12s") && strstr(screen_row(c, 2), "FAIL"));
+	ck_assert(strstr(screen_row(c, 3), "● CLOSED") && strstr(screen_row(c, 3), "1h00m") && strstr(screen_row(c, 3), "WARN"));
+	ck_assert(strstr(screen_row(c, 4), "● HALF-OPEN") && strstr(screen_row(c, 4), "3s") && strstr(screen_row(c, 4), " OK"));
+	ck_assert(strstr(screen_row(c, 5), "n/a"));
+	ck_assert_int_eq(screen_cell_of(c, "WARN")->role, ROLE_WARN);
+	ck_assert_int_eq(screen_cell_of(c, " OK")[1].role, ROLE_OK);
+	ck_assert_int_eq(screen_cell_of(c, "HALF-OPEN")->role, ROLE_BREAKER_HALF);
+	ck_assert_int_eq(screen_cell_of(c, "CLOSED")->role, ROLE_BREAKER_CLOSED);
+	ck_assert(strstr(screen_row(c, 2), "980.0") && strstr(screen_row(c, 2), "1000") && strstr(screen_row(c, 2), "41.2"));
+	ck_assert(strstr(screen_row(c, 3), "120.3") && strstr(screen_row(c, 3), "234.1"));
+	ck_assert_int_eq(screen_cell_of(c, "234.1")->role, ROLE_WARN);
 	/* The panels under it still show P95, P99, the breaker and the targets. */
-	ck_assert(contains(c, "Latency ms"));
-	ck_assert(contains(c, "P95  240.3"));
-	ck_assert(contains(c, "P99  990.0"));
-	ck_assert(contains(c, "Circuit breaker"));
-	ck_assert(contains(c, "Targets"));
-	ck_assert(contains(c, "overall"));
-	ck_assert(contains(c, "upstream 1 of 4"));
+	ck_assert(screen_contains(c, "Latency ms"));
+	ck_assert(screen_contains(c, "P95  240.3"));
+	ck_assert(screen_contains(c, "P99  990.0"));
+	ck_assert(screen_contains(c, "Circuit breaker"));
+	ck_assert(screen_contains(c, "Targets"));
+	ck_assert(screen_contains(c, "overall"));
+	ck_assert(screen_contains(c, "upstream 1 of 4"));
 	/* Nothing runs past the right edge's blank column on the list's lines. */
 	for (int y = 1; y <= 5; y++)
 		ck_assert_str_eq(canvas_cell(c, c->w - 1, y)->glyph, " ");
@@ -244,28 +183,28 @@ START_TEST(test_rows_by_height)
 	v.list.top = total > page ? total - page : 0;
 	ck_assert_uint_eq(panels_list_page(c->w, c->h, total, false), page);
 	panels_draw(c, &v);
-	ck_assert_int_eq(line_of(c, "CLUSTER"), 1);
+	ck_assert_int_eq(screen_line_of(c, "CLUSTER"), 1);
 	if (total > 0) {
 		/* The last page: its first row right under the heads, the last row and the selection last. */
 		snprintf(name, sizeof(name), "%srow%04zu", page > 1 ? " " : "▸", total - page);
-		ck_assert_int_eq(line_of(c, name), 2);
+		ck_assert_int_eq(screen_line_of(c, name), 2);
 		snprintf(name, sizeof(name), "▸row%04zu", total - 1);
-		ck_assert_int_eq(line_of(c, name), 1 + (int)page);
+		ck_assert_int_eq(screen_line_of(c, name), 1 + (int)page);
 		if (total > page) {
 			snprintf(name, sizeof(name), "row%04zu", total - page - 1);
-			ck_assert(!contains(c, name));
+			ck_assert(!screen_contains(c, name));
 		}
 	} else {
-		ck_assert(contains(c, "no clusters in this snapshot"));
+		ck_assert(screen_contains(c, "no clusters in this snapshot"));
 	}
 	/* The panels start right under the list, and take the rest of the screen. */
-	ck_assert_int_eq(line_of(c, "Latency ms"), 2 + (int)page);
-	ck_assert_int_eq(contains(c, "System"), height_cases[_i].full);
-	ck_assert_int_eq(contains(c, "Throughput"), height_cases[_i].full);
-	ck_assert(contains(c, "P99"));
-	ck_assert(contains(c, "Circuit breaker"));
-	ck_assert(contains(c, "Targets"));
-	ck_assert(strstr(row(c, c->h - 2), "│") == NULL);
+	ck_assert_int_eq(screen_line_of(c, "Latency ms"), 2 + (int)page);
+	ck_assert_int_eq(screen_contains(c, "System"), height_cases[_i].full);
+	ck_assert_int_eq(screen_contains(c, "Throughput"), height_cases[_i].full);
+	ck_assert(screen_contains(c, "P99"));
+	ck_assert(screen_contains(c, "Circuit breaker"));
+	ck_assert(screen_contains(c, "Targets"));
+	ck_assert(strstr(screen_row(c, c->h - 2), "│") == NULL);
 	canvas_free(c);
 }
 END_TEST
@@ -288,7 +227,7 @@ START_TEST(test_columns_by_width)
 
 		list_view(&v, true);
 		panels_draw(c, &v);
-		heads = row(c, 1);
+		heads = screen_row(c, 1);
 		for (int i = 0; cases[k].shown[i] != NULL; i++)
 			ck_assert_msg(strstr(heads, cases[k].shown[i]) != NULL, "%d: '%s' missing: %s",
 				      cases[k].w, cases[k].shown[i], heads);
@@ -296,8 +235,8 @@ START_TEST(test_columns_by_width)
 			ck_assert_msg(strstr(heads, cases[k].hidden[i]) == NULL, "%d: '%s' shown: %s",
 				      cases[k].w, cases[k].hidden[i], heads);
 		/* Every head is over its values: P99's last column over search's 1000. */
-		ck_assert_int_eq(columns(row(c, 1), (size_t)(strstr(row(c, 1), "P99") - row(c, 1))) + 2,
-				 columns(row(c, 2), (size_t)(strstr(row(c, 2), "1000") - row(c, 2))) + 3);
+		ck_assert_int_eq(screen_columns(screen_row(c, 1), (size_t)(strstr(screen_row(c, 1), "P99") - screen_row(c, 1))) + 2,
+				 screen_columns(screen_row(c, 2), (size_t)(strstr(screen_row(c, 2), "1000") - screen_row(c, 2))) + 3);
 		canvas_free(c);
 	}
 }
@@ -312,15 +251,15 @@ START_TEST(test_long_names)
 	snprintf(four[1].name, sizeof(four[1].name), "a-very-long-upstream-name-from-a-mesh.svc.cluster.local");
 	panels_draw(c, &v);
 	/* Cut, and marked as cut; the columns after it stay in place. */
-	ck_assert(contains(c, " a-very-long-up… "));
-	ck_assert(strstr(row(c, 3), "● CLOSED") != NULL);
-	ck_assert_int_eq(columns(row(c, 3), (size_t)(strstr(row(c, 3), "●") - row(c, 3))),
-			 columns(row(c, 2), (size_t)(strstr(row(c, 2), "●") - row(c, 2))));
+	ck_assert(screen_contains(c, " a-very-long-up… "));
+	ck_assert(strstr(screen_row(c, 3), "● CLOSED") != NULL);
+	ck_assert_int_eq(screen_columns(screen_row(c, 3), (size_t)(strstr(screen_row(c, 3), "●") - screen_row(c, 3))),
+			 screen_columns(screen_row(c, 2), (size_t)(strstr(screen_row(c, 2), "●") - screen_row(c, 2))));
 	canvas_free(c);
 	/* Wider: the name column grows to show it whole. */
 	c = canvas_new(200, 60);
 	panels_draw(c, &v);
-	ck_assert(contains(c, " a-very-long-upstream-name-from-a-mesh.svc.cluster.local "));
+	ck_assert(screen_contains(c, " a-very-long-upstream-name-from-a-mesh.svc.cluster.local "));
 	canvas_free(c);
 }
 END_TEST
@@ -346,11 +285,11 @@ START_TEST(test_sort_marks)
 		v.list.sort = cases[i].sort;
 		v.list.reverse = cases[i].reverse;
 		panels_draw(c, &v);
-		ck_assert_msg(strstr(row(c, 1), cases[i].mark) != NULL, "'%s' missing: %s", cases[i].mark,
-			      row(c, 1));
-		ck_assert_int_eq(cell_of(c, cases[i].mark)->role, ROLE_TITLE);
+		ck_assert_msg(strstr(screen_row(c, 1), cases[i].mark) != NULL, "'%s' missing: %s", cases[i].mark,
+			      screen_row(c, 1));
+		ck_assert_int_eq(screen_cell_of(c, cases[i].mark)->role, ROLE_TITLE);
 		/* One mark only. */
-		ck_assert_ptr_null(strstr(strstr(row(c, 1), cases[i].mark) + 3, cases[i].reverse ? "▲" : "▼"));
+		ck_assert_ptr_null(strstr(strstr(screen_row(c, 1), cases[i].mark) + 3, cases[i].reverse ? "▲" : "▼"));
 	}
 	canvas_free(c);
 }
@@ -366,28 +305,28 @@ START_TEST(test_filter_shown)
 	v.list.editing = true;
 	v.list.nrows = 1;
 	panels_draw(c, &v);
-	ck_assert(strstr(row(c, 1), "UPSTREAM /sea ") != NULL);
-	ck_assert(cell_of(c, "/sea ")[4].attr & ATTR_REVERSE);	/* the cursor */
-	ck_assert(contains(c, "filter /sea: 1 of 4 upstreams match   Enter keeps it, Esc clears it"));
-	ck_assert_int_eq(line_of(c, "filter /sea"), c->h - 2);
+	ck_assert(strstr(screen_row(c, 1), "UPSTREAM /sea ") != NULL);
+	ck_assert(screen_cell_of(c, "/sea ")[4].attr & ATTR_REVERSE);	/* the cursor */
+	ck_assert(screen_contains(c, "filter /sea: 1 of 4 upstreams match   Enter keeps it, Esc clears it"));
+	ck_assert_int_eq(screen_line_of(c, "filter /sea"), c->h - 2);
 	/* Kept: no cursor, and the status line counts the matches. */
 	v.list.editing = false;
 	panels_draw(c, &v);
-	ck_assert(strstr(row(c, 1), "UPSTREAM /sea ") != NULL);
-	ck_assert(!(cell_of(c, "/sea ")[4].attr & ATTR_REVERSE));
-	ck_assert(contains(c, "1 of 4 upstreams match /sea"));
+	ck_assert(strstr(screen_row(c, 1), "UPSTREAM /sea ") != NULL);
+	ck_assert(!(screen_cell_of(c, "/sea ")[4].attr & ATTR_REVERSE));
+	ck_assert(screen_contains(c, "1 of 4 upstreams match /sea"));
 	/* Nothing matches. */
 	snprintf(v.list.filter, sizeof(v.list.filter), "xyz");
 	v.list.nrows = 0;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "no upstream matches /xyz (Esc clears the filter)"));
-	ck_assert(contains(c, "Latency ms"));
+	ck_assert(screen_contains(c, "no upstream matches /xyz (Esc clears the filter)"));
+	ck_assert(screen_contains(c, "Latency ms"));
 	/* A long filter shows its end, where the typing goes. */
 	snprintf(v.list.filter, sizeof(v.list.filter), "abcdefghijklmnopqrstuvwxyz");
 	v.list.editing = true;
 	panels_draw(c, &v);
-	ck_assert(strstr(row(c, 1), "UPSTREAM /…") != NULL);
-	ck_assert(strstr(row(c, 1), "xyz ") != NULL);
+	ck_assert(strstr(screen_row(c, 1), "UPSTREAM /…") != NULL);
+	ck_assert(strstr(screen_row(c, 1), "xyz ") != NULL);
 	canvas_free(c);
 }
 END_TEST
@@ -399,19 +338,19 @@ START_TEST(test_zoom_titles)
 
 	list_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert(!contains(c, "search ·"));
+	ck_assert(!screen_contains(c, "search ·"));
 	snprintf(v.zoom, sizeof(v.zoom), "search");
 	panels_draw(c, &v);
-	ck_assert(contains(c, "┌ search · Latency ms"));
-	ck_assert(contains(c, "search · Circuit breaker"));
-	ck_assert(contains(c, "search · Targets"));
+	ck_assert(screen_contains(c, "┌ search · Latency ms"));
+	ck_assert(screen_contains(c, "search · Circuit breaker"));
+	ck_assert(screen_contains(c, "search · Targets"));
 	/* The whole router's titles are never taken for the row's. */
-	ck_assert(!contains(c, "┌ Latency ms"));
-	ck_assert(!contains(c, "┌ Targets"));
+	ck_assert(!screen_contains(c, "┌ Latency ms"));
+	ck_assert(!screen_contains(c, "┌ Targets"));
 	snprintf(v.zoom, sizeof(v.zoom), "a-very-long-upstream-name-from-a-mesh");
 	panels_draw(c, &v);
-	ck_assert(contains(c, "┌ a-very-long-upstrea… · Latency ms"));
-	ck_assert(contains(c, "┌ a-very-long-upstrea… · Targets"));
+	ck_assert(screen_contains(c, "┌ a-very-long-upstrea… · Latency ms"));
+	ck_assert(screen_contains(c, "┌ a-very-long-upstrea… · Targets"));
 	canvas_free(c);
 }
 END_TEST
@@ -424,17 +363,17 @@ START_TEST(test_list_ascii)
 	list_view(&v, false);
 	snprintf(four[1].name, sizeof(four[1].name), "a-very-long-upstream-name");
 	panels_draw(c, &v);
-	ck_assert(contains(c, ">search"));
-	ck_assert(contains(c, "* OPEN"));
-	ck_assert(contains(c, "vSTATUS"));
-	ck_assert(contains(c, " a-very-long-up~ "));
-	ck_assert(contains(c, " Up/Down select  Enter zoom  Tab sort  / filter  q quit"));
+	ck_assert(screen_contains(c, ">search"));
+	ck_assert(screen_contains(c, "* OPEN"));
+	ck_assert(screen_contains(c, "vSTATUS"));
+	ck_assert(screen_contains(c, " a-very-long-up~ "));
+	ck_assert(screen_contains(c, " Up/Down select  Enter zoom  Tab sort  / filter  q quit"));
 	for (int y = 0; y < c->h; y++)
-		for (const char *p = row(c, y); *p; p++)
+		for (const char *p = screen_row(c, y); *p; p++)
 			if ((unsigned char)*p >= 0x80) {
 				/* Only border cells (drawn by the terminal's line characters) are not ASCII. */
-				ck_assert_msg(strstr(row(c, y), "│") || strstr(row(c, y), "─"),
-					      "line %d: %s", y, row(c, y));
+				ck_assert_msg(strstr(screen_row(c, y), "│") || strstr(screen_row(c, y), "─"),
+					      "line %d: %s", y, screen_row(c, y));
 				break;
 			}
 	canvas_free(c);
@@ -450,9 +389,9 @@ START_TEST(test_noun)
 	snprintf(v.list.noun, sizeof(v.list.noun), "instance");
 	v.list.sel = 2;
 	panels_draw(c, &v);
-	ck_assert_int_eq(line_of(c, "INSTANCE"), 1);
-	ck_assert(contains(c, "instance 3 of 4"));
-	ck_assert_int_eq(line_of(c, "▸embeddings"), 4);
+	ck_assert_int_eq(screen_line_of(c, "INSTANCE"), 1);
+	ck_assert(screen_contains(c, "instance 3 of 4"));
+	ck_assert_int_eq(screen_line_of(c, "▸embeddings"), 4);
 	canvas_free(c);
 }
 END_TEST
@@ -464,18 +403,18 @@ START_TEST(test_key_line)
 
 	list_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert_int_eq(line_of(c, " Up/Down select  Enter zoom  Tab sort  / filter  q quit  space pause"),
+	ck_assert_int_eq(screen_line_of(c, " Up/Down select  Enter zoom  Tab sort  / filter  q quit  space pause"),
 			 c->h - 1);
-	ck_assert(contains(c, "? help"));
+	ck_assert(screen_contains(c, "? help"));
 	/* Zoomed, the status line says how to go back. */
 	snprintf(v.zoom, sizeof(v.zoom), "search");
 	panels_draw(c, &v);
-	ck_assert_int_eq(line_of(c, "upstream 1 of 4, zoomed (Esc: the whole router)"), c->h - 2);
+	ck_assert_int_eq(screen_line_of(c, "upstream 1 of 4, zoomed (Esc: the whole router)"), c->h - 2);
 	/* Without rows, today's key line. */
 	base_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert(!contains(c, "select"));
-	ck_assert(contains(c, " q quit  space pause  r reset  +/- interval  e events  ? help"));
+	ck_assert(!screen_contains(c, "select"));
+	ck_assert(screen_contains(c, " q quit  space pause  r reset  +/- interval  e events  ? help"));
 	canvas_free(c);
 }
 END_TEST
@@ -506,26 +445,26 @@ START_TEST(test_help_with_rows)
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		/* In a recording Home and End go to its ends: the help says that instead. */
 		if ((help_modes[_i] & KEY_MODE_STEP) && strncmp(lines[i], "Home, End", 9) == 0) {
-			ck_assert(contains(c, "Home, End  the first or the last snapshot (g, G)"));
-			ck_assert(!contains(c, lines[i]));
+			ck_assert(screen_contains(c, "Home, End  the first or the last snapshot (g, G)"));
+			ck_assert(!screen_contains(c, lines[i]));
 			continue;
 		}
-		ck_assert_msg(contains(c, lines[i]), "modes %#x: '%s' missing", help_modes[_i], lines[i]);
+		ck_assert_msg(screen_contains(c, lines[i]), "modes %#x: '%s' missing", help_modes[_i], lines[i]);
 	}
 	/* The whole box on the screen: its top, every line, its bottom. */
-	top = line_of(c, "┌ Keys");
+	top = screen_line_of(c, "┌ Keys");
 	for (int y = top + 1; y < c->h; y++)
-		if (strstr(row(c, y), "└──────") != NULL && canvas_cell(c, 12, y)->line == LINE_LL) {
+		if (strstr(screen_row(c, y), "└──────") != NULL && canvas_cell(c, 12, y)->line == LINE_LL) {
 			bottom = y;
 			break;
 		}
-	ck_assert_msg(bottom > line_of(c, "any key closes"), "modes %#x: no bottom under the help", help_modes[_i]);
+	ck_assert_msg(bottom > screen_line_of(c, "any key closes"), "modes %#x: no bottom under the help", help_modes[_i]);
 	/* Without rows, no list keys. */
 	base_view(&v, true);
 	v.help = true;
 	panels_draw(c, &v);
-	ck_assert(!contains(c, "Up, Down"));
-	ck_assert(contains(c, "any key closes"));
+	ck_assert(!screen_contains(c, "Up, Down"));
+	ck_assert(screen_contains(c, "any key closes"));
 	canvas_free(c);
 }
 END_TEST
@@ -537,17 +476,17 @@ START_TEST(test_no_rows_is_todays_screen)
 
 	base_view(&v, true);
 	panels_draw(a, &v);
-	ck_assert(!contains(a, "UPSTREAM"));
-	ck_assert_int_eq(line_of(a, "Latency ms"), 1);
-	ck_assert(contains(a, "System"));
-	ck_assert(contains(a, "Throughput"));
+	ck_assert(!screen_contains(a, "UPSTREAM"));
+	ck_assert_int_eq(screen_line_of(a, "Latency ms"), 1);
+	ck_assert(screen_contains(a, "System"));
+	ck_assert(screen_contains(a, "Throughput"));
 	/* A list that is not on changes nothing. */
 	four_rows();
 	v.list.rows = four_order;
 	v.list.nrows = 4;
 	panels_draw(b, &v);
 	for (int y = 0; y < 24; y++)
-		ck_assert_str_eq(row(a, y), row(b, y));
+		ck_assert_str_eq(screen_row(a, y), screen_row(b, y));
 	canvas_free(a);
 	canvas_free(b);
 }
@@ -700,11 +639,11 @@ START_TEST(test_view_rows)
 	/* The panels show the whole router until Enter. */
 	ck_assert(fabs(f.v.snap.latency.p95 - 240.3) < 1e-9);
 	panels_draw(c, &f.v);
-	ck_assert_int_eq(line_of(c, "▸search"), 2);
-	ck_assert(strstr(row(c, 2), " FAIL") != NULL);
-	ck_assert(strstr(row(c, 3), " WARN") != NULL);
-	ck_assert(strstr(row(c, 4), " OK") != NULL);
-	ck_assert(contains(c, "┌ Latency ms"));
+	ck_assert_int_eq(screen_line_of(c, "▸search"), 2);
+	ck_assert(strstr(screen_row(c, 2), " FAIL") != NULL);
+	ck_assert(strstr(screen_row(c, 3), " WARN") != NULL);
+	ck_assert(strstr(screen_row(c, 4), " OK") != NULL);
+	ck_assert(screen_contains(c, "┌ Latency ms"));
 	canvas_free(c);
 	fixture_free(&f);
 }
@@ -738,11 +677,11 @@ START_TEST(test_view_zoom)
 	ck_assert(fabs(f.v.p95[0] - 125.7) < 1e-3);	/* a row's series keeps floats */
 	ck_assert_uint_eq(f.v.ntrans, 0);
 	panels_draw(c, &f.v);
-	ck_assert(contains(c, "┌ chat · Latency ms · last 7,218"));
-	ck_assert(contains(c, "P95  125.7!"));
-	ck_assert(contains(c, "Throughput  120.3  req/s no target"));
-	ck_assert(contains(c, "chat · Circuit breaker"));
-	ck_assert(contains(c, "CLUSTER"));
+	ck_assert(screen_contains(c, "┌ chat · Latency ms · last 7,218"));
+	ck_assert(screen_contains(c, "P95  125.7!"));
+	ck_assert(screen_contains(c, "Throughput  120.3  req/s no target"));
+	ck_assert(screen_contains(c, "chat · Circuit breaker"));
+	ck_assert(screen_contains(c, "CLUSTER"));
 	/* The selection moves, the zoom with it; Esc goes back to the router. */
 	ck_assert(list_move(&f.list, 1));
 	fixture_view(&f, 1000);
@@ -788,7 +727,6 @@ int main(void)
 	TCase *tc = tcase_create("draw");
 	TCase *tv = tcase_create("view");
 
-	(void)dump;
 	tcase_add_loop_test(tc, test_list_shown, 0, NSIZES);
 	tcase_add_loop_test(tc, test_rows_by_height, 0, (int)(sizeof(height_cases) / sizeof(height_cases[0])));
 	tcase_add_test(tc, test_columns_by_width);

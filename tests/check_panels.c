@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
+#include "screen_read.h"
 #include "ui/canvas.h"
 #include "ui/input.h"
 #include "ui/keys.h"
@@ -22,60 +23,6 @@ static const struct {
 	int w, h;
 } sizes[] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
 #define NSIZES ((int)(sizeof(sizes) / sizeof(sizes[0])))
-
-static const char *row(const struct canvas *c, int y)
-{
-	static char buf[8192];
-
-	canvas_row(c, y, buf, sizeof(buf));
-	return buf;
-}
-
-/* Columns (code points) in the first bytes of s. */
-static int columns(const char *s, size_t bytes)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < bytes; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Find the first occurrence of needle at or below row from; 1 with *x, *y set, else 0. */
-static int locate_from(const struct canvas *c, const char *needle, int from, int *x, int *y)
-{
-	for (int j = from; j < c->h; j++) {
-		const char *r = row(c, j), *p = strstr(r, needle);
-
-		if (p != NULL) {
-			*x = columns(r, (size_t)(p - r));
-			*y = j;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int locate(const struct canvas *c, const char *needle, int *x, int *y)
-{
-	return locate_from(c, needle, 0, x, y);
-}
-
-static int contains(const struct canvas *c, const char *needle)
-{
-	int x, y;
-
-	return locate(c, needle, &x, &y);
-}
-
-static enum canvas_role role_of(const struct canvas *c, const char *needle)
-{
-	int x, y;
-
-	ck_assert_msg(locate(c, needle, &x, &y), "'%s' not on screen", needle);
-	return (enum canvas_role)canvas_cell(c, x, y)->role;
-}
 
 static void set_target(struct view *v, enum target_id id, const char *label, const char *unit,
 		       bool upper, double limit, double value, enum target_status st)
@@ -170,11 +117,11 @@ START_TEST(test_every_panel_shown)
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		ck_assert_msg(contains(c, want[i]), "%dx%d: '%s' missing", c->w, c->h, want[i]);
+		ck_assert_msg(screen_contains(c, want[i]), "%dx%d: '%s' missing", c->w, c->h, want[i]);
 	/* The sketch's header does not repeat the kind when describe() starts with it. */
-	ck_assert(!contains(c, "[sim]"));
-	ck_assert_int_eq(role_of(c, "LIVE"), ROLE_OK);
-	ck_assert_int_eq(role_of(c, "CLOSED"), ROLE_BREAKER_CLOSED);
+	ck_assert(!screen_contains(c, "[sim]"));
+	ck_assert_int_eq(screen_role_of(c, "LIVE"), ROLE_OK);
+	ck_assert_int_eq(screen_role_of(c, "CLOSED"), ROLE_BREAKER_CLOSED);
 	canvas_free(c);
 }
 END_TEST
@@ -185,14 +132,14 @@ START_TEST(test_latency_highlights)
 	struct canvas *c = draw_sample(_i, true, &v);
 	int x, y;
 
-	ck_assert(locate(c, "P95  125.7!", &x, &y));
+	ck_assert(screen_locate(c, "P95  125.7!", &x, &y));
 	ck_assert_int_eq(canvas_cell(c, x + 5, y)->role, ROLE_WARN);
 	ck_assert_int_eq(canvas_cell(c, x + 5, y)->attr & ATTR_BOLD, ATTR_BOLD);
 	ck_assert_int_eq(canvas_cell(c, x + 10, y)->role, ROLE_WARN);
-	ck_assert(locate(c, "P99  234.1 ", &x, &y));
+	ck_assert(screen_locate(c, "P99  234.1 ", &x, &y));
 	ck_assert_int_eq(canvas_cell(c, x + 5, y)->role, ROLE_OK);
-	ck_assert(contains(c, "P50   45.2"));
-	ck_assert(contains(c, "max  456.2"));
+	ck_assert(screen_contains(c, "P50   45.2"));
+	ck_assert(screen_contains(c, "max  456.2"));
 	canvas_free(c);
 }
 END_TEST
@@ -207,9 +154,9 @@ START_TEST(test_latency_large_values_keep_a_space)
 	v.snap.latency.max = 12345.6;
 	v.snap.latency.p999 = 1000.2;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "max  12346"));
+	ck_assert(screen_contains(c, "max  12346"));
 	if (c->w >= 120)
-		ck_assert(contains(c, "P99.9  1000"));
+		ck_assert(screen_contains(c, "P99.9  1000"));
 	canvas_free(c);
 }
 END_TEST
@@ -257,8 +204,8 @@ START_TEST(test_charts_grow_with_width)
 		int x, y, bottom, n, p95;
 
 		/* The latency chart: from under the P95 line to the box's bottom border. */
-		ck_assert(locate(c, "P95  125.7", &x, &y));
-		ck_assert(locate_from(c, "└", y, &x, &bottom));
+		ck_assert(screen_locate(c, "P95  125.7", &x, &y));
+		ck_assert(screen_locate_from(c, "└", y, &x, &bottom));
 		n = braille_area(c, y + 1, bottom, 0, c->w / 2, ROLE_CHART, &p95);
 		ck_assert_msg(n > prev, "%dx%d: chart %d cells, smaller one had %d", c->w, c->h, n, prev);
 		ck_assert_msg(p95 > 0, "%dx%d: no P95 line", c->w, c->h);
@@ -283,28 +230,28 @@ START_TEST(test_chart_labels)
 	int x, y, n, t, bottom;
 
 	if (c->h == 24) {
-		ck_assert(contains(c, " 40..212 "));
-		ck_assert(contains(c, " 100..169 "));
+		ck_assert(screen_contains(c, " 40..212 "));
+		ck_assert(screen_contains(c, " 100..169 "));
 		/* 36 columns less the labels' 8: 28 cells, 56 samples, 55 s. */
-		ck_assert(contains(c, "◂ 55 s "));
+		ck_assert(screen_contains(c, "◂ 55 s "));
 	} else {
-		ck_assert(contains(c, " 212 "));
-		ck_assert(contains(c, " 40 "));
-		ck_assert(contains(c, " 169 "));
-		ck_assert(contains(c, " 100 "));
+		ck_assert(screen_contains(c, " 212 "));
+		ck_assert(screen_contains(c, " 40 "));
+		ck_assert(screen_contains(c, " 169 "));
+		ck_assert(screen_contains(c, " 100 "));
 	}
 	if (c->w == 120)
-		ck_assert(contains(c, "◂ 1m43s "));	/* 56 columns less 4: 104 samples */
-	ck_assert(contains(c, "╌╌ target 150 "));
-	ck_assert(contains(c, "╌╌ target 100 "));
-	ck_assert(locate(c, "P95  125.7", &x, &y));
-	ck_assert(locate_from(c, "└", y, &x, &bottom));
+		ck_assert(screen_contains(c, "◂ 1m43s "));	/* 56 columns less 4: 104 samples */
+	ck_assert(screen_contains(c, "╌╌ target 150 "));
+	ck_assert(screen_contains(c, "╌╌ target 100 "));
+	ck_assert(screen_locate(c, "P95  125.7", &x, &y));
+	ck_assert(screen_locate_from(c, "└", y, &x, &bottom));
 	n = braille_area(c, y + 1, bottom, 0, c->w / 2, ROLE_TARGET, &t);
 	ck_assert(n > 0);
 	/* A one-row chart has the data over every dash; taller ones show dashes of their own. */
 	ck_assert_msg(c->h == 24 || t > 0, "%dx%d: no target dashes", c->w, c->h);
-	ck_assert_int_eq(role_of(c, "P50 "), ROLE_CHART2);	/* the legend */
-	ck_assert_int_eq(role_of(c, "P99 "), ROLE_CHART3);
+	ck_assert_int_eq(screen_role_of(c, "P50 "), ROLE_CHART2);	/* the legend */
+	ck_assert_int_eq(screen_role_of(c, "P99 "), ROLE_CHART3);
 	canvas_free(c);
 }
 END_TEST
@@ -320,10 +267,10 @@ START_TEST(test_chart_target_off_range)
 	v.targets[TARGET_P95].limit = 5000;
 	v.targets[TARGET_THROUGHPUT].limit = 20;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "target 5000 above"));
-	ck_assert(contains(c, "target 20 below"));
-	ck_assert(!contains(c, "╌╌ target"));
-	ck_assert(locate(c, "P95  125.7", &x, &y));
+	ck_assert(screen_contains(c, "target 5000 above"));
+	ck_assert(screen_contains(c, "target 20 below"));
+	ck_assert(!screen_contains(c, "╌╌ target"));
+	ck_assert(screen_locate(c, "P95  125.7", &x, &y));
 	braille_area(c, y + 1, c->h, 0, c->w, ROLE_TARGET, &t);
 	ck_assert_int_eq(t, 0);
 	canvas_free(c);
@@ -342,11 +289,11 @@ START_TEST(test_chart_flat)
 		v.rps[i] = 150;
 	v.targets[TARGET_THROUGHPUT].limit = NAN;
 	panels_draw(c, &v);
-	ck_assert(locate(c, "Throughput", &x, &y));
+	ck_assert(screen_locate(c, "Throughput", &x, &y));
 	n = braille_area(c, y + 2, y + 12, c->w / 2, c->w, ROLE_CHART, &r);
 	ck_assert_int_gt(n, 50);
 	ck_assert_int_eq(n, r);
-	ck_assert(!contains(c, "target 100"));
+	ck_assert(!screen_contains(c, "target 100"));
 	canvas_free(c);
 }
 END_TEST
@@ -367,12 +314,12 @@ START_TEST(test_boxes_closed)
 		int l = canvas_cell(c, 0, y)->line, r = canvas_cell(c, c->w - 1, y)->line;
 
 		ck_assert_msg(l == LINE_V || l == LINE_UL || l == LINE_LL, "%dx%d row %d: %s", c->w,
-			      c->h, y, row(c, y));
+			      c->h, y, screen_row(c, y));
 		ck_assert_msg(r == LINE_V || r == LINE_UR || r == LINE_LR, "%dx%d row %d: %s", c->w,
-			      c->h, y, row(c, y));
+			      c->h, y, screen_row(c, y));
 		l = canvas_cell(c, lw - 1, y)->line;
 		ck_assert_msg(l == LINE_V || l == LINE_UR || l == LINE_LR, "%dx%d row %d: %s", c->w,
-			      c->h, y, row(c, y));
+			      c->h, y, screen_row(c, y));
 	}
 	canvas_free(c);
 }
@@ -384,17 +331,17 @@ START_TEST(test_targets_panel)
 	struct canvas *c = draw_sample(_i, true, &v);
 	int x, y, tx, ty;
 
-	ck_assert(locate(c, "┌ Targets", &tx, &ty));
-	ck_assert(locate_from(c, "P95", ty + 1, &x, &y));
+	ck_assert(screen_locate(c, "┌ Targets", &tx, &ty));
+	ck_assert(screen_locate_from(c, "P95", ty + 1, &x, &y));
 	ck_assert_int_eq(y, ty + 1);
-	ck_assert_msg(strstr(row(c, y), "125.7! ms    < 150") != NULL, "%s", row(c, y));
-	ck_assert(strstr(row(c, y), "WARN") != NULL);
-	ck_assert_int_eq(role_of(c, "WARN"), ROLE_WARN);
-	ck_assert(strstr(row(c, y + 2), "Throughput") != NULL);
-	ck_assert(strstr(row(c, y + 2), "156.3  req/s > 100") != NULL);
-	ck_assert(strstr(row(c, y + 4), "Recovery") != NULL);
-	ck_assert(strstr(row(c, y + 5), "overall") != NULL);
-	ck_assert(strstr(row(c, y + 5), "WARN") != NULL);
+	ck_assert_msg(strstr(screen_row(c, y), "125.7! ms    < 150") != NULL, "%s", screen_row(c, y));
+	ck_assert(strstr(screen_row(c, y), "WARN") != NULL);
+	ck_assert_int_eq(screen_role_of(c, "WARN"), ROLE_WARN);
+	ck_assert(strstr(screen_row(c, y + 2), "Throughput") != NULL);
+	ck_assert(strstr(screen_row(c, y + 2), "156.3  req/s > 100") != NULL);
+	ck_assert(strstr(screen_row(c, y + 4), "Recovery") != NULL);
+	ck_assert(strstr(screen_row(c, y + 5), "overall") != NULL);
+	ck_assert(strstr(screen_row(c, y + 5), "WARN") != NULL);
 	canvas_free(c);
 }
 END_TEST
@@ -420,15 +367,15 @@ START_TEST(test_status_words)
 	sample_view(&v, true);
 	v.targets[TARGET_P99].r.status = status_cases[_i].st;
 	panels_draw(c, &v);
-	ck_assert(locate(c, "┌ Targets", &tx, &ty));
-	r = strstr(row(c, ty + 2), status_cases[_i].word);
-	ck_assert_msg(r != NULL, "%s", row(c, ty + 2));
-	x = columns(row(c, ty + 2), (size_t)(r - row(c, ty + 2)));
+	ck_assert(screen_locate(c, "┌ Targets", &tx, &ty));
+	r = strstr(screen_row(c, ty + 2), status_cases[_i].word);
+	ck_assert_msg(r != NULL, "%s", screen_row(c, ty + 2));
+	x = screen_columns(screen_row(c, ty + 2), (size_t)(r - screen_row(c, ty + 2)));
 	ck_assert_int_eq(canvas_cell(c, x, ty + 2)->role, status_cases[_i].role);
 	/* A missed value carries a mark besides its colour. */
-	ck_assert_int_eq(strstr(row(c, ty + 2), "234.1!") != NULL,
+	ck_assert_int_eq(strstr(screen_row(c, ty + 2), "234.1!") != NULL,
 			 status_cases[_i].st == STATUS_WARN || status_cases[_i].st == STATUS_FAIL);
-	ck_assert(locate(c, "P99  234.1", &x, &y));
+	ck_assert(screen_locate(c, "P99  234.1", &x, &y));
 	ck_assert_int_eq(canvas_cell(c, x + 5, y)->role, status_cases[_i].role);
 	ck_assert_int_eq(panels_status_role(status_cases[_i].st), status_cases[_i].role);
 	canvas_free(c);
@@ -444,21 +391,21 @@ START_TEST(test_unknown_is_na)
 	view_init(&v);
 	v.interval_ms = 5000;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "WAITING"));
-	ck_assert(contains(c, "P50    n/a"));
-	ck_assert(contains(c, "n/a req/s"));
-	ck_assert(contains(c, "n/a req/min"));
-	ck_assert(contains(c, "waiting for the first snapshot"));
-	ck_assert(contains(c, "every 5 s"));
+	ck_assert(screen_contains(c, "WAITING"));
+	ck_assert(screen_contains(c, "P50    n/a"));
+	ck_assert(screen_contains(c, "n/a req/s"));
+	ck_assert(screen_contains(c, "n/a req/min"));
+	ck_assert(screen_contains(c, "waiting for the first snapshot"));
+	ck_assert(screen_contains(c, "every 5 s"));
 	/* Nothing unknown may read as zero. */
 	for (int y = 0; y < c->h; y++) {
-		ck_assert_msg(strstr(row(c, y), "0.0") == NULL, "row %d: %s", y, row(c, y));
-		ck_assert_msg(strstr(row(c, y), "+0") == NULL, "row %d: %s", y, row(c, y));
+		ck_assert_msg(strstr(screen_row(c, y), "0.0") == NULL, "row %d: %s", y, screen_row(c, y));
+		ck_assert_msg(strstr(screen_row(c, y), "+0") == NULL, "row %d: %s", y, screen_row(c, y));
 	}
-	ck_assert(locate(c, "P50    n/a", &x, &at));
+	ck_assert(screen_locate(c, "P50    n/a", &x, &at));
 	ck_assert_int_eq(canvas_cell(c, x + 7, at)->role, ROLE_UNKNOWN);
-	ck_assert(contains(c, "< n/a "));	/* view_init's screen is ASCII */
-	ck_assert(!contains(c, "n/a..n/a"));
+	ck_assert(screen_contains(c, "< n/a "));	/* view_init's screen is ASCII */
+	ck_assert(!screen_contains(c, "n/a..n/a"));
 	canvas_free(c);
 }
 END_TEST
@@ -474,16 +421,16 @@ START_TEST(test_stale_marked)
 	v.marker = MARK_STALE;
 	v.update_age_s = 12;
 	panels_draw(c, &v);
-	ck_assert_int_eq(role_of(c, "STALE"), ROLE_STALE);
-	ck_assert(locate(c, "STALE", &x, &y));
+	ck_assert_int_eq(screen_role_of(c, "STALE"), ROLE_STALE);
+	ck_assert(screen_locate(c, "STALE", &x, &y));
 	ck_assert_int_eq(y, 0);
-	ck_assert(contains(c, "Latency ms · last 1,250 STALE"));
-	ck_assert(contains(c, "Throughput STALE"));
-	ck_assert(contains(c, "Circuit breaker STALE"));
-	ck_assert(contains(c, "System STALE"));
-	ck_assert(contains(c, "STALE: showing the last good data, 12 s old"));
+	ck_assert(screen_contains(c, "Latency ms · last 1,250 STALE"));
+	ck_assert(screen_contains(c, "Throughput STALE"));
+	ck_assert(screen_contains(c, "Circuit breaker STALE"));
+	ck_assert(screen_contains(c, "System STALE"));
+	ck_assert(screen_contains(c, "STALE: showing the last good data, 12 s old"));
 	/* The last good values stay on the screen. */
-	ck_assert(contains(c, "125.7"));
+	ck_assert(screen_contains(c, "125.7"));
 	canvas_free(c);
 }
 END_TEST
@@ -499,8 +446,8 @@ START_TEST(test_long_source_clipped)
 	snprintf(v.mode, sizeof(v.mode), "http");
 	panels_draw(c, &v);
 	/* The clock, interval and marker keep their places. */
-	ck_assert_msg(strstr(row(c, 0), "xxx 12:04:31  every 1 s   LIVE ") != NULL, "%s", row(c, 0));
-	ck_assert(strstr(row(c, 0), "[http]") == NULL);
+	ck_assert_msg(strstr(screen_row(c, 0), "xxx 12:04:31  every 1 s   LIVE ") != NULL, "%s", screen_row(c, 0));
+	ck_assert(strstr(screen_row(c, 0), "[http]") == NULL);
 	canvas_free(c);
 }
 END_TEST
@@ -514,11 +461,11 @@ START_TEST(test_paused_marker)
 	sample_view(&v, true);
 	v.marker = MARK_PAUSED;
 	panels_draw(c, &v);
-	ck_assert(locate(c, "PAUSED", &x, &y));
+	ck_assert(screen_locate(c, "PAUSED", &x, &y));
 	ck_assert_int_eq(y, 0);
 	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_PAUSED);
 	ck_assert(canvas_cell(c, x, y)->attr & ATTR_REVERSE);
-	ck_assert(!contains(c, "LIVE"));
+	ck_assert(!screen_contains(c, "LIVE"));
 	canvas_free(c);
 }
 END_TEST
@@ -534,7 +481,7 @@ START_TEST(test_source_error_line)
 	v.error_age_s = 2;
 	v.update_age_s = 65;
 	panels_draw(c, &v);
-	ck_assert(locate(c, "! HTTP 500 from http://127.0.0.1:9/metrics  (2.0 s ago; data 1m05s old)", &x, &y));
+	ck_assert(screen_locate(c, "! HTTP 500 from http://127.0.0.1:9/metrics  (2.0 s ago; data 1m05s old)", &x, &y));
 	ck_assert_int_eq(y, c->h - 2);
 	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_FAIL);
 	canvas_free(c);
@@ -553,11 +500,11 @@ START_TEST(test_source_error_line_long)
 	v.error_age_s = 2;
 	v.update_age_s = 65;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "! command output: line 1, column 1: invalid"));
-	ck_assert(contains(c, "(2.0 s ago; data 1m05s old)"));
+	ck_assert(screen_contains(c, "! command output: line 1, column 1: invalid"));
+	ck_assert(screen_contains(c, "(2.0 s ago; data 1m05s old)"));
 	v.has_data = false;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "(2.0 s ago; no data yet)"));
+	ck_assert(screen_contains(c, "(2.0 s ago; no data yet)"));
 	canvas_free(c);
 }
 END_TEST
@@ -572,7 +519,7 @@ START_TEST(test_notice_line)
 	snprintf(v.last_error, sizeof(v.last_error), "timeout");
 	snprintf(v.notice, sizeof(v.notice), "cannot step: only recordings can be stepped through");
 	panels_draw(c, &v);
-	ck_assert(locate(c, "cannot step: only recordings", &x, &y));
+	ck_assert(screen_locate(c, "cannot step: only recordings", &x, &y));
 	ck_assert_int_eq(y, c->h - 2);
 	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_WARN);
 	canvas_free(c);
@@ -601,22 +548,22 @@ START_TEST(test_timeline_and_position)
 	v.timeline[TIMELINE_BINS / 8] |= TIMELINE_FAIL;
 	v.timeline[TIMELINE_BINS * 3 / 8] |= TIMELINE_TRANSITION;
 	panels_draw(c, &v);
-	bar = row(c, c->h - 3);
+	bar = screen_row(c, c->h - 3);
 	ck_assert_ptr_nonnull(strchr(bar, '#'));
 	ck_assert_ptr_nonnull(strchr(bar, '|'));
 	ck_assert_ptr_nonnull(strchr(bar, '^'));
-	ck_assert_int_le(abs(columns(bar, (size_t)(strchr(bar, '#') - bar)) - (1 + w / 8)), 1);
-	ck_assert_int_eq(columns(bar, (size_t)(strchr(bar, '^') - bar)), 1 + (int)(0.25 * (w - 1) + 0.5));
+	ck_assert_int_le(abs(screen_columns(bar, (size_t)(strchr(bar, '#') - bar)) - (1 + w / 8)), 1);
+	ck_assert_int_eq(screen_columns(bar, (size_t)(strchr(bar, '^') - bar)), 1 + (int)(0.25 * (w - 1) + 0.5));
 	ck_assert_int_lt(strchr(bar, '^') - bar, strchr(bar, '|') - bar);
 	/* Unread: blank; read and calm: a plain line. */
 	ck_assert_int_eq(bar[1 + w - 2], ' ');
 	ck_assert_int_eq(bar[1 + 2], '-');
-	ck_assert(locate(c, "line 1,234  25%", &x, &y));
+	ck_assert(screen_locate(c, "line 1,234  25%", &x, &y));
 	ck_assert_int_eq(y, c->h - 2);
 	ck_assert_int_eq(x + (int)strlen("line 1,234  25%"), c->w - 2);
 	snprintf(v.notice, sizeof(v.notice), "cannot step back: at the first snapshot");
 	panels_draw(c, &v);
-	ck_assert(!locate(c, "line 1,234", &x, &y));
+	ck_assert(!screen_locate(c, "line 1,234", &x, &y));
 	canvas_free(c);
 }
 END_TEST
@@ -640,8 +587,8 @@ START_TEST(test_breaker_states)
 	sample_view(&v, true);
 	v.snap.breaker.state = breaker_cases[_i].st;
 	panels_draw(c, &v);
-	ck_assert_msg(contains(c, breaker_cases[_i].word), "'%s' missing", breaker_cases[_i].word);
-	ck_assert_int_eq(role_of(c, breaker_cases[_i].word), breaker_cases[_i].role);
+	ck_assert_msg(screen_contains(c, breaker_cases[_i].word), "'%s' missing", breaker_cases[_i].word);
+	ck_assert_int_eq(screen_role_of(c, breaker_cases[_i].word), breaker_cases[_i].role);
 	ck_assert_int_eq(panels_breaker_role(breaker_cases[_i].st), breaker_cases[_i].role);
 	canvas_free(c);
 }
@@ -659,25 +606,25 @@ START_TEST(test_recovery_clock)
 	v.half_open_in_s = 3;
 	v.outage_s = 5;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "● OPEN for 5.0 s, half-open in 3.0 s"));
-	ck_assert_int_eq(role_of(c, "half-open in 3.0 s"), ROLE_BREAKER_HALF);
-	ck_assert(contains(c, "recovering: out 5.0 s (< 60 s)"));
-	ck_assert_int_eq(role_of(c, "recovering:"), ROLE_WARN);
-	ck_assert(!contains(c, "last recovery"));
+	ck_assert(screen_contains(c, "● OPEN for 5.0 s, half-open in 3.0 s"));
+	ck_assert_int_eq(screen_role_of(c, "half-open in 3.0 s"), ROLE_BREAKER_HALF);
+	ck_assert(screen_contains(c, "recovering: out 5.0 s (< 60 s)"));
+	ck_assert_int_eq(screen_role_of(c, "recovering:"), ROLE_WARN);
+	ck_assert(!screen_contains(c, "last recovery"));
 	/* Half-open: no countdown; past the target, the clock says FAIL. */
 	v.snap.breaker.state = BREAKER_HALF_OPEN;
 	v.half_open_in_s = NAN;
 	v.outage_s = 75;
 	panels_draw(c, &v);
-	ck_assert(!contains(c, "half-open in"));
-	ck_assert(contains(c, "recovering: out 1m15s (< 60 s)"));
-	ck_assert_int_eq(role_of(c, "recovering:"), ROLE_FAIL);
-	ck_assert_int_eq(role_of(c, "FAIL"), ROLE_FAIL);
+	ck_assert(!screen_contains(c, "half-open in"));
+	ck_assert(screen_contains(c, "recovering: out 1m15s (< 60 s)"));
+	ck_assert_int_eq(screen_role_of(c, "recovering:"), ROLE_FAIL);
+	ck_assert_int_eq(screen_role_of(c, "FAIL"), ROLE_FAIL);
 	/* Closed again: the measured recovery against the target. */
 	v.snap.breaker.state = BREAKER_CLOSED;
 	v.outage_s = NAN;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "last recovery 38 s (< 60 s)"));
+	ck_assert(screen_contains(c, "last recovery 38 s (< 60 s)"));
 	canvas_free(c);
 }
 END_TEST
@@ -708,32 +655,32 @@ START_TEST(test_event_log_panel)
 	v.events.on = true;
 	v.events.start_ms = 1000;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "┌ Event log"));
-	ck_assert(contains(c, "no events yet"));
-	ck_assert(!contains(c, "┌ Targets"));
-	ck_assert(!contains(c, "┌ System"));
+	ck_assert(screen_contains(c, "┌ Event log"));
+	ck_assert(screen_contains(c, "no events yet"));
+	ck_assert(!screen_contains(c, "┌ Targets"));
+	ck_assert(!screen_contains(c, "┌ System"));
 	add_event(&v, 61000, EVLOG_FAULT, "search", BREAKER_UNKNOWN, BREAKER_UNKNOWN, "failure rate 50 %");
 	add_event(&v, 62000, EVLOG_BREAKER, "search", BREAKER_CLOSED, BREAKER_OPEN, "5 consecutive failures");
 	add_event(&v, 70000, EVLOG_BREAKER, "search", BREAKER_OPEN, BREAKER_HALF_OPEN,
 		  "open timeout 8 s elapsed");
 	add_event(&v, 70100, EVLOG_PHASE, "", BREAKER_UNKNOWN, BREAKER_UNKNOWN, "phase: normal");
 	panels_draw(c, &v);
-	ck_assert(contains(c, " 4 events "));
-	ck_assert(contains(c, "1:00.0 search failure rate 50 %"));
-	ck_assert(contains(c, "1:01.0 search closed→open  5 consecutive failures"));
-	ck_assert(contains(c, "1:09.0 search open→half-open  open timeout 8 s elapsed"));
-	ck_assert(contains(c, "1:09.1        phase: normal"));
-	ck_assert(locate(c, "1:01.0 search closed→open", &x, &y));
+	ck_assert(screen_contains(c, " 4 events "));
+	ck_assert(screen_contains(c, "1:00.0 search failure rate 50 %"));
+	ck_assert(screen_contains(c, "1:01.0 search closed→open  5 consecutive failures"));
+	ck_assert(screen_contains(c, "1:09.0 search open→half-open  open timeout 8 s elapsed"));
+	ck_assert(screen_contains(c, "1:09.1        phase: normal"));
+	ck_assert(screen_locate(c, "1:01.0 search closed→open", &x, &y));
 	ck_assert_int_eq(canvas_cell(c, x + 14, y)->role, ROLE_BREAKER_CLOSED);
 	ck_assert_int_eq(canvas_cell(c, x + 21, y)->role, ROLE_BREAKER_OPEN);
-	ck_assert_int_eq(role_of(c, "failure rate 50 %"), ROLE_WARN);
+	ck_assert_int_eq(screen_role_of(c, "failure rate 50 %"), ROLE_WARN);
 	/* Newest at the bottom. */
-	ck_assert(locate(c, "phase: normal", &x, &ly));
+	ck_assert(screen_locate(c, "phase: normal", &x, &ly));
 	ck_assert_int_gt(ly, y);
 	/* Scrolled back: the border says so. */
 	v.events.back = 5;
 	panels_draw(c, &v);
-	ck_assert(contains(c, " 5 newer below: } "));
+	ck_assert(screen_contains(c, " 5 newer below: } "));
 	canvas_free(c);
 }
 END_TEST
@@ -753,9 +700,9 @@ START_TEST(test_event_log_newest_fit)
 			  BREAKER_UNKNOWN, text);
 	}
 	panels_draw(c, &v);
-	ck_assert(contains(c, "line 29"));
-	ck_assert(!contains(c, "line 0 "));
-	ck_assert(contains(c, "a-long-row-name- line 29"));
+	ck_assert(screen_contains(c, "line 29"));
+	ck_assert(!screen_contains(c, "line 0 "));
+	ck_assert(screen_contains(c, "a-long-row-name- line 29"));
 	canvas_free(c);
 }
 END_TEST
@@ -776,22 +723,22 @@ START_TEST(test_caption)
 		 "search failed five times in a row, so its breaker opened: calls to it are refused at once "
 		 "instead of waiting for a backend that is not answering.");
 	panels_draw(c, &v);
-	ck_assert(locate(c, "5/9 The breaker opens", &x, &y));
+	ck_assert(screen_locate(c, "5/9 The breaker opens", &x, &y));
 	ck_assert_int_eq(y, 1);
 	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_TITLE);
 	ck_assert_int_eq(canvas_cell(c, x, y)->attr & ATTR_REVERSE, ATTR_REVERSE);
-	ck_assert(contains(c, "5/9 The breaker opens search failed five times in a row, so its breaker"));
-	ck_assert(locate(c, "instead of waiting", &x, &y));
+	ck_assert(screen_contains(c, "5/9 The breaker opens search failed five times in a row, so its breaker"));
+	ck_assert(screen_locate(c, "instead of waiting", &x, &y));
 	ck_assert_int_eq(y, 2);
 	/* The panels start under it. */
-	ck_assert(locate(c, "┌ Latency", &x, &y));
+	ck_assert(screen_locate(c, "┌ Latency", &x, &y));
 	ck_assert_int_eq(y, 3);
-	ck_assert(contains(c, "q quit"));
+	ck_assert(screen_contains(c, "q quit"));
 	/* Too long for two rows: cut with an ellipsis. */
 	for (size_t i = strlen(v.caption_text); i < sizeof(v.caption_text) - 8; i += 7)
 		memcpy(v.caption_text + i, " words.", 8);
 	panels_draw(c, &v);
-	ck_assert(locate(c, "…", &x, &y));
+	ck_assert(screen_locate(c, "…", &x, &y));
 	ck_assert_int_eq(y, 2);
 	canvas_free(c);
 }
@@ -806,26 +753,26 @@ START_TEST(test_faults_line)
 
 	sample_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert(!contains(c, "FAULTS"));
+	ck_assert(!screen_contains(c, "FAULTS"));
 	snprintf(v.faults, sizeof(v.faults), "search: failures 50 %%, timeouts  chat: latency x10");
 	snprintf(v.notice, sizeof(v.notice), "chat: latency spike x10 on");
 	panels_draw(c, &v);
 	/* At 80 columns it is cut to leave the notice whole. */
-	ck_assert(locate(c, c->w > 80 ? "FAULTS search: failures 50 %, timeouts  chat: latency x10"
+	ck_assert(screen_locate(c, c->w > 80 ? "FAULTS search: failures 50 %, timeouts  chat: latency x10"
 			  : "FAULTS search: failures 50 %, timeouts  chat: la…", &x, &y));
 	ck_assert_int_eq(y, c->h - 2);
 	ck_assert_str_eq(canvas_cell(c, c->w - 2, y)->glyph, c->w > 80 ? "0" : "…");
 	ck_assert_int_eq(canvas_cell(c, x, y)->role, ROLE_FAIL);
 	ck_assert_int_eq(canvas_cell(c, x + 8, y)->role, ROLE_WARN);
-	ck_assert(contains(c, " chat: latency spike x10 on"));	/* the press's notice still shows */
+	ck_assert(screen_contains(c, " chat: latency spike x10 on"));	/* the press's notice still shows */
 	/* Too long for the line: cut, never over the status line's first 24 columns. */
 	v.notice[0] = '\0';
 	memset(v.faults, 'x', sizeof(v.faults) - 1);
 	v.faults[sizeof(v.faults) - 1] = '\0';
 	panels_draw(c, &v);
-	ck_assert(locate(c, "FAULTS xxx", &x, &y));
+	ck_assert(screen_locate(c, "FAULTS xxx", &x, &y));
 	ck_assert_int_ge(x, 24);
-	ck_assert(contains(c, "x…"));
+	ck_assert(screen_contains(c, "x…"));
 	canvas_free(c);
 }
 END_TEST
@@ -844,17 +791,17 @@ START_TEST(test_recap_box)
 	snprintf(v.recap[3], sizeof(v.recap[3]), "  %-22s no data", "Error rate < 1 %");
 	v.nrecap = 4;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "┌ Summary"));
-	ck_assert_int_eq(role_of(c, "targets: 1 met"), ROLE_TITLE);
-	ck_assert(locate(c, "met", &x, &y));
-	ck_assert(locate(c, "P95 < 150 ms           met", &x, &y));
+	ck_assert(screen_contains(c, "┌ Summary"));
+	ck_assert_int_eq(screen_role_of(c, "targets: 1 met"), ROLE_TITLE);
+	ck_assert(screen_locate(c, "met", &x, &y));
+	ck_assert(screen_locate(c, "P95 < 150 ms           met", &x, &y));
 	ck_assert_int_eq(canvas_cell(c, x + 23, y)->role, ROLE_OK);
-	ck_assert(locate(c, "Throughput > 100 req/s missed: router FAIL 49 %", &x, &y));
+	ck_assert(screen_locate(c, "Throughput > 100 req/s missed: router FAIL 49 %", &x, &y));
 	ck_assert_int_eq(canvas_cell(c, x + 23, y)->role, ROLE_FAIL);
 	ck_assert_int_eq(canvas_cell(c, x + 30, y)->role, ROLE_NORMAL);	/* the why, plain */
-	ck_assert(locate(c, "Error rate < 1 %       no data", &x, &y));
+	ck_assert(screen_locate(c, "Error rate < 1 %       no data", &x, &y));
 	ck_assert_int_eq(canvas_cell(c, x + 23, y)->role, ROLE_UNKNOWN);
-	ck_assert(contains(c, "q quits; any other key puts this away"));
+	ck_assert(screen_contains(c, "q quits; any other key puts this away"));
 	canvas_free(c);
 }
 END_TEST
@@ -881,16 +828,16 @@ START_TEST(test_transitions_fill_spare_rows)
 	panels_draw(small, &v);
 	panels_draw(big, &v);
 	/* 80x24 has room for the newest two transitions, 200x60 for all three. */
-	ck_assert(contains(small, "half-open→closed 4m12s ago"));
-	ck_assert(contains(small, "open→half-open 4m20s ago"));
-	ck_assert(!contains(small, "closed→open"));
-	ck_assert(contains(big, "closed→open 4m50s ago"));
-	ck_assert(contains(big, "open→half-open 4m20s ago"));
-	ck_assert(contains(big, "half-open→closed 4m12s ago"));
-	ck_assert(contains(small, "validation"));
+	ck_assert(screen_contains(small, "half-open→closed 4m12s ago"));
+	ck_assert(screen_contains(small, "open→half-open 4m20s ago"));
+	ck_assert(!screen_contains(small, "closed→open"));
+	ck_assert(screen_contains(big, "closed→open 4m50s ago"));
+	ck_assert(screen_contains(big, "open→half-open 4m20s ago"));
+	ck_assert(screen_contains(big, "half-open→closed 4m12s ago"));
+	ck_assert(screen_contains(small, "validation"));
 	v.ntrans = 0;
 	panels_draw(small, &v);
-	ck_assert(contains(small, "no transitions seen"));
+	ck_assert(screen_contains(small, "no transitions seen"));
 	canvas_free(small);
 	canvas_free(big);
 }
@@ -904,24 +851,24 @@ START_TEST(test_error_deltas)
 
 	sample_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert(contains(c, "─ total  last 1.0 s ┐"));
-	ck_assert(locate(c, "timeouts", &x, &y));
-	ck_assert_msg(strstr(row(c, y), "10  +1") != NULL, "%s", row(c, y));
-	ck_assert(locate(c, "failures", &x, &y));
-	ck_assert_msg(strstr(row(c, y), "3  +0") != NULL, "%s", row(c, y));
-	ck_assert(contains(c, "error rate 0.40 %  (< 1 %)"));
+	ck_assert(screen_contains(c, "─ total  last 1.0 s ┐"));
+	ck_assert(screen_locate(c, "timeouts", &x, &y));
+	ck_assert_msg(strstr(screen_row(c, y), "10  +1") != NULL, "%s", screen_row(c, y));
+	ck_assert(screen_locate(c, "failures", &x, &y));
+	ck_assert_msg(strstr(screen_row(c, y), "3  +0") != NULL, "%s", screen_row(c, y));
+	ck_assert(screen_contains(c, "error rate 0.40 %  (< 1 %)"));
 	v.deltas.reset = true;
 	panels_draw(c, &v);
-	ck_assert(locate(c, "timeouts", &x, &y));
-	ck_assert_msg(strstr(row(c, y), "reset") != NULL, "%s", row(c, y));
+	ck_assert(screen_locate(c, "timeouts", &x, &y));
+	ck_assert_msg(strstr(screen_row(c, y), "reset") != NULL, "%s", screen_row(c, y));
 	v.deltas.span_ms = 0;
 	v.targets[TARGET_ERROR_RATE].r.status = STATUS_FAIL;
 	v.targets[TARGET_ERROR_RATE].r.value = 3.5;
 	panels_draw(c, &v);
-	ck_assert(contains(c, "last n/a"));
-	ck_assert(locate(c, "timeouts", &x, &y));
-	ck_assert_msg(strstr(row(c, y), "10  n/a") != NULL, "%s", row(c, y));
-	ck_assert(contains(c, "error rate 3.50 % ! (< 1 %)"));
+	ck_assert(screen_contains(c, "last n/a"));
+	ck_assert(screen_locate(c, "timeouts", &x, &y));
+	ck_assert_msg(strstr(screen_row(c, y), "10  n/a") != NULL, "%s", screen_row(c, y));
+	ck_assert(screen_contains(c, "error rate 3.50 % ! (< 1 %)"));
 	canvas_free(c);
 }
 END_TEST
@@ -942,18 +889,18 @@ START_TEST(test_zoomed_titles_name_the_row)
 	panels_draw(c, &v);
 	for (size_t k = 0; k < sizeof(panels) / sizeof(panels[0]); k++) {
 		snprintf(want, sizeof(want), "┌ embeddings · %s ", panels[k]);
-		ck_assert_msg(contains(c, want), "%dx%d: no '%s'", c->w, c->h, want);
+		ck_assert_msg(screen_contains(c, want), "%dx%d: no '%s'", c->w, c->h, want);
 	}
 	/* The deltas keep their head over their column; the totals' goes only where there is no room. */
-	ck_assert(locate(c, "embeddings · Errors", &x, &y));
-	ck_assert_msg(strstr(row(c, y), " last 1.0 s ┐") != NULL, "%s", row(c, y));
+	ck_assert(screen_locate(c, "embeddings · Errors", &x, &y));
+	ck_assert_msg(strstr(screen_row(c, y), " last 1.0 s ┐") != NULL, "%s", screen_row(c, y));
 	if (c->w >= 120)
-		ck_assert_msg(strstr(row(c, y), " total  last 1.0 s ┐") != NULL, "%s", row(c, y));
+		ck_assert_msg(strstr(screen_row(c, y), " total  last 1.0 s ┐") != NULL, "%s", screen_row(c, y));
 	/* A name too long for the room is cut, still before the panel's own title. */
 	snprintf(v.zoom, sizeof(v.zoom), "a-very-long-upstream-name-for-one-title");
 	panels_draw(c, &v);
-	ck_assert_msg(contains(c, v.utf8 ? "… · Errors " : "~ - Errors "), "%dx%d: %s", c->w, c->h,
-		      row(c, 8));
+	ck_assert_msg(screen_contains(c, v.utf8 ? "… · Errors " : "~ - Errors "), "%dx%d: %s", c->w, c->h,
+		      screen_row(c, 8));
 	canvas_free(c);
 }
 END_TEST
@@ -970,7 +917,7 @@ static void assert_text_apart_from_lines(const struct canvas *c, const char *wha
 
 				ck_assert_msg(n == NULL || n->line != LINE_NONE || strcmp(n->glyph, " ") == 0,
 					      "%s at %dx%d, row %d column %d: %s", what, c->w, c->h, y,
-					      x + dx, row(c, y));
+					      x + dx, screen_row(c, y));
 			}
 		}
 }
@@ -1003,7 +950,7 @@ START_TEST(test_titles_end_with_a_space)
 	panels_draw(c, &v);
 	assert_text_apart_from_lines(c, title_cases[k].zoom);
 	if (size == 0 && k == 1 && utf8)
-		ck_assert_msg(contains(c, "┌ embeddings · Latency ms · last 410 ──┐"), "%s", row(c, 1));
+		ck_assert_msg(screen_contains(c, "┌ embeddings · Latency ms · last 410 ──┐"), "%s", screen_row(c, 1));
 	canvas_free(c);
 }
 END_TEST
@@ -1021,15 +968,15 @@ START_TEST(test_same_figure_same_decimals)
 	v.targets[TARGET_ERROR_RATE].r.value = 0.4;
 	panels_draw(c, &v);
 	/* Latency: a tenth below 1000 ms, whole milliseconds from there. */
-	ck_assert(contains(c, "P95   1235!"));
-	ck_assert(contains(c, "P99  234.1"));
-	ck_assert(locate(c, "Targets", &tx, &ty));
-	ck_assert(locate_from(c, "P95 ", ty + 1, &x, &y));
-	ck_assert_msg(strstr(row(c, y), "1235! ms") != NULL, "%s", row(c, y));
-	ck_assert_msg(strstr(row(c, y + 1), "234.1  ms") != NULL, "%s", row(c, y + 1));
+	ck_assert(screen_contains(c, "P95   1235!"));
+	ck_assert(screen_contains(c, "P99  234.1"));
+	ck_assert(screen_locate(c, "Targets", &tx, &ty));
+	ck_assert(screen_locate_from(c, "P95 ", ty + 1, &x, &y));
+	ck_assert_msg(strstr(screen_row(c, y), "1235! ms") != NULL, "%s", screen_row(c, y));
+	ck_assert_msg(strstr(screen_row(c, y + 1), "234.1  ms") != NULL, "%s", screen_row(c, y + 1));
 	/* The error rate: two decimals in Errors and in Targets. */
-	ck_assert(contains(c, "error rate 0.40 %"));
-	ck_assert_msg(strstr(row(c, y + 3), "Error rate   0.40  %") != NULL, "%s", row(c, y + 3));
+	ck_assert(screen_contains(c, "error rate 0.40 %"));
+	ck_assert_msg(strstr(screen_row(c, y + 3), "Error rate   0.40  %") != NULL, "%s", screen_row(c, y + 3));
 	canvas_free(c);
 }
 END_TEST
@@ -1051,14 +998,14 @@ START_TEST(test_too_small)
 
 	sample_view(&v, true);
 	panels_draw(c, &v);
-	ck_assert(locate(c, cases[_i].line1, &x, &y));
+	ck_assert(screen_locate(c, cases[_i].line1, &x, &y));
 	ck_assert_int_eq(y, cases[_i].line2 != NULL ? c->h / 2 - 1 : c->h / 2);
 	/* Centred. */
 	ck_assert_int_le(abs(x - (c->w - canvas_text_width(cases[_i].line1) - x)), 1);
 	if (cases[_i].line2 != NULL)
-		ck_assert(contains(c, cases[_i].line2));
+		ck_assert(screen_contains(c, cases[_i].line2));
 	for (int j = 0; j < c->h; j++)
-		if (strspn(row(c, j), " ") != strlen(row(c, j)))
+		if (strspn(screen_row(c, j), " ") != strlen(screen_row(c, j)))
 			lines++;
 	ck_assert_int_eq(lines, cases[_i].line2 != NULL ? 2 : 1);
 	canvas_free(c);
@@ -1084,25 +1031,25 @@ START_TEST(test_help_overlay)
 	sample_view(&v, true);
 	v.key_modes = modes;
 	panels_draw(c, &v);
-	ck_assert(!contains(c, "any key closes"));
+	ck_assert(!screen_contains(c, "any key closes"));
 	v.help = true;
 	panels_draw(c, &v);
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
 		keys_help_line(k, false, line, sizeof(line));
 		/* A row whose every key does something else here (keys_shadowed) is left out. */
 		if (keys_apply(k, modes) && !keys_shadowed(k, modes))
-			ck_assert_msg(contains(c, line), "modes %#x: '%s' missing", modes, line);
+			ck_assert_msg(screen_contains(c, line), "modes %#x: '%s' missing", modes, line);
 		else if (keys_apply(k, modes))
-			ck_assert_msg(!contains(c, line), "modes %#x: '%s' shown though shadowed", modes, line);
+			ck_assert_msg(!screen_contains(c, line), "modes %#x: '%s' shown though shadowed", modes, line);
 		else
-			ck_assert_msg(!contains(c, line), "modes %#x: '%s' shown", modes, line);
+			ck_assert_msg(!screen_contains(c, line), "modes %#x: '%s' shown", modes, line);
 		if (k->help_more == NULL)
 			continue;
 		keys_help_line(k, true, line, sizeof(line));
-		ck_assert_int_eq(contains(c, line), keys_apply(k, modes) && !keys_shadowed(k, modes));
+		ck_assert_int_eq(screen_contains(c, line), keys_apply(k, modes) && !keys_shadowed(k, modes));
 	}
-	ck_assert(contains(c, "any key closes this help"));
-	ck_assert(contains(c, "┌ Keys"));
+	ck_assert(screen_contains(c, "any key closes this help"));
+	ck_assert(screen_contains(c, "┌ Keys"));
 	canvas_free(c);
 }
 END_TEST
@@ -1131,11 +1078,11 @@ START_TEST(test_key_line)
 		for (size_t i = 0; i < n; i++)
 			shown |= line[i] == k;
 		snprintf(item, sizeof(item), "%s %s", k->brief_keys, k->brief);
-		ck_assert_msg(contains(c, item) == shown, "modes %#x: '%s'", modes, item);
+		ck_assert_msg(screen_contains(c, item) == shown, "modes %#x: '%s'", modes, item);
 		ck_assert(!shown || keys_apply(k, modes));
 	}
-	ck_assert(contains(c, "q quit"));
-	ck_assert(contains(c, "? help"));
+	ck_assert(screen_contains(c, "q quit"));
+	ck_assert(screen_contains(c, "? help"));
 	canvas_free(c);
 }
 END_TEST
@@ -1152,11 +1099,11 @@ START_TEST(test_ascii_fallback)
 
 			if (k->line == LINE_NONE)
 				ck_assert_msg((unsigned char)k->glyph[0] < 0x80, "(%d,%d) '%s' in row %s", x, y,
-					      k->glyph, row(c, y));
+					      k->glyph, screen_row(c, y));
 		}
-	ck_assert(contains(c, "* CLOSED"));
-	ck_assert(contains(c, "Latency ms - last 1,250"));
-	ck_assert(contains(c, "half-open->closed"));
+	ck_assert(screen_contains(c, "* CLOSED"));
+	ck_assert(screen_contains(c, "Latency ms - last 1,250"));
+	ck_assert(screen_contains(c, "half-open->closed"));
 	canvas_free(c);
 }
 END_TEST
@@ -1746,8 +1693,8 @@ START_TEST(test_view_waiting)
 	ck_assert_uint_eq(f.v.p95_n, 0);
 	ck_assert_int_eq(f.v.targets[TARGET_P95].r.status, STATUS_UNKNOWN);
 	panels_draw(c, &f.v);
-	ck_assert(contains(c, "fixture:steady x1  [fake]"));
-	ck_assert(contains(c, "WAITING"));
+	ck_assert(screen_contains(c, "fixture:steady x1  [fake]"));
+	ck_assert(screen_contains(c, "WAITING"));
 	/* Once data arrives the clock follows the source's timeline, not the wall. */
 	fixture_snapshot(&f, 1000, 100, 150, BREAKER_CLOSED, 0);
 	fixture_update(&f, 3500);
@@ -1790,9 +1737,9 @@ START_TEST(test_view_live)
 	ck_assert_int_eq(f.v.targets[TARGET_P95].r.status, STATUS_WARN);
 	ck_assert_int_eq(f.v.overall, f.m.eval.overall);
 	panels_draw(c, &f.v);
-	ck_assert(contains(c, "P95  130.0!"));
-	ck_assert(contains(c, "LIVE"));
-	ck_assert(contains(c, "data 400 ms old"));
+	ck_assert(screen_contains(c, "P95  130.0!"));
+	ck_assert(screen_contains(c, "LIVE"));
+	ck_assert(screen_contains(c, "data 400 ms old"));
 	canvas_free(c);
 	fixture_free(&f);
 }
@@ -1842,8 +1789,8 @@ START_TEST(test_view_error_and_transitions)
 	ck_assert_int_eq(f.v.src_now_ms, 4000);
 	ck_assert(!isnan(f.v.last_recovery_s));
 	panels_draw(c, &f.v);
-	ck_assert(contains(c, "! connection refused  (500 ms ago; data 1.0 s old)"));
-	ck_assert(contains(c, "open→closed"));
+	ck_assert(screen_contains(c, "! connection refused  (500 ms ago; data 1.0 s old)"));
+	ck_assert(screen_contains(c, "open→closed"));
 	/* Reset (the r key) empties the history: back to waiting, nothing invented. */
 	history_clear(f.m.hist);
 	fixture_update(&f, 4000);

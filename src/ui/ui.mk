@@ -13,10 +13,10 @@ check_PROGRAMS += tests/check_canvas tests/check_panels tests/check_keys tests/c
 	tests/check_listpanel
 TESTS += tests/check_canvas tests/check_panels tests/check_keys tests/check_list \
 	tests/check_listpanel
-tests_check_listpanel_SOURCES = tests/check_listpanel.c tests/check_run.h
+tests_check_listpanel_SOURCES = tests/check_listpanel.c tests/check_run.h tests/screen_read.c tests/screen_read.h
 tests_check_list_SOURCES = tests/check_list.c tests/check_run.h
 tests_check_canvas_SOURCES = tests/check_canvas.c tests/check_run.h
-tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h
+tests_check_panels_SOURCES = tests/check_panels.c tests/check_run.h tests/screen_read.c tests/screen_read.h
 tests_check_keys_SOURCES = tests/check_keys.c tests/check_run.h
 
 # The key table for the shell tests; the man page's KEYS section is checked against it.
