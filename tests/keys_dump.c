@@ -3,7 +3,8 @@
  * the man page and the screen with the table rather than with a copy:
  *   keys_dump man            NAME<TAB>MODES for every key, MODES in the man
  *                            page's words ("" when it applies everywhere)
- *   keys_dump help MODES     the help overlay's lines for MODES
+ *   keys_dump help MODES     the help overlay's lines for MODES (a key that
+ *                            does something else there left out)
  *   keys_dump line MODES [W] the key line's entries for MODES on a screen W
  *                            columns wide (80)
  * MODES is "none" or a comma list of step, speed, inject, rows, drilled, demo.
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
-		if (!keys_apply(k, modes))
+		if (!keys_apply(k, modes) || keys_shadowed(k, modes))	/* as the help overlay */
 			continue;
 		keys_help_line(k, false, line, sizeof(line));
 		printf("%s\n", line);
