@@ -5,9 +5,10 @@
 # set of modes: the simulated router has speed and injections, a recording
 # steps and has speed, a live source neither. Data with rows (upstreams)
 # add the list's keys once the first snapshot with rows is on screen, so
-# the simulator and the recording here never have rows
-# (scenario_norows.json): what the checks see cannot depend on whether a
-# busy machine let the first snapshot in before they look.
+# the simulator and the recording here have no rows (scenario_norows.json)
+# but in the one case that waits for the list before it looks: what the
+# checks see cannot depend on whether a busy machine let the first
+# snapshot in before they look.
 . "$RT_SRCDIR/tests/e2e_lib.sh"
 
 norows="$RT_SRCDIR/tests/scenario_norows.json"
@@ -49,6 +50,16 @@ check "sim: h opens the help too" press_for "any key closes" h
 check "sim: q only closes the help" press_gone "any key closes" q
 check "sim: the program still runs" no_match "^EXIT="
 check "sim: q exits 0" quit_ok
+
+# The built-in scenario has upstreams: once its list is on screen the
+# list's keys join, and those the simulator's own keys shadow (o) do not.
+start 80 24 --
+check "sim with rows: the list is up" wait_for "Up/Down select"
+check "sim with rows: the key line is the table's" key_line_is speed,inject,rows
+check "sim with rows: ? opens the help" press_for "any key closes" '?'
+check "sim with rows: the help lists the list's keys too" help_is speed,inject,rows
+check "sim with rows: q closes the help" press_gone "any key closes" q
+check "sim with rows: q exits 0" quit_ok
 
 "$RT_BIN" sim --scenario "$norows" --speed max --duration 10s --batch --record "$e2e_tmp/run.jsonl" >/dev/null ||
 	bail_out "cannot record a simulation"
