@@ -56,17 +56,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for FILE PATTERN SECONDS: until a line of FILE matches PATTERN.
-wait_for() {
-	i=0
-	while [ "$i" -lt $(($3 * 10)) ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # The scenarios: one phase an hour long, so no counter starts again during the test.
 cat >"$tmp/healthy.json" <<'EOF'
 {"name": "healthy", "description": "A router with nothing wrong.",
@@ -88,7 +77,7 @@ EOF
 serve_start() {
 	bg "$tmp/$1.out" "$tmp/$1.err" "$RT_BIN" serve --listen 127.0.0.1:0 --scenario "$tmp/$2.json"
 	echo $bgpid >"$tmp/$1.pid"
-	wait_for "$tmp/$1.out" '^listening on http://127\.0\.0\.1:[1-9][0-9]*/metrics$' 10 ||
+	wait_file "$tmp/$1.out" '^listening on http://127\.0\.0\.1:[1-9][0-9]*/metrics$' 10 ||
 		bail_out "serve $1 did not start: $(cat "$tmp/$1.err")"
 	addr=$(sed -n 's|^listening on http://\(127\.0\.0\.1:[0-9]*\)/metrics$|\1|p' "$tmp/$1.out")
 }

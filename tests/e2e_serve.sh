@@ -17,17 +17,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for FILE PATTERN SECONDS: until a line of FILE matches PATTERN.
-wait_for() {
-	i=0
-	while [ "$i" -lt $(($3 * 10)) ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # probe METHOD URL OUT: one request; OUT gets status, headers and body.
 probe() {
 	"$PROBE" "$1" "$2" >"$3" 2>>"$tmp/probe.err"
@@ -76,7 +65,7 @@ exited_with() {	# exited_with PID STATUS SECONDS
 "$RT_BIN" serve --listen 127.0.0.1:0 --seed 1 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 check "serve prints the address it listens on" \
-	wait_for "$tmp/out" '^listening on http://127\.0\.0\.1:[1-9][0-9]*/metrics$' 10
+	wait_file "$tmp/out" '^listening on http://127\.0\.0\.1:[1-9][0-9]*/metrics$' 10
 url=$(sed -n 's/^listening on //p' "$tmp/out")
 if [ -z "$url" ]; then
 	cat "$tmp/err" >&2

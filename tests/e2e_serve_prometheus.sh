@@ -24,17 +24,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for FILE PATTERN SECONDS: until a line of FILE matches PATTERN.
-wait_for() {
-	i=0
-	while [ "$i" -lt $(($3 * 10)) ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # lines_at_least FILE N SECONDS: until FILE has N lines.
 lines_at_least() {
 	i=0
@@ -56,7 +45,7 @@ body() {
 
 "$RT_BIN" serve --listen 127.0.0.1:0 --seed 3 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-wait_for "$tmp/out" '^listening on http://127\.0\.0\.1:[1-9][0-9]*/metrics$' 10 ||
+wait_file "$tmp/out" '^listening on http://127\.0\.0\.1:[1-9][0-9]*/metrics$' 10 ||
 	bail_out "serve did not start: $(cat "$tmp/err")"
 url=$(sed -n 's/^listening on //p' "$tmp/out")
 i=0

@@ -21,16 +21,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-wait_for() {	# wait_for FILE PATTERN SECONDS
-	i=0
-	while [ "$i" -lt $(($3 * 10)) ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 wait_count() {	# wait_count FILE PATTERN N SECONDS: until N lines match
 	i=0
 	while [ "$i" -lt $(($4 * 10)) ]; do
@@ -44,7 +34,7 @@ wait_count() {	# wait_count FILE PATTERN N SECONDS: until N lines match
 seq=refused,good,slow,good,500,good,garbage,good,truncated,good,huge,good,redirect
 "$FAULTS" --slow-ms 3000 --max-seconds 120 "$seq" >"$tmp/fs" 2>"$tmp/fs.err" &
 fspid=$!
-check "the fault server has a port" wait_for "$tmp/fs" '^port [1-9][0-9]*$' 10
+check "the fault server has a port" wait_file "$tmp/fs" '^port [1-9][0-9]*$' 10
 port=$(sed -n 's/^port //p' "$tmp/fs")
 [ -n "$port" ] || { done_testing; exit 1; }
 url="http://127.0.0.1:$port/metrics"
@@ -52,9 +42,9 @@ url="http://127.0.0.1:$port/metrics"
 "$RT_BIN" watch "$url" --batch --format json --interval 1 --timeout 1 \
 	--record "$tmp/rec.jsonl" >"$tmp/out" 2>"$tmp/err" &
 wpid=$!
-check "refused: reported" wait_for "$tmp/err" "connection refused by $url" 10
+check "refused: reported" wait_file "$tmp/err" "connection refused by $url" 10
 kill -USR1 "$fspid"
-check "the fault server listens" wait_for "$tmp/fs" '^listening$' 5
+check "the fault server listens" wait_file "$tmp/fs" '^listening$' 5
 # 12 answers in the sequence, then two more good ones.
 check "watch polls through every fault" wait_count "$tmp/fs" '^served ' 14 60
 check "slow: reported as a timeout" grep -q "timeout: no answer within 1000 ms from $url" "$tmp/err"

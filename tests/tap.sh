@@ -23,6 +23,18 @@ bail_out() {
 	exit 1
 }
 
+# wait_file FILE PATTERN SECONDS: poll until a line of FILE matches PATTERN
+# (a grep regex), ten times a second; 1 when SECONDS pass first.
+wait_file() {
+	i=0
+	while [ "$i" -lt $(($3 * 10)) ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
