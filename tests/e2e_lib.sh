@@ -124,6 +124,23 @@ wait_prompt_after() {
 shell_wait() { wait_prompt_after "^DONE-$e2e_cmds\$"; }
 shell_run() { shell_type "$1" && shell_wait; }
 
+# has_line REGEX: a line of the pane matches (after a shell_wait, so the
+# output it looks for is complete).
+has_line() {
+	pane | grep -Eq -- "$1" && return 0
+	echo "# no line matches /$1/; the pane shows:"
+	show_pane
+	return 1
+}
+
+# sane: after the program, the tty is cooked with echo, the screen normal, the cursor on.
+sane() {
+	[ "$(T display-message -p -t "$cur" '#{alternate_on}')" = 0 ] || { echo "# still on the alternate screen"; return 1; }
+	[ "$(T display-message -p -t "$cur" '#{cursor_flag}')" = 1 ] || { echo "# the cursor is hidden"; return 1; }
+	shell_run "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ,; echo" &&
+		has_line '^icanon,echo,$'
+}
+
 pane() { T capture-pane -p -t "$cur" "$@"; }
 
 show_pane() {

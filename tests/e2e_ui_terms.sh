@@ -7,23 +7,6 @@
 # A source without rows, so the first box row is Latency and Throughput.
 . "$RT_SRCDIR/tests/e2e_lib.sh"
 
-# has_line REGEX: a line of the pane matches (after a shell_wait, so the
-# output it looks for is complete).
-has_line() {
-	pane | grep -Eq -- "$1" && return 0
-	echo "# no line matches /$1/; the pane shows:"
-	show_pane
-	return 1
-}
-
-# sane: the tty is cooked with echo, the screen normal, the cursor on.
-sane() {
-	[ "$(T display-message -p -t "$cur" '#{alternate_on}')" = 0 ] || { echo "# still on the alternate screen"; return 1; }
-	[ "$(T display-message -p -t "$cur" '#{cursor_flag}')" = 1 ] || { echo "# the cursor is hidden"; return 1; }
-	shell_run "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ,; echo" &&
-		has_line '^icanon,echo,$'
-}
-
 # term_test TYPE colour|mono: the dashboard on TYPE at 80x24, then q.
 term_test() {
 	type=$1
