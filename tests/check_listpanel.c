@@ -122,8 +122,11 @@ START_TEST(test_list_shown)
 	ck_assert_int_eq(screen_cell_of(c, " OK")[1].role, ROLE_OK);
 	ck_assert_int_eq(screen_cell_of(c, "HALF-OPEN")->role, ROLE_BREAKER_HALF);
 	ck_assert_int_eq(screen_cell_of(c, "CLOSED")->role, ROLE_BREAKER_CLOSED);
-	ck_assert(strstr(screen_row(c, 2), "980.0") && strstr(screen_row(c, 2), "1000") && strstr(screen_row(c, 2), "41.2"));
-	ck_assert(strstr(screen_row(c, 3), "120.3") && strstr(screen_row(c, 3), "234.1"));
+	/* Figures with the decimals the panels give them: whole ms from 1000 up, error rates with two. */
+	ck_assert(strstr(screen_row(c, 2), "980.0") && strstr(screen_row(c, 2), " 1000 ") &&
+		  !strstr(screen_row(c, 2), "1000.0") && strstr(screen_row(c, 2), "41.20"));
+	ck_assert(strstr(screen_row(c, 3), "120.3") && strstr(screen_row(c, 3), "234.1") &&
+		  strstr(screen_row(c, 3), "0.20"));
 	ck_assert_int_eq(screen_cell_of(c, "234.1")->role, ROLE_WARN);
 	/* The panels under it still show P95, P99, the breaker and the targets. */
 	ck_assert(screen_contains(c, "Latency ms"));

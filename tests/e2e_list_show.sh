@@ -11,8 +11,8 @@ start 80 24 -- watch --exec "'cat $sample'"
 check "the list's heads under the header" \
 	wait_line 2 "^ UPSTREAM +BREAKER +req/s +P50 +P95 +P99 +err % ▼STATUS$"
 check "four upstreams" eval 'wait_for "^ chat " && wait_for "^ embeddings " && wait_for "^ moderation "'
-check "the worst row first, selected" wait_line 3 "^▸search +● OPEN +[0-9]+s +48.0 +31.0 +980.0 +1000 +41.2 +FAIL$"
-check "a closed breaker and its time" wait_for "^ chat +● CLOSED +1h00m +120.3 +45.2 +125.7 +234.1 +0.2 +WARN$"
+check "the worst row first, selected" wait_line 3 "^▸search +● OPEN +[0-9]+s +48.0 +31.0 +980.0 +1000 +41.20 +FAIL$"
+check "a closed breaker and its time" wait_for "^ chat +● CLOSED +1h00m +120.3 +45.2 +125.7 +234.1 +0.20 +WARN$"
 check "each row has its status word" eval 'wait_for "^ embeddings .* OK$" && wait_for "^ moderation .* OK$"'
 check "Latency with P95 and P99 under the list" wait_for "│ P95 +240.3! P99 +990.0! "
 check "the breaker panel" wait_for "Circuit breaker"

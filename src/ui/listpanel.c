@@ -260,14 +260,14 @@ static void draw_row(struct canvas *c, const struct view *v, const struct layout
 		canvas_text(c, MARK_W + lo->name_w - 2, y, 1, ROLE_DIM, attr, v->utf8 ? "…" : "~");
 	draw_breaker_cell(c, v, lo->x[COL_BREAKER], y, r, attr);
 	draw_num(c, lo, COL_RPS, y, r->rps, 1, r->st_rps, attr);
-	draw_num(c, lo, COL_P50, y, r->p50, 1, STATUS_UNKNOWN, attr);
-	draw_num(c, lo, COL_P90, y, r->p90, 1, STATUS_UNKNOWN, attr);
-	draw_num(c, lo, COL_P95, y, r->p95, 1, r->st_p95, attr);
-	draw_num(c, lo, COL_P99, y, r->p99, 1, r->st_p99, attr);
-	draw_num(c, lo, COL_P999, y, r->p999, 1, STATUS_UNKNOWN, attr);
-	draw_num(c, lo, COL_MAX, y, r->max, 1, STATUS_UNKNOWN, attr);
-	draw_num(c, lo, COL_AVG, y, r->avg, 1, STATUS_UNKNOWN, attr);
-	draw_num(c, lo, COL_ERR, y, r->err_pct, 1, r->st_err, attr);
+	draw_num(c, lo, COL_P50, y, r->p50, panels_ms_decimals(r->p50), STATUS_UNKNOWN, attr);
+	draw_num(c, lo, COL_P90, y, r->p90, panels_ms_decimals(r->p90), STATUS_UNKNOWN, attr);
+	draw_num(c, lo, COL_P95, y, r->p95, panels_ms_decimals(r->p95), r->st_p95, attr);
+	draw_num(c, lo, COL_P99, y, r->p99, panels_ms_decimals(r->p99), r->st_p99, attr);
+	draw_num(c, lo, COL_P999, y, r->p999, panels_ms_decimals(r->p999), STATUS_UNKNOWN, attr);
+	draw_num(c, lo, COL_MAX, y, r->max, panels_ms_decimals(r->max), STATUS_UNKNOWN, attr);
+	draw_num(c, lo, COL_AVG, y, r->avg, panels_ms_decimals(r->avg), STATUS_UNKNOWN, attr);
+	draw_num(c, lo, COL_ERR, y, r->err_pct, PANELS_PCT_DECIMALS, r->st_err, attr);
 	if (lo->x[COL_INFLIGHT] >= 0) {
 		panels_fmt_count(buf, sizeof(buf), r->in_flight);
 		canvas_text_right(c, lo->x[COL_INFLIGHT] + cols[COL_INFLIGHT].w, y,

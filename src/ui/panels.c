@@ -257,8 +257,7 @@ size_t panels_cut_bytes(const char *text, int cols)
 	return i;
 }
 
-/* Milliseconds: one decimal, whole from 1000 up (where a label and its value would touch). */
-static int ms_decimals(double v)
+int panels_ms_decimals(double v)
 {
 	return fabs(v) >= 1000 ? 0 : 1;
 }
@@ -275,10 +274,10 @@ static void fmt_target_value(char *buf, size_t len, enum target_id id, double v)
 	switch (id) {
 	case TARGET_P95:
 	case TARGET_P99:
-		panels_fmt_num(buf, len, v, ms_decimals(v));
+		panels_fmt_num(buf, len, v, panels_ms_decimals(v));
 		return;
 	case TARGET_ERROR_RATE:
-		panels_fmt_num(buf, len, v, 2);
+		panels_fmt_num(buf, len, v, PANELS_PCT_DECIMALS);
 		return;
 	case TARGET_RECOVERY:
 		panels_fmt_num(buf, len, v >= 10 ? floor(v) : v, v >= 10 ? 0 : 1);
@@ -497,7 +496,7 @@ static void draw_latency_value(struct canvas *c, int x, int y, int width, const 
 	unsigned attr = ATTR_NONE;
 
 	/* Whole milliseconds from 1000 up keep a space between label and value. */
-	panels_fmt_num(num, sizeof(num), value, ms_decimals(value));
+	panels_fmt_num(num, sizeof(num), value, panels_ms_decimals(value));
 	if (t != NULL) {
 		role = panels_status_role(t->r.status);
 		attr = ATTR_BOLD;

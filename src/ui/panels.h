@@ -182,6 +182,13 @@ const char *panels_status_word(enum target_status st);
  * otherwise; durations as "850 ms", "42 s", "4m12s", "3h05m", "2d04h".
  */
 void panels_fmt_num(char *buf, size_t len, double v, int decimals);
+/*
+ * The decimals of a figure that shows in more than one place (the list and
+ * the panels), so it reads the same in each: milliseconds with one, whole
+ * from 1000 up (where a label and its value would touch); error rates two.
+ */
+int panels_ms_decimals(double v);
+#define PANELS_PCT_DECIMALS 2
 void panels_fmt_duration(char *buf, size_t len, double seconds);
 void panels_fmt_count(char *buf, size_t len, int64_t v);	/* "1,250"; "n/a" if < 0 */
 
