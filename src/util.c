@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "sanitize.h"
@@ -64,6 +65,21 @@ void *xrealloc(void *old, size_t n)
 	if (p == NULL)
 		fatal("out of memory (%zu bytes)", n);
 	return p;
+}
+
+void *xpages_zeroed(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void xpages_free(void *p, size_t n)
+{
+	if (p != NULL)
+		munmap(p, n);
 }
 
 char *xstrdup(const char *s)

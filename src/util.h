@@ -13,6 +13,14 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
+/*
+ * Zeroed memory of n bytes (n > 0) in pages of its own, for a large table of
+ * which a run writes a few pages: calloc may clear, and so make resident, all
+ * of a block it recycles, where fresh pages stay unbacked until written.
+ * Never NULL; give it back with xpages_free(p, n), n as allocated.
+ */
+void *xpages_zeroed(size_t n);
+void xpages_free(void *p, size_t n);
 char *xstrdup(const char *s);
 
 /*

@@ -1,5 +1,7 @@
 #include <check.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check_run.h"
 #include "util.h"
@@ -53,6 +55,26 @@ START_TEST(test_format_speed)
 }
 END_TEST
 
+/* The pages of xpages_zeroed stay unbacked until written: only the two written are resident. */
+START_TEST(test_pages_resident_when_written)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 64 * page;
+	unsigned char *p = xpages_zeroed(n), resident[64];
+	size_t count = 0;
+
+	p[0] = 1;
+	p[n - 1] = 2;
+	ck_assert_int_eq(mincore(p, n, resident), 0);
+	for (size_t i = 0; i < 64; i++)
+		count += resident[i] & 1;
+	ck_assert_uint_eq(count, 2);
+	for (size_t i = 1; i < n - 1; i++)
+		if (p[i] != 0)
+			ck_abort_msg("byte %zu is %u, not zero", i, p[i]);
+	xpages_free(p, n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -62,6 +84,7 @@ int main(void)
 			    (int)(sizeof(duration_cases) / sizeof(duration_cases[0])));
 	tcase_add_test(tc, test_str_printf_truncates);
 	tcase_add_test(tc, test_format_speed);
+	tcase_add_test(tc, test_pages_resident_when_written);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

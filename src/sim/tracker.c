@@ -122,7 +122,8 @@ struct tracker *tracker_new(size_t window)
 
 	if (window < 1 || window > TRACKER_MAX_WINDOW)
 		return NULL;
-	t = xcalloc(1, sizeof(*t));
+	/* Its own pages: a window writes a few pages of the 90 KB of buckets, and only those become resident. */
+	t = xpages_zeroed(sizeof(*t));
 	t->ring = xmalloc(window * sizeof(*t->ring));
 	t->window = window;
 	return t;
@@ -133,7 +134,7 @@ void tracker_free(struct tracker *t)
 	if (t == NULL)
 		return;
 	free(t->ring);
-	free(t);
+	xpages_free(t, sizeof(*t));
 }
 
 static inline void hist_add(struct tracker *t, uint32_t v)
