@@ -1238,13 +1238,13 @@ static void draw_events(struct canvas *c, const struct view *v, struct rect r)
 		return;
 	}
 	for (size_t i = first; i < ve->n; i++) {
-		int nw = canvas_text_width(ve->lines[i].row);
+		int nw = canvas_text_width(ve->lines[i]->row);
 
 		if (nw > name_w)
 			name_w = nw < 16 ? nw : 16;
 	}
 	for (size_t i = first; i < ve->n; i++)
-		draw_event(c, v, x, r.y + 1 + (int)(i - first), w, name_w, &ve->lines[i]);
+		draw_event(c, v, x, r.y + 1 + (int)(i - first), w, name_w, ve->lines[i]);
 }
 
 /*

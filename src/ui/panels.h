@@ -73,11 +73,13 @@ struct view_list {
 
 /*
  * The event log panel (eventlog.h owns the log): the lines it can show,
- * oldest first, ending back lines before the newest.
+ * oldest first, ending back lines before the newest. They point into the
+ * log, which holds still from view_update() to panels_draw(): a copy would
+ * be 48 KB written each frame.
  */
 struct view_events {
 	bool on;			/* the panel is shown (e) */
-	struct eventlog_entry lines[VIEW_EVENTS];
+	const struct eventlog_entry *lines[VIEW_EVENTS];
 	size_t n;
 	size_t back;			/* newer lines scrolled out of sight at the bottom */
 	size_t total;			/* lines the log holds */

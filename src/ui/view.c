@@ -247,7 +247,7 @@ static void view_events(struct view *v, const struct monitor *m, const struct vi
 	ve->start_ms = m->start_ms;
 	ve->n = n;
 	for (size_t i = 0; i < n; i++)
-		ve->lines[i] = *eventlog_get(m->events, back + n - 1 - i);
+		ve->lines[i] = eventlog_get(m->events, back + n - 1 - i);
 	if (cap == NULL)
 		return;
 	v->has_caption = true;
