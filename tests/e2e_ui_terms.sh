@@ -25,8 +25,15 @@ term_test() {
 		no_match "$colour_re" -e || return 1
 	fi
 	press q
-	# Where there is no alternate screen (linux, vt100) EXIT=0 goes over the key line.
+	# Where there is no alternate screen (linux, vt100) EXIT=0 goes over the key line,
+	# under the dashboard's last line, not over its first.
 	shell_wait && has_line "^EXIT=0" || return 1
+	case $type in
+	linux | vt100)
+		pane | grep -B1 "^EXIT=0" | head -n 1 | grep -q "^ *data .* old" ||
+			{ echo "# EXIT=0 is not under the dashboard on $type"; show_pane; return 1; }
+		;;
+	esac
 	sane
 }
 for type in xterm-256color screen-256color tmux-256color linux xterm; do

@@ -1,8 +1,18 @@
 /*
  * The terminal backend (see term.h). Curses sets the terminal up (modes,
- * keypad, alternate screen, colours), reads the keys, follows resizes and
- * gives the terminal back; the frames themselves are written here, from
- * the canvas's own diff, with the terminal's terminfo strings.
+ * keypad, alternate screen, colours), reads the keys and gives the
+ * terminal back; the frames themselves are written here, from the
+ * canvas's own diff, with the terminal's terminfo strings.
+ *
+ * Curses' windows: it keeps three the size of the screen (stdscr, curscr,
+ * newscr: 28 bytes a cell, about 400 KB at 120x40, half of the screen's
+ * private memory) that no frame goes through. So curses is told the
+ * screen is one cell, by LINES and COLUMNS, which it reads first; the
+ * user's values go back at once, and the real size is read here from the
+ * same sources in curses' order (term_size). Resizes arrive through our
+ * own SIGWINCH handler, installed before curses starts so that curses,
+ * which follows only a default one, leaves it alone and never grows its
+ * windows back.
  *
  * Why not through curses' refresh: the canvas already knows which cells
  * changed since the last frame, and curses would find them again (a
@@ -37,11 +47,14 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "ui/input.h"
@@ -84,6 +97,7 @@ struct line_out {
 
 struct term {
 	SCREEN *screen;
+	struct sigaction old_winch;	/* SIGWINCH's handler before ours */
 	int fd;			/* where frames are written: the curses screen's output */
 	bool color, utf8;
 	bool lines_utf8;	/* borders as their Unicode glyphs, else through line[] */
@@ -108,8 +122,84 @@ struct term {
 	size_t len, cap;
 	int cur_x, cur_y;	/* the terminal's cursor, -1: not known */
 	int cur_look;		/* the terminal's look, LOOK_NONE: not known */
-	int cols, rows;		/* the terminal's size as curses sees it */
+	int cols, rows;		/* the terminal's size at this frame */
 };
+
+/*
+ * What a signal handler and term_restore (run by fatal(), with no term at
+ * hand) share with the rest; curses' own screen is just as global. One
+ * dashboard runs at a time.
+ */
+static volatile sig_atomic_t term_resized;	/* a SIGWINCH since term_key last said so */
+static int term_out_fd = -1;			/* where the open dashboard's frames go */
+
+static void term_on_winch(int sig)
+{
+	(void)sig;
+	term_resized = 1;
+}
+
+/* A size from LINES or COLUMNS as curses reads it: a positive number, else 0. */
+static int env_size(const char *name)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end != s && *end == '\0' && errno == 0 && v > 0 && v <= SHRT_MAX ? (int)v : 0;
+}
+
+/* The screen's size the way curses finds it: LINES and COLUMNS, else the tty's, else 80x24. */
+static void screen_size(int fd, int *w, int *h)
+{
+	struct winsize ws;
+	int lines = env_size("LINES"), cols = env_size("COLUMNS");
+
+	if ((lines == 0 || cols == 0) && ioctl(fd, TIOCGWINSZ, &ws) == 0) {
+		if (lines == 0)
+			lines = ws.ws_row;
+		if (cols == 0)
+			cols = ws.ws_col;
+	}
+	*h = lines > 0 ? lines : 24;
+	*w = cols > 0 ? cols : 80;
+}
+
+/* A copy of an environment variable's value, NULL when unset. */
+static char *env_keep(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
+/* Put back a value env_keep kept, and free the copy. */
+static void env_put_back(const char *name, char *kept)
+{
+	if (kept != NULL)
+		setenv(name, kept, 1);
+	else
+		unsetenv(name);
+	free(kept);
+}
+
+/* Curses on out and in, with windows of one cell (see the opening comment). */
+static SCREEN *screen_open_small(FILE *out, FILE *in)
+{
+	char *lines = env_keep("LINES"), *cols = env_keep("COLUMNS");
+	SCREEN *sp;
+
+	setenv("LINES", "1", 1);
+	setenv("COLUMNS", "1", 1);
+	sp = newterm(NULL, out, in);
+	env_put_back("LINES", lines);
+	env_put_back("COLUMNS", cols);
+	return sp;
+}
 
 /* Indexed by canvas role; the theme only changes the OK/WARN/FAIL family. */
 static void role_styles(enum ui_theme theme, struct role_style out[ROLE_COUNT])
@@ -442,17 +532,23 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 {
 	struct term *t = xcalloc(1, sizeof(*t));
 	const char *name = getenv("TERM");
+	struct sigaction winch = { .sa_handler = term_on_winch, .sa_flags = SA_RESTART };
 	short bg = -1;
 
-	t->screen = newterm(NULL, out, in);
+	sigemptyset(&winch.sa_mask);
+	sigaction(SIGWINCH, &winch, &t->old_winch);
+	term_resized = 0;
+	t->screen = screen_open_small(out, in);
 	if (t->screen == NULL) {
 		str_printf(err, errlen, "cannot use terminal type '%s'; use --batch",
 			   name != NULL ? name : "(unset)");
+		sigaction(SIGWINCH, &t->old_winch, NULL);
 		free(t);
 		return NULL;
 	}
 	set_term(t->screen);
 	t->fd = fileno(out);
+	term_out_fd = t->fd;
 	role_styles(o->theme, t->styles);
 	t->color = o->color && has_colors();
 	t->utf8 = o->utf8;
@@ -463,6 +559,8 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 			   name != NULL ? name : "(unset)");
 		endwin();
 		delscreen(t->screen);
+		sigaction(SIGWINCH, &t->old_winch, NULL);
+		term_out_fd = -1;
 		free(t->arena);
 		free(t);
 		return NULL;
@@ -489,11 +587,39 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 	return t;
 }
 
+/*
+ * Curses leaves the cursor at the bottom of what it thinks is the screen,
+ * one line: the top. A terminal that puts its own screen back on leaving
+ * (exit_ca_mode) restores its cursor too; on the others the cursor goes
+ * to the bottom line, where the shell's prompt comes next, as curses
+ * would have left it with windows of the screen's size.
+ */
+static void cursor_to_bottom(int fd)
+{
+	const char *rmcup = tigetstr("rmcup"), *cup = tigetstr("cup");
+	const char *seq;
+	char buf[64];
+	size_t n;
+	int w, h;
+
+	if (fd < 0 || (rmcup != NULL && rmcup != (char *)-1 && rmcup[0] != '\0') ||
+	    cup == NULL || cup == (char *)-1)
+		return;
+	screen_size(fd, &w, &h);
+	seq = tiparm(cup, h - 1, 0);
+	if (seq == NULL || (n = strlen(seq)) > sizeof(buf))
+		return;
+	n = unpad(seq, n, buf);
+	if (write(fd, buf, n) < 0)
+		return;	/* nothing more to do for a terminal that is gone */
+}
+
 void term_restore(void)
 {
 	if (stdscr != NULL && !isendwin()) {
 		curs_set(1);
 		endwin();
+		cursor_to_bottom(term_out_fd);
 	}
 }
 
@@ -526,6 +652,8 @@ void term_close(struct term *t)
 		return;
 	term_restore();
 	delscreen(t->screen);
+	sigaction(SIGWINCH, &t->old_winch, NULL);
+	term_out_fd = -1;
 	canvas_free(t->prev);
 	free(t->arena);
 	free(t->buf);
@@ -534,15 +662,19 @@ void term_close(struct term *t)
 
 void term_size(const struct term *t, int *w, int *h)
 {
-	(void)t;
-	getmaxyx(stdscr, *h, *w);
+	screen_size(t->fd, w, h);
 }
 
 int term_key(struct term *t)
 {
-	int ch = getch();
+	int ch;
 
 	(void)t;
+	if (term_resized) {
+		term_resized = 0;
+		return UI_KEY_RESIZE;
+	}
+	ch = getch();
 	if (ch == ERR)
 		return -1;
 	switch (ch) {
@@ -673,7 +805,7 @@ void term_draw(struct term *t, const struct canvas *c)
 	bool full = t->prev == NULL || t->prev->w != c->w || t->prev->h != c->h;
 	size_t w = (size_t)c->w;
 
-	getmaxyx(stdscr, t->rows, t->cols);
+	screen_size(t->fd, &t->cols, &t->rows);
 	t->drawn = 0;
 	t->cur_x = t->cur_y = -1;
 	t->cur_look = LOOK_NONE;
