@@ -453,13 +453,13 @@ START_TEST(test_throughput_gap)
 }
 END_TEST
 
-/* The 10 ms slots: within one slot, completions share their fate. */
+/* The 100 ms slots: within one slot, completions share their fate. */
 START_TEST(test_throughput_slots)
 {
 	struct tracker *t = tracker_new(100);
 
-	tracker_record(t, 5 * SEC + 1000, 10);		/* slot [5.000, 5.010) s */
-	tracker_record(t, 5 * SEC + 9999, 10);
+	tracker_record(t, 5 * SEC + 1000, 10);		/* slot [5.0, 5.1) s */
+	tracker_record(t, 5 * SEC + 99999, 10);
 	tracker_record(t, 100 * SEC, 10);		/* forces a full 60 s divisor */
 	ck_assert_double_eq_tol(tracker_throughput(t, 100 * SEC), 1.0 / 60.0, 1e-12);
 	tracker_free(t);
@@ -467,11 +467,11 @@ START_TEST(test_throughput_slots)
 	t = tracker_new(100);
 	tracker_record(t, 0, 10);			/* so the divisor is 60 s */
 	tracker_record(t, 5 * SEC + 1000, 10);
-	tracker_record(t, 5 * SEC + 9999, 10);
+	tracker_record(t, 5 * SEC + 99999, 10);
 	tracker_record(t, 64 * SEC, 10);
 	/* At 65 s - 1 us both early ones are inside their slot's 60 s. */
 	ck_assert_double_eq_tol(tracker_throughput(t, 65 * SEC - 1), 3.0 / 60.0, 1e-12);
-	/* At 65 s the slot's 60 s are over: both leave, though one is 59.991 s old. */
+	/* At 65 s the slot's 60 s are over: both leave, though one is 59.9 s old. */
 	ck_assert_double_eq_tol(tracker_throughput(t, 65 * SEC), 1.0 / 60.0, 1e-12);
 	tracker_free(t);
 }
@@ -504,11 +504,11 @@ START_TEST(test_throughput_negative_time)
 	ck_assert_double_eq_tol(tracker_throughput(t, 30 * SEC), 59.0 / 60.0, 1e-9);
 	tracker_free(t);
 
-	/* -5 ms is in slot [-10 ms, 0), which has left by 59.99 s. */
+	/* -50 ms is in slot [-100 ms, 0), which has left by 59.9 s. */
 	t = tracker_new(10);
-	tracker_record(t, -5000, 10);
-	tracker_record(t, 59990000, 10);
-	ck_assert_double_eq_tol(tracker_throughput(t, 59990000), 1.0 / 59.995, 1e-12);
+	tracker_record(t, -50000, 10);
+	tracker_record(t, 59900000, 10);
+	ck_assert_double_eq_tol(tracker_throughput(t, 59900000), 1.0 / 59.95, 1e-12);
 	tracker_free(t);
 }
 END_TEST
@@ -576,8 +576,8 @@ END_TEST
  * A plain model of the throughput window (design in tracker.h): the slot of
  * every completion it accepted, the newest slot, and the first time.
  */
-#define REF_SLOT_US 10000
-#define REF_SLOTS 6000
+#define REF_SLOT_US 100000
+#define REF_SLOTS 600
 #define REF_MAX 20000
 
 struct ref_throughput {
@@ -661,7 +661,7 @@ static int64_t next_latency(uint64_t *state)
 
 /*
  * tracker_record has a fast path (full window, latency in range, completion
- * in the newest 10 ms slot) and a slow one for everything else; random
+ * in the newest 100 ms slot) and a slow one for everything else; random
  * mixtures of both, across negative times, must agree with the sorted
  * window and the model of the throughput window.
  */

@@ -12,7 +12,8 @@
  * percentiles reads a few hundred counters whatever the window size. A running
  * sum gives the exact average.
  *
- * Throughput: a ring of 6000 slots of 10 ms, the slot of the newest
+ * Throughput: a ring of 600 slots of 100 ms (a page: 10 ms slots took six,
+ * and a screen holds five trackers), the slot of the newest
  * completion at its head, and a running total over the ring. The head slot's
  * count is kept apart (head_count) and folded into the ring and the total
  * only when the head moves, so a completion in the head slot bumps one
@@ -44,7 +45,7 @@
 #define BUCKET_COUNT ((MAX_SHIFT << SUB_BITS) + (unsigned)(TRACKER_MAX_LATENCY_US >> MAX_SHIFT) + 1)
 #define BLOCK_COUNT ((BUCKET_COUNT + (1u << BLOCK_BITS) - 1) >> BLOCK_BITS)
 
-#define SLOT_US 10000			/* throughput slot: 10 ms */
+#define SLOT_US 100000			/* throughput slot: 100 ms */
 #define WINDOW_US 60000000		/* throughput window: 60 s */
 #define SLOT_COUNT (WINDOW_US / SLOT_US)
 
@@ -69,7 +70,7 @@ struct tracker {
 	uint32_t blocks[BLOCK_COUNT];	/* sum of each run of 64 buckets */
 	uint32_t buckets[BUCKET_COUNT];
 
-	uint32_t slots[SLOT_COUNT];	/* completions per 10 ms, indexed slot % SLOT_COUNT */
+	uint32_t slots[SLOT_COUNT];	/* completions per 100 ms, indexed slot % SLOT_COUNT */
 	uint64_t slot_total;		/* over the slots[] of the window, head_count aside */
 	int64_t head_slot;		/* slot of the newest completion */
 	size_t head_index;		/* its place in slots[] */
