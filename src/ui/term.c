@@ -123,6 +123,7 @@ struct term {
 	int cur_x, cur_y;	/* the terminal's cursor, -1: not known */
 	int cur_look;		/* the terminal's look, LOOK_NONE: not known */
 	int cols, rows;		/* the terminal's size at this frame */
+	int env_cols, env_rows;	/* COLUMNS and LINES as the user set them; 0: unset */
 };
 
 /*
@@ -153,11 +154,14 @@ static int env_size(const char *name)
 	return end != s && *end == '\0' && errno == 0 && v > 0 && v <= SHRT_MAX ? (int)v : 0;
 }
 
-/* The screen's size the way curses finds it: LINES and COLUMNS, else the tty's, else 80x24. */
-static void screen_size(int fd, int *w, int *h)
+/*
+ * The screen's size the way curses finds it: LINES and COLUMNS (read once,
+ * as curses does, and passed in), else the tty's, else 80x24.
+ */
+static void screen_size(int fd, int env_cols, int env_rows, int *w, int *h)
 {
 	struct winsize ws;
-	int lines = env_size("LINES"), cols = env_size("COLUMNS");
+	int lines = env_rows, cols = env_cols;
 
 	if ((lines == 0 || cols == 0) && ioctl(fd, TIOCGWINSZ, &ws) == 0) {
 		if (lines == 0)
@@ -549,6 +553,8 @@ struct term *term_open_files(const struct term_options *o, FILE *out, FILE *in, 
 	set_term(t->screen);
 	t->fd = fileno(out);
 	term_out_fd = t->fd;
+	t->env_cols = env_size("COLUMNS");
+	t->env_rows = env_size("LINES");
 	role_styles(o->theme, t->styles);
 	t->color = o->color && has_colors();
 	t->utf8 = o->utf8;
@@ -605,7 +611,7 @@ static void cursor_to_bottom(int fd)
 	if (fd < 0 || (rmcup != NULL && rmcup != (char *)-1 && rmcup[0] != '\0') ||
 	    cup == NULL || cup == (char *)-1)
 		return;
-	screen_size(fd, &w, &h);
+	screen_size(fd, env_size("COLUMNS"), env_size("LINES"), &w, &h);
 	seq = tiparm(cup, h - 1, 0);
 	if (seq == NULL || (n = strlen(seq)) > sizeof(buf))
 		return;
@@ -662,7 +668,7 @@ void term_close(struct term *t)
 
 void term_size(const struct term *t, int *w, int *h)
 {
-	screen_size(t->fd, w, h);
+	screen_size(t->fd, t->env_cols, t->env_rows, w, h);
 }
 
 int term_key(struct term *t)
@@ -805,7 +811,7 @@ void term_draw(struct term *t, const struct canvas *c)
 	bool full = t->prev == NULL || t->prev->w != c->w || t->prev->h != c->h;
 	size_t w = (size_t)c->w;
 
-	screen_size(t->fd, &t->cols, &t->rows);
+	screen_size(t->fd, t->env_cols, t->env_rows, &t->cols, &t->rows);
 	t->drawn = 0;
 	t->cur_x = t->cur_y = -1;
 	t->cur_look = LOOK_NONE;
