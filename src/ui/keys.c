@@ -204,10 +204,31 @@ static void brief_put(struct brief_out *o, const char *fmt, ...)
 	o->col += n;
 }
 
+/* Whether a binding before k has k's brief keys (n in replay and in the demo): k joins its item. */
+static bool brief_joined(const struct key_binding *k)
+{
+	for (const struct key_binding *e = keys_table; e != k; e++)
+		if (e->brief != NULL && strcmp(e->brief_keys, k->brief_keys) == 0)
+			return true;
+	return false;
+}
+
+void keys_brief_item(const struct key_binding *k, char *buf, size_t len)
+{
+	str_printf(buf, len, "%s %s", k->brief_keys, k->brief);
+	for (const struct key_binding *j = k + 1; j->name != NULL; j++) {
+		size_t n = strlen(buf);
+
+		if (j->brief != NULL && strcmp(j->brief_keys, k->brief_keys) == 0)
+			str_printf(buf + n, len - n, " or %s", j->brief);
+	}
+}
+
 size_t keys_format_brief(char *buf, size_t len, int indent, int width)
 {
 	struct brief_out o = { .buf = buf, .len = len };
 	bool first = true;
+	char text[KEYS_BRIEF_ITEM];
 
 	if (len > 0)
 		buf[0] = '\0';
@@ -215,16 +236,17 @@ size_t keys_format_brief(char *buf, size_t len, int indent, int width)
 	for (const struct key_binding *k = keys_table; k->name != NULL; k++) {
 		int item;
 
-		if (k->brief == NULL)
+		if (k->brief == NULL || brief_joined(k))
 			continue;
+		keys_brief_item(k, text, sizeof(text));
 		/* " q quit" or ", r reset", and room for a comma after it. */
-		item = (first ? 1 : 2) + (int)(strlen(k->brief_keys) + 1 + strlen(k->brief)) + 1;
+		item = (first ? 1 : 2) + (int)strlen(text) + 1;
 		if (o.col + item > width) {
 			brief_put(&o, first ? "\n" : ",\n");
 			o.col = 0;
-			brief_put(&o, "%*s%s %s", indent, "", k->brief_keys, k->brief);
+			brief_put(&o, "%*s%s", indent, "", text);
 		} else {
-			brief_put(&o, "%s%s %s", first ? " " : ", ", k->brief_keys, k->brief);
+			brief_put(&o, "%s%s", first ? " " : ", ", text);
 		}
 		first = false;
 	}

@@ -90,6 +90,13 @@ size_t keys_line(unsigned modes, int width, const struct key_binding **out, size
 void keys_help_line(const struct key_binding *k, bool more, char *buf, size_t len);
 
 /*
+ * One item of --help's key list: "q quit", or for keys that several modes
+ * bind, each brief after the first ("n next transition or next chapter").
+ */
+#define KEYS_BRIEF_ITEM 64
+void keys_brief_item(const struct key_binding *k, char *buf, size_t len);
+
+/*
  * --help's key list: "keys: q quit, space pause, ..." over as many lines as
  * it needs, each line starting with indent spaces and at most width
  * columns, each ending in '\n'. Returns the length it needed (as snprintf),
