@@ -9,12 +9,16 @@
  * breaker left closed and has not come back) is tracked on push too, because
  * its start may be older than anything the transition list still holds.
  *
+ * Every history, the aggregate's and a row's, is a ring of the newest two
+ * entries (full snapshots: deltas and the newest values) plus a compact
+ * ring of samples (struct sample) holding the chart series and what
+ * rewinding needs to rebuild its breaker history (state, stateSinceMs,
+ * time): 40 bytes a snapshot where a full one is 528 (512 of them, the
+ * screen's, held 270 KB).
+ *
  * Rows: the aggregate's history owns a table of row histories ("slots"),
  * found by name through an index sorted by name, with a fast path for the
- * common case of rows arriving in the same order as last time. A row
- * history is the same struct with a ring of two entries plus a compact ring
- * of samples (struct sample) holding the chart series and what rewinding
- * needs to rebuild its breaker history (state, stateSinceMs, time).
+ * common case of rows arriving in the same order as last time.
  */
 #include "history.h"
 
@@ -26,15 +30,28 @@
 
 #define TIME_NONE INT64_MIN
 
-/* The fields a row history's compact ring keeps, in struct sample's v[]. */
+/* The fields the compact ring keeps, in struct sample's v[]. */
+#define HISTORY_ENTRIES 2
 enum { SAMPLE_P50, SAMPLE_P95, SAMPLE_P99, SAMPLE_RPS, SAMPLE_ERR, SAMPLE_FIELDS };
 
-/* One row sample: 40 bytes. Floats are plenty for charts. */
+/* One sample: 40 bytes. Floats are plenty for charts. */
 struct sample {
 	int64_t at_ms;
 	int64_t since_ms;	/* stateSinceMs, or METRICS_NONE */
 	float v[SAMPLE_FIELDS];
 	uint8_t state;		/* enum breaker_state */
+};
+
+/*
+ * The aggregate's counters at each sample: with the sample, what a step back
+ * needs to rebuild the entry before the point (deltas, the error rate), so
+ * a recording stepped back shows them at once, as when every snapshot was
+ * kept whole. Rows go without: 1,000 rows would hold 20 MB of them.
+ */
+struct sample_counts {
+	struct metrics_errors errors;
+	struct metrics_requests requests;
+	double failure_rate;	/* the breaker's: the error rate's fallback */
 };
 
 struct row_slot {
@@ -47,8 +64,9 @@ struct history {
 	struct history_entry *ring;
 	size_t capacity, len, head;
 
-	/* A row history's chart series; NULL in the aggregate's history. */
+	/* The chart series. */
 	struct sample *samples;
+	struct sample_counts *counts;	/* beside samples[], the aggregate's only; else NULL */
 	size_t samples_cap, samples_len, samples_head;
 
 	/* The previous snapshot observed: where a new breaker state can start at the earliest. */
@@ -66,6 +84,7 @@ struct history {
 	bool reported;			/* the source reports transitions itself */
 
 	/* Rows (the aggregate's history only). */
+	bool is_row;			/* this is a row's history */
 	struct row_slot *slots;
 	size_t nslots, slots_cap;
 	size_t *by_name;		/* slot numbers sorted by name */
@@ -95,26 +114,36 @@ static void history_reset(struct history *h)
 	h->reported = false;
 }
 
-struct history *history_new(size_t capacity)
+/* Two entries and series of series_cap (>= 2) samples. */
+static struct history *history_alloc(size_t series_cap)
 {
 	struct history *h = xcalloc(1, sizeof(*h));
 
-	if (capacity < 2)
-		capacity = 2;
-	h->ring = xcalloc(capacity, sizeof(*h->ring));
-	h->capacity = capacity;
-	h->row_series = capacity < HISTORY_ROW_SERIES ? capacity : HISTORY_ROW_SERIES;
+	h->ring = xcalloc(HISTORY_ENTRIES, sizeof(*h->ring));
+	h->capacity = HISTORY_ENTRIES;
+	h->samples = xcalloc(series_cap, sizeof(*h->samples));
+	h->samples_cap = series_cap;
 	history_reset(h);
 	return h;
 }
 
-/* A row history: two entries, and series of series_cap samples. */
+struct history *history_new(size_t capacity)
+{
+	struct history *h;
+
+	if (capacity < 2)
+		capacity = 2;
+	h = history_alloc(capacity);
+	h->counts = xcalloc(capacity, sizeof(*h->counts));
+	h->row_series = capacity < HISTORY_ROW_SERIES ? capacity : HISTORY_ROW_SERIES;
+	return h;
+}
+
 static struct history *history_new_row(size_t series_cap)
 {
-	struct history *h = history_new(2);
+	struct history *h = history_alloc(series_cap);
 
-	h->samples = xcalloc(series_cap, sizeof(*h->samples));
-	h->samples_cap = series_cap;
+	h->is_row = true;
 	return h;
 }
 
@@ -136,6 +165,7 @@ void history_free(struct history *h)
 		return;
 	rows_free(h);
 	free(h->samples);
+	free(h->counts);
 	free(h->ring);
 	free(h);
 }
@@ -146,73 +176,92 @@ void history_clear(struct history *h)
 	rows_free(h);
 }
 
+static size_t sample_index(const struct history *h, size_t i)
+{
+	return (h->samples_head + h->samples_cap - 1 - i) % h->samples_cap;
+}
+
 static struct sample *sample_get(const struct history *h, size_t i)
 {
-	return &h->samples[(h->samples_head + h->samples_cap - 1 - i) % h->samples_cap];
+	return &h->samples[sample_index(h, i)];
 }
 
 static void breaker_observe(struct history *h, enum breaker_state st, int64_t since_ms,
 			    int64_t at_ms);
-static void sample_add(struct history *h, const struct sample *smp);
+static void sample_add(struct history *h, const struct sample *smp, const struct sample_counts *c);
+
+/* An entry rebuilt from a sample and its counters: what deltas and the error rate read. */
+static void entry_from_sample(struct history_entry *e, const struct sample *smp,
+			      const struct sample_counts *c)
+{
+	metrics_init(&e->snap);
+	e->snap.latency.p50 = smp->v[SAMPLE_P50];
+	e->snap.latency.p95 = smp->v[SAMPLE_P95];
+	e->snap.latency.p99 = smp->v[SAMPLE_P99];
+	e->snap.throughput.per_second = smp->v[SAMPLE_RPS];
+	e->snap.breaker.state = (enum breaker_state)smp->state;
+	e->snap.breaker.state_since_ms = smp->since_ms;
+	e->snap.breaker.failure_rate = c->failure_rate;
+	e->snap.errors = c->errors;
+	e->snap.requests = c->requests;
+	e->at_ms = smp->at_ms;
+}
 
 /*
- * A row history keeps too few entries to rebuild from them; its samples
- * carry the breaker state over the whole series instead.
+ * The two entries are too few to rebuild from; the samples carry the
+ * breaker state over the whole series instead. The newest two samples kept
+ * become the entries again: whole where the entry was still held, else (the
+ * aggregate) rebuilt from the sample's counters; a row keeps only those held.
  */
-static size_t rewind_row(struct history *h, int64_t at_ms)
+static size_t rewind_series(struct history *h, int64_t at_ms)
 {
 	struct sample *keep = xcalloc(h->samples_len + 1, sizeof(*keep));
-	struct history_entry entries[2];
-	size_t n = 0, nentries = 0, dropped;
+	struct sample_counts *counts = h->counts != NULL ? xcalloc(h->samples_len + 1, sizeof(*counts)) : NULL;
+	struct history_entry held[HISTORY_ENTRIES], entries[HISTORY_ENTRIES];
+	size_t n = 0, nheld = 0, nentries = 0, dropped;
 
 	for (size_t i = h->samples_len; i-- > 0;) {
-		const struct sample *smp = sample_get(h, i);
-
-		if (smp->at_ms < at_ms)
-			keep[n++] = *smp;
+		if (sample_get(h, i)->at_ms >= at_ms)
+			continue;
+		if (counts != NULL)
+			counts[n] = h->counts[sample_index(h, i)];
+		keep[n++] = *sample_get(h, i);
 	}
 	for (size_t i = h->len; i-- > 0;)
 		if (history_get(h, i)->at_ms < at_ms)
-			entries[nentries++] = *history_get(h, i);
+			held[nheld++] = *history_get(h, i);
+	for (size_t i = n > HISTORY_ENTRIES ? n - HISTORY_ENTRIES : 0; i < n; i++) {
+		size_t j = 0;
+
+		while (j < nheld && held[j].at_ms != keep[i].at_ms)
+			j++;
+		if (j < nheld)
+			entries[nentries++] = held[j];
+		else if (counts != NULL)
+			entry_from_sample(&entries[nentries++], &keep[i], &counts[i]);
+	}
 	dropped = h->samples_len - n;
 	history_reset(h);
 	for (size_t i = 0; i < n; i++) {
 		breaker_observe(h, (enum breaker_state)keep[i].state, keep[i].since_ms, keep[i].at_ms);
-		sample_add(h, &keep[i]);
+		sample_add(h, &keep[i], counts != NULL ? &counts[i] : NULL);
 	}
 	for (size_t i = 0; i < nentries; i++)
 		push_entry(h, &entries[i].snap, entries[i].at_ms);
+	free(counts);
 	free(keep);
 	return dropped;
 }
 
 size_t history_rewind(struct history *h, int64_t at_ms)
 {
-	size_t dropped;
-	struct history_entry *keep;
-	size_t n = 0;
+	size_t dropped = rewind_series(h, at_ms);
 
-	if (h->samples != NULL)
-		return rewind_row(h, at_ms);
-	keep = xcalloc(h->len + 1, sizeof(*keep));
-	/* Oldest first, so pushing them again rebuilds transitions and outages in order. */
-	for (size_t i = h->len; i-- > 0;) {
-		const struct history_entry *e = history_get(h, i);
-
-		if (e->at_ms < at_ms)
-			keep[n++] = *e;
-	}
-	dropped = h->len - n;
-	history_reset(h);
-	for (size_t i = 0; i < n; i++) {
-		breaker_observe(h, keep[i].snap.breaker.state, keep[i].snap.breaker.state_since_ms,
-				keep[i].at_ms);
-		push_entry(h, &keep[i].snap, keep[i].at_ms);
-	}
-	free(keep);
+	if (h->is_row)
+		return dropped;
 	/* Rows go back with the aggregate; which rows are current the next push says. */
 	for (size_t i = 0; i < h->nslots; i++)
-		rewind_row(h->slots[i].h, at_ms);
+		rewind_series(h->slots[i].h, at_ms);
 	h->ncurrent = 0;
 	return dropped;
 }
@@ -339,8 +388,10 @@ static void push_entry(struct history *h, const struct metrics_snapshot *s, int6
 		h->len++;
 }
 
-static void sample_add(struct history *h, const struct sample *smp)
+static void sample_add(struct history *h, const struct sample *smp, const struct sample_counts *c)
 {
+	if (h->counts != NULL && c != NULL)
+		h->counts[h->samples_head] = *c;
 	h->samples[h->samples_head] = *smp;
 	h->samples_head = (h->samples_head + 1) % h->samples_cap;
 	if (h->samples_len < h->samples_cap)
@@ -350,7 +401,7 @@ static void sample_add(struct history *h, const struct sample *smp)
 static double error_rate_between(const struct history_entry *newer,
 				 const struct history_entry *older);
 
-/* A row history's sample of s, the entry just stored. */
+/* The sample of s, the entry just stored. */
 static void sample_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
 {
 	struct sample smp = {
@@ -362,7 +413,8 @@ static void sample_push(struct history *h, const struct metrics_snapshot *s, int
 	smp.v[SAMPLE_P99] = (float)s->latency.p99;
 	smp.v[SAMPLE_RPS] = (float)s->throughput.per_second;
 	smp.v[SAMPLE_ERR] = (float)error_rate_between(history_get(h, 0), history_get(h, 1));
-	sample_add(h, &smp);
+	sample_add(h, &smp, &(struct sample_counts){
+		.errors = s->errors, .requests = s->requests, .failure_rate = s->breaker.failure_rate });
 }
 
 static void rows_push(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
@@ -372,9 +424,8 @@ void history_push(struct history *h, const struct metrics_snapshot *s, int64_t a
 	/* Transitions look at the previous entry, so observe before storing. */
 	breaker_observe(h, s->breaker.state, s->breaker.state_since_ms, at_ms);
 	push_entry(h, s, at_ms);
-	if (h->samples != NULL)
-		sample_push(h, s, at_ms);
-	else
+	sample_push(h, s, at_ms);
+	if (!h->is_row)
 		rows_push(h, s, at_ms);
 }
 
@@ -534,7 +585,7 @@ static double field_value(const struct history *h, size_t i, enum history_field 
 	return NAN;
 }
 
-/* Where a row history keeps field among its samples, or -1. */
+/* Where field is kept among the samples, or -1. */
 static int sample_field(enum history_field field)
 {
 	switch (field) {
@@ -560,10 +611,10 @@ static int sample_field(enum history_field field)
 
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max)
 {
-	int k = h->samples != NULL ? sample_field(field) : -1;
+	int k = sample_field(field);
 	size_t n;
 
-	if (k >= 0 || (h->samples != NULL && field == HF_AT)) {
+	if (k >= 0 || field == HF_AT) {
 		n = h->samples_len < max ? h->samples_len : max;
 		for (size_t j = 0; j < n; j++) {
 			const struct sample *smp = sample_get(h, n - 1 - j);
@@ -717,7 +768,7 @@ void history_note_row_transition(struct history *h, const char *row, int64_t at_
 	char name[METRICS_NAME_LEN];
 	size_t slot;
 
-	if (h->samples != NULL)
+	if (h->is_row)
 		return;
 	metrics_copy_text(name, sizeof(name), row);
 	if (name[0] == '\0')
@@ -731,7 +782,7 @@ void history_note_half_open_at(struct history *h, const char *row, int64_t at_ms
 	char name[METRICS_NAME_LEN];
 
 	if (row != NULL) {
-		if (h->samples != NULL)
+		if (h->is_row)
 			return;
 		metrics_copy_text(name, sizeof(name), row);
 		if (name[0] == '\0')

@@ -1,17 +1,18 @@
 /*
- * History: a ring of the most recent snapshots, each stamped with the time it
- * arrived on the source's clock (virtual time for the simulator, monotonic
- * time for live sources, the record's time for replay), and what can be
- * derived only from several of them: counter deltas and resets, observed
- * circuit breaker transitions, recovery times and chart series.
+ * History: the most recent snapshots, each stamped with the time it arrived
+ * on the source's clock (virtual time for the simulator, monotonic time for
+ * live sources, the record's time for replay), and what can be derived only
+ * from several of them: counter deltas and resets, observed circuit breaker
+ * transitions, recovery times and chart series. Of the snapshots it keeps
+ * the newest two whole (enough for deltas and the newest values); the chart
+ * series (P50, P95, P99, req/s, error rate, and the times) live in a compact
+ * ring of samples, as many as the capacity.
  *
- * Rows. The ring holds the aggregate only. Each row of the snapshots pushed
+ * Rows. The entries hold the aggregate only. Each row of the snapshots pushed
  * (matched by name) gets a history of its own, a row history, which
  * answers every question below the same way (targets_evaluate takes one
- * as it takes the aggregate's) but keeps less: its ring holds the newest
- * two entries (enough for deltas and the newest values), and its chart
- * series (P50, P95, P99, req/s, error rate) live in a compact ring of at
- * most HISTORY_ROW_SERIES samples. A row history costs about 12 KB: 10 KB
+ * as it takes the aggregate's) but keeps fewer samples: at most
+ * HISTORY_ROW_SERIES. A row history costs about 12 KB: 10 KB
  * of series (40 bytes a sample), 0.8 KB for the two entries, 0.4 KB of
  * transitions and the struct; 1,000 rows take about 12 MB, where a ring of
  * 512 full 1,000-row snapshots would take 250 MB. A row that leaves the
@@ -64,8 +65,8 @@ enum history_field {
 struct history;
 
 /*
- * A ring holding the last capacity (>= 2) snapshots, and row histories of
- * min(capacity, HISTORY_ROW_SERIES) chart samples. Never returns NULL.
+ * Series of the last capacity (>= 2) snapshots, and row histories of
+ * min(capacity, HISTORY_ROW_SERIES). Never returns NULL.
  */
 struct history *history_new(size_t capacity);
 void history_free(struct history *h);	/* row histories too; NULL is fine */
@@ -85,7 +86,7 @@ void history_clear(struct history *h);
  */
 size_t history_rewind(struct history *h, int64_t at_ms);
 
-/* Entries held: up to the capacity, at most 2 in a row history. */
+/* Whole entries held: the newest two at most (history_series has the rest). */
 size_t history_len(const struct history *h);
 /* Entry i counted back from the newest (0 = newest), or NULL past the end. */
 const struct history_entry *history_get(const struct history *h, size_t i);
@@ -141,9 +142,10 @@ void history_note_half_open_at(struct history *h, const char *row, int64_t at_ms
 double history_half_open_in_s(const struct history *h, int64_t now_ms);
 
 /*
- * Copy up to max values of field, oldest first (unknown values as NAN). A
- * row history has long series of HF_P50, HF_P95, HF_P99, HF_RPS,
- * HF_ERROR_RATE and HF_AT; of the other fields only its newest two values.
+ * Copy up to max values of field, oldest first (unknown values as NAN): a
+ * series as long as the capacity of HF_P50, HF_P95, HF_P99, HF_RPS,
+ * HF_ERROR_RATE and HF_AT (floats: 7 digits); of the other fields only the
+ * newest two values.
  */
 size_t history_series(const struct history *h, enum history_field field, double *out, size_t max);
 

@@ -37,9 +37,11 @@ static void push_breaker(struct history *h, enum breaker_state st, int64_t since
 	history_push(h, &s, at_ms);
 }
 
+/* The newest two snapshots whole, newest first; the series as long as the capacity. */
 START_TEST(test_ring_order_and_capacity)
 {
 	struct history *h = history_new(3);
+	double p95[8];
 
 	ck_assert_uint_eq(history_len(h), 0);
 	ck_assert_ptr_null(history_get(h, 0));
@@ -48,12 +50,14 @@ START_TEST(test_ring_order_and_capacity)
 
 		history_push(h, &s, i * 1000);
 	}
-	ck_assert_uint_eq(history_len(h), 3);
+	ck_assert_uint_eq(history_len(h), 2);
 	ck_assert_double_eq(history_get(h, 0)->snap.latency.p95, 5);
 	ck_assert_int_eq(history_get(h, 0)->at_ms, 5000);
 	ck_assert_double_eq(history_get(h, 1)->snap.latency.p95, 4);
-	ck_assert_double_eq(history_get(h, 2)->snap.latency.p95, 3);
-	ck_assert_ptr_null(history_get(h, 3));
+	ck_assert_ptr_null(history_get(h, 2));
+	ck_assert_uint_eq(history_series(h, HF_P95, p95, 8), 3);
+	ck_assert_double_eq(p95[0], 3);
+	ck_assert_double_eq(p95[2], 5);
 	history_free(h);
 }
 END_TEST
@@ -271,6 +275,38 @@ START_TEST(test_transition_times)
 	ck_assert_int_eq(tr[1].to, BREAKER_HALF_OPEN);
 	ck_assert_int_eq(tr[2].at_ms, 30000);
 	ck_assert_int_eq(tr[2].to, BREAKER_CLOSED);
+	history_free(h);
+}
+END_TEST
+
+/*
+ * A step back past both whole entries rebuilds the one before the point
+ * from its sample: the next push has its deltas and error rate at once.
+ */
+START_TEST(test_rewind_keeps_deltas)
+{
+	struct history *h = history_new(8);
+	struct counter_deltas d;
+
+	for (int i = 1; i <= 5; i++) {
+		struct metrics_snapshot s;
+
+		metrics_init(&s);
+		s.errors.timeouts = 10 * i;
+		s.requests.total = 100 * i;
+		s.requests.succeeded = 90 * i;
+		s.requests.failed = 10 * i;
+		history_push(h, &s, i * 1000);
+	}
+	ck_assert_uint_eq(history_rewind(h, 4000), 2);
+	ck_assert_uint_eq(history_len(h), 2);
+	ck_assert_int_eq(history_get(h, 0)->at_ms, 3000);
+	ck_assert_int_eq(history_get(h, 1)->at_ms, 2000);
+	history_deltas(h, &d);
+	ck_assert_int_eq(d.timeouts, 10);
+	ck_assert_int_eq(d.requests_total, 100);
+	ck_assert_int_eq(d.span_ms, 1000);
+	ck_assert_double_eq_tol(history_error_rate(h), 0.1, 1e-12);
 	history_free(h);
 }
 END_TEST
@@ -531,8 +567,9 @@ START_TEST(test_series_latency)
 	ck_assert_uint_eq(n, 2);
 	ck_assert_double_eq(out[0], 4.0);
 	ck_assert_double_eq(out[1], 5.0);
+	/* A field the series do not keep: the newest two entries' values. */
 	n = history_series(h, HF_MAX, out, 8);
-	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(n, 2);
 	ck_assert(isnan(out[0]));
 	history_free(h);
 }
@@ -580,9 +617,10 @@ START_TEST(test_series_error_rate)
 	}
 	ck_assert_uint_eq(history_series(h, HF_ERROR_RATE, out, 8), 4);
 	ck_assert_double_eq(out[0], 0.5);	/* no predecessor: breaker rate */
-	ck_assert_double_eq_tol(out[1], 0.1, 1e-12);
+	/* Series are floats: 7 digits. */
+	ck_assert_double_eq_tol(out[1], 0.1, 1e-7);
 	ck_assert_double_eq(out[2], 2.5);	/* no requests arrived: breaker rate */
-	ck_assert_double_eq_tol(out[3], 0.3, 1e-12);
+	ck_assert_double_eq_tol(out[3], 0.3, 1e-7);
 	history_free(h);
 }
 END_TEST
@@ -830,6 +868,7 @@ int main(void)
 	tcase_add_test(breaker, test_transitions_keep_the_last);
 	tcase_add_test(breaker, test_reported_transitions);
 	tcase_add_test(breaker, test_rewind_rebuilds_breaker_state);
+	tcase_add_test(breaker, test_rewind_keeps_deltas);
 	tcase_add_loop_test(breaker, test_recovery_table, 0, N_ELEMS(recovery_cases));
 	tcase_add_test(breaker, test_recovery_survives_ring_and_later_trip);
 	tcase_add_test(breaker, test_state_age);

@@ -387,13 +387,16 @@ END_TEST
 
 START_TEST(test_history_capacity)
 {
+	double at[8];
+
 	monitor_init(&fx.m, fx.src, &fx.ts, NULL, 3);
 	for (int i = 0; i < 5; i++) {
 		struct source_event ev = snapshot_event(1000 * i, 100 + i);
 
 		monitor_handle(&fx.m, &ev);
 	}
-	ck_assert_int_eq(history_len(fx.m.hist), 3);
+	ck_assert_uint_eq(history_series(fx.m.hist, HF_AT, at, 8), 3);
+	ck_assert_double_eq(at[0], 2000);
 	ck_assert_int_eq(fx.m.snapshots, 5);
 	monitor_free(&fx.m);
 }

@@ -28,17 +28,32 @@ static struct metrics_snapshot snap_latency(double p95, double p99)
 	return s;
 }
 
-static void push_breaker(struct history *h, enum breaker_state st, int64_t at_ms)
+/* A history of snapshots whose row "r" has the same values as the router. */
+static void push_with_row(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
+{
+	struct metrics_snapshot both = *s;
+
+	both.rows = NULL;
+	both.nrows = both.rows_cap = 0;
+	metrics_row_add(&both, "r")->snap = *s;
+	history_push(h, &both, at_ms);
+	metrics_free(&both);
+}
+
+/* How a helper below pushes a snapshot: history_push, or push_with_row. */
+typedef void push_fn(struct history *h, const struct metrics_snapshot *s, int64_t at_ms);
+
+static void push_state_by(struct history *h, push_fn *push, enum breaker_state st, int64_t at_ms)
 {
 	struct metrics_snapshot s;
 
 	metrics_init(&s);
 	s.breaker.state = st;
-	history_push(h, &s, at_ms);
+	push(h, &s, at_ms);
 }
 
-/* A history whose newest entry (at NOW) gives target id the value v. */
-static void history_with_value(struct history *h, enum target_id id, double v)
+/* A history whose newest entry (at NOW) gives target id the value v, pushed by push. */
+static void history_with_value_by(struct history *h, enum target_id id, double v, push_fn *push)
 {
 	struct metrics_snapshot s;
 
@@ -57,15 +72,20 @@ static void history_with_value(struct history *h, enum target_id id, double v)
 		s.breaker.failure_rate = v / 100.0;
 		break;
 	case TARGET_RECOVERY:
-		push_breaker(h, BREAKER_CLOSED, NOW - 500000);
-		push_breaker(h, BREAKER_OPEN, NOW - 400000);
-		push_breaker(h, BREAKER_CLOSED, NOW - 400000 + (int64_t)llround(v * 1000.0));
+		push_state_by(h, push, BREAKER_CLOSED, NOW - 500000);
+		push_state_by(h, push, BREAKER_OPEN, NOW - 400000);
+		push_state_by(h, push, BREAKER_CLOSED, NOW - 400000 + (int64_t)llround(v * 1000.0));
 		s.breaker.state = BREAKER_CLOSED;
 		break;
 	case TARGET_COUNT:
 		break;
 	}
-	history_push(h, &s, NOW);
+	push(h, &s, NOW);
+}
+
+static void history_with_value(struct history *h, enum target_id id, double v)
+{
+	history_with_value_by(h, id, v, history_push);
 }
 
 static const struct {
@@ -330,7 +350,8 @@ START_TEST(test_recovery_table)
 
 	targets_defaults(&ts);
 	do {
-		push_breaker(h, recovery_cases[_i].seq[k].st, NOW - recovery_cases[_i].seq[k].ago_s * 1000);
+		push_state_by(h, history_push, recovery_cases[_i].seq[k].st,
+			      NOW - recovery_cases[_i].seq[k].ago_s * 1000);
 		k++;
 	} while (k < 6 && recovery_cases[_i].seq[k].st != BREAKER_UNKNOWN);
 	targets_evaluate(&ts, h, NOW, 0, &ev);
@@ -789,30 +810,17 @@ START_TEST(test_scoped_file)
 }
 END_TEST
 
-/* A history of snapshots whose row "r" has the same values as the router. */
-static void push_with_row(struct history *h, const struct metrics_snapshot *s, int64_t at_ms)
-{
-	struct metrics_snapshot both = *s;
-
-	both.rows = NULL;
-	both.nrows = both.rows_cap = 0;
-	metrics_row_add(&both, "r")->snap = *s;
-	history_push(h, &both, at_ms);
-	metrics_free(&both);
-}
 
 /* A row is graded as the router would be, except for throughput (no target unless set). */
 START_TEST(test_row_grades_like_router)
 {
 	struct target_set ts;
-	struct history *h = history_new(8), *plain = history_new(8);
+	struct history *h = history_new(8);
 	struct evaluation agg, row;
 	enum target_id id = grade_cases[_i].id;
 
 	targets_defaults(&ts);
-	history_with_value(plain, id, grade_cases[_i].value);
-	for (size_t i = history_len(plain); i-- > 0;)
-		push_with_row(h, &history_get(plain, i)->snap, history_get(plain, i)->at_ms);
+	history_with_value_by(h, id, grade_cases[_i].value, push_with_row);
 	ck_assert_uint_eq(history_rows(h), 1);
 	targets_evaluate(&ts, h, NOW, INTERVAL, &agg);
 	targets_evaluate_row(&ts, "r", history_row(h, 0), NOW, INTERVAL, &row);
@@ -827,7 +835,6 @@ START_TEST(test_row_grades_like_router)
 		ck_assert_double_eq(row.limits.limit[id], agg.limits.limit[id]);
 	}
 	history_free(h);
-	history_free(plain);
 }
 END_TEST
 
