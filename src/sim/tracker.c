@@ -83,6 +83,8 @@ struct tracker {
 	uint32_t harvested;		/* the value of recorded at the last harvest */
 	uint64_t life[METRICS_HIST_BOUNDS + 1];	/* per bound, not cumulative; the last: above all */
 	double life_sum_us;
+
+	size_t bytes;			/* of the mapping: this struct, then the ring */
 };
 
 static uint32_t clamp_latency(int64_t latency_us)
@@ -120,22 +122,28 @@ static double bucket_value(unsigned idx)
 struct tracker *tracker_new(size_t window)
 {
 	struct tracker *t;
+	size_t bytes;
 
 	if (window < 1 || window > TRACKER_MAX_WINDOW)
 		return NULL;
-	/* Its own pages: a window writes a few pages of the 90 KB of buckets, and only those become resident. */
-	t = xpages_zeroed(sizeof(*t));
-	t->ring = xmalloc(window * sizeof(*t->ring));
+	/*
+	 * Pages of its own, the ring after the struct: a window writes a few
+	 * pages of the 90 KB of buckets, and only those become resident. The
+	 * ring shares the mapping because a leak checker does not look inside
+	 * one for pointers: a ring of its own would seem lost at exit.
+	 */
+	bytes = sizeof(*t) + window * sizeof(*t->ring);
+	t = xpages_zeroed(bytes);
+	t->ring = (uint32_t *)(t + 1);
 	t->window = window;
+	t->bytes = bytes;
 	return t;
 }
 
 void tracker_free(struct tracker *t)
 {
-	if (t == NULL)
-		return;
-	free(t->ring);
-	xpages_free(t, sizeof(*t));
+	if (t != NULL)
+		xpages_free(t, t->bytes);
 }
 
 static inline void hist_add(struct tracker *t, uint32_t v)
