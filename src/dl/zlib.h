@@ -18,7 +18,7 @@
 
 #define DL_ZLIB_FUNCS(X) \
 	X(zlibVersion) X(zError) X(inflateInit_) X(inflateInit2_) X(inflate) X(inflateEnd) \
-	X(inflateReset) X(gzopen) X(gzdopen) X(gzbuffer) X(gzread) X(gzerror) X(gzclose)
+	X(inflateReset)
 
 /* One pointer per function, with zlib's own prototype. */
 struct dl_zlib {
@@ -39,11 +39,5 @@ const struct dl_zlib *dl_zlib(void);
 #define inflate (dl_zlib()->p_inflate)
 #define inflateEnd (dl_zlib()->p_inflateEnd)
 #define inflateReset (dl_zlib()->p_inflateReset)
-#define gzopen (dl_zlib()->p_gzopen)
-#define gzdopen (dl_zlib()->p_gzdopen)
-#define gzbuffer (dl_zlib()->p_gzbuffer)
-#define gzread (dl_zlib()->p_gzread)
-#define gzerror (dl_zlib()->p_gzerror)
-#define gzclose (dl_zlib()->p_gzclose)
 
 #endif

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "dl/zlib.h"
 
 #include "record/stream.h"
 #include "sanitize.h"
@@ -26,9 +25,8 @@
 
 struct reader {
 	int fd;			/* -1: none */
-	gzFile gz;		/* a gzip file, read whole (owns the descriptor) */
 	struct rstream *rs;	/* a pipe, FIFO or socket (plain, gzip or zstd, told by its first
-				 * bytes), or a zstd file read whole: record/stream.h decodes */
+				 * bytes), or a gzip or zstd file read whole: record/stream.h decodes */
 	bool pipe;		/* a pipe, FIFO, socket or standard input: poll, end on EOF */
 	bool eof;		/* nothing more will come */
 	bool discarding;	/* inside a line too long to keep */
@@ -60,9 +58,7 @@ static void reader_reset(struct reader *r)
 
 static void reader_close(struct reader *r)
 {
-	if (r->gz != NULL)
-		gzclose(r->gz);
-	else if (r->fd > 0)
+	if (r->fd > 0)
 		close(r->fd);
 	rstream_close(r->rs);	/* standard input stays open */
 	free(r->buf);
@@ -71,7 +67,7 @@ static void reader_close(struct reader *r)
 
 static bool reader_open(const struct reader *r)
 {
-	return r->fd >= 0 || r->gz != NULL || r->rs != NULL;
+	return r->fd >= 0 || r->rs != NULL;
 }
 
 static int fail(struct follow *f, const char *what)
@@ -84,7 +80,8 @@ static int fail(struct follow *f, const char *what)
 /*
  * Set up r to read path ("-": standard input) through record/stream.h: a
  * pipe, FIFO or socket, whose data may be gzip or zstd as well as text, or
- * a zstd file. It never blocks, and a FIFO with no writer yet is waited on.
+ * a gzip or zstd file. It never blocks, and a FIFO with no writer yet is
+ * waited on.
  */
 static int reader_stream(struct follow *f, struct reader *r, const char *path, bool pipe)
 {
@@ -134,23 +131,9 @@ static int reader_start(struct follow *f, struct reader *r, int fd, bool from_st
 	if (r->pipe)
 		return 0;
 	got = pread(fd, magic, sizeof(magic), 0);
-	if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-		/* The gzFile owns what it is given: a copy of standard input, which stays open. */
-		int gfd = fd == STDIN_FILENO ? dup(fd) : fd;
-
-		r->gz = gfd >= 0 ? gzdopen(gfd, "rb") : NULL;
-		if (r->gz == NULL) {
-			if (gfd > STDIN_FILENO)
-				close(gfd);
-			r->fd = -1;
-			return fail(f, "cannot read gzip data");
-		}
-		r->fd = -1;
-		gzbuffer(r->gz, READ_CHUNK);
-		return 0;
-	}
-	if (got == 4 && memcmp(magic, "\x28\xb5\x2f\xfd", 4) == 0) {
-		/* A zstd file: a past log too, read whole by the stream decoder. */
+	if ((got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) ||
+	    (got == 4 && memcmp(magic, "\x28\xb5\x2f\xfd", 4) == 0)) {
+		/* A gzip or zstd file: a past log, read whole by the stream decoder, as a pipe would be. */
 		if (fd != STDIN_FILENO)
 			close(fd);
 		free(r->buf);
@@ -198,7 +181,7 @@ struct follow *follow_open(const char *path, const struct follow_options *o, cha
 		} else if (fstat(STDIN_FILENO, &st) == 0 && is_stream(&st)) {
 			reader_stream(f, &f->cur, "-", true);
 		} else if (reader_start(f, &f->cur, STDIN_FILENO, true) == 0 && f->cur.rs == NULL) {
-			f->cur.pipe = f->cur.gz == NULL;	/* standard input ends at its end */
+			f->cur.pipe = true;	/* standard input ends at its end */
 		}
 	} else {
 		sanitize_copy(f->name, sizeof(f->name), path, 0);
@@ -245,19 +228,6 @@ static ssize_t reader_fill(struct follow *f, struct reader *r, int64_t mono_ms)
 			return fail(f, rstream_error(r->rs));
 		if (n == 0)
 			r->eof = true;
-	} else if (r->gz != NULL) {
-		int errnum;
-		int got = gzread(r->gz, r->buf + r->end, (unsigned)room);
-
-		if (got < 0) {
-			const char *msg = gzerror(r->gz, &errnum);
-
-			return fail(f, errnum == Z_ERRNO ? strerror(errno) : msg);
-		}
-		/* A truncated stream ends with "unexpected end of file" kept aside. */
-		if (got == 0 && gzerror(r->gz, &errnum) != NULL && errnum == Z_BUF_ERROR)
-			return fail(f, "unexpected end of file (truncated gzip data)");
-		n = got;
 	} else {
 		if (r->pipe) {
 			struct pollfd p = { .fd = r->fd, .events = POLLIN };
@@ -269,7 +239,7 @@ static ssize_t reader_fill(struct follow *f, struct reader *r, int64_t mono_ms)
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : fail(f, strerror(errno));
 	}
-	if (n == 0 && (r->pipe || r->gz != NULL || f->o.once))
+	if (n == 0 && (r->pipe || f->o.once))
 		r->eof = true;
 	if (n > 0) {
 		r->end += (size_t)n;
@@ -409,7 +379,7 @@ enum follow_status follow_next_line(struct follow *f, int64_t mono_ms, const cha
 		/* Nothing to poll (a FIFO with no writer yet): look again after a while. */
 		if (st == FOLLOW_AGAIN && f->cur.rs != NULL && rstream_poll_fd(f->cur.rs) < 0)
 			f->next_check_ms = mono_ms + FOLLOW_CHECK_MS;
-		if (st != FOLLOW_AGAIN || f->cur.pipe || f->cur.gz != NULL || f->cur.rs != NULL || f->path == NULL)
+		if (st != FOLLOW_AGAIN || f->cur.pipe || f->cur.rs != NULL || f->path == NULL)
 			return st;
 		if (mono_ms < f->next_check_ms)
 			return FOLLOW_AGAIN;
