@@ -30,8 +30,10 @@
 
 #define TIME_NONE INT64_MIN
 
-/* The fields the compact ring keeps, in struct sample's v[]. */
+/* Whole entries kept: the newest two, what deltas and the newest values need. */
 #define HISTORY_ENTRIES 2
+
+/* The fields the compact ring keeps, in struct sample's v[]. */
 enum { SAMPLE_P50, SAMPLE_P95, SAMPLE_P99, SAMPLE_RPS, SAMPLE_ERR, SAMPLE_FIELDS };
 
 /* One sample: 40 bytes. Floats are plenty for charts. */
@@ -61,8 +63,8 @@ struct row_slot {
 };
 
 struct history {
-	struct history_entry *ring;
-	size_t capacity, len, head;
+	struct history_entry *ring;	/* HISTORY_ENTRIES of them */
+	size_t len, head;
 
 	/* The chart series. */
 	struct sample *samples;
@@ -120,7 +122,6 @@ static struct history *history_alloc(size_t series_cap)
 	struct history *h = xcalloc(1, sizeof(*h));
 
 	h->ring = xcalloc(HISTORY_ENTRIES, sizeof(*h->ring));
-	h->capacity = HISTORY_ENTRIES;
 	h->samples = xcalloc(series_cap, sizeof(*h->samples));
 	h->samples_cap = series_cap;
 	history_reset(h);
@@ -216,7 +217,8 @@ static void entry_from_sample(struct history_entry *e, const struct sample *smp,
 static size_t rewind_series(struct history *h, int64_t at_ms)
 {
 	struct sample *keep = xcalloc(h->samples_len + 1, sizeof(*keep));
-	struct sample_counts *counts = h->counts != NULL ? xcalloc(h->samples_len + 1, sizeof(*counts)) : NULL;
+	struct sample_counts *counts =
+		h->counts != NULL ? xcalloc(h->samples_len + 1, sizeof(*counts)) : NULL;
 	struct history_entry held[HISTORY_ENTRIES], entries[HISTORY_ENTRIES];
 	size_t n = 0, nheld = 0, nentries = 0, dropped;
 
@@ -275,7 +277,7 @@ const struct history_entry *history_get(const struct history *h, size_t i)
 {
 	if (i >= h->len)
 		return NULL;
-	return &h->ring[(h->head + h->capacity - 1 - i) % h->capacity];
+	return &h->ring[(h->head + HISTORY_ENTRIES - 1 - i) % HISTORY_ENTRIES];
 }
 
 static void transition_add(struct history *h, int64_t at_ms, enum breaker_state from,
@@ -383,8 +385,8 @@ static void push_entry(struct history *h, const struct metrics_snapshot *s, int6
 	e->snap.rows = NULL;
 	e->snap.nrows = e->snap.rows_cap = 0;
 	e->at_ms = at_ms;
-	h->head = (h->head + 1) % h->capacity;
-	if (h->len < h->capacity)
+	h->head = (h->head + 1) % HISTORY_ENTRIES;
+	if (h->len < HISTORY_ENTRIES)
 		h->len++;
 }
 
